@@ -1,0 +1,53 @@
+import { neonConfig, Pool } from "@neondatabase/serverless";
+import { drizzle } from "drizzle-orm/neon-serverless";
+import * as schema from "./schema.ts";
+
+export type DbEnv = {
+  DATABASE_URL: string;
+  // Local development and tests only: "host:port" of the WebSocket-to-TCP proxy in front of
+  // PGlite or a local Postgres. Unset in production, where Neon terminates the WebSocket itself.
+  DATABASE_WS_PROXY?: string;
+};
+
+export type Db = ReturnType<typeof drizzle<typeof schema>>;
+
+export type DbHandle = {
+  db: Db;
+  pool: Pool;
+  close: () => Promise<void>;
+};
+
+function configureDriver(env: DbEnv) {
+  const proxy = env.DATABASE_WS_PROXY;
+  if (proxy) {
+    neonConfig.wsProxy = (host, port) => `${proxy}/v2?address=${host}:${port}`;
+    neonConfig.useSecureWebSocket = false;
+    neonConfig.pipelineTLS = false;
+    neonConfig.pipelineConnect = false;
+  }
+}
+
+/**
+ * A database handle for one request. Workers cannot reuse a socket across requests, so each
+ * request makes its own pool and closes it with `ctx.waitUntil(handle.close())`.
+ */
+export function createDb(env: DbEnv): DbHandle {
+  if (!env.DATABASE_URL) {
+    throw new Error("DATABASE_URL is not set: add it to .dev.vars locally or `wrangler secret put DATABASE_URL`");
+  }
+  configureDriver(env);
+  const pool = new Pool({ connectionString: env.DATABASE_URL, max: 4 });
+  // An idle client that errors (the server went away) must not crash the Worker.
+  pool.on("error", () => {});
+  const db = drizzle({ client: pool, schema });
+  let closed = false;
+  return {
+    db,
+    pool,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await pool.end().catch(() => {});
+    },
+  };
+}

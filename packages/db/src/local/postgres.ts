@@ -1,0 +1,61 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+/** Finds Debian's PostgreSQL server binaries (initdb, pg_ctl), or undefined when not installed. */
+export function findPostgresBin(): string | undefined {
+  const root = "/usr/lib/postgresql";
+  if (existsSync(root)) {
+    const versions = readdirSync(root)
+      .filter((v) => existsSync(path.join(root, v, "bin", "pg_ctl")))
+      .sort((a, b) => Number(b) - Number(a));
+    if (versions[0]) return path.join(root, versions[0], "bin");
+  }
+  const which = spawnSync("sh", ["-c", "command -v pg_ctl"], { encoding: "utf8" });
+  const pgCtl = which.stdout.trim();
+  return pgCtl && existsSync(path.join(path.dirname(pgCtl), "initdb")) ? path.dirname(pgCtl) : undefined;
+}
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * Starts a throwaway PostgreSQL server in a temp dir (trust auth, loopback only, fsync off).
+ * initdb refuses to run as root, so as root the server runs as the `postgres` user.
+ */
+export async function startPostgres(bin: string) {
+  const dir = mkdtempSync(path.join(tmpdir(), "steno-pg-"));
+  const dataDir = path.join(dir, "data");
+  const port = await freePort();
+  const asRoot = process.getuid?.() === 0;
+  const run = (command: string, args: string[]) => {
+    const full = path.join(bin, command);
+    if (asRoot) execFileSync("runuser", ["-u", "postgres", "--", full, ...args], { stdio: "pipe" });
+    else execFileSync(full, args, { stdio: "pipe" });
+  };
+  if (asRoot) execFileSync("chown", ["postgres:postgres", dir]);
+  run("initdb", ["-D", dataDir, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"]);
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`;
+  run("pg_ctl", ["-D", dataDir, "-o", options, "-l", path.join(dir, "server.log"), "-w", "start"]);
+  let stopped = false;
+  return {
+    port,
+    url: (database = "postgres") => `postgres://postgres@127.0.0.1:${port}/${database}`,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      try {
+        run("pg_ctl", ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}

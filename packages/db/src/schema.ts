@@ -1,0 +1,339 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  customType,
+  date,
+  index,
+  inet,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+// Y.Doc states are binary; bytea keeps them compact and exact.
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => "bytea",
+});
+
+const id = () => uuid("id").primaryKey().defaultRandom();
+const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true, mode: "string" }).notNull().defaultNow();
+
+export const userRole = pgEnum("user_role", ["attorney", "paralegal", "admin"]);
+export const documentStatus = pgEnum("document_status", ["draft", "in_review", "finalized"]);
+export const collaboratorRole = pgEnum("collaborator_role", ["owner", "editor", "viewer"]);
+export const inviteState = pgEnum("invite_state", ["pending", "accepted"]);
+export const sourceStatus = pgEnum("source_status", ["uploaded", "extracting", "ready", "failed"]);
+export const factCategory = pgEnum("fact_category", [
+  "incident",
+  "liability",
+  "injury",
+  "treatment",
+  "billing",
+  "wage_loss",
+  "insurance",
+  "other",
+]);
+export const factStatus = pgEnum("fact_status", ["pending", "approved", "rejected", "edited"]);
+export const jobKind = pgEnum("job_kind", ["extract-text", "extract-facts", "generate-letter"]);
+export const jobStatus = pgEnum("job_status", ["queued", "running", "succeeded", "failed"]);
+
+export const firms = pgTable("firms", {
+  id: id(),
+  name: text("name").notNull(),
+  addressLine1: text("address_line1"),
+  addressLine2: text("address_line2"),
+  city: text("city"),
+  region: text("region"),
+  postalCode: text("postal_code"),
+  phone: text("phone"),
+  email: text("email"),
+  attorneyName: text("attorney_name"),
+  signatureBlock: text("signature_block"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const users = pgTable(
+  "users",
+  {
+    id: id(),
+    firmId: uuid("firm_id")
+      .notNull()
+      .references(() => firms.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    // "pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>": the parameters travel with the hash.
+    passwordHash: text("password_hash").notNull(),
+    role: userRole("role").notNull().default("attorney"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("users_email_lower_idx").on(sql`lower(${t.email})`), index("users_firm_idx").on(t.firmId)],
+);
+
+// A refresh-token family: one per sign-in. Rotation replaces the token hash; presenting
+// a rotated token (reuse) revokes the family, and with it every access token of the session.
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: id(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    refreshTokenHash: text("refresh_token_hash").notNull(),
+    previousTokenHash: text("previous_token_hash"),
+    generation: integer("generation").notNull().default(0),
+    userAgent: text("user_agent"),
+    ip: inet("ip"),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "string" }).notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "string" }),
+    revokedReason: text("revoked_reason"),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("sessions_user_idx").on(t.userId),
+    uniqueIndex("sessions_refresh_hash_idx").on(t.refreshTokenHash),
+  ],
+);
+
+export const documents = pgTable(
+  "documents",
+  {
+    id: id(),
+    firmId: uuid("firm_id")
+      .notNull()
+      .references(() => firms.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    clientName: text("client_name"),
+    incidentDate: date("incident_date", { mode: "string" }),
+    status: documentStatus("status").notNull().default("draft"),
+    createdBy: uuid("created_by")
+      .notNull()
+      .references(() => users.id),
+    templateId: uuid("template_id"),
+    templateVersion: integer("template_version"),
+    // The letter outside the room: latest Y.Doc state and its ProseMirror JSON.
+    letterState: bytea("letter_state"),
+    letterContent: jsonb("letter_content"),
+    letterUpdatedAt: timestamp("letter_updated_at", { withTimezone: true, mode: "string" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("documents_created_by_created_at_idx").on(t.createdBy, t.createdAt.desc())],
+);
+
+export const documentCollaborators = pgTable(
+  "document_collaborators",
+  {
+    id: id(),
+    documentId: uuid("document_id")
+      .notNull()
+      .references(() => documents.id, { onDelete: "cascade" }),
+    // Null while the invite is pending for an email that has no account yet.
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    role: collaboratorRole("role").notNull(),
+    inviteState: inviteState("invite_state").notNull().default("accepted"),
+    invitedBy: uuid("invited_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("document_collaborators_doc_email_idx").on(t.documentId, sql`lower(${t.email})`),
+    index("document_collaborators_user_idx").on(t.userId),
+  ],
+);
+
+export const sources = pgTable(
+  "sources",
+  {
+    id: id(),
+    documentId: uuid("document_id")
+      .notNull()
+      .references(() => documents.id, { onDelete: "cascade" }),
+    r2Key: text("r2_key").notNull(),
+    sha256: text("sha256").notNull(),
+    filename: text("filename").notNull(),
+    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
+    pageCount: integer("page_count"),
+    pagesDone: integer("pages_done").notNull().default(0),
+    status: sourceStatus("status").notNull().default("uploaded"),
+    error: text("error"),
+    uploadedBy: uuid("uploaded_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("sources_document_sha256_idx").on(t.documentId, t.sha256),
+    index("sources_document_idx").on(t.documentId),
+  ],
+);
+
+export const sourcePages = pgTable(
+  "source_pages",
+  {
+    sourceId: uuid("source_id")
+      .notNull()
+      .references(() => sources.id, { onDelete: "cascade" }),
+    pageNumber: integer("page_number").notNull(),
+    text: text("text").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sourceId, t.pageNumber] })],
+);
+
+export const facts = pgTable(
+  "facts",
+  {
+    id: id(),
+    documentId: uuid("document_id")
+      .notNull()
+      .references(() => documents.id, { onDelete: "cascade" }),
+    sourceId: uuid("source_id").references(() => sources.id, { onDelete: "cascade" }),
+    pageNumber: integer("page_number"),
+    category: factCategory("category").notNull(),
+    text: text("text").notNull(),
+    quote: text("quote"),
+    originalText: text("original_text"),
+    verified: boolean("verified").notNull().default(false),
+    status: factStatus("status").notNull().default("pending"),
+    amountCents: bigint("amount_cents", { mode: "number" }),
+    eventDate: date("event_date", { mode: "string" }),
+    provider: text("provider"),
+    code: text("code"),
+    // Deterministic key of an extracted fact, so a redelivered job cannot insert it twice.
+    dedupeKey: text("dedupe_key"),
+    reviewedBy: uuid("reviewed_by").references(() => users.id, { onDelete: "set null" }),
+    reviewedAt: timestamp("reviewed_at", { withTimezone: true, mode: "string" }),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("facts_document_status_idx").on(t.documentId, t.status),
+    index("facts_source_idx").on(t.sourceId),
+    uniqueIndex("facts_document_dedupe_idx").on(t.documentId, t.dedupeKey),
+    index("facts_text_search_idx").using("gin", sql`to_tsvector('english', ${t.text})`),
+  ],
+);
+
+export const templates = pgTable(
+  "templates",
+  {
+    id: id(),
+    firmId: uuid("firm_id")
+      .notNull()
+      .references(() => firms.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    body: text("body").notNull(),
+    variables: jsonb("variables").$type<string[]>().notNull().default([]),
+    version: integer("version").notNull().default(1),
+    archivedAt: timestamp("archived_at", { withTimezone: true, mode: "string" }),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("templates_firm_idx").on(t.firmId)],
+);
+
+// Every saved version of a template body, so a letter can name the exact version it came from.
+export const templateVersions = pgTable(
+  "template_versions",
+  {
+    templateId: uuid("template_id")
+      .notNull()
+      .references(() => templates.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    body: text("body").notNull(),
+    variables: jsonb("variables").$type<string[]>().notNull(),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.templateId, t.version] })],
+);
+
+export const letterVersions = pgTable(
+  "letter_versions",
+  {
+    id: id(),
+    documentId: uuid("document_id")
+      .notNull()
+      .references(() => documents.id, { onDelete: "cascade" }),
+    label: text("label").notNull(),
+    state: bytea("state").notNull(),
+    content: jsonb("content"),
+    authorId: uuid("author_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("letter_versions_document_idx").on(t.documentId, t.createdAt.desc())],
+);
+
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: id(),
+    documentId: uuid("document_id")
+      .notNull()
+      .references(() => documents.id, { onDelete: "cascade" }),
+    sourceId: uuid("source_id").references(() => sources.id, { onDelete: "cascade" }),
+    kind: jobKind("kind").notNull(),
+    status: jobStatus("status").notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    error: text("error"),
+    phase: text("phase"),
+    progressDone: integer("progress_done").notNull().default(0),
+    progressTotal: integer("progress_total"),
+    requestedBy: uuid("requested_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("jobs_document_idx").on(t.documentId), index("jobs_source_idx").on(t.sourceId)],
+);
+
+export const aiUsage = pgTable(
+  "ai_usage",
+  {
+    id: id(),
+    documentId: uuid("document_id").references(() => documents.id, { onDelete: "cascade" }),
+    jobId: uuid("job_id").references(() => jobs.id, { onDelete: "set null" }),
+    operation: text("operation").notNull(),
+    provider: text("provider").notNull(),
+    model: text("model").notNull(),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    cacheReadTokens: integer("cache_read_tokens").notNull().default(0),
+    cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
+    // Dollars, exact: numeric avoids float drift when costs are summed per case.
+    costUsd: numeric("cost_usd", { precision: 12, scale: 6 }).notNull().default("0"),
+    durationMs: integer("duration_ms").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("ai_usage_document_idx").on(t.documentId)],
+);
+
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: id(),
+    actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
+    action: text("action").notNull(),
+    entityType: text("entity_type").notNull(),
+    entityId: text("entity_id"),
+    documentId: uuid("document_id"),
+    ip: inet("ip"),
+    metadata: jsonb("metadata"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("audit_log_entity_idx").on(t.entityType, t.entityId),
+    index("audit_log_created_at_idx").on(t.createdAt.desc()),
+  ],
+);
