@@ -15,14 +15,23 @@ const PROTOCOL_V3 = 196_608;
  */
 export class PgliteWireServer {
   private server: net.Server | undefined;
+  private readonly sockets = new Set<net.Socket>();
   private owner: Connection | undefined;
   private readonly waiters: Array<{ conn: Connection; grant: () => void }> = [];
 
-  constructor(private readonly db: PGlite) {}
+  private readonly db: PGlite;
+
+  constructor(db: PGlite) {
+    this.db = db;
+  }
 
   async listen(port = 0, host = "127.0.0.1"): Promise<number> {
     await this.db.waitReady;
-    const server = net.createServer((socket) => new Connection(this, socket));
+    const server = net.createServer((socket) => {
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+      new Connection(this, socket);
+    });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -35,7 +44,7 @@ export class PgliteWireServer {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    server.closeAllConnections?.();
+    for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
@@ -78,16 +87,18 @@ export class PgliteWireServer {
 }
 
 class Connection {
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   private startupDone = false;
-  private readonly queue: Buffer[] = [];
+  private readonly queue: Array<{ message: Buffer; startup: boolean }> = [];
   private pumping = false;
   private closed = false;
 
-  constructor(
-    private readonly server: PgliteWireServer,
-    private readonly socket: net.Socket,
-  ) {
+  private readonly server: PgliteWireServer;
+  private readonly socket: net.Socket;
+
+  constructor(server: PgliteWireServer, socket: net.Socket) {
+    this.server = server;
+    this.socket = socket;
     socket.setNoDelay(true);
     socket.on("data", (chunk) => this.onData(chunk));
     socket.on("error", () => this.onClose());
@@ -106,7 +117,7 @@ class Connection {
   }
 
   /** Splits the byte stream into protocol messages; answers the pre-startup requests itself. */
-  private nextMessage(): Buffer | "handled" | undefined {
+  private nextMessage(): { message: Buffer; startup: boolean } | "handled" | undefined {
     if (!this.startupDone) {
       if (this.buffer.length < 8) return undefined;
       const length = this.buffer.readInt32BE(0);
@@ -123,14 +134,14 @@ class Connection {
         return "handled";
       }
       if (code === PROTOCOL_V3) this.startupDone = true;
-      return Buffer.from(message);
+      return { message: Buffer.from(message), startup: true };
     }
     if (this.buffer.length < 5) return undefined;
     const length = 1 + this.buffer.readInt32BE(1);
     if (this.buffer.length < length) return undefined;
     const message = Buffer.from(this.buffer.subarray(0, length));
     this.buffer = this.buffer.subarray(length);
-    return message;
+    return { message, startup: false };
   }
 
   private async pump() {
@@ -138,9 +149,9 @@ class Connection {
     this.pumping = true;
     try {
       while (this.queue.length > 0 && !this.closed) {
-        const message = this.queue.shift() as Buffer;
-        const type = String.fromCharCode(message[0] ?? 0);
-        if (this.startupDone && type === "X") {
+        const { message, startup } = this.queue.shift() as { message: Buffer; startup: boolean };
+        const type = startup ? "" : String.fromCharCode(message[0] ?? 0);
+        if (type === "X") {
           this.socket.end();
           break;
         }
@@ -151,7 +162,7 @@ class Connection {
         });
         // Query, Sync and the startup message end with ReadyForQuery: the session is back to
         // idle unless a transaction is open, so another connection may have it.
-        const endsCycle = type === "Q" || type === "S" || message.readInt32BE(4) === PROTOCOL_V3;
+        const endsCycle = startup || type === "Q" || type === "S";
         if (endsCycle && !this.server.inTransaction && this.queue.length === 0) this.server.release(this);
       }
     } catch {

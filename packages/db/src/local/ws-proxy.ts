@@ -46,7 +46,7 @@ export async function startWsProxy(port = 0, host = "127.0.0.1") {
     ws.on("error", closeBoth);
   });
   const address = wss.address();
-  const boundPort = typeof address === "string" ? port : address.port;
+  const boundPort = typeof address === "object" && address ? address.port : port;
   return {
     port: boundPort,
     address: `${host}:${boundPort}`,

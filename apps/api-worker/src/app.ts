@@ -1,0 +1,52 @@
+import { trpcServer } from "@hono/trpc-server";
+import { AppError } from "@steno/shared";
+import { Hono } from "hono";
+import type { AppEnv } from "./env.ts";
+import { errorFields, log } from "./lib/log.ts";
+import { requestScope } from "./lib/request-scope.ts";
+import { checkHealth } from "./system/health.ts";
+import { createContext } from "./trpc/context.ts";
+import { appRouter } from "./trpc/router.ts";
+
+export const app = new Hono<AppEnv>();
+
+app.use(requestScope);
+
+app.get("/health", async (c) => {
+  const health = await checkHealth(c.env, c.var.db);
+  return c.json(health, health.status === "ok" ? 200 : 503, { "Cache-Control": "no-store" });
+});
+
+// The cheapest route through the same Worker and middleware: the floor for benchmarks.
+app.get("/api/ping", (c) => c.json({ ok: true }));
+
+app.use(
+  "/trpc/*",
+  trpcServer({
+    endpoint: "/trpc",
+    router: appRouter,
+    createContext: (_opts, c) => createContext(c),
+    responseMeta({ errors }) {
+      const retryAfter = errors.map((e) => (e.cause instanceof AppError ? e.cause.retryAfter : undefined)).find(Boolean);
+      return retryAfter ? { headers: new Headers({ "Retry-After": String(retryAfter) }) } : {};
+    },
+    onError({ error, path, ctx }) {
+      if (error.code === "INTERNAL_SERVER_ERROR") {
+        log("error", "trpc procedure failed", { path, requestId: ctx?.requestId, ...errorFields(error.cause ?? error) });
+      }
+    },
+  }),
+);
+
+// The browser reaches the letter rooms through the API's origin, so cookies and CORS stay simple.
+app.all("/parties/*", (c) => c.env.PARTY.fetch(c.req.raw));
+
+app.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: "Not found" } }, 404));
+
+app.onError((error, c) => {
+  if (error instanceof AppError) {
+    return c.json({ error: { code: error.code, message: error.message } }, error.status as 400);
+  }
+  log("error", "request failed", { requestId: c.var.requestId, path: c.req.path, ...errorFields(error) });
+  return c.json({ error: { code: "INTERNAL_SERVER_ERROR", message: "Internal error" } }, 500);
+});

@@ -1,0 +1,35 @@
+import { routePartykitRequest } from "partyserver";
+import { YServer } from "y-partyserver";
+import * as Y from "yjs";
+
+const SNAPSHOT_KEY = "snapshot";
+
+/**
+ * One Y.js room per letter (room id = document id). This is the minimal room: it syncs the
+ * letter's Y.Doc between clients and keeps a snapshot in Durable Object storage.
+ */
+export class LetterRoom extends YServer<Env> {
+  static override options = { hibernate: true };
+
+  override async onLoad() {
+    const snapshot = await this.ctx.storage.get<Uint8Array>(SNAPSHOT_KEY);
+    if (snapshot) Y.applyUpdate(this.document, snapshot);
+  }
+
+  override async onSave() {
+    await this.ctx.storage.put(SNAPSHOT_KEY, Y.encodeStateAsUpdate(this.document));
+  }
+}
+
+export default {
+  async fetch(request: Request, env: Env): Promise<Response> {
+    const url = new URL(request.url);
+    if (url.pathname === "/health") {
+      return Response.json({ status: "ok", service: "steno-party", environment: env.ENVIRONMENT });
+    }
+    return (
+      (await routePartykitRequest(request, env)) ??
+      Response.json({ error: { code: "NOT_FOUND", message: "Not found" } }, { status: 404 })
+    );
+  },
+} satisfies ExportedHandler<Env>;

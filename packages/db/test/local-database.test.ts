@@ -1,0 +1,105 @@
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PgliteWireServer, readMigrations, startWsProxy } from "../src/local/index.ts";
+import { applyMigrations } from "../src/migrate.ts";
+
+// The embedded database serves several Worker connections at once through one PGlite session.
+describe("PGlite wire server", () => {
+  let db: PGlite;
+  let server: PgliteWireServer;
+  let url: string;
+
+  beforeAll(async () => {
+    db = new PGlite();
+    server = new PgliteWireServer(db);
+    const port = await server.listen();
+    url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+    await db.exec("create table counters (id int primary key, n int not null); insert into counters values (1, 0)");
+    await db.exec("create table entries (conn int not null, step int not null)");
+  });
+
+  afterAll(async () => {
+    await server.close();
+    await db.close();
+  });
+
+  const connect = async () => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    return client;
+  };
+
+  it("commits 20 concurrent transactions from separate connections", async () => {
+    const clients = await Promise.all(Array.from({ length: 20 }, connect));
+    await Promise.all(
+      clients.map(async (client, i) => {
+        await client.query("begin");
+        const { rows } = await client.query("select n from counters where id = 1");
+        // Yield between statements so the transactions would interleave if they could.
+        await new Promise((r) => setTimeout(r, 2));
+        await client.query("update counters set n = $1 where id = 1", [Number(rows[0].n) + 1]);
+        await client.query("insert into entries (conn, step) values ($1, 1), ($1, 2)", [i]);
+        await client.query("commit");
+      }),
+    );
+    const { rows } = await clients[0]!.query("select n from counters where id = 1");
+    expect(rows[0].n).toBe(20);
+    const entries = await clients[0]!.query("select conn, count(*)::int as c from entries group by conn");
+    expect(entries.rows).toHaveLength(20);
+    expect(entries.rows.every((r) => r.c === 2)).toBe(true);
+    await Promise.all(clients.map((c) => c.end()));
+  });
+
+  it("returns each connection its own results with the extended protocol", async () => {
+    const clients = await Promise.all(Array.from({ length: 10 }, connect));
+    const results = await Promise.all(
+      clients.map((client, i) => client.query("select $1::int as i, pg_sleep(0.001)", [i])),
+    );
+    results.forEach((result, i) => expect(result.rows[0].i).toBe(i));
+    await Promise.all(clients.map((c) => c.end()));
+  });
+
+  it("rolls back a client that disconnects mid-transaction and serves the others", async () => {
+    const other = await connect();
+    const quitter = await connect();
+    quitter.on("error", () => {});
+    await quitter.query("begin");
+    await quitter.query("insert into entries (conn, step) values (999, 1)");
+    const pending = other.query("select count(*)::int as c from entries where conn = 999");
+    // The other client waits for the open transaction; killing the quitter must release it.
+    (quitter as unknown as { connection: { stream: { destroy: () => void } } }).connection.stream.destroy();
+    const { rows } = await pending;
+    expect(rows[0].c).toBe(0);
+    await other.end();
+  });
+});
+
+describe("migrations", () => {
+  it("apply to a blank database once, and a second run applies nothing", async () => {
+    const db = new PGlite();
+    const server = new PgliteWireServer(db);
+    const port = await server.listen();
+    const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
+    await client.connect();
+    const migrations = readMigrations();
+    expect(await applyMigrations(client, migrations)).toEqual(migrations.map((m) => m.tag));
+    expect(await applyMigrations(client, migrations)).toEqual([]);
+    const { rows } = await client.query("select count(*)::int as c from information_schema.tables where table_name = 'facts'");
+    expect(rows[0].c).toBe(1);
+    await client.end();
+    await server.close();
+    await db.close();
+  });
+});
+
+describe("WebSocket proxy", () => {
+  it("refuses targets other than loopback", async () => {
+    const proxy = await startWsProxy();
+    const { WebSocket } = await import("ws");
+    const ws = new WebSocket(`ws://${proxy.address}/v2?address=10.0.0.1:5432`);
+    const code = await new Promise<number>((resolve) => ws.on("close", (c) => resolve(c)));
+    expect(code).toBe(1008);
+    await proxy.close();
+  });
+});

@@ -1,0 +1,57 @@
+// Checks that configuration derived from wrangler.toml is in step with it:
+// - apps/party uses the root compatibility date (written once, in wrangler.toml);
+// - both the wrangler used by `npm start` and the vitest Workers plugin's miniflare accept it;
+// - the committed Env types (worker-configuration.d.ts) are not stale.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const problems: string[] = [];
+
+const compatDate = (file: string) =>
+  /^compatibility_date\s*=\s*"(\d{4}-\d{2}-\d{2})"/m.exec(readFileSync(path.join(root, file), "utf8"))?.[1];
+const date = compatDate("wrangler.toml");
+if (!date) problems.push("wrangler.toml has no compatibility_date");
+if (compatDate("apps/party/wrangler.toml") !== date) {
+  problems.push(`apps/party/wrangler.toml must use the root compatibility_date (${date})`);
+}
+
+// miniflare's version carries the date of the workerd it ships (5.YYYYMMDD.x): the newest
+// compatibility date that runtime accepts.
+const workerdDate = (fromPackage: string) => {
+  const nested = path.join(root, "node_modules", fromPackage, "node_modules/miniflare/package.json");
+  const file = existsSync(nested) ? nested : path.join(root, "node_modules/miniflare/package.json");
+  const version: string = JSON.parse(readFileSync(file, "utf8")).version;
+  const d = version.split(".")[1] ?? "";
+  return { version, date: `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}` };
+};
+for (const pkg of ["wrangler", "@cloudflare/vitest-plugin"]) {
+  const runtime = workerdDate(pkg);
+  if (date && date > runtime.date) {
+    problems.push(`${pkg} (miniflare ${runtime.version}) does not accept compatibility_date ${date}`);
+  }
+}
+
+const wrangler = path.join(root, "node_modules/wrangler/bin/wrangler.js");
+const typeChecks = [
+  ["wrangler.toml", ".dev.vars.example", "apps/api-worker/worker-configuration.d.ts"],
+  ["apps/party/wrangler.toml", "apps/party/.dev.vars.example", "apps/party/worker-configuration.d.ts"],
+];
+for (const [config, envFile, out] of typeChecks) {
+  try {
+    execFileSync(
+      process.execPath,
+      [wrangler, "types", "-c", config, "--env-file", envFile, "--strict-vars=false", "--check", out],
+      { cwd: root, stdio: "pipe", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+    );
+  } catch {
+    problems.push(`${out} is stale: run \`npm run types\` and commit it`);
+  }
+}
+
+if (problems.length > 0) {
+  for (const p of problems) console.error(`✗ ${p}`);
+  process.exit(1);
+}
+console.log(`config ok: compatibility_date ${date}, Env types current`);

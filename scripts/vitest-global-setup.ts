@@ -1,0 +1,40 @@
+// Starts the database every test project shares: a throwaway real Postgres when Debian's
+// server binaries are installed, PGlite otherwise (STENO_TEST_DB=pglite|postgres forces one).
+// Workers inside workerd reach it through the WebSocket proxy, as they reach Neon in production.
+import { migrate, startLocalDatabase } from "@steno/db/local";
+import type { TestProject } from "vitest/node";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    blankDatabaseUrl: string;
+    databaseWsProxy: string;
+    databaseKind: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const prefer = (process.env.STENO_TEST_DB as "pglite" | "postgres" | undefined) ?? "auto";
+  const main = await startLocalDatabase({ prefer });
+  const stops = [main.stop];
+  let databaseUrl = main.url;
+  let blankDatabaseUrl: string;
+  if (main.kind === "pglite") {
+    // PGlite holds one database, so the blank one is a second instance.
+    const blank = await startLocalDatabase({ prefer: "pglite" });
+    stops.push(blank.stop);
+    blankDatabaseUrl = blank.url;
+  } else {
+    databaseUrl = await main.createDatabase("steno_test");
+    blankDatabaseUrl = await main.createDatabase("steno_blank");
+  }
+  await migrate(databaseUrl);
+  project.provide("databaseUrl", databaseUrl);
+  project.provide("blankDatabaseUrl", blankDatabaseUrl);
+  project.provide("databaseWsProxy", main.wsProxy);
+  project.provide("databaseKind", main.kind);
+  console.log(`test database: ${main.kind} at ${databaseUrl}`);
+  return async () => {
+    for (const stop of stops) await stop();
+  };
+}
