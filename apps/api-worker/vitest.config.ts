@@ -31,7 +31,10 @@ export default defineProject({
             compatibilityDate: partyCompat,
             compatibilityFlags: ["nodejs_compat"],
             durableObjects: { LetterRoom: "LetterRoom" },
-            bindings: { ENVIRONMENT: "test", JWT_SECRET: "test-secret-that-is-long-enough-for-hs256-signing" },
+            bindings: {
+              ENVIRONMENT: "test",
+              JWT_SECRET: "test-secret-that-is-long-enough-for-hs256-signing",
+            },
           },
         ],
       },

@@ -1,6 +1,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { PgliteWireServer } from "/work/main/packages/db/src/local/pglite-server.ts";
+
 const db = new PGlite();
 const s = new PgliteWireServer(db);
 const port = await s.listen();

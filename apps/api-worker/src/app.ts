@@ -27,12 +27,18 @@ app.use(
     router: appRouter,
     createContext: (_opts, c) => createContext(c),
     responseMeta({ errors }) {
-      const retryAfter = errors.map((e) => (e.cause instanceof AppError ? e.cause.retryAfter : undefined)).find(Boolean);
+      const retryAfter = errors
+        .map((e) => (e.cause instanceof AppError ? e.cause.retryAfter : undefined))
+        .find(Boolean);
       return retryAfter ? { headers: new Headers({ "Retry-After": String(retryAfter) }) } : {};
     },
     onError({ error, path, ctx }) {
       if (error.code === "INTERNAL_SERVER_ERROR") {
-        log("error", "trpc procedure failed", { path, requestId: ctx?.requestId, ...errorFields(error.cause ?? error) });
+        log("error", "trpc procedure failed", {
+          path,
+          requestId: ctx?.requestId,
+          ...errorFields(error.cause ?? error),
+        });
       }
     },
   }),

@@ -1,6 +1,5 @@
-import { exports } from "cloudflare:workers";
-import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { Client } from "@neondatabase/serverless";
 import { applyMigrations, createDb, eq, migrationsFromFiles, schema } from "@steno/db";
 import { describe, expect, it } from "vitest";
@@ -60,7 +59,16 @@ describe("database through the Neon driver", () => {
         "select table_name from information_schema.tables where table_schema = 'public' order by 1",
       );
       const tables = rows.map((r) => r.table_name);
-      for (const table of ["users", "documents", "facts", "sources", "source_pages", "jobs", "ai_usage", "audit_log"]) {
+      for (const table of [
+        "users",
+        "documents",
+        "facts",
+        "sources",
+        "source_pages",
+        "jobs",
+        "ai_usage",
+        "audit_log",
+      ]) {
         expect(tables).toContain(table);
       }
       expect(await applyMigrations(client, migrations)).toEqual([]);

@@ -18,8 +18,14 @@ describe("letter room", () => {
   });
 
   it("keeps rooms apart", async () => {
-    const a = await connectClient(exports.default, `http://party.test/parties/letter-room/${crypto.randomUUID()}`);
-    const b = await connectClient(exports.default, `http://party.test/parties/letter-room/${crypto.randomUUID()}`);
+    const a = await connectClient(
+      exports.default,
+      `http://party.test/parties/letter-room/${crypto.randomUUID()}`,
+    );
+    const b = await connectClient(
+      exports.default,
+      `http://party.test/parties/letter-room/${crypto.randomUUID()}`,
+    );
     await Promise.all([a.synced, b.synced]);
     a.doc.getText("t").insert(0, "only in a");
     await new Promise((r) => setTimeout(r, 100));

@@ -33,7 +33,9 @@ function configureDriver(env: DbEnv) {
  */
 export function createDb(env: DbEnv): DbHandle {
   if (!env.DATABASE_URL) {
-    throw new Error("DATABASE_URL is not set: add it to .dev.vars locally or `wrangler secret put DATABASE_URL`");
+    throw new Error(
+      "DATABASE_URL is not set: add it to .dev.vars locally or `wrangler secret put DATABASE_URL`",
+    );
   }
   configureDriver(env);
   const pool = new Pool({ connectionString: env.DATABASE_URL, max: 4 });

@@ -24,8 +24,10 @@ const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
 });
 
 const id = () => uuid("id").primaryKey().defaultRandom();
-const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow();
-const updatedAt = () => timestamp("updated_at", { withTimezone: true, mode: "string" }).notNull().defaultNow();
+const createdAt = () =>
+  timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow();
+const updatedAt = () =>
+  timestamp("updated_at", { withTimezone: true, mode: "string" }).notNull().defaultNow();
 
 export const userRole = pgEnum("user_role", ["attorney", "paralegal", "admin"]);
 export const documentStatus = pgEnum("document_status", ["draft", "in_review", "finalized"]);
@@ -77,7 +79,10 @@ export const users = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("users_email_lower_idx").on(sql`lower(${t.email})`), index("users_firm_idx").on(t.firmId)],
+  (t) => [
+    uniqueIndex("users_email_lower_idx").on(sql`lower(${t.email})`),
+    index("users_firm_idx").on(t.firmId),
+  ],
 );
 
 // A refresh-token family: one per sign-in. Rotation replaces the token hash; presenting

@@ -15,7 +15,9 @@ describe("PGlite wire server", () => {
     server = new PgliteWireServer(db);
     const port = await server.listen();
     url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-    await db.exec("create table counters (id int primary key, n int not null); insert into counters values (1, 0)");
+    await db.exec(
+      "create table counters (id int primary key, n int not null); insert into counters values (1, 0)",
+    );
     await db.exec("create table entries (conn int not null, step int not null)");
   });
 
@@ -56,7 +58,7 @@ describe("PGlite wire server", () => {
     const results = await Promise.all(
       clients.map((client, i) => client.query("select $1::int as i, pg_sleep(0.001)", [i])),
     );
-    results.forEach((result, i) => expect(result.rows[0].i).toBe(i));
+    expect(results.map((r) => r.rows[0].i)).toEqual(clients.map((_, i) => i));
     await Promise.all(clients.map((c) => c.end()));
   });
 
@@ -85,7 +87,9 @@ describe("migrations", () => {
     const migrations = readMigrations();
     expect(await applyMigrations(client, migrations)).toEqual(migrations.map((m) => m.tag));
     expect(await applyMigrations(client, migrations)).toEqual([]);
-    const { rows } = await client.query("select count(*)::int as c from information_schema.tables where table_name = 'facts'");
+    const { rows } = await client.query(
+      "select count(*)::int as c from information_schema.tables where table_name = 'facts'",
+    );
     expect(rows[0].c).toBe(1);
     await client.end();
     await server.close();

@@ -1,5 +1,5 @@
-import type { Health, HealthCheck } from "@steno/shared";
 import { type Db, sql } from "@steno/db";
+import type { Health, HealthCheck } from "@steno/shared";
 import type { Env } from "../env.ts";
 
 const TIMEOUT_MS = 3_000;
@@ -16,7 +16,11 @@ async function timed(check: () => Promise<string | undefined>): Promise<HealthCh
     ]);
     return { ok: true, latencyMs: Math.round(performance.now() - started), ...(detail ? { detail } : {}) };
   } catch (error) {
-    return { ok: false, latencyMs: Math.round(performance.now() - started), detail: (error as Error).message };
+    return {
+      ok: false,
+      latencyMs: Math.round(performance.now() - started),
+      detail: (error as Error).message,
+    };
   } finally {
     if (timer !== undefined) clearTimeout(timer);
   }

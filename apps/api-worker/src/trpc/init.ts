@@ -10,7 +10,11 @@ const t = initTRPC.context<Context>().create({
     const app = error.cause instanceof AppError ? error.cause : null;
     return {
       ...shape,
-      message: zod ? "Invalid input" : error.code === "INTERNAL_SERVER_ERROR" ? "Internal error" : shape.message,
+      message: zod
+        ? "Invalid input"
+        : error.code === "INTERNAL_SERVER_ERROR"
+          ? "Internal error"
+          : shape.message,
       data: {
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,

@@ -1,0 +1,45 @@
+// The variables a letter template may use. Anything else in `{{ }}` is a validation error,
+// so a typo never turns into a blank in a letter sent to an insurer.
+export const TEMPLATE_VARIABLES = {
+  today: "Today's date",
+  "firm.name": "Firm name",
+  "firm.address": "Firm address (multi-line)",
+  "firm.phone": "Firm phone",
+  "firm.email": "Firm email",
+  "attorney.name": "Signing attorney",
+  "attorney.signature": "Signature block",
+  "client.name": "Client's name",
+  "incident.date": "Date of the incident",
+  "incident.location": "Where the incident happened",
+  "incident.description": "How the incident happened",
+  "insurer.name": "Insurance company",
+  "insurer.adjuster": "Adjuster's name",
+  "claim.number": "Claim number",
+  "policy.number": "Policy number",
+  "insured.name": "The insured (at-fault party)",
+  "facts.incident": "Approved incident facts",
+  "facts.liability": "Approved liability facts",
+  "facts.injuries": "Approved injury facts",
+  "facts.treatment": "Treatment, in date order",
+  "damages.table": "Itemized damages table",
+  "damages.medical_total": "Total medical specials",
+  "damages.wage_loss": "Lost wages",
+  "damages.total": "Total economic damages",
+  "demand.amount": "Demand amount",
+  "demand.deadline": "Deadline to respond",
+} as const;
+
+export type TemplateVariable = keyof typeof TEMPLATE_VARIABLES;
+
+const VARIABLE_PATTERN = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+/** The variables a template body uses, in order of first use. */
+export function templateVariablesIn(body: string): string[] {
+  const seen = new Set<string>();
+  for (const match of body.matchAll(VARIABLE_PATTERN)) seen.add(match[1] ?? "");
+  return [...seen];
+}
+
+export function unknownTemplateVariables(body: string): string[] {
+  return templateVariablesIn(body).filter((name) => !(name in TEMPLATE_VARIABLES));
+}

@@ -1,0 +1,90 @@
+import { type ChildProcess, spawn } from "node:child_process";
+
+const children = new Set<ChildProcess>();
+
+/** Spawns a command in its own process group, so stopping it stops everything it started. */
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; prefix?: string; quiet?: boolean } = {},
+): ChildProcess {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.add(child);
+  child.on("exit", () => children.delete(child));
+  const forward = (stream: NodeJS.ReadableStream | null, out: NodeJS.WriteStream) => {
+    if (!stream || options.quiet) {
+      stream?.resume();
+      return;
+    }
+    let pending = "";
+    stream.on("data", (chunk: Buffer) => {
+      pending += chunk.toString();
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) out.write(`${options.prefix ?? ""}${line}\n`);
+    });
+  };
+  forward(child.stdout, process.stdout);
+  forward(child.stderr, process.stderr);
+  return child;
+}
+
+export async function stop(child: ChildProcess, graceMs = 5_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-(child.pid as number), sig);
+    } catch {
+      // already gone
+    }
+  };
+  signal("SIGTERM");
+  const timer = setTimeout(() => signal("SIGKILL"), graceMs);
+  await exited;
+  clearTimeout(timer);
+  // The group may hold grandchildren (workerd under wrangler) that outlive their parent.
+  signal("SIGKILL");
+}
+
+export async function stopAll(): Promise<void> {
+  await Promise.all([...children].map((c) => stop(c)));
+}
+
+/** Runs `cleanup` once on Ctrl-C, termination or normal exit, then exits. */
+export function onShutdown(cleanup: () => Promise<void>): void {
+  let done = false;
+  const handler = async (code: number) => {
+    if (done) return;
+    done = true;
+    try {
+      await cleanup();
+    } finally {
+      process.exit(code);
+    }
+  };
+  process.on("SIGINT", () => void handler(130));
+  process.on("SIGTERM", () => void handler(143));
+  process.on("SIGHUP", () => void handler(129));
+}
+
+export async function waitForHttp(url: string, timeoutMs: number, ok = (status: number) => status === 200) {
+  const started = Date.now();
+  let last = "no answer";
+  while (Date.now() - started < timeoutMs) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+      if (ok(res.status)) return;
+      last = `HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms (${last})`);
+}

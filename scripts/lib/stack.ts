@@ -1,0 +1,121 @@
+// Starts the local stack: the database (embedded PGlite, a throwaway Postgres, or DATABASE_URL),
+// migrated and seeded; both Workers in one `wrangler dev`; optionally the web dev server.
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { createDb } from "@steno/db";
+import { freePort, migrate, startLocalDatabase } from "@steno/db/local";
+import { seedDemo } from "../../apps/api-worker/src/seed/demo.ts";
+import { run, stop, waitForHttp } from "./processes.ts";
+
+export const root = path.resolve(import.meta.dirname, "../..");
+
+/** Writes .dev.vars for both Workers on first run, with one random JWT secret they share. */
+export function ensureDevVars(): void {
+  const apiVars = path.join(root, ".dev.vars");
+  const partyVars = path.join(root, "apps/party/.dev.vars");
+  const existing = existsSync(apiVars)
+    ? /^JWT_SECRET=(.+)$/m.exec(readFileSync(apiVars, "utf8"))?.[1]
+    : undefined;
+  const secret = existing ?? randomBytes(32).toString("base64url");
+  if (!existing) {
+    const example = readFileSync(path.join(root, ".dev.vars.example"), "utf8");
+    writeFileSync(apiVars, example.replace(/^JWT_SECRET=.*$/m, `JWT_SECRET=${secret}`));
+  }
+  if (!existsSync(partyVars)) {
+    const example = readFileSync(path.join(root, "apps/party/.dev.vars.example"), "utf8");
+    writeFileSync(partyVars, example.replace(/^JWT_SECRET=.*$/m, `JWT_SECRET=${secret}`));
+  }
+}
+
+export type StackOptions = {
+  database: "pglite" | "postgres";
+  /** persist PGlite and wrangler state here (npm start); in memory / temp otherwise */
+  dataDir?: string;
+  databaseUrl?: string;
+  apiPort?: number;
+  web?: { port: number };
+  quiet?: boolean;
+  seed?: boolean;
+};
+
+export async function startStack(options: StackOptions) {
+  ensureDevVars();
+  const db = await startLocalDatabase({
+    prefer: options.database,
+    dataDir: options.dataDir ? path.join(options.dataDir, "pglite") : undefined,
+    databaseUrl: options.databaseUrl,
+  });
+  const stops: Array<() => Promise<void>> = [db.stop];
+  const stopStack = async () => {
+    for (const s of stops.reverse()) await s().catch(() => {});
+    stops.length = 0;
+  };
+  try {
+    await migrate(db.url);
+    if (options.seed !== false) {
+      const handle = createDb({ DATABASE_URL: db.url, DATABASE_WS_PROXY: db.wsProxy });
+      try {
+        await seedDemo(handle.db);
+      } finally {
+        await handle.close();
+      }
+    }
+
+    const apiPort = options.apiPort ?? (await freePort());
+    const wrangler = run(
+      process.execPath,
+      [
+        path.join(root, "node_modules/wrangler/bin/wrangler.js"),
+        "dev",
+        "-c",
+        "wrangler.toml",
+        "-c",
+        "apps/party/wrangler.toml",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        String(apiPort),
+        "--inspector-port",
+        String(await freePort()),
+        "--persist-to",
+        options.dataDir ? path.join(options.dataDir, "wrangler") : path.join(root, ".wrangler/bench-state"),
+        "--show-interactive-dev-session=false",
+        "--var",
+        `DATABASE_URL:${db.url}`,
+        "--var",
+        `DATABASE_WS_PROXY:${db.wsProxy}`,
+      ],
+      {
+        cwd: root,
+        env: {
+          WRANGLER_SEND_METRICS: "false",
+          CLOUDFLARE_CF_FETCH_ENABLED: "false",
+          CI: process.env.CI ?? "",
+        },
+        prefix: "[workers] ",
+        quiet: options.quiet,
+      },
+    );
+    stops.push(() => stop(wrangler));
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    await waitForHttp(`${apiUrl}/health`, 90_000);
+
+    let webUrl: string | undefined;
+    if (options.web) {
+      const vite = run(process.execPath, [path.join(root, "node_modules/vite/bin/vite.js")], {
+        cwd: path.join(root, "apps/web"),
+        env: { STENO_API_URL: apiUrl, STENO_WEB_PORT: String(options.web.port) },
+        prefix: "[web] ",
+        quiet: options.quiet,
+      });
+      stops.push(() => stop(vite));
+      webUrl = `http://127.0.0.1:${options.web.port}`;
+      await waitForHttp(webUrl, 60_000);
+    }
+    return { db, apiUrl, webUrl, stop: stopStack };
+  } catch (error) {
+    await stopStack();
+    throw error;
+  }
+}

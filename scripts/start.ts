@@ -1,0 +1,40 @@
+// `npm start`: the whole product on this machine, on the embedded database by default.
+// DATABASE_URL=postgres://… uses that Postgres instead. Ctrl-C stops everything.
+import path from "node:path";
+import { DEMO_LOGIN } from "../apps/api-worker/src/seed/demo.ts";
+import { onShutdown, stopAll } from "./lib/processes.ts";
+import { root, startStack } from "./lib/stack.ts";
+
+const started = Date.now();
+let stopStack: (() => Promise<void>) | undefined;
+onShutdown(async () => {
+  console.log("\nsteno: stopping …");
+  await stopStack?.();
+  await stopAll();
+});
+
+try {
+  const stack = await startStack({
+    database: "pglite",
+    databaseUrl: process.env.DATABASE_URL,
+    dataDir: path.join(root, ".data"),
+    apiPort: Number(process.env.STENO_API_PORT ?? 8787),
+    web: { port: Number(process.env.STENO_WEB_PORT ?? 5173) },
+  });
+  stopStack = stack.stop;
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`
+  Steno is running (${seconds} s) — database: ${stack.db.kind === "pglite" ? "embedded PGlite in .data/" : stack.db.kind}
+
+    App        ${stack.webUrl}
+    API        ${stack.apiUrl}  (health: ${stack.apiUrl}/health)
+    Demo login ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}
+
+  Ctrl-C stops everything.
+`);
+} catch (error) {
+  console.error(`steno: could not start: ${(error as Error).message}`);
+  await stopStack?.();
+  await stopAll();
+  process.exit(1);
+}
