@@ -25,7 +25,7 @@ app.use(
   trpcServer({
     endpoint: "/trpc",
     router: appRouter,
-    createContext: (_opts, c) => createContext(c),
+    createContext: (opts, c) => createContext(c, opts.resHeaders),
     responseMeta({ errors }) {
       const retryAfter = errors
         .map((e) => (e.cause instanceof AppError ? e.cause.retryAfter : undefined))

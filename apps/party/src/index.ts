@@ -19,6 +19,12 @@ export class LetterRoom extends YServer<Env> {
   override async onSave() {
     await this.ctx.storage.put(SNAPSHOT_KEY, Y.encodeStateAsUpdate(this.document));
   }
+
+  /** RPC from the API Worker when a case is deleted: drop the stored letter, close every socket. */
+  async clear(): Promise<void> {
+    for (const ws of this.ctx.getWebSockets()) ws.close(4404, "case deleted");
+    await this.ctx.storage.deleteAll();
+  }
 }
 
 export default {

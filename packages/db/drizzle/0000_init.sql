@@ -128,12 +128,16 @@ CREATE TABLE "letter_versions" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "refresh_tokens" (
+	"token_hash" text PRIMARY KEY NOT NULL,
+	"session_id" uuid NOT NULL,
+	"rotated_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "sessions" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"user_id" uuid NOT NULL,
-	"refresh_token_hash" text NOT NULL,
-	"previous_token_hash" text,
-	"generation" integer DEFAULT 0 NOT NULL,
 	"user_agent" text,
 	"ip" "inet",
 	"expires_at" timestamp with time zone NOT NULL,
@@ -217,6 +221,7 @@ ALTER TABLE "jobs" ADD CONSTRAINT "jobs_source_id_sources_id_fk" FOREIGN KEY ("s
 ALTER TABLE "jobs" ADD CONSTRAINT "jobs_requested_by_users_id_fk" FOREIGN KEY ("requested_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "letter_versions" ADD CONSTRAINT "letter_versions_document_id_documents_id_fk" FOREIGN KEY ("document_id") REFERENCES "public"."documents"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "letter_versions" ADD CONSTRAINT "letter_versions_author_id_users_id_fk" FOREIGN KEY ("author_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "refresh_tokens" ADD CONSTRAINT "refresh_tokens_session_id_sessions_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."sessions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "source_pages" ADD CONSTRAINT "source_pages_source_id_sources_id_fk" FOREIGN KEY ("source_id") REFERENCES "public"."sources"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sources" ADD CONSTRAINT "sources_document_id_documents_id_fk" FOREIGN KEY ("document_id") REFERENCES "public"."documents"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -232,6 +237,7 @@ CREATE INDEX "audit_log_created_at_idx" ON "audit_log" USING btree ("created_at"
 CREATE UNIQUE INDEX "document_collaborators_doc_email_idx" ON "document_collaborators" USING btree ("document_id",lower("email"));--> statement-breakpoint
 CREATE INDEX "document_collaborators_user_idx" ON "document_collaborators" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "documents_created_by_created_at_idx" ON "documents" USING btree ("created_by","created_at" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "documents_title_search_idx" ON "documents" USING gin (to_tsvector('english', "title"));--> statement-breakpoint
 CREATE INDEX "facts_document_status_idx" ON "facts" USING btree ("document_id","status");--> statement-breakpoint
 CREATE INDEX "facts_source_idx" ON "facts" USING btree ("source_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "facts_document_dedupe_idx" ON "facts" USING btree ("document_id","dedupe_key");--> statement-breakpoint
@@ -239,8 +245,8 @@ CREATE INDEX "facts_text_search_idx" ON "facts" USING gin (to_tsvector('english'
 CREATE INDEX "jobs_document_idx" ON "jobs" USING btree ("document_id");--> statement-breakpoint
 CREATE INDEX "jobs_source_idx" ON "jobs" USING btree ("source_id");--> statement-breakpoint
 CREATE INDEX "letter_versions_document_idx" ON "letter_versions" USING btree ("document_id","created_at" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "refresh_tokens_session_idx" ON "refresh_tokens" USING btree ("session_id");--> statement-breakpoint
 CREATE INDEX "sessions_user_idx" ON "sessions" USING btree ("user_id");--> statement-breakpoint
-CREATE UNIQUE INDEX "sessions_refresh_hash_idx" ON "sessions" USING btree ("refresh_token_hash");--> statement-breakpoint
 CREATE UNIQUE INDEX "sources_document_sha256_idx" ON "sources" USING btree ("document_id","sha256");--> statement-breakpoint
 CREATE INDEX "sources_document_idx" ON "sources" USING btree ("document_id");--> statement-breakpoint
 CREATE INDEX "templates_firm_idx" ON "templates" USING btree ("firm_id");--> statement-breakpoint

@@ -17,6 +17,9 @@ export type DbHandle = {
   close: () => Promise<void>;
 };
 
+/** Per-request database figures, for Server-Timing, logs and metrics. */
+export type DbStats = { queries: number; ms: number };
+
 function configureDriver(env: DbEnv) {
   const proxy = env.DATABASE_WS_PROXY;
   if (proxy) {
@@ -31,7 +34,7 @@ function configureDriver(env: DbEnv) {
  * A database handle for one request. Workers cannot reuse a socket across requests, so each
  * request makes its own pool and closes it with `ctx.waitUntil(handle.close())`.
  */
-export function createDb(env: DbEnv): DbHandle {
+export function createDb(env: DbEnv, stats?: DbStats): DbHandle {
   if (!env.DATABASE_URL) {
     throw new Error(
       "DATABASE_URL is not set: add it to .dev.vars locally or `wrangler secret put DATABASE_URL`",
@@ -41,6 +44,8 @@ export function createDb(env: DbEnv): DbHandle {
   const pool = new Pool({ connectionString: env.DATABASE_URL, max: 4 });
   // An idle client that errors (the server went away) must not crash the Worker.
   pool.on("error", () => {});
+  // Pool.query and transactions both run on a pooled client, so counting there counts once.
+  if (stats) pool.on("connect", (client: { query: QueryFn }) => timeQueries(client, stats));
   const db = drizzle({ client: pool, schema });
   let closed = false;
   return {
@@ -52,4 +57,29 @@ export function createDb(env: DbEnv): DbHandle {
       await pool.end().catch(() => {});
     },
   };
+}
+
+type QueryFn = (...args: never[]) => unknown;
+
+function timeQueries(target: { query: QueryFn }, stats: DbStats) {
+  const query = target.query.bind(target) as (...args: unknown[]) => unknown;
+  target.query = ((...args: unknown[]) => {
+    const started = performance.now();
+    const done = () => {
+      stats.ms += performance.now() - started;
+    };
+    stats.queries += 1;
+    const last = args.at(-1);
+    if (typeof last === "function") {
+      args[args.length - 1] = (...cbArgs: unknown[]) => {
+        done();
+        return (last as (...a: unknown[]) => unknown)(...cbArgs);
+      };
+      return query(...args);
+    }
+    const result = query(...args);
+    if (result instanceof Promise) return result.finally(done);
+    done();
+    return result;
+  }) as QueryFn;
 }

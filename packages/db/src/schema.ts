@@ -85,8 +85,9 @@ export const users = pgTable(
   ],
 );
 
-// A refresh-token family: one per sign-in. Rotation replaces the token hash; presenting
-// a rotated token (reuse) revokes the family, and with it every access token of the session.
+// A refresh-token family: one per sign-in. Every refresh rotates the token (refresh_tokens);
+// presenting a rotated token (reuse) revokes the family, and with it every access token of
+// the session, since each request checks its session.
 export const sessions = pgTable(
   "sessions",
   {
@@ -94,9 +95,6 @@ export const sessions = pgTable(
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    refreshTokenHash: text("refresh_token_hash").notNull(),
-    previousTokenHash: text("previous_token_hash"),
-    generation: integer("generation").notNull().default(0),
     userAgent: text("user_agent"),
     ip: inet("ip"),
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "string" }).notNull(),
@@ -105,10 +103,21 @@ export const sessions = pgTable(
     createdAt: createdAt(),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
   },
-  (t) => [
-    index("sessions_user_idx").on(t.userId),
-    uniqueIndex("sessions_refresh_hash_idx").on(t.refreshTokenHash),
-  ],
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+// Every refresh token ever issued, stored as a SHA-256 hash. The live one has rotated_at null.
+export const refreshTokens = pgTable(
+  "refresh_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    sessionId: uuid("session_id")
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    rotatedAt: timestamp("rotated_at", { withTimezone: true, mode: "string" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("refresh_tokens_session_idx").on(t.sessionId)],
 );
 
 export const documents = pgTable(
@@ -134,7 +143,10 @@ export const documents = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("documents_created_by_created_at_idx").on(t.createdBy, t.createdAt.desc())],
+  (t) => [
+    index("documents_created_by_created_at_idx").on(t.createdBy, t.createdAt.desc()),
+    index("documents_title_search_idx").using("gin", sql`to_tsvector('english', ${t.title})`),
+  ],
 );
 
 export const documentCollaborators = pgTable(

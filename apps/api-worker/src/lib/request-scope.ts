@@ -1,6 +1,6 @@
 import { createDb, type DbHandle } from "@steno/db";
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv, RequestStats } from "../env.ts";
 
 /**
  * Gives each request an id, the client address and a lazily opened database. Workers cannot
@@ -9,17 +9,28 @@ import type { AppEnv } from "../env.ts";
  */
 export const requestScope: MiddlewareHandler<AppEnv> = async (c, next) => {
   const requestId = c.req.header("cf-ray") ?? crypto.randomUUID();
+  const stats: RequestStats = { db: { queries: 0, ms: 0 }, cache: [] };
   c.set("requestId", requestId);
   c.set("ip", c.req.header("cf-connecting-ip") ?? "127.0.0.1");
+  c.set("stats", stats);
   let handle: DbHandle | undefined;
   c.set("db", () => {
-    handle ??= createDb(c.env);
+    handle ??= createDb(c.env, stats.db);
     return handle.db;
   });
   try {
     await next();
   } finally {
     c.header("X-Request-Id", requestId);
+    c.header("Server-Timing", serverTiming(stats));
     if (handle) c.executionCtx.waitUntil(handle.close());
   }
 };
+
+function serverTiming(stats: RequestStats): string {
+  const parts = [`db;dur=${stats.db.ms.toFixed(1)};desc="${stats.db.queries} queries"`];
+  stats.cache.forEach((entry, i) => {
+    parts.push(`cache${i};desc="${entry}"`);
+  });
+  return parts.join(", ");
+}

@@ -1,24 +1,28 @@
 import type { Context as HonoContext } from "hono";
+import { getCookie } from "hono/cookie";
+import { ACCESS_COOKIE } from "../auth/cookies.ts";
+import { resolveUser } from "../auth/session.ts";
 import type { AppEnv } from "../env.ts";
 
-export type SessionUser = {
-  id: string;
-  firmId: string;
-  email: string;
-  name: string;
-  role: "attorney" | "paralegal" | "admin";
-  sessionId: string;
-};
+export type { SessionUser } from "../auth/session.ts";
 
 /** Built per request from the Hono context: bindings, database, who is asking, request id. */
-export async function createContext(c: HonoContext<AppEnv>) {
+export async function createContext(c: HonoContext<AppEnv>, resHeaders: Headers) {
+  const cookies = getCookie(c);
   return {
     env: c.env,
     db: c.var.db,
     requestId: c.var.requestId,
     ip: c.var.ip,
+    userAgent: c.req.header("user-agent") ?? null,
     executionCtx: c.executionCtx,
-    user: null as SessionUser | null,
+    stats: c.var.stats,
+    cookies,
+    secureCookies: new URL(c.req.url).protocol === "https:",
+    setCookies: (values: string[]) => {
+      for (const value of values) resHeaders.append("Set-Cookie", value);
+    },
+    user: await resolveUser(c.env, c.var.db, cookies[ACCESS_COOKIE]),
   };
 }
 

@@ -1,30 +1,37 @@
-import { AppError } from "@steno/shared";
+import { AppError, type CollaboratorRole, documentScopeInput } from "@steno/shared";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
+import { requireDocumentRole } from "../documents/access.ts";
 import type { Context } from "./context.ts";
 
-const t = initTRPC.context<Context>().create({
-  // Plain JSON on the wire (no transformer) so any HTTP client can call the API.
-  errorFormatter({ shape, error }) {
-    const zod = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
-    const app = error.cause instanceof AppError ? error.cause : null;
-    return {
-      ...shape,
-      message: zod
-        ? "Invalid input"
-        : error.code === "INTERNAL_SERVER_ERROR"
-          ? "Internal error"
-          : shape.message,
-      data: {
-        code: shape.data.code,
-        httpStatus: shape.data.httpStatus,
-        path: shape.data.path,
-        zodError: zod,
-        retryAfter: app?.retryAfter ?? null,
-      },
-    };
-  },
-});
+/** Procedure metadata. `document` marks a document-scoped procedure and the role it needs. */
+export type Meta = { document?: { role: CollaboratorRole } };
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    // Plain JSON on the wire (no transformer) so any HTTP client can call the API.
+    errorFormatter({ shape, error }) {
+      const zod = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+      const app = error.cause instanceof AppError ? error.cause : null;
+      return {
+        ...shape,
+        message: zod
+          ? "Invalid input"
+          : error.code === "INTERNAL_SERVER_ERROR"
+            ? "Internal error"
+            : shape.message,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          zodError: zod,
+          retryAfter: app?.retryAfter ?? null,
+        },
+      };
+    },
+  });
 
 /** Services throw AppError; this turns it into the tRPC error of the same name and status. */
 const appErrors = t.middleware(async ({ next }) => {
@@ -46,3 +53,17 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
   return next({ ctx: { ...ctx, user: ctx.user } });
 });
+
+/**
+ * A procedure on one case. It checks the caller's role before anything else reads the input,
+ * answering NOT_FOUND to non-collaborators (ids cannot be probed) and FORBIDDEN to a
+ * collaborator whose role is too low. Further `.input()` calls extend `{ documentId }`.
+ */
+export const documentProcedure = (role: CollaboratorRole) =>
+  authedProcedure
+    .meta({ document: { role } })
+    .input(documentScopeInput)
+    .use(async ({ ctx, input, next }) => {
+      const access = await requireDocumentRole(ctx.db(), ctx.user.id, input.documentId, role);
+      return next({ ctx: { ...ctx, document: access.document, role: access.role } });
+    });

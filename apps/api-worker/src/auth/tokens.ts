@@ -1,0 +1,63 @@
+import { errors, jwtVerify, SignJWT } from "jose";
+
+export const ACCESS_TOKEN_SECONDS = 15 * 60;
+export const REFRESH_TOKEN_SECONDS = 7 * 24 * 60 * 60;
+export const ROOM_TOKEN_SECONDS = 60;
+const ISSUER = "steno";
+
+export type AccessClaims = { userId: string; sessionId: string };
+
+/** The signing key. A missing or short secret is a deployment error: fail loudly, never default. */
+export function jwtKey(env: { JWT_SECRET?: string }): Uint8Array {
+  const secret = env.JWT_SECRET;
+  if (!secret || secret.length < 32) {
+    throw new Error(
+      "JWT_SECRET is missing or shorter than 32 characters: `wrangler secret put JWT_SECRET` (or run `npm start` locally)",
+    );
+  }
+  return new TextEncoder().encode(secret);
+}
+
+export async function signAccessToken(env: { JWT_SECRET?: string }, claims: AccessClaims): Promise<string> {
+  return new SignJWT({ sid: claims.sessionId })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(claims.userId)
+    .setIssuer(ISSUER)
+    .setAudience("steno-api")
+    .setIssuedAt()
+    .setExpirationTime(`${ACCESS_TOKEN_SECONDS}s`)
+    .sign(jwtKey(env));
+}
+
+/** The claims of a valid access token, or null for a missing, forged or expired one. */
+export async function verifyAccessToken(
+  env: { JWT_SECRET?: string },
+  token: string | undefined,
+): Promise<AccessClaims | null> {
+  if (!token) return null;
+  try {
+    const { payload } = await jwtVerify(token, jwtKey(env), {
+      issuer: ISSUER,
+      audience: "steno-api",
+      algorithms: ["HS256"],
+    });
+    if (typeof payload.sub !== "string" || typeof payload.sid !== "string") return null;
+    return { userId: payload.sub, sessionId: payload.sid };
+  } catch (error) {
+    if (error instanceof errors.JOSEError) return null;
+    throw error;
+  }
+}
+
+export function randomToken(bytes = 32): string {
+  const raw = crypto.getRandomValues(new Uint8Array(bytes));
+  return btoa(String.fromCharCode(...raw))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
+}
+
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}

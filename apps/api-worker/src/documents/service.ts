@@ -1,0 +1,280 @@
+import { and, asc, type Db, desc, eq, inArray, isNull, schema, sql } from "@steno/db";
+import {
+  AppError,
+  type CreateDocumentInput,
+  type DocumentStatus,
+  type UpdateDocumentInput,
+} from "@steno/shared";
+import type { SessionUser } from "../auth/session.ts";
+import { recordAudit } from "../lib/audit.ts";
+import type { DocumentAccess } from "./access.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
+
+type FactCounts = Record<"pending" | "approved" | "rejected" | "edited", number>;
+const emptyFactCounts = (): FactCounts => ({ pending: 0, approved: 0, rejected: 0, edited: 0 });
+
+const documentFields = {
+  id: schema.documents.id,
+  title: schema.documents.title,
+  clientName: schema.documents.clientName,
+  incidentDate: schema.documents.incidentDate,
+  status: schema.documents.status,
+  createdBy: schema.documents.createdBy,
+  templateId: schema.documents.templateId,
+  templateVersion: schema.documents.templateVersion,
+  createdAt: schema.documents.createdAt,
+  updatedAt: schema.documents.updatedAt,
+};
+
+/** Source and fact counts for a page of cases: two grouped queries, whatever the page size. */
+async function countsFor(db: Db, documentIds: string[]) {
+  const sources = new Map<string, number>();
+  const facts = new Map<string, FactCounts>();
+  if (documentIds.length === 0) return { sources, facts };
+  const [sourceRows, factRows] = await Promise.all([
+    db
+      .select({ documentId: schema.sources.documentId, count: sql<number>`count(*)::int` })
+      .from(schema.sources)
+      .where(inArray(schema.sources.documentId, documentIds))
+      .groupBy(schema.sources.documentId),
+    db
+      .select({
+        documentId: schema.facts.documentId,
+        status: schema.facts.status,
+        count: sql<number>`count(*)::int`,
+      })
+      .from(schema.facts)
+      .where(inArray(schema.facts.documentId, documentIds))
+      .groupBy(schema.facts.documentId, schema.facts.status),
+  ]);
+  for (const row of sourceRows) sources.set(row.documentId, row.count);
+  for (const row of factRows) {
+    const counts = facts.get(row.documentId) ?? emptyFactCounts();
+    counts[row.status] = row.count;
+    facts.set(row.documentId, counts);
+  }
+  return { sources, facts };
+}
+
+export async function listDocuments(
+  db: Db,
+  options: { userId: string; limit: number; cursor?: string | null; status?: DocumentStatus | null },
+) {
+  const cursor = decodeCursor(options.cursor);
+  const rows = await db
+    .select({ ...documentFields, role: schema.documentCollaborators.role })
+    .from(schema.documents)
+    .innerJoin(
+      schema.documentCollaborators,
+      and(
+        eq(schema.documentCollaborators.documentId, schema.documents.id),
+        eq(schema.documentCollaborators.userId, options.userId),
+        eq(schema.documentCollaborators.inviteState, "accepted"),
+      ),
+    )
+    .where(
+      and(
+        options.status ? eq(schema.documents.status, options.status) : undefined,
+        cursor
+          ? sql`(${schema.documents.createdAt}, ${schema.documents.id}) < (${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(schema.documents.createdAt), desc(schema.documents.id))
+    .limit(options.limit + 1);
+  const page = rows.slice(0, options.limit);
+  const counts = await countsFor(
+    db,
+    page.map((d) => d.id),
+  );
+  const last = page.at(-1);
+  return {
+    items: page.map((d) => ({
+      ...d,
+      sourceCount: counts.sources.get(d.id) ?? 0,
+      factCounts: counts.facts.get(d.id) ?? emptyFactCounts(),
+    })),
+    nextCursor:
+      rows.length > options.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+  };
+}
+
+export async function getDocument(db: Db, access: DocumentAccess) {
+  const counts = await countsFor(db, [access.document.id]);
+  const { letterState: _state, ...document } = access.document;
+  return {
+    ...document,
+    role: access.role,
+    sourceCount: counts.sources.get(document.id) ?? 0,
+    factCounts: counts.facts.get(document.id) ?? emptyFactCounts(),
+  };
+}
+
+export async function createDocument(db: Db, user: SessionUser, input: CreateDocumentInput, ip: string) {
+  return db.transaction(async (tx) => {
+    const [template] = await tx
+      .select({ id: schema.templates.id, version: schema.templates.version })
+      .from(schema.templates)
+      .where(
+        and(
+          eq(schema.templates.firmId, user.firmId),
+          isNull(schema.templates.archivedAt),
+          input.templateId ? eq(schema.templates.id, input.templateId) : undefined,
+        ),
+      )
+      .orderBy(asc(schema.templates.createdAt))
+      .limit(1);
+    if (input.templateId && !template) throw new AppError("NOT_FOUND", "Template not found");
+    const [document] = await tx
+      .insert(schema.documents)
+      .values({
+        firmId: user.firmId,
+        title: input.title,
+        clientName: input.clientName ?? null,
+        incidentDate: input.incidentDate ?? null,
+        createdBy: user.id,
+        templateId: template?.id ?? null,
+        templateVersion: template?.version ?? null,
+      })
+      .returning(documentFields);
+    if (!document) throw new Error("document insert returned nothing");
+    await tx
+      .insert(schema.documentCollaborators)
+      .values({ documentId: document.id, userId: user.id, email: user.email, role: "owner" });
+    await recordAudit(tx, {
+      actorId: user.id,
+      action: "document.create",
+      entityType: "document",
+      entityId: document.id,
+      documentId: document.id,
+      ip,
+    });
+    return { ...document, role: "owner" as const };
+  });
+}
+
+export async function updateDocument(
+  db: Db,
+  access: DocumentAccess,
+  user: SessionUser,
+  input: UpdateDocumentInput,
+  ip: string,
+) {
+  const statusChange = input.status !== undefined && input.status !== access.document.status;
+  if (statusChange && access.role !== "owner") {
+    throw new AppError("FORBIDDEN", "Only the case's owner can change its status");
+  }
+  const [document] = await db
+    .update(schema.documents)
+    .set({
+      ...(input.title !== undefined ? { title: input.title } : {}),
+      ...(input.clientName !== undefined ? { clientName: input.clientName } : {}),
+      ...(input.incidentDate !== undefined ? { incidentDate: input.incidentDate } : {}),
+      ...(statusChange ? { status: input.status } : {}),
+      updatedAt: sql`now()`,
+    })
+    .where(eq(schema.documents.id, access.document.id))
+    .returning(documentFields);
+  if (statusChange) {
+    await recordAudit(db, {
+      actorId: user.id,
+      action: "document.status_change",
+      entityType: "document",
+      entityId: access.document.id,
+      documentId: access.document.id,
+      ip,
+      metadata: { from: access.document.status, to: input.status },
+    });
+  }
+  return { ...document, role: access.role };
+}
+
+/**
+ * Deletes a case: its rows first (the source of truth, one statement that cascades), then its
+ * PDFs in R2 and its room's stored state. A failure in the second part leaves orphaned blobs,
+ * never a case that points at missing files.
+ */
+export async function deleteDocument(
+  db: Db,
+  env: Pick<Cloudflare.Env, "SOURCES" | "ROOMS">,
+  access: DocumentAccess,
+  user: SessionUser,
+  ip: string,
+) {
+  const documentId = access.document.id;
+  await db.transaction(async (tx) => {
+    await tx.delete(schema.documents).where(eq(schema.documents.id, documentId));
+    await recordAudit(tx, {
+      actorId: user.id,
+      action: "document.delete",
+      entityType: "document",
+      entityId: documentId,
+      documentId,
+      ip,
+    });
+  });
+  await deleteObjectsWithPrefix(env.SOURCES, `documents/${documentId}/`);
+  await clearRoom(env.ROOMS, documentId);
+  return { ok: true as const };
+}
+
+export async function deleteObjectsWithPrefix(bucket: R2Bucket, prefix: string): Promise<number> {
+  let deleted = 0;
+  let cursor: string | undefined;
+  do {
+    const listing = await bucket.list({ prefix, cursor, limit: 1000 });
+    const keys = listing.objects.map((o) => o.key);
+    if (keys.length > 0) await bucket.delete(keys);
+    deleted += keys.length;
+    cursor = listing.truncated ? listing.cursor : undefined;
+  } while (cursor);
+  return deleted;
+}
+
+type RoomStub = { clear: () => Promise<void> };
+
+/** The room of a letter is the party Worker's Durable Object named by the document id. */
+export function roomStub(rooms: DurableObjectNamespace, documentId: string) {
+  return rooms.get(rooms.idFromName(documentId)) as unknown as RoomStub;
+}
+
+async function clearRoom(rooms: DurableObjectNamespace, documentId: string) {
+  await roomStub(rooms, documentId).clear();
+}
+
+export async function searchDocuments(db: Db, options: { userId: string; query: string; limit: number }) {
+  const query = sql`plainto_tsquery('english', ${options.query})`;
+  const matchingFacts = db
+    .select({ documentId: schema.facts.documentId, hits: sql<number>`count(*)::int`.as("hits") })
+    .from(schema.facts)
+    .where(sql`to_tsvector('english', ${schema.facts.text}) @@ ${query}`)
+    .groupBy(schema.facts.documentId)
+    .as("matching_facts");
+  const rows = await db
+    .select({
+      ...documentFields,
+      role: schema.documentCollaborators.role,
+      titleMatch: sql<boolean>`to_tsvector('english', ${schema.documents.title}) @@ ${query}`,
+      factHits: sql<number>`coalesce(${matchingFacts.hits}, 0)`,
+    })
+    .from(schema.documents)
+    .innerJoin(
+      schema.documentCollaborators,
+      and(
+        eq(schema.documentCollaborators.documentId, schema.documents.id),
+        eq(schema.documentCollaborators.userId, options.userId),
+        eq(schema.documentCollaborators.inviteState, "accepted"),
+      ),
+    )
+    .leftJoin(matchingFacts, eq(matchingFacts.documentId, schema.documents.id))
+    .where(
+      sql`(to_tsvector('english', ${schema.documents.title}) @@ ${query} or ${matchingFacts.documentId} is not null)`,
+    )
+    .orderBy(
+      desc(sql`to_tsvector('english', ${schema.documents.title}) @@ ${query}`),
+      desc(sql`coalesce(${matchingFacts.hits}, 0)`),
+      desc(schema.documents.createdAt),
+    )
+    .limit(options.limit);
+  return { items: rows };
+}

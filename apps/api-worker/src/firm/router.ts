@@ -1,0 +1,51 @@
+import { eq, schema, sql } from "@steno/db";
+import { AppError, firmUpdateInput } from "@steno/shared";
+import { recordAudit } from "../lib/audit.ts";
+import { authedProcedure, router } from "../trpc/init.ts";
+
+const letterhead = {
+  id: schema.firms.id,
+  name: schema.firms.name,
+  addressLine1: schema.firms.addressLine1,
+  addressLine2: schema.firms.addressLine2,
+  city: schema.firms.city,
+  region: schema.firms.region,
+  postalCode: schema.firms.postalCode,
+  phone: schema.firms.phone,
+  email: schema.firms.email,
+  attorneyName: schema.firms.attorneyName,
+  signatureBlock: schema.firms.signatureBlock,
+};
+
+export const firmRouter = router({
+  /** The letterhead used by generation and export. */
+  get: authedProcedure.query(async ({ ctx }) => {
+    const [firm] = await ctx
+      .db()
+      .select(letterhead)
+      .from(schema.firms)
+      .where(eq(schema.firms.id, ctx.user.firmId));
+    if (!firm) throw new AppError("NOT_FOUND", "Firm not found");
+    return firm;
+  }),
+
+  update: authedProcedure.input(firmUpdateInput).mutation(async ({ ctx, input }) => {
+    if (ctx.user.role !== "admin")
+      throw new AppError("FORBIDDEN", "Only a firm admin can change the letterhead");
+    const [firm] = await ctx
+      .db()
+      .update(schema.firms)
+      .set({ ...input, updatedAt: sql`now()` })
+      .where(eq(schema.firms.id, ctx.user.firmId))
+      .returning(letterhead);
+    await recordAudit(ctx.db(), {
+      actorId: ctx.user.id,
+      action: "firm.update",
+      entityType: "firm",
+      entityId: ctx.user.firmId,
+      ip: ctx.ip,
+      metadata: { fields: Object.keys(input) },
+    });
+    return firm;
+  }),
+});

@@ -1,0 +1,19 @@
+import { createTemplateInput, getTemplateInput, templateIdInput, updateTemplateInput } from "@steno/shared";
+import { authedProcedure, router } from "../trpc/init.ts";
+import { archiveTemplate, createTemplate, getTemplate, listTemplates, updateTemplate } from "./service.ts";
+
+export const templatesRouter = router({
+  list: authedProcedure.query(({ ctx }) => listTemplates(ctx.db(), ctx.user)),
+  get: authedProcedure
+    .input(getTemplateInput)
+    .query(({ ctx, input }) => getTemplate(ctx.db(), ctx.stats, ctx.user, input)),
+  create: authedProcedure
+    .input(createTemplateInput)
+    .mutation(({ ctx, input }) => createTemplate(ctx.db(), ctx.user, input, ctx.ip)),
+  update: authedProcedure
+    .input(updateTemplateInput)
+    .mutation(({ ctx, input }) => updateTemplate(ctx.db(), ctx.user, input, ctx.ip)),
+  archive: authedProcedure
+    .input(templateIdInput)
+    .mutation(({ ctx, input }) => archiveTemplate(ctx.db(), ctx.user, input, ctx.ip)),
+});

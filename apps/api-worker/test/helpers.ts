@@ -1,0 +1,83 @@
+import { env, exports } from "cloudflare:workers";
+import { createDb } from "@steno/db";
+import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
+import type { AppRouter } from "../src/trpc/router.ts";
+
+export const API = "http://api.test";
+
+/** A browser-like session: a cookie jar, a client address, and the last response's headers. */
+export class Session {
+  readonly cookies = new Map<string, string>();
+  readonly ip: string;
+  lastHeaders = new Headers();
+
+  constructor(ip = randomIp()) {
+    this.ip = ip;
+  }
+
+  readonly fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const headers = new Headers(init?.headers);
+    headers.set("cf-connecting-ip", this.ip);
+    if (this.cookies.size > 0) {
+      headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
+    }
+    const res = await exports.default.fetch(new Request(input, { ...init, headers }));
+    this.lastHeaders = res.headers;
+    for (const cookie of res.headers.getSetCookie()) {
+      const [pair] = cookie.split(";");
+      const [name, ...rest] = (pair ?? "").split("=");
+      const value = rest.join("=");
+      if (!name) continue;
+      if (value === "" || /max-age=0/i.test(cookie)) this.cookies.delete(name.trim());
+      else this.cookies.set(name.trim(), value);
+    }
+    return res;
+  };
+
+  readonly trpc = createTRPCClient<AppRouter>({
+    links: [httpLink({ url: `${API}/trpc`, fetch: this.fetch })],
+  });
+
+  /** The number of database queries the last request made, from its Server-Timing header. */
+  get lastQueryCount(): number {
+    const match = /db;dur=[\d.]+;desc="(\d+) queries"/.exec(this.lastHeaders.get("server-timing") ?? "");
+    return match ? Number(match[1]) : Number.NaN;
+  }
+}
+
+export function randomIp(): string {
+  const b = crypto.getRandomValues(new Uint8Array(3));
+  return `10.${b[0]}.${b[1]}.${b[2]}`;
+}
+
+export const uniqueEmail = (label = "user") => `${label}-${crypto.randomUUID().slice(0, 8)}@firm.test`;
+export const PASSWORD = "correct horse battery staple";
+
+export async function signUp(label = "attorney") {
+  const session = new Session();
+  const email = uniqueEmail(label);
+  const { user } = await session.trpc.auth.register.mutate({
+    email,
+    password: PASSWORD,
+    name: `Test ${label}`,
+    firmName: `Firm of ${label}`,
+  });
+  return { session, user, email };
+}
+
+/** The tRPC error code (NOT_FOUND, FORBIDDEN…) a call failed with, or "OK". */
+export async function codeOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return "OK";
+  } catch (error) {
+    if (error instanceof TRPCClientError)
+      return (error.data as { code: string } | undefined)?.code ?? "UNKNOWN";
+    throw error;
+  }
+}
+
+/** A database handle for test setup and assertions, closed by the caller. */
+export function testDb() {
+  return createDb(env);
+}

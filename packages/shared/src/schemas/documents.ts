@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { idSchema } from "../ids.ts";
+import { cleanText, cursorPaginationSchema, isoDateSchema } from "./common.ts";
+
+export const DOCUMENT_STATUSES = ["draft", "in_review", "finalized"] as const;
+export const COLLABORATOR_ROLES = ["owner", "editor", "viewer"] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+export type CollaboratorRole = (typeof COLLABORATOR_ROLES)[number];
+
+/** Every document-scoped procedure takes the case's id under this name. */
+export const documentScopeInput = z.object({ documentId: idSchema });
+
+export const documentTitleSchema = cleanText(500).pipe(
+  z.string().min(1, { message: "Give the case a title" }),
+);
+
+export const createDocumentInput = z.object({
+  title: documentTitleSchema,
+  clientName: cleanText(200).nullish(),
+  incidentDate: isoDateSchema.nullish(),
+  templateId: idSchema.nullish(),
+});
+
+export const updateDocumentInput = z.object({
+  title: documentTitleSchema.optional(),
+  clientName: cleanText(200).nullish(),
+  incidentDate: isoDateSchema.nullish(),
+  status: z.enum(DOCUMENT_STATUSES).optional(),
+});
+
+export const listDocumentsInput = cursorPaginationSchema.extend({
+  status: z.enum(DOCUMENT_STATUSES).nullish(),
+});
+
+export const searchDocumentsInput = z.object({
+  query: cleanText(200).pipe(z.string().min(1)),
+  limit: z.number().int().min(1).max(50).default(20),
+});
+
+export const inviteCollaboratorInput = z.object({
+  email: z
+    .string()
+    .trim()
+    .max(254)
+    .pipe(z.email())
+    .transform((e) => e.toLowerCase()),
+  role: z.enum(["editor", "viewer"]),
+});
+
+export const updateCollaboratorInput = z.object({
+  collaboratorId: idSchema,
+  role: z.enum(COLLABORATOR_ROLES),
+});
+
+export const removeCollaboratorInput = z.object({ collaboratorId: idSchema });
+
+export type CreateDocumentInput = z.infer<typeof createDocumentInput>;
+export type UpdateDocumentInput = z.infer<typeof updateDocumentInput>;

@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { idSchema } from "../ids.ts";
+import { unknownTemplateVariables } from "../templates/variables.ts";
+import { cleanText } from "./common.ts";
+
+export const templateBodySchema = cleanText(50_000, { multiline: true })
+  .pipe(z.string().min(1, { message: "The template is empty" }))
+  .superRefine((body, ctx) => {
+    const unknown = unknownTemplateVariables(body);
+    if (unknown.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: `Unknown template variable${unknown.length > 1 ? "s" : ""}: ${unknown.map((v) => `{{${v}}}`).join(", ")}`,
+      });
+    }
+  });
+
+export const templateNameSchema = cleanText(200).pipe(z.string().min(1, { message: "Name the template" }));
+
+export const createTemplateInput = z.object({ name: templateNameSchema, body: templateBodySchema });
+export const updateTemplateInput = z.object({
+  templateId: idSchema,
+  name: templateNameSchema.optional(),
+  body: templateBodySchema.optional(),
+});
+export const templateIdInput = z.object({ templateId: idSchema });
+export const getTemplateInput = z.object({
+  templateId: idSchema,
+  version: z.number().int().min(1).optional(),
+});
+
+export const firmUpdateInput = z.object({
+  name: cleanText(200).pipe(z.string().min(1)).optional(),
+  addressLine1: cleanText(200).nullish(),
+  addressLine2: cleanText(200).nullish(),
+  city: cleanText(100).nullish(),
+  region: cleanText(100).nullish(),
+  postalCode: cleanText(20).nullish(),
+  phone: cleanText(40).nullish(),
+  email: z.string().trim().max(254).pipe(z.email()).nullish(),
+  attorneyName: cleanText(200).nullish(),
+  signatureBlock: cleanText(1000, { multiline: true }).nullish(),
+});
