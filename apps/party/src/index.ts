@@ -23,6 +23,15 @@ export class LetterRoom extends YServer<Env> {
   /** RPC from the API Worker when a case is deleted: drop the stored letter, close every socket. */
   async clear(): Promise<void> {
     for (const ws of this.ctx.getWebSockets()) ws.close(4404, "case deleted");
+    // The object may stay in memory after its storage is gone, so empty the live document too.
+    // Root types a client created may still be untyped on the server, so delete their items
+    // directly rather than through Text/XmlFragment methods.
+    this.document.transact((transaction) => {
+      for (const type of this.document.share.values()) {
+        for (let item = type._start; item; item = item.right) if (!item.deleted) item.delete(transaction);
+        for (const item of type._map.values()) if (!item.deleted) item.delete(transaction);
+      }
+    });
     await this.ctx.storage.deleteAll();
   }
 }

@@ -1,15 +1,15 @@
 import { z } from "zod";
 
+// Control characters (C0 and DEL), optionally keeping tab, line feed and carriage return.
+const CONTROL = /\p{Cc}/gu;
+const CONTROL_EXCEPT_WHITESPACE = /[^\P{Cc}\t\n\r]/gu;
+
 /** Trimmed text with control characters removed (tabs and newlines kept where allowed). */
 export const cleanText = (max: number, { multiline = false } = {}) =>
   z
     .string()
     .max(max * 2)
-    .transform((s) =>
-      s
-        .replace(multiline ? /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g : /[\u0000-\u001F\u007F]/g, "")
-        .trim(),
-    )
+    .transform((s) => s.replace(multiline ? CONTROL_EXCEPT_WHITESPACE : CONTROL, "").trim())
     .pipe(z.string().max(max));
 
 export const emailSchema = z

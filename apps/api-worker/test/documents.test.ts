@@ -1,0 +1,289 @@
+import { env } from "cloudflare:workers";
+import { and, eq, schema } from "@steno/db";
+import { describe, expect, it } from "vitest";
+import { connectClient } from "../../party/test/sync-client.ts";
+import { codeOf, signUp, testDb } from "./helpers.ts";
+
+describe("cases", () => {
+  it("pages newest first without gaps or repeats", async () => {
+    const { session } = await signUp();
+    const created: string[] = [];
+    for (let i = 0; i < 23; i++) {
+      created.push((await session.trpc.documents.create.mutate({ title: `Case ${i}` })).id);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: Awaited<ReturnType<typeof session.trpc.documents.list.query>> =
+        await session.trpc.documents.list.query({
+          limit: 5,
+          cursor,
+        });
+      seen.push(...page.items.map((d) => d.id));
+      cursor = page.nextCursor;
+      pages += 1;
+    } while (cursor);
+    expect(pages).toBe(5);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual([...created].reverse());
+    expect(await codeOf(session.trpc.documents.list.query({ cursor: "garbage" }))).toBe("BAD_REQUEST");
+  });
+
+  it("counts sources and facts per status in a constant number of queries", async () => {
+    const { session, user } = await signUp();
+    const first = await session.trpc.documents.create.mutate({ title: "Counted" });
+    const handle = testDb();
+    try {
+      const [source] = await handle.db
+        .insert(schema.sources)
+        .values({
+          documentId: first.id,
+          r2Key: "k",
+          sha256: "a".repeat(64),
+          filename: "r.pdf",
+          sizeBytes: 10,
+        })
+        .returning();
+      await handle.db.insert(schema.facts).values([
+        {
+          documentId: first.id,
+          sourceId: source!.id,
+          category: "injury",
+          text: "Whiplash",
+          status: "pending",
+        },
+        {
+          documentId: first.id,
+          sourceId: source!.id,
+          category: "injury",
+          text: "Concussion",
+          status: "approved",
+        },
+        {
+          documentId: first.id,
+          sourceId: source!.id,
+          category: "billing",
+          text: "ER bill",
+          status: "approved",
+        },
+        { documentId: first.id, category: "other", text: "Note", status: "rejected", createdBy: user.id },
+      ]);
+    } finally {
+      await handle.close();
+    }
+    const few = await session.trpc.documents.list.query({ limit: 50 });
+    const fewQueries = session.lastQueryCount;
+    const counted = few.items.find((d) => d.id === first.id)!;
+    expect(counted.sourceCount).toBe(1);
+    expect(counted.factCounts).toEqual({ pending: 1, approved: 2, rejected: 1, edited: 0 });
+
+    for (let i = 0; i < 12; i++) await session.trpc.documents.create.mutate({ title: `More ${i}` });
+    const many = await session.trpc.documents.list.query({ limit: 50 });
+    expect(many.items).toHaveLength(13);
+    expect(session.lastQueryCount).toBe(fewQueries);
+    expect(fewQueries).toBeLessThanOrEqual(4);
+  });
+
+  it("lets editors edit, but only the owner change the status, and audits it", async () => {
+    const owner = await signUp("owner");
+    const editor = await signUp("editor");
+    const doc = await owner.session.trpc.documents.create.mutate({
+      title: "Status",
+      clientName: "Maria Rivera",
+    });
+    await owner.session.trpc.collaborators.invite.mutate({
+      documentId: doc.id,
+      email: editor.email,
+      role: "editor",
+    });
+
+    const renamed = await editor.session.trpc.documents.update.mutate({
+      documentId: doc.id,
+      title: "Renamed",
+    });
+    expect(renamed.title).toBe("Renamed");
+    expect(
+      await codeOf(editor.session.trpc.documents.update.mutate({ documentId: doc.id, status: "in_review" })),
+    ).toBe("FORBIDDEN");
+    await owner.session.trpc.documents.update.mutate({ documentId: doc.id, status: "in_review" });
+    await owner.session.trpc.documents.update.mutate({ documentId: doc.id, status: "finalized" });
+    await owner.session.trpc.documents.update.mutate({ documentId: doc.id, status: "draft" });
+    expect((await owner.session.trpc.documents.get.query({ documentId: doc.id })).status).toBe("draft");
+
+    const handle = testDb();
+    try {
+      const rows = await handle.db
+        .select()
+        .from(schema.auditLog)
+        .where(
+          and(eq(schema.auditLog.documentId, doc.id), eq(schema.auditLog.action, "document.status_change")),
+        );
+      expect(rows.map((r) => (r.metadata as { to: string }).to)).toEqual(["in_review", "finalized", "draft"]);
+      expect(rows.every((r) => r.actorId === owner.user.id)).toBe(true);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it("validates input with bounds", async () => {
+    const { session } = await signUp();
+    expect(await codeOf(session.trpc.documents.create.mutate({ title: "x".repeat(501) }))).toBe(
+      "BAD_REQUEST",
+    );
+    expect(await codeOf(session.trpc.documents.create.mutate({ title: "   " }))).toBe("BAD_REQUEST");
+    expect(
+      await codeOf(session.trpc.documents.create.mutate({ title: "ok", incidentDate: "14/03/2026" })),
+    ).toBe("BAD_REQUEST");
+    expect(await codeOf(session.trpc.documents.list.query({ limit: 1000 }))).toBe("BAD_REQUEST");
+  });
+
+  it("searches titles and fact text, only among the caller's cases", async () => {
+    const { session } = await signUp();
+    const other = await signUp();
+    const word = `zebra${crypto.randomUUID().slice(0, 6)}`;
+    const byTitle = await session.trpc.documents.create.mutate({ title: `Collision with a ${word} truck` });
+    const byFact = await session.trpc.documents.create.mutate({ title: "Slip and fall" });
+    const hidden = await other.session.trpc.documents.create.mutate({ title: `Another ${word} case` });
+    const handle = testDb();
+    try {
+      await handle.db.insert(schema.facts).values({
+        documentId: byFact.id,
+        category: "injury",
+        text: `Diagnosed with a ${word} fracture of the left wrist`,
+      });
+    } finally {
+      await handle.close();
+    }
+    const { items } = await session.trpc.documents.search.query({ query: word });
+    expect(items.map((d) => d.id)).toEqual([byTitle.id, byFact.id]);
+    expect(items.map((d) => d.id)).not.toContain(hidden.id);
+  });
+
+  it("deletes a case with its files and its room, owner only", async () => {
+    const owner = await signUp("owner");
+    const editor = await signUp("editor");
+    const doc = await owner.session.trpc.documents.create.mutate({ title: "To delete" });
+    await owner.session.trpc.collaborators.invite.mutate({
+      documentId: doc.id,
+      email: editor.email,
+      role: "editor",
+    });
+    await env.SOURCES.put(`documents/${doc.id}/sources/a.pdf`, "%PDF-1.7");
+    await env.SOURCES.put(`documents/${doc.id}/sources/b.pdf`, "%PDF-1.7");
+    const room = await connectClient(env.PARTY, `http://party/parties/letter-room/${doc.id}`);
+    await room.synced;
+    room.doc.getText("t").insert(0, "draft text");
+    await new Promise((r) => setTimeout(r, 100));
+    room.close();
+
+    expect(await codeOf(editor.session.trpc.documents.delete.mutate({ documentId: doc.id }))).toBe(
+      "FORBIDDEN",
+    );
+    await owner.session.trpc.documents.delete.mutate({ documentId: doc.id });
+    expect(await codeOf(owner.session.trpc.documents.get.query({ documentId: doc.id }))).toBe("NOT_FOUND");
+    expect((await env.SOURCES.list({ prefix: `documents/${doc.id}/` })).objects).toHaveLength(0);
+    const reopened = await connectClient(env.PARTY, `http://party/parties/letter-room/${doc.id}`);
+    await reopened.synced;
+    expect(reopened.doc.getText("t").toString()).toBe("");
+    reopened.close();
+  });
+});
+
+describe("collaborators", () => {
+  it("adds existing users at once, keeps invites for unknown emails until they register", async () => {
+    const owner = await signUp("owner");
+    const colleague = await signUp("colleague");
+    const doc = await owner.session.trpc.documents.create.mutate({ title: "Team case" });
+    const added = await owner.session.trpc.collaborators.invite.mutate({
+      documentId: doc.id,
+      email: colleague.email.toUpperCase(),
+      role: "editor",
+    });
+    expect(added.inviteState).toBe("accepted");
+    expect((await colleague.session.trpc.documents.get.query({ documentId: doc.id })).role).toBe("editor");
+    expect(
+      await codeOf(
+        owner.session.trpc.collaborators.invite.mutate({
+          documentId: doc.id,
+          email: colleague.email,
+          role: "viewer",
+        }),
+      ),
+    ).toBe("CONFLICT");
+
+    const futureEmail = `future-${crypto.randomUUID().slice(0, 8)}@firm.test`;
+    const pending = await owner.session.trpc.collaborators.invite.mutate({
+      documentId: doc.id,
+      email: futureEmail,
+      role: "viewer",
+    });
+    expect(pending.inviteState).toBe("pending");
+    const { Session, PASSWORD } = await import("./helpers.ts");
+    const newcomer = new Session();
+    await newcomer.trpc.auth.register.mutate({
+      email: futureEmail,
+      password: PASSWORD,
+      name: "New",
+      firmName: "Other",
+    });
+    expect((await newcomer.trpc.documents.get.query({ documentId: doc.id })).role).toBe("viewer");
+
+    const { items } = await owner.session.trpc.collaborators.list.query({ documentId: doc.id });
+    expect(items.map((c) => [c.role, c.inviteState])).toEqual([
+      ["owner", "accepted"],
+      ["editor", "accepted"],
+      ["viewer", "accepted"],
+    ]);
+  });
+
+  it("changes roles and removes people, but never the last owner", async () => {
+    const owner = await signUp("owner");
+    const colleague = await signUp("colleague");
+    const doc = await owner.session.trpc.documents.create.mutate({ title: "Roles" });
+    const added = await owner.session.trpc.collaborators.invite.mutate({
+      documentId: doc.id,
+      email: colleague.email,
+      role: "viewer",
+    });
+    const { items } = await owner.session.trpc.collaborators.list.query({ documentId: doc.id });
+    const ownerRow = items.find((c) => c.role === "owner")!;
+    expect(
+      await codeOf(
+        owner.session.trpc.collaborators.remove.mutate({ documentId: doc.id, collaboratorId: ownerRow.id }),
+      ),
+    ).toBe("CONFLICT");
+    await owner.session.trpc.collaborators.updateRole.mutate({
+      documentId: doc.id,
+      collaboratorId: added.id,
+      role: "owner",
+    });
+    expect((await colleague.session.trpc.documents.get.query({ documentId: doc.id })).role).toBe("owner");
+    await colleague.session.trpc.collaborators.remove.mutate({
+      documentId: doc.id,
+      collaboratorId: ownerRow.id,
+    });
+    expect(await codeOf(owner.session.trpc.documents.get.query({ documentId: doc.id }))).toBe("NOT_FOUND");
+    expect(
+      await codeOf(
+        colleague.session.trpc.collaborators.remove.mutate({
+          documentId: doc.id,
+          collaboratorId: crypto.randomUUID(),
+        }),
+      ),
+    ).toBe("NOT_FOUND");
+
+    const handle = testDb();
+    try {
+      const actions = await handle.db
+        .select({ action: schema.auditLog.action })
+        .from(schema.auditLog)
+        .where(eq(schema.auditLog.documentId, doc.id));
+      expect(actions.map((a) => a.action)).toEqual(
+        expect.arrayContaining(["collaborator.invite", "collaborator.role_change", "collaborator.remove"]),
+      );
+    } finally {
+      await handle.close();
+    }
+  });
+});

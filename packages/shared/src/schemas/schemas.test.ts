@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { templateVariablesIn, unknownTemplateVariables } from "../templates/variables.ts";
+import { registerInput } from "./auth.ts";
+import { cleanText } from "./common.ts";
+import { createTemplateInput } from "./templates.ts";
+
+describe("cleanText", () => {
+  it("trims and drops control characters, keeping newlines only in multiline text", () => {
+    expect(cleanText(50).parse("  Rivera\u0000 v.\u0007 Acme\n ")).toBe("Rivera v. Acme");
+    expect(cleanText(50, { multiline: true }).parse("Dana Harper\nAttorney\t\u0000")).toBe(
+      "Dana Harper\nAttorney",
+    );
+  });
+
+  it("enforces the bound after cleaning", () => {
+    expect(cleanText(5).safeParse("abcdef").success).toBe(false);
+    expect(cleanText(5).safeParse("  abc  ").success).toBe(true);
+  });
+});
+
+describe("template variables", () => {
+  it("lists variables in order of first use, tolerating spaces inside braces", () => {
+    expect(templateVariablesIn("{{ client.name }} {{today}} {{client.name}}")).toEqual([
+      "client.name",
+      "today",
+    ]);
+  });
+
+  it("names the unknown ones", () => {
+    expect(unknownTemplateVariables("{{client.name}} {{client.nmae}} {{}}")).toEqual(["client.nmae", ""]);
+    const result = createTemplateInput.safeParse({ name: "T", body: "Dear {{insurer.adjustr}}" });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toBe("Unknown template variable: {{insurer.adjustr}}");
+  });
+});
+
+describe("registration", () => {
+  const base = { email: "dana.harper@firm.test", name: "Dana", firmName: "Harper" };
+
+  it("accepts a decent password and lower-cases the email", () => {
+    const parsed = registerInput.parse({
+      ...base,
+      email: "Dana.Harper@Firm.test",
+      password: "orchid-lantern-42",
+    });
+    expect(parsed.email).toBe("dana.harper@firm.test");
+  });
+
+  it("refuses short, breached-looking, repetitive and email-derived passwords", () => {
+    for (const password of [
+      "short",
+      "password123",
+      "aaaaaaaaaaaa",
+      "dana.harper@firm.test",
+      "xxdana.harperxx",
+    ]) {
+      expect(registerInput.safeParse({ ...base, password }).success, password).toBe(false);
+    }
+  });
+});
