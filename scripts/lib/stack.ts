@@ -4,9 +4,9 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createDb } from "@steno/db";
-import { freePort, migrate, startLocalDatabase } from "@steno/db/local";
+import { freePort, type LocalDatabase, migrate, startLocalDatabase } from "@steno/db/local";
 import { seedDemo } from "../../apps/api-worker/src/seed/demo.ts";
-import { run, stop, waitForHttp } from "./processes.ts";
+import { firstJsonLine, run, stop, waitForHttp } from "./processes.ts";
 
 export const root = path.resolve(import.meta.dirname, "../..");
 
@@ -41,11 +41,7 @@ export type StackOptions = {
 
 export async function startStack(options: StackOptions) {
   ensureDevVars();
-  const db = await startLocalDatabase({
-    prefer: options.database,
-    dataDir: options.dataDir ? path.join(options.dataDir, "pglite") : undefined,
-    databaseUrl: options.databaseUrl,
-  });
+  const db = await startDatabase(options);
   const stops: Array<() => Promise<void>> = [db.stop];
   const stopStack = async () => {
     for (const s of stops.reverse()) await s().catch(() => {});
@@ -116,6 +112,33 @@ export async function startStack(options: StackOptions) {
     return { db, apiUrl, webUrl, stop: stopStack };
   } catch (error) {
     await stopStack();
+    throw error;
+  }
+}
+
+type DatabaseInfo = Pick<LocalDatabase, "kind" | "url" | "wsProxy" | "stop">;
+
+/**
+ * The embedded database runs in a child process of its own, so PGlite's work never shares an
+ * event loop with the caller (a load generator, the dev server's output). A given DATABASE_URL
+ * only needs the WebSocket proxy, which stays in process.
+ */
+async function startDatabase(options: StackOptions): Promise<DatabaseInfo> {
+  if (options.databaseUrl) return startLocalDatabase({ prefer: "auto", databaseUrl: options.databaseUrl });
+  const child = run(
+    process.execPath,
+    [
+      path.join(root, "packages/db/src/cli/serve.ts"),
+      options.database,
+      options.dataDir ? path.join(options.dataDir, "pglite") : "",
+    ],
+    { cwd: root, prefix: "[db] ", quiet: true },
+  );
+  try {
+    const info = await firstJsonLine<Omit<DatabaseInfo, "stop">>(child, 60_000);
+    return { ...info, stop: () => stop(child) };
+  } catch (error) {
+    await stop(child);
     throw error;
   }
 }

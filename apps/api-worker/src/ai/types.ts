@@ -1,0 +1,32 @@
+// The interface both AI providers implement (see DESIGN.md: `local` and `anthropic`).
+
+export const FACT_CATEGORIES = [
+  "incident",
+  "liability",
+  "injury",
+  "treatment",
+  "billing",
+  "wage_loss",
+  "insurance",
+  "other",
+] as const;
+export type FactCategory = (typeof FACT_CATEGORIES)[number];
+
+/** The text of one page of a source PDF, 1-based page number. */
+export type PageText = { pageNumber: number; text: string };
+
+/** A fact as a provider proposes it: always with the page and the exact words it rests on. */
+export type ExtractedFact = {
+  category: FactCategory;
+  /** one sentence a paralegal would write, e.g. "ER visit at Springfield General on 2026-03-14" */
+  text: string;
+  /** words copied from the page, used to verify the citation */
+  quote: string;
+  pageNumber: number;
+  amountCents?: number | null;
+  /** YYYY-MM-DD */
+  eventDate?: string | null;
+  provider?: string | null;
+  /** ICD-10 or CPT code where the fact is a diagnosis or a procedure */
+  code?: string | null;
+};
