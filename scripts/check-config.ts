@@ -34,9 +34,10 @@ for (const pkg of ["wrangler", "@cloudflare/vitest-plugin"]) {
 }
 
 const wrangler = path.join(root, "node_modules/wrangler/bin/wrangler.js");
+// --env-file is read relative to the config's folder.
 const typeChecks = [
   ["wrangler.toml", ".dev.vars.example", "apps/api-worker/worker-configuration.d.ts"],
-  ["apps/party/wrangler.toml", "apps/party/.dev.vars.example", "apps/party/worker-configuration.d.ts"],
+  ["apps/party/wrangler.toml", ".dev.vars.example", "apps/party/worker-configuration.d.ts"],
 ];
 for (const [config, envFile, out] of typeChecks) {
   try {

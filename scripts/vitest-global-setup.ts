@@ -3,6 +3,7 @@
 // Workers inside workerd reach it through the WebSocket proxy, as they reach Neon in production.
 import { migrate, startLocalDatabase } from "@steno/db/local";
 import type { TestProject } from "vitest/node";
+import { startMockAnthropic } from "./mock-anthropic/server.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -10,6 +11,7 @@ declare module "vitest" {
     blankDatabaseUrl: string;
     databaseWsProxy: string;
     databaseKind: string;
+    anthropicUrl: string;
   }
 }
 
@@ -34,6 +36,10 @@ export default async function setup(project: TestProject) {
   project.provide("databaseWsProxy", main.wsProxy);
   project.provide("databaseKind", main.kind);
   console.log(`test database: ${main.kind} at ${databaseUrl}`);
+  // The anthropic provider's tests run the real SDK against this stand-in for the Messages API.
+  const anthropic = await startMockAnthropic();
+  stops.push(anthropic.stop);
+  project.provide("anthropicUrl", anthropic.url);
   return async () => {
     for (const stop of stops) await stop();
   };

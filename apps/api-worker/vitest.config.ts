@@ -21,7 +21,7 @@ export default defineProject({
           TEST_BLANK_DATABASE_URL: inject("blankDatabaseUrl"),
           JWT_SECRET: "test-secret-that-is-long-enough-for-hs256-signing",
           ANTHROPIC_API_KEY: "",
-          ANTHROPIC_BASE_URL: "",
+          ANTHROPIC_BASE_URL: inject("anthropicUrl"),
           SENTRY_DSN: "",
         },
         workers: [

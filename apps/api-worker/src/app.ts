@@ -2,8 +2,10 @@ import { trpcServer } from "@hono/trpc-server";
 import { AppError } from "@steno/shared";
 import { Hono } from "hono";
 import type { AppEnv } from "./env.ts";
+import { letterRoutes } from "./letters/routes.ts";
 import { errorFields, log } from "./lib/log.ts";
 import { requestScope } from "./lib/request-scope.ts";
+import { sourceRoutes } from "./sources/routes.ts";
 import { checkHealth } from "./system/health.ts";
 import { createContext } from "./trpc/context.ts";
 import { appRouter } from "./trpc/router.ts";
@@ -16,6 +18,9 @@ app.get("/health", async (c) => {
   const health = await checkHealth(c.env, c.var.db);
   return c.json(health, health.status === "ok" ? 200 : 503, { "Cache-Control": "no-store" });
 });
+
+app.route("/", sourceRoutes);
+app.route("/", letterRoutes);
 
 // The cheapest route through the same Worker and middleware: the floor for benchmarks.
 app.get("/api/ping", (c) => c.json({ ok: true }));

@@ -1,6 +1,9 @@
 import { app } from "./app.ts";
 import type { Env } from "./env.ts";
+import { handleQueue } from "./jobs/consumer.ts";
+import type { JobMessage } from "./jobs/service.ts";
 
 export default {
   fetch: app.fetch,
+  queue: (batch, env, ctx) => handleQueue(batch as MessageBatch<JobMessage>, env, ctx),
 } satisfies ExportedHandler<Env>;

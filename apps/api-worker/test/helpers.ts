@@ -81,3 +81,18 @@ export async function codeOf(call: Promise<unknown>): Promise<string> {
 export function testDb() {
   return createDb(env);
 }
+
+/** Uploads one file the way the web app does: raw bytes, the name in X-File-Name. */
+export async function upload(session: Session, documentId: string, bytes: Uint8Array, filename = "record.pdf") {
+  const res = await session.fetch(`${API}/api/documents/${documentId}/sources`, {
+    method: "POST",
+    headers: { "content-type": "application/pdf", "x-file-name": encodeURIComponent(filename) },
+    body: bytes,
+  });
+  const body = (await res.json()) as {
+    source?: { id: string; status: string; sha256: string };
+    jobId?: string;
+    error?: { code: string; message: string };
+  };
+  return { status: res.status, body };
+}

@@ -1,6 +1,13 @@
-import { routePartykitRequest } from "partyserver";
+import { LETTER_FIELD, type PmNode } from "@steno/shared";
+import { type Connection, type ConnectionContext, routePartykitRequest } from "partyserver";
 import { YServer } from "y-partyserver";
 import * as Y from "yjs";
+import { readProsemirrorJson, writeProsemirrorJson } from "./prosemirror-yjs.ts";
+import { type RoomUser, verifyRoomToken } from "./room-auth.ts";
+
+// Set by onBeforeConnect after the token is verified; anything a client sent under these
+// names is overwritten.
+const USER_HEADER = "x-steno-room-user";
 
 const SNAPSHOT_KEY = "snapshot";
 
@@ -11,6 +18,19 @@ const SNAPSHOT_KEY = "snapshot";
 export class LetterRoom extends YServer<Env> {
   static override options = { hibernate: true };
 
+  override onConnect(connection: Connection, ctx: ConnectionContext) {
+    const user = JSON.parse(ctx.request.headers.get(USER_HEADER) ?? "null") as RoomUser | null;
+    // Kept with the connection so it survives hibernation.
+    connection.setState({ user });
+    return super.onConnect(connection, ctx);
+  }
+
+  /** Viewers' document updates are dropped by the room itself, not just hidden by the UI. */
+  override isReadOnly(connection: Connection): boolean {
+    const state = connection.state as { user?: RoomUser | null } | null;
+    return state?.user?.role !== "owner" && state?.user?.role !== "editor";
+  }
+
   override async onLoad() {
     const snapshot = await this.ctx.storage.get<Uint8Array>(SNAPSHOT_KEY);
     if (snapshot) Y.applyUpdate(this.document, snapshot);
@@ -18,6 +38,39 @@ export class LetterRoom extends YServer<Env> {
 
   override async onSave() {
     await this.ctx.storage.put(SNAPSHOT_KEY, Y.encodeStateAsUpdate(this.document));
+  }
+
+  /** RPC from the API Worker: the letter now, as a Y.Doc state and as ProseMirror JSON. */
+  async snapshot(): Promise<{ state: Uint8Array; content: PmNode; empty: boolean }> {
+    const fragment = this.document.getXmlFragment(LETTER_FIELD);
+    return {
+      state: Y.encodeStateAsUpdate(this.document),
+      content: readProsemirrorJson(fragment),
+      empty: fragment.length === 0,
+    };
+  }
+
+  /**
+   * RPC from the API Worker: replace the letter's content (a generated draft). It is an
+   * ordinary change of the shared document, so every open editor sees it at once.
+   */
+  async replaceContent(content: PmNode): Promise<{ state: Uint8Array }> {
+    writeProsemirrorJson(this.document.getXmlFragment(LETTER_FIELD), content);
+    await this.onSave();
+    return { state: Y.encodeStateAsUpdate(this.document) };
+  }
+
+  /**
+   * RPC from the API Worker: bring back a saved version as a forward change (the history is
+   * kept; connected editors receive it like any edit), then persist.
+   */
+  async restore(state: Uint8Array): Promise<{ state: Uint8Array; content: PmNode }> {
+    this.unstable_replaceDocument(state, (key) => (key === LETTER_FIELD ? "XmlFragment" : "Map"));
+    await this.onSave();
+    return {
+      state: Y.encodeStateAsUpdate(this.document),
+      content: readProsemirrorJson(this.document.getXmlFragment(LETTER_FIELD)),
+    };
   }
 
   /** RPC from the API Worker when a case is deleted: drop the stored letter, close every socket. */
@@ -42,9 +95,21 @@ export default {
     if (url.pathname === "/health") {
       return Response.json({ status: "ok", service: "steno-party", environment: env.ENVIRONMENT });
     }
-    return (
-      (await routePartykitRequest(request, env)) ??
-      Response.json({ error: { code: "NOT_FOUND", message: "Not found" } }, { status: 404 })
-    );
+    const routed = await routePartykitRequest(request, env, {
+      onBeforeConnect: async (req, lobby) => {
+        const user = await verifyRoomToken(
+          env.JWT_SECRET,
+          new URL(req.url).searchParams.get("token"),
+          lobby.name,
+        );
+        if (user instanceof Response) return user;
+        const forwarded = new Request(req);
+        forwarded.headers.set(USER_HEADER, JSON.stringify(user));
+        return forwarded;
+      },
+      // The room speaks WebSocket only; its content reaches HTTP clients through the API.
+      onBeforeRequest: () => new Response("Not found", { status: 404 }),
+    });
+    return routed ?? Response.json({ error: { code: "NOT_FOUND", message: "Not found" } }, { status: 404 });
   },
 } satisfies ExportedHandler<Env>;

@@ -111,6 +111,7 @@ CREATE TABLE "jobs" (
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"error" text,
 	"phase" text,
+	"params" jsonb,
 	"progress_done" integer DEFAULT 0 NOT NULL,
 	"progress_total" integer,
 	"requested_by" uuid,

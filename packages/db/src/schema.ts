@@ -306,6 +306,8 @@ export const jobs = pgTable(
     attempts: integer("attempts").notNull().default(0),
     error: text("error"),
     phase: text("phase"),
+    // What the job was asked to do beyond its kind (generation: template, demand amount).
+    params: jsonb("params").$type<Record<string, unknown>>(),
     progressDone: integer("progress_done").notNull().default(0),
     progressTotal: integer("progress_total"),
     requestedBy: uuid("requested_by").references(() => users.id, { onDelete: "set null" }),

@@ -61,3 +61,25 @@ export async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+export type RoomClaims = {
+  userId: string;
+  documentId: string;
+  role: "owner" | "editor" | "viewer";
+  name: string;
+};
+
+/**
+ * A short-lived token for one letter's room. The party Worker verifies it at connect with the
+ * same secret; it names the room, so it cannot open another letter.
+ */
+export async function signRoomToken(env: { JWT_SECRET?: string }, claims: RoomClaims): Promise<string> {
+  return new SignJWT({ doc: claims.documentId, role: claims.role, name: claims.name })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(claims.userId)
+    .setIssuer(ISSUER)
+    .setAudience("steno-room")
+    .setIssuedAt()
+    .setExpirationTime(`${ROOM_TOKEN_SECONDS}s`)
+    .sign(jwtKey(env));
+}

@@ -6,6 +6,7 @@ import {
 } from "@steno/shared";
 import { authedProcedure, documentProcedure, router } from "../trpc/init.ts";
 import {
+  aiCost,
   createDocument,
   deleteDocument,
   getDocument,
@@ -32,6 +33,9 @@ export const documentsRouter = router({
   update: documentProcedure("editor")
     .input(updateDocumentInput)
     .mutation(({ ctx, input }) => updateDocument(ctx.db(), ctx, ctx.user, input, ctx.ip)),
+
+  /** What AI cost this case so far, from ai_usage. */
+  aiCost: documentProcedure("viewer").query(({ ctx }) => aiCost(ctx.db(), ctx.document.id)),
 
   delete: documentProcedure("owner").mutation(({ ctx }) =>
     deleteDocument(ctx.db(), ctx.env, ctx, ctx.user, ctx.ip),

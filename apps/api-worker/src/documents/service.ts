@@ -1,4 +1,5 @@
 import { and, asc, type Db, desc, eq, inArray, isNull, schema, sql } from "@steno/db";
+import { letterRoom } from "@steno/party/room";
 import {
   AppError,
   type CreateDocumentInput,
@@ -231,15 +232,8 @@ export async function deleteObjectsWithPrefix(bucket: R2Bucket, prefix: string):
   return deleted;
 }
 
-type RoomStub = { clear: () => Promise<void> };
-
-/** The room of a letter is the party Worker's Durable Object named by the document id. */
-export function roomStub(rooms: DurableObjectNamespace, documentId: string) {
-  return rooms.get(rooms.idFromName(documentId)) as unknown as RoomStub;
-}
-
 async function clearRoom(rooms: DurableObjectNamespace, documentId: string) {
-  await roomStub(rooms, documentId).clear();
+  await letterRoom(rooms, documentId).clear();
 }
 
 export async function searchDocuments(db: Db, options: { userId: string; query: string; limit: number }) {
@@ -277,4 +271,28 @@ export async function searchDocuments(db: Db, options: { userId: string; query: 
     )
     .limit(options.limit);
   return { items: rows };
+}
+
+export async function aiCost(db: Db, documentId: string) {
+  const [row] = await db
+    .select({
+      calls: sql<number>`count(*)::int`,
+      costUsd: sql<string>`coalesce(sum(${schema.aiUsage.costUsd}), 0)::text`,
+      inputTokens: sql<number>`coalesce(sum(${schema.aiUsage.inputTokens}), 0)::int`,
+      outputTokens: sql<number>`coalesce(sum(${schema.aiUsage.outputTokens}), 0)::int`,
+      cacheReadTokens: sql<number>`coalesce(sum(${schema.aiUsage.cacheReadTokens}), 0)::int`,
+      cacheWriteTokens: sql<number>`coalesce(sum(${schema.aiUsage.cacheWriteTokens}), 0)::int`,
+    })
+    .from(schema.aiUsage)
+    .where(eq(schema.aiUsage.documentId, documentId));
+  return (
+    row ?? {
+      calls: 0,
+      costUsd: "0",
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+    }
+  );
 }

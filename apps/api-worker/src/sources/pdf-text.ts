@@ -15,7 +15,7 @@ export class PdfReadError extends Error {
 export async function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
   try {
     // pdf.js takes ownership of the buffer it is given; hand it a copy.
-    return await getDocumentProxy(new Uint8Array(bytes), { isEvalSupported: false, stopAtErrors: true });
+    return await getDocumentProxy(new Uint8Array(bytes));
   } catch (error) {
     const name = (error as { name?: string }).name ?? "";
     if (name === "PasswordException") {

@@ -1,3 +1,4 @@
+import { usesAnthropic } from "../ai/index.ts";
 import { publicProcedure, router } from "../trpc/init.ts";
 
 export const systemRouter = router({
@@ -5,7 +6,7 @@ export const systemRouter = router({
   info: publicProcedure.query(({ ctx }) => ({
     service: "steno-api",
     environment: ctx.env.ENVIRONMENT,
-    aiProvider: ctx.env.AI_PROVIDER === "anthropic" && ctx.env.ANTHROPIC_API_KEY ? "anthropic" : "local",
+    aiProvider: usesAnthropic(ctx.env) ? ("anthropic" as const) : ("local" as const),
     time: new Date().toISOString(),
   })),
 });

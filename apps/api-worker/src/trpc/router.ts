@@ -1,7 +1,11 @@
 import { authRouter } from "../auth/router.ts";
 import { collaboratorsRouter } from "../collaborators/router.ts";
 import { documentsRouter } from "../documents/router.ts";
+import { factsRouter } from "../facts/router.ts";
 import { firmRouter } from "../firm/router.ts";
+import { jobsRouter } from "../jobs/router.ts";
+import { lettersRouter } from "../letters/router.ts";
+import { sourcesRouter } from "../sources/router.ts";
 import { systemRouter } from "../system/router.ts";
 import { templatesRouter } from "../templates/router.ts";
 import { router } from "./init.ts";
@@ -13,6 +17,10 @@ export const appRouter = router({
   collaborators: collaboratorsRouter,
   templates: templatesRouter,
   firm: firmRouter,
+  sources: sourcesRouter,
+  jobs: jobsRouter,
+  facts: factsRouter,
+  letters: lettersRouter,
 });
 
 export type AppRouter = typeof appRouter;

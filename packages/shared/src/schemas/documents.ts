@@ -56,3 +56,10 @@ export const removeCollaboratorInput = z.object({ collaboratorId: idSchema });
 
 export type CreateDocumentInput = z.infer<typeof createDocumentInput>;
 export type UpdateDocumentInput = z.infer<typeof updateDocumentInput>;
+
+export const generateLetterInput = z.object({
+  templateId: idSchema.optional(),
+  /** The demand; by default three times the economic damages, rounded up to $1,000. */
+  demandAmountCents: z.number().int().min(0).max(1_000_000_000_00).optional(),
+  responseDays: z.number().int().min(1).max(180).default(30),
+});

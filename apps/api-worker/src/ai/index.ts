@@ -1,0 +1,23 @@
+import { createAnthropicProvider } from "./anthropic/index.ts";
+import { createLocalProvider } from "./local-provider.ts";
+import type { AiProvider } from "./provider.ts";
+
+type AiEnv = Pick<Cloudflare.Env, "AI_PROVIDER" | "AI_MODEL" | "ANTHROPIC_API_KEY" | "ANTHROPIC_BASE_URL">;
+
+export const usesAnthropic = (env: AiEnv) =>
+  env.AI_PROVIDER === "anthropic" && Boolean(env.ANTHROPIC_API_KEY);
+
+/**
+ * The configured provider: Anthropic when selected and a key is set, otherwise the offline
+ * local provider (so the product works without network or key, and says so in the UI).
+ */
+export function getProvider(env: AiEnv): AiProvider {
+  if (usesAnthropic(env)) {
+    return createAnthropicProvider({
+      ANTHROPIC_API_KEY: env.ANTHROPIC_API_KEY,
+      AI_MODEL: env.AI_MODEL,
+      ANTHROPIC_BASE_URL: env.ANTHROPIC_BASE_URL || undefined,
+    });
+  }
+  return createLocalProvider();
+}

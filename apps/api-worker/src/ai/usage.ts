@@ -1,0 +1,28 @@
+import { type Db, schema } from "@steno/db";
+import type { AiUsage } from "./provider.ts";
+
+type Queryable = Pick<Db, "insert">;
+
+/** One ai_usage row per model call: tokens, cost and time, summed per case by documents.aiCost. */
+export async function recordUsage(
+  db: Queryable,
+  scope: { documentId: string; jobId: string | null; operation: string },
+  usage: AiUsage[],
+) {
+  if (usage.length === 0) return;
+  await db.insert(schema.aiUsage).values(
+    usage.map((u) => ({
+      documentId: scope.documentId,
+      jobId: scope.jobId,
+      operation: scope.operation,
+      provider: u.provider,
+      model: u.model,
+      inputTokens: u.inputTokens,
+      outputTokens: u.outputTokens,
+      cacheReadTokens: u.cacheReadTokens,
+      cacheWriteTokens: u.cacheWriteTokens,
+      costUsd: u.costUsd.toFixed(6),
+      durationMs: Math.round(u.durationMs),
+    })),
+  );
+}

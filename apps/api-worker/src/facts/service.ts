@@ -1,0 +1,247 @@
+import { and, asc, type Db, eq, inArray, schema, sql } from "@steno/db";
+import { AppError, type FactCategoryName, type FactStatus } from "@steno/shared";
+import type { SessionUser } from "../auth/session.ts";
+import type { DocumentAccess } from "../documents/access.ts";
+import { recordAudit } from "../lib/audit.ts";
+import { quoteIsOnPage } from "./verify.ts";
+
+export const factView = {
+  id: schema.facts.id,
+  documentId: schema.facts.documentId,
+  sourceId: schema.facts.sourceId,
+  sourceFilename: schema.sources.filename,
+  pageNumber: schema.facts.pageNumber,
+  category: schema.facts.category,
+  text: schema.facts.text,
+  quote: schema.facts.quote,
+  originalText: schema.facts.originalText,
+  verified: schema.facts.verified,
+  status: schema.facts.status,
+  amountCents: schema.facts.amountCents,
+  eventDate: schema.facts.eventDate,
+  provider: schema.facts.provider,
+  code: schema.facts.code,
+  reviewedBy: schema.facts.reviewedBy,
+  reviewedAt: schema.facts.reviewedAt,
+  createdAt: schema.facts.createdAt,
+};
+
+/** Facts in the order of the events they describe; undated ones last. */
+export async function listFacts(
+  db: Db,
+  documentId: string,
+  filter: { status?: FactStatus[]; category?: FactCategoryName[]; sourceId?: string },
+) {
+  const items = await db
+    .select(factView)
+    .from(schema.facts)
+    .leftJoin(schema.sources, eq(schema.sources.id, schema.facts.sourceId))
+    .where(
+      and(
+        eq(schema.facts.documentId, documentId),
+        filter.status?.length ? inArray(schema.facts.status, filter.status) : undefined,
+        filter.category?.length ? inArray(schema.facts.category, filter.category) : undefined,
+        filter.sourceId ? eq(schema.facts.sourceId, filter.sourceId) : undefined,
+      ),
+    )
+    .orderBy(
+      sql`${schema.facts.eventDate} asc nulls last`,
+      asc(schema.sources.filename),
+      asc(schema.facts.pageNumber),
+      asc(schema.facts.createdAt),
+    );
+  return { items };
+}
+
+async function loadFact(db: Db, documentId: string, factId: string) {
+  const [fact] = await db
+    .select()
+    .from(schema.facts)
+    .where(and(eq(schema.facts.id, factId), eq(schema.facts.documentId, documentId)));
+  if (!fact) throw new AppError("NOT_FOUND", "Fact not found");
+  return fact;
+}
+
+async function viewOf(db: Db, factId: string) {
+  const [fact] = await db
+    .select(factView)
+    .from(schema.facts)
+    .leftJoin(schema.sources, eq(schema.sources.id, schema.facts.sourceId))
+    .where(eq(schema.facts.id, factId));
+  if (!fact) throw new AppError("NOT_FOUND", "Fact not found");
+  return fact;
+}
+
+const decision = (
+  access: DocumentAccess,
+  user: SessionUser,
+  ip: string,
+  action: string,
+  entityId: string | null,
+  metadata?: Record<string, unknown>,
+) => ({
+  actorId: user.id,
+  action,
+  entityType: "fact",
+  entityId,
+  documentId: access.document.id,
+  ip,
+  metadata,
+});
+
+/** Editing keeps what the system extracted (original_text) and marks the fact edited. */
+export async function updateFact(
+  db: Db,
+  access: DocumentAccess,
+  user: SessionUser,
+  input: {
+    factId: string;
+    text?: string;
+    category?: FactCategoryName;
+    amountCents?: number | null;
+    eventDate?: string | null;
+  },
+  ip: string,
+) {
+  const fact = await loadFact(db, access.document.id, input.factId);
+  const textChanged = input.text !== undefined && input.text !== fact.text;
+  const changed =
+    textChanged ||
+    (input.category !== undefined && input.category !== fact.category) ||
+    (input.amountCents !== undefined && input.amountCents !== fact.amountCents) ||
+    (input.eventDate !== undefined && input.eventDate !== fact.eventDate);
+  await db.transaction(async (tx) => {
+    await tx
+      .update(schema.facts)
+      .set({
+        ...(input.text !== undefined ? { text: input.text } : {}),
+        ...(input.category !== undefined ? { category: input.category } : {}),
+        ...(input.amountCents !== undefined ? { amountCents: input.amountCents } : {}),
+        ...(input.eventDate !== undefined ? { eventDate: input.eventDate } : {}),
+        ...(changed ? { status: "edited" as const, originalText: fact.originalText ?? fact.text } : {}),
+        reviewedBy: user.id,
+        reviewedAt: sql`now()`,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(schema.facts.id, fact.id));
+    await recordAudit(
+      tx,
+      decision(access, user, ip, "fact.edit", fact.id, {
+        fields: Object.keys(input).filter((k) => k !== "factId"),
+      }),
+    );
+  });
+  return viewOf(db, fact.id);
+}
+
+export async function decideFact(
+  db: Db,
+  access: DocumentAccess,
+  user: SessionUser,
+  factId: string,
+  status: "approved" | "rejected",
+  ip: string,
+) {
+  const fact = await loadFact(db, access.document.id, factId);
+  await db.transaction(async (tx) => {
+    await tx
+      .update(schema.facts)
+      .set({ status, reviewedBy: user.id, reviewedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(eq(schema.facts.id, fact.id));
+    await recordAudit(
+      tx,
+      decision(access, user, ip, status === "approved" ? "fact.approve" : "fact.reject", fact.id),
+    );
+  });
+  return viewOf(db, fact.id);
+}
+
+/** Approves every pending fact (optionally of one category or source) in one statement. */
+export async function approveAllFacts(
+  db: Db,
+  access: DocumentAccess,
+  user: SessionUser,
+  filter: { category?: FactCategoryName; sourceId?: string },
+  ip: string,
+) {
+  return db.transaction(async (tx) => {
+    const approved = await tx
+      .update(schema.facts)
+      .set({ status: "approved", reviewedBy: user.id, reviewedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(
+        and(
+          eq(schema.facts.documentId, access.document.id),
+          eq(schema.facts.status, "pending"),
+          filter.category ? eq(schema.facts.category, filter.category) : undefined,
+          filter.sourceId ? eq(schema.facts.sourceId, filter.sourceId) : undefined,
+        ),
+      )
+      .returning({ id: schema.facts.id });
+    await recordAudit(
+      tx,
+      decision(access, user, ip, "fact.approve_all", null, { count: approved.length, ...filter }),
+    );
+    return { approved: approved.length };
+  });
+}
+
+/** A fact the attorney adds by hand: approved by them, verified only if its quote is on the cited page. */
+export async function createFact(
+  db: Db,
+  access: DocumentAccess,
+  user: SessionUser,
+  input: {
+    category: FactCategoryName;
+    text: string;
+    amountCents?: number | null;
+    eventDate?: string | null;
+    provider?: string | null;
+    citation?: { sourceId: string; pageNumber: number; quote: string };
+  },
+  ip: string,
+) {
+  let verified = false;
+  if (input.citation) {
+    const [page] = await db
+      .select({ text: schema.sourcePages.text })
+      .from(schema.sourcePages)
+      .innerJoin(schema.sources, eq(schema.sources.id, schema.sourcePages.sourceId))
+      .where(
+        and(
+          eq(schema.sources.documentId, access.document.id),
+          eq(schema.sourcePages.sourceId, input.citation.sourceId),
+          eq(schema.sourcePages.pageNumber, input.citation.pageNumber),
+        ),
+      );
+    if (!page) throw new AppError("NOT_FOUND", "The cited page is not in this case");
+    verified = quoteIsOnPage(input.citation.quote, page.text);
+  }
+  const id = await db.transaction(async (tx) => {
+    const [fact] = await tx
+      .insert(schema.facts)
+      .values({
+        documentId: access.document.id,
+        sourceId: input.citation?.sourceId ?? null,
+        pageNumber: input.citation?.pageNumber ?? null,
+        quote: input.citation?.quote ?? null,
+        verified,
+        category: input.category,
+        text: input.text,
+        amountCents: input.amountCents ?? null,
+        eventDate: input.eventDate ?? null,
+        provider: input.provider ?? null,
+        status: "approved",
+        createdBy: user.id,
+        reviewedBy: user.id,
+        reviewedAt: sql`now()`,
+      })
+      .returning({ id: schema.facts.id });
+    if (!fact) throw new Error("fact insert returned nothing");
+    await recordAudit(
+      tx,
+      decision(access, user, ip, "fact.create", fact.id, { cited: Boolean(input.citation) }),
+    );
+    return fact.id;
+  });
+  return viewOf(db, id);
+}

@@ -1,0 +1,99 @@
+import { createDb, type Db, eq, schema, sql } from "@steno/db";
+import { getProvider } from "../ai/index.ts";
+import type { Env } from "../env.ts";
+import { runExtractFacts } from "../facts/extract-facts.ts";
+import { runGenerateLetter } from "../letters/generate.ts";
+import { errorFields, log } from "../lib/log.ts";
+import { runExtractText } from "../sources/extract-text.ts";
+import { PermanentJobError, readableError } from "./errors.ts";
+import type { JobMessage } from "./service.ts";
+
+/** Delivery attempts per message; wrangler.toml's max_retries is this minus one. */
+export const MAX_ATTEMPTS = 3;
+const BACKOFF_BASE_SECONDS = 5;
+
+async function runJob(db: Db, env: Env, message: JobMessage) {
+  const [job] = await db.select().from(schema.jobs).where(eq(schema.jobs.id, message.jobId));
+  // Deleted with its case or source, or already done by an earlier delivery: nothing to do.
+  if (!job || job.status === "succeeded" || job.status === "failed") return "skipped";
+  if (job.kind === "extract-text") return runExtractText(db, env, job, message);
+  if (job.kind === "extract-facts") return (await runExtractFacts(db, env, getProvider(env), job)) && "done";
+  return (await runGenerateLetter(db, env, getProvider(env), job)) && "done";
+}
+
+async function markFailed(db: Db, message: JobMessage, error: string, attempts: number) {
+  const [job] = await db
+    .update(schema.jobs)
+    .set({ status: "failed", error, attempts, phase: "failed", updatedAt: sql`now()` })
+    .where(eq(schema.jobs.id, message.jobId))
+    .returning({ sourceId: schema.jobs.sourceId, kind: schema.jobs.kind });
+  if (job?.sourceId && job.kind !== "generate-letter") {
+    await db
+      .update(schema.sources)
+      .set({ status: "failed", error, updatedAt: sql`now()` })
+      .where(eq(schema.sources.id, job.sourceId));
+  }
+}
+
+/**
+ * The AI queue's consumer. Each message is retried with exponential backoff; after the last
+ * attempt the job and its source are marked failed with a readable error and the message goes
+ * on to the dead-letter queue. Errors no retry can fix fail at once.
+ */
+export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env, ctx: ExecutionContext) {
+  const deadLetters = batch.queue.endsWith("-dlq") || batch.queue.includes("-dlq-");
+  for (const message of batch.messages) {
+    const handle = createDb(env);
+    const started = Date.now();
+    try {
+      if (deadLetters) {
+        // Already marked failed on its last attempt; this is the record that it landed here.
+        log("warn", "job dead-lettered", { jobId: message.body.jobId, kind: message.body.kind });
+        message.ack();
+        continue;
+      }
+      await handle.db
+        .update(schema.jobs)
+        .set({ attempts: message.attempts, updatedAt: sql`now()` })
+        .where(eq(schema.jobs.id, message.body.jobId));
+      const outcome = await runJob(handle.db, env, message.body);
+      log("info", "job ran", {
+        jobId: message.body.jobId,
+        kind: message.body.kind,
+        outcome,
+        ms: Date.now() - started,
+      });
+      message.ack();
+    } catch (error) {
+      const permanent = error instanceof PermanentJobError;
+      const last = permanent || message.attempts >= MAX_ATTEMPTS;
+      const readable = readableError(error);
+      log(permanent ? "warn" : "error", "job failed", {
+        jobId: message.body.jobId,
+        kind: message.body.kind,
+        attempt: message.attempts,
+        last,
+        ...errorFields(error),
+      });
+      try {
+        if (last) await markFailed(handle.db, message.body, readable, message.attempts);
+        else {
+          await handle.db
+            .update(schema.jobs)
+            .set({ error: readable, phase: `retrying (attempt ${message.attempts + 1} of ${MAX_ATTEMPTS})` })
+            .where(eq(schema.jobs.id, message.body.jobId));
+        }
+      } catch (markError) {
+        log("error", "could not record job failure", {
+          jobId: message.body.jobId,
+          ...errorFields(markError),
+        });
+      }
+      if (permanent) message.ack();
+      // On the last attempt this retry exceeds max_retries, so the queue moves it to the DLQ.
+      else message.retry({ delaySeconds: BACKOFF_BASE_SECONDS * 2 ** (message.attempts - 1) });
+    } finally {
+      ctx.waitUntil(handle.close());
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import { and, type Db, eq, schema, sql } from "@steno/db";
+import { AppError } from "@steno/shared";
+
+export type JobKind = "extract-text" | "extract-facts" | "generate-letter";
+
+/** A queue message names a jobs row; the row holds the truth (status, attempts, progress). */
+export type JobMessage = { jobId: string; kind: JobKind; fromPage?: number };
+
+type Queryable = Pick<Db, "insert" | "update" | "select">;
+
+export async function createJob(
+  db: Queryable,
+  values: {
+    documentId: string;
+    sourceId?: string | null;
+    kind: JobKind;
+    requestedBy: string | null;
+    phase?: string;
+    params?: Record<string, unknown>;
+  },
+) {
+  const [job] = await db
+    .insert(schema.jobs)
+    .values({ ...values, sourceId: values.sourceId ?? null, phase: values.phase ?? "queued" })
+    .returning();
+  if (!job) throw new Error("job insert returned nothing");
+  return job;
+}
+
+export async function enqueue(queue: Queue, message: JobMessage, delaySeconds?: number) {
+  await queue.send(message, { contentType: "json", ...(delaySeconds ? { delaySeconds } : {}) });
+}
+
+export async function updateJob(
+  db: Queryable,
+  jobId: string,
+  values: Partial<typeof schema.jobs.$inferInsert>,
+) {
+  await db
+    .update(schema.jobs)
+    .set({ ...values, updatedAt: sql`now()` })
+    .where(eq(schema.jobs.id, jobId));
+}
+
+const jobView = {
+  id: schema.jobs.id,
+  documentId: schema.jobs.documentId,
+  sourceId: schema.jobs.sourceId,
+  kind: schema.jobs.kind,
+  status: schema.jobs.status,
+  phase: schema.jobs.phase,
+  attempts: schema.jobs.attempts,
+  error: schema.jobs.error,
+  progressDone: schema.jobs.progressDone,
+  progressTotal: schema.jobs.progressTotal,
+  createdAt: schema.jobs.createdAt,
+  updatedAt: schema.jobs.updatedAt,
+};
+
+export async function getJob(db: Db, documentId: string, jobId: string) {
+  const [job] = await db
+    .select(jobView)
+    .from(schema.jobs)
+    .where(and(eq(schema.jobs.id, jobId), eq(schema.jobs.documentId, documentId)));
+  if (!job) throw new AppError("NOT_FOUND", "Job not found");
+  return job;
+}
+
+export async function latestJobs(db: Db, documentId: string, kind?: JobKind) {
+  return db
+    .select(jobView)
+    .from(schema.jobs)
+    .where(and(eq(schema.jobs.documentId, documentId), kind ? eq(schema.jobs.kind, kind) : undefined))
+    .orderBy(sql`${schema.jobs.createdAt} desc`)
+    .limit(20);
+}

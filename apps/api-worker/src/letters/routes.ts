@@ -1,0 +1,51 @@
+import { eq, schema } from "@steno/db";
+import { letterRoom } from "@steno/party/room";
+import { AppError, type PmNode } from "@steno/shared";
+import { Hono } from "hono";
+import { requireDocumentRole } from "../documents/access.ts";
+import type { AppEnv } from "../env.ts";
+import { recordAudit } from "../lib/audit.ts";
+import { pathId, requireUser } from "../lib/http-auth.ts";
+import { cleanFilename } from "../sources/upload.ts";
+import { letterToDocx } from "./export-docx.ts";
+
+export const letterRoutes = new Hono<AppEnv>();
+
+/**
+ * The letter as a Word file, from the room's persisted content (the stored copy when the room
+ * is empty), recorded in the audit log.
+ */
+letterRoutes.get("/api/documents/:documentId/export.docx", async (c) => {
+  const user = await requireUser(c);
+  const documentId = pathId(c.req.param("documentId"), "Case");
+  const db = c.var.db();
+  const access = await requireDocumentRole(db, user.id, documentId, "viewer");
+  const live = await letterRoom(c.env.ROOMS, documentId).snapshot();
+  const content = live.empty ? (access.document.letterContent as PmNode | null) : live.content;
+  if (!content?.content?.length)
+    throw new AppError("CONFLICT", "This case has no letter yet; generate a draft first");
+  const [firm] = await db
+    .select({ name: schema.firms.name })
+    .from(schema.firms)
+    .where(eq(schema.firms.id, access.document.firmId));
+  const file = await letterToDocx(content, { title: access.document.title, firmName: firm?.name ?? "" });
+  await recordAudit(db, {
+    actorId: user.id,
+    action: "letter.export",
+    entityType: "document",
+    entityId: documentId,
+    documentId,
+    ip: c.var.ip,
+    metadata: { format: "docx" },
+  });
+  const filename = cleanFilename(
+    `${access.document.title.replace(/[^\p{L}\p{N} ._-]+/gu, " ").trim() || "letter"}.docx`,
+  );
+  return new Response(file, {
+    headers: {
+      "Content-Type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+      "Content-Disposition": `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`,
+      "Cache-Control": "no-store",
+    },
+  });
+});

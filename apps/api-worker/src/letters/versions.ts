@@ -1,0 +1,93 @@
+import { and, type Db, desc, eq, schema, sql } from "@steno/db";
+import { letterRoom } from "@steno/party/room";
+import { AppError } from "@steno/shared";
+import type { SessionUser } from "../auth/session.ts";
+import type { DocumentAccess } from "../documents/access.ts";
+import { recordAudit } from "../lib/audit.ts";
+
+export async function listVersions(db: Db, documentId: string) {
+  const items = await db
+    .select({
+      id: schema.letterVersions.id,
+      label: schema.letterVersions.label,
+      authorId: schema.letterVersions.authorId,
+      authorName: schema.users.name,
+      createdAt: schema.letterVersions.createdAt,
+    })
+    .from(schema.letterVersions)
+    .leftJoin(schema.users, eq(schema.users.id, schema.letterVersions.authorId))
+    .where(eq(schema.letterVersions.documentId, documentId))
+    .orderBy(desc(schema.letterVersions.createdAt));
+  return { items };
+}
+
+/** Saves the letter as it is in the room now, under a name. */
+export async function createVersion(
+  db: Db,
+  rooms: DurableObjectNamespace,
+  access: DocumentAccess,
+  user: SessionUser,
+  label: string,
+  ip: string,
+) {
+  const snapshot = await letterRoom(rooms, access.document.id).snapshot();
+  const [version] = await db
+    .insert(schema.letterVersions)
+    .values({
+      documentId: access.document.id,
+      label,
+      state: snapshot.state,
+      content: snapshot.content,
+      authorId: user.id,
+    })
+    .returning({
+      id: schema.letterVersions.id,
+      label: schema.letterVersions.label,
+      createdAt: schema.letterVersions.createdAt,
+    });
+  await recordAudit(db, {
+    actorId: user.id,
+    action: "letter.version_create",
+    entityType: "letter_version",
+    entityId: version?.id,
+    documentId: access.document.id,
+    ip,
+  });
+  return version;
+}
+
+/**
+ * Restores a version as a new change that every connected editor receives; the content it
+ * replaces is saved first, so a restore can itself be undone.
+ */
+export async function restoreVersion(
+  db: Db,
+  rooms: DurableObjectNamespace,
+  access: DocumentAccess,
+  user: SessionUser,
+  versionId: string,
+  ip: string,
+) {
+  const [version] = await db
+    .select()
+    .from(schema.letterVersions)
+    .where(
+      and(eq(schema.letterVersions.id, versionId), eq(schema.letterVersions.documentId, access.document.id)),
+    );
+  if (!version) throw new AppError("NOT_FOUND", "Version not found");
+  await createVersion(db, rooms, access, user, "Before restore", ip);
+  const restored = await letterRoom(rooms, access.document.id).restore(version.state);
+  await db
+    .update(schema.documents)
+    .set({ letterState: restored.state, letterContent: restored.content, letterUpdatedAt: sql`now()` })
+    .where(eq(schema.documents.id, access.document.id));
+  await recordAudit(db, {
+    actorId: user.id,
+    action: "letter.version_restore",
+    entityType: "letter_version",
+    entityId: version.id,
+    documentId: access.document.id,
+    ip,
+  });
+  return { ok: true as const, restoredLabel: version.label };
+}

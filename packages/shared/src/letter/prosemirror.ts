@@ -1,0 +1,63 @@
+// The letter's rich text as ProseMirror JSON, the shape TipTap's editor state serializes to.
+// The room keeps it in a Y.XmlFragment under LETTER_FIELD (TipTap Collaboration's default).
+export const LETTER_FIELD = "default";
+
+export type PmMark = { type: "bold" | "italic" | "underline" | string; attrs?: Record<string, unknown> };
+
+export type PmNode = {
+  type: string;
+  attrs?: Record<string, unknown>;
+  content?: PmNode[];
+  text?: string;
+  marks?: PmMark[];
+};
+
+export const text = (value: string, marks?: PmMark[]): PmNode =>
+  marks?.length ? { type: "text", text: value, marks } : { type: "text", text: value };
+
+/** A paragraph; line breaks in the value become hard breaks. Empty text makes an empty paragraph. */
+export const paragraph = (value: string | PmNode[], marks?: PmMark[]): PmNode => {
+  if (Array.isArray(value)) return { type: "paragraph", content: value };
+  const parts = value.split("\n");
+  const content: PmNode[] = [];
+  parts.forEach((part, i) => {
+    if (i > 0) content.push({ type: "hardBreak" });
+    if (part) content.push(text(part, marks));
+  });
+  return content.length ? { type: "paragraph", content } : { type: "paragraph" };
+};
+
+export const heading = (level: 1 | 2 | 3, value: string): PmNode => ({
+  type: "heading",
+  attrs: { level },
+  content: [text(value)],
+});
+
+export const bulletList = (items: string[]): PmNode => ({
+  type: "bulletList",
+  content: items.map((item) => ({ type: "listItem", content: [paragraph(item)] })),
+});
+
+const cell = (type: "tableHeader" | "tableCell", value: string, bold = false): PmNode => ({
+  type,
+  attrs: { colspan: 1, rowspan: 1, colwidth: null },
+  content: [paragraph(value, bold ? [{ type: "bold" }] : undefined)],
+});
+
+export const table = (header: string[], rows: string[][], footer?: string[]): PmNode => ({
+  type: "table",
+  content: [
+    { type: "tableRow", content: header.map((h) => cell("tableHeader", h)) },
+    ...rows.map((r) => ({ type: "tableRow", content: r.map((v) => cell("tableCell", v)) })),
+    ...(footer ? [{ type: "tableRow", content: footer.map((v) => cell("tableCell", v, true)) }] : []),
+  ],
+});
+
+/** All the text of a document, blocks separated by newlines: for search, tests and previews. */
+export function plainText(node: PmNode): string {
+  if (node.type === "text") return node.text ?? "";
+  if (node.type === "hardBreak") return "\n";
+  const inner = (node.content ?? []).map(plainText);
+  const block = ["paragraph", "heading", "tableRow", "listItem"].includes(node.type);
+  return node.type === "tableRow" ? `${inner.join("\t")}\n` : inner.join("") + (block ? "\n" : "");
+}

@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { idSchema } from "../ids.ts";
+import { cleanText, isoDateSchema } from "./common.ts";
+
+export const FACT_CATEGORIES = [
+  "incident",
+  "liability",
+  "injury",
+  "treatment",
+  "billing",
+  "wage_loss",
+  "insurance",
+  "other",
+] as const;
+export const FACT_STATUSES = ["pending", "approved", "rejected", "edited"] as const;
+export type FactCategoryName = (typeof FACT_CATEGORIES)[number];
+export type FactStatus = (typeof FACT_STATUSES)[number];
+
+const factText = cleanText(2000, { multiline: true }).pipe(
+  z.string().min(1, { message: "The fact is empty" }),
+);
+const amountCents = z.number().int().min(0).max(100_000_000_00);
+
+export const listFactsInput = z.object({
+  status: z.array(z.enum(FACT_STATUSES)).max(4).optional(),
+  category: z.array(z.enum(FACT_CATEGORIES)).max(8).optional(),
+  sourceId: idSchema.optional(),
+});
+
+export const factIdInput = z.object({ factId: idSchema });
+
+export const updateFactInput = z.object({
+  factId: idSchema,
+  text: factText.optional(),
+  category: z.enum(FACT_CATEGORIES).optional(),
+  amountCents: amountCents.nullish(),
+  eventDate: isoDateSchema.nullish(),
+});
+
+export const approveAllFactsInput = z.object({
+  category: z.enum(FACT_CATEGORIES).optional(),
+  sourceId: idSchema.optional(),
+});
+
+export const createFactInput = z.object({
+  category: z.enum(FACT_CATEGORIES),
+  text: factText,
+  amountCents: amountCents.nullish(),
+  eventDate: isoDateSchema.nullish(),
+  provider: cleanText(200).nullish(),
+  citation: z
+    .object({
+      sourceId: idSchema,
+      pageNumber: z.number().int().min(1).max(100_000),
+      quote: cleanText(2000, { multiline: true }).pipe(z.string().min(1)),
+    })
+    .optional(),
+});
+
+export const extractFactsInput = z.object({ sourceId: idSchema });
