@@ -41,5 +41,13 @@ export default defineProject({
       },
     })),
   ],
-  test: { name: "api-worker", include: ["test/**/*.test.ts", "src/**/*.test.ts"], testTimeout: 30_000 },
+  test: {
+    name: "api-worker",
+    include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+    testTimeout: 30_000,
+    // One runner for all files. With a fresh runner per file, the second file that loads
+    // pdf.js (unpdf's 1.7 MB module) through Vite's module runner exceeds workerd's 1 MiB
+    // WebSocket message limit and kills the test worker.
+    isolate: false,
+  },
 });

@@ -5,6 +5,7 @@ import type { AppEnv } from "./env.ts";
 import { letterRoutes } from "./letters/routes.ts";
 import { errorFields, log } from "./lib/log.ts";
 import { requestScope } from "./lib/request-scope.ts";
+import { apiCors, apiSecurityHeaders, csrfOriginCheck } from "./lib/security.ts";
 import { sourceRoutes } from "./sources/routes.ts";
 import { checkHealth } from "./system/health.ts";
 import { createContext } from "./trpc/context.ts";
@@ -12,7 +13,15 @@ import { appRouter } from "./trpc/router.ts";
 
 export const app = new Hono<AppEnv>();
 
+// The browser reaches the letter rooms through the API's origin, so cookies and CORS stay simple.
+// First, before any middleware that rewrites responses: a WebSocket upgrade must pass untouched.
+// The room checks its own token.
+app.all("/parties/*", (c) => c.env.PARTY.fetch(c.req.raw));
+
 app.use(requestScope);
+app.use(apiSecurityHeaders);
+app.use(apiCors);
+app.use(csrfOriginCheck);
 
 app.get("/health", async (c) => {
   const health = await checkHealth(c.env, c.var.db);
@@ -48,9 +57,6 @@ app.use(
     },
   }),
 );
-
-// The browser reaches the letter rooms through the API's origin, so cookies and CORS stay simple.
-app.all("/parties/*", (c) => c.env.PARTY.fetch(c.req.raw));
 
 app.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: "Not found" } }, 404));
 

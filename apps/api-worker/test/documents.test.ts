@@ -187,8 +187,16 @@ describe("cases", () => {
     expect((await env.SOURCES.list({ prefix: `documents/${doc.id}/` })).objects).toHaveLength(0);
     // The case is gone, so no token can be had; look at the room through a token made directly.
     const { signRoomToken } = await import("../src/auth/tokens.ts");
-    const token = await signRoomToken(env, { userId: owner.user.id, documentId: doc.id, role: "owner", name: "t" });
-    const reopened = await connectClient(env.PARTY, `http://party/parties/letter-room/${doc.id}?token=${token}`);
+    const token = await signRoomToken(env, {
+      userId: owner.user.id,
+      documentId: doc.id,
+      role: "owner",
+      name: "t",
+    });
+    const reopened = await connectClient(
+      env.PARTY,
+      `http://party/parties/letter-room/${doc.id}?token=${token}`,
+    );
     await reopened.synced;
     expect(reopened.doc.getText("t").toString()).toBe("");
     reopened.close();

@@ -83,7 +83,12 @@ export function testDb() {
 }
 
 /** Uploads one file the way the web app does: raw bytes, the name in X-File-Name. */
-export async function upload(session: Session, documentId: string, bytes: Uint8Array, filename = "record.pdf") {
+export async function upload(
+  session: Session,
+  documentId: string,
+  bytes: Uint8Array,
+  filename = "record.pdf",
+) {
   const res = await session.fetch(`${API}/api/documents/${documentId}/sources`, {
     method: "POST",
     headers: { "content-type": "application/pdf", "x-file-name": encodeURIComponent(filename) },

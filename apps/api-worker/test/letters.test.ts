@@ -30,18 +30,60 @@ async function caseWithFacts(facts: FactSeed[]) {
 }
 
 const RIVERA: FactSeed[] = [
-  { category: "incident", text: "Maria Rivera was stopped at a red light when a delivery truck struck her car from behind" },
+  {
+    category: "incident",
+    text: "Maria Rivera was stopped at a red light when a delivery truck struck her car from behind",
+  },
   { category: "incident", text: "Location: Main Street and 5th Avenue, Springfield, IL" },
   { category: "insurance", text: "Insurer: Prairie State Mutual", quote: "Claim No. PSM-2026-0042" },
   { category: "liability", text: "The truck driver was cited for following too closely" },
   { category: "injury", text: "Cervical sprain (S13.4XXA)" },
-  { category: "treatment", text: "Emergency department visit, Springfield General Hospital", eventDate: "2026-03-14" },
+  {
+    category: "treatment",
+    text: "Emergency department visit, Springfield General Hospital",
+    eventDate: "2026-03-14",
+  },
   { category: "treatment", text: "Physical therapy initial evaluation", eventDate: "2026-03-20" },
-  { category: "billing", text: "ER visit", amountCents: 120_000, eventDate: "2026-03-14", provider: "Springfield General Hospital", code: "99284" },
-  { category: "billing", text: "CT cervical spine", amountCents: 85_050, eventDate: "2026-03-14", provider: "Springfield General Hospital", code: "72125" },
-  { category: "billing", text: "PT evaluation", amountCents: 21_000, eventDate: "2026-03-20", provider: "Riverside Physical Therapy", code: "97161" },
-  { category: "billing", text: "PT visit", amountCents: 14_525, eventDate: "2026-03-27", provider: "Riverside Physical Therapy", code: "97110" },
-  { category: "billing", text: "Not approved", amountCents: 99_999, eventDate: "2026-03-27", provider: "Riverside Physical Therapy", status: "rejected" },
+  {
+    category: "billing",
+    text: "ER visit",
+    amountCents: 120_000,
+    eventDate: "2026-03-14",
+    provider: "Springfield General Hospital",
+    code: "99284",
+  },
+  {
+    category: "billing",
+    text: "CT cervical spine",
+    amountCents: 85_050,
+    eventDate: "2026-03-14",
+    provider: "Springfield General Hospital",
+    code: "72125",
+  },
+  {
+    category: "billing",
+    text: "PT evaluation",
+    amountCents: 21_000,
+    eventDate: "2026-03-20",
+    provider: "Riverside Physical Therapy",
+    code: "97161",
+  },
+  {
+    category: "billing",
+    text: "PT visit",
+    amountCents: 14_525,
+    eventDate: "2026-03-27",
+    provider: "Riverside Physical Therapy",
+    code: "97110",
+  },
+  {
+    category: "billing",
+    text: "Not approved",
+    amountCents: 99_999,
+    eventDate: "2026-03-27",
+    provider: "Riverside Physical Therapy",
+    status: "rejected",
+  },
   { category: "wage_loss", text: "Missed 3 weeks of work", amountCents: 270_000 },
 ];
 
@@ -82,7 +124,10 @@ describe("draft generation", () => {
   it("writes the draft into the room where an open editor sees it, and keeps the replaced content", async () => {
     const { owner, doc } = await caseWithFacts(RIVERA);
     const { token } = await owner.session.trpc.letters.roomToken.mutate({ documentId: doc.id });
-    const editor = await connectClient(env.PARTY, `http://party/parties/letter-room/${doc.id}?token=${token}`);
+    const editor = await connectClient(
+      env.PARTY,
+      `http://party/parties/letter-room/${doc.id}?token=${token}`,
+    );
     await editor.synced;
     const fragment = editor.doc.getXmlFragment("default");
 
@@ -118,7 +163,12 @@ describe("draft generation", () => {
       const versions = await handle.db
         .select()
         .from(schema.letterVersions)
-        .where(and(eq(schema.letterVersions.documentId, doc.id), eq(schema.letterVersions.label, "Before generation")));
+        .where(
+          and(
+            eq(schema.letterVersions.documentId, doc.id),
+            eq(schema.letterVersions.label, "Before generation"),
+          ),
+        );
       expect(versions.length).toBeGreaterThanOrEqual(1);
       expect(JSON.stringify(versions.at(-1)?.content)).toContain("Edited by hand.");
     } finally {
@@ -148,10 +198,16 @@ describe("draft generation", () => {
     expect(strFromU8(files[footer!]!)).toContain("PAGE");
 
     const { token } = await owner.session.trpc.letters.roomToken.mutate({ documentId: doc.id });
-    const editor = await connectClient(env.PARTY, `http://party/parties/letter-room/${doc.id}?token=${token}`);
+    const editor = await connectClient(
+      env.PARTY,
+      `http://party/parties/letter-room/${doc.id}?token=${token}`,
+    );
     await editor.synced;
     const fragment = editor.doc.getXmlFragment("default");
-    const saved = await owner.session.trpc.letters.versions.create.mutate({ documentId: doc.id, label: "Sent to client" });
+    const saved = await owner.session.trpc.letters.versions.create.mutate({
+      documentId: doc.id,
+      label: "Sent to client",
+    });
     fragment.delete(0, fragment.length);
     fragment.insert(0, [new (await import("yjs")).XmlText("Scrapped everything.")]);
     await waitFor(() => !fragment.toString().includes("Dear"));
@@ -168,17 +224,23 @@ describe("draft generation", () => {
         .select({ action: schema.auditLog.action })
         .from(schema.auditLog)
         .where(eq(schema.auditLog.documentId, doc.id));
-      expect(actions.map((a) => a.action)).toEqual(expect.arrayContaining(["letter.export", "letter.version_restore"]));
+      expect(actions.map((a) => a.action)).toEqual(
+        expect.arrayContaining(["letter.export", "letter.version_restore"]),
+      );
     } finally {
       await handle.close();
     }
     const stranger = await signUp("stranger");
-    expect((await stranger.session.fetch(`http://api.test/api/documents/${doc.id}/export.docx`)).status).toBe(404);
+    expect((await stranger.session.fetch(`http://api.test/api/documents/${doc.id}/export.docx`)).status).toBe(
+      404,
+    );
   });
 
   it("needs an approved fact, and an editor", async () => {
     const { owner, doc } = await caseWithFacts([{ category: "injury", text: "Whiplash", status: "pending" }]);
-    expect(await codeOf(owner.session.trpc.letters.generate.mutate({ documentId: doc.id }))).toBe("BAD_REQUEST");
+    expect(await codeOf(owner.session.trpc.letters.generate.mutate({ documentId: doc.id }))).toBe(
+      "BAD_REQUEST",
+    );
   });
 
   it("allows 20 AI operations per user per hour, then 429 with Retry-After", async () => {

@@ -14,7 +14,11 @@ export async function makePdf(pages: string[][]): Promise<Uint8Array> {
 }
 
 /** Waits until `read` returns something `done` accepts, polling; returns it. */
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
   const started = Date.now();
   for (;;) {
     const value = await read();

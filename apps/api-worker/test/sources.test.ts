@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import { API, codeOf, signUp, testDb, upload } from "./helpers.ts";
 import { eventually, makePdf } from "./pdf.ts";
 
-const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+const PNG = Uint8Array.from([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
+]);
 
 describe("uploading sources", () => {
   it("stores a PDF in R2, extracts its pages through the queue, and serves it back to collaborators", async () => {
@@ -22,11 +24,19 @@ describe("uploading sources", () => {
       () => session.trpc.sources.get.query({ documentId: doc.id, sourceId }),
       (s) => s.status === "ready" || s.status === "failed",
     );
-    expect(source).toMatchObject({ status: "ready", pageCount: 2, pagesDone: 2, filename: "ER record — Rivera.pdf" });
+    expect(source).toMatchObject({
+      status: "ready",
+      pageCount: 2,
+      pagesDone: 2,
+      filename: "ER record — Rivera.pdf",
+    });
 
     const handle = testDb();
     try {
-      const pages = await handle.db.select().from(schema.sourcePages).where(eq(schema.sourcePages.sourceId, sourceId));
+      const pages = await handle.db
+        .select()
+        .from(schema.sourcePages)
+        .where(eq(schema.sourcePages.sourceId, sourceId));
       expect(pages.map((p) => p.pageNumber).sort()).toEqual([1, 2]);
       expect(pages.find((p) => p.pageNumber === 2)?.text).toContain("Cervical sprain (S13.4XXA)");
     } finally {
@@ -40,7 +50,9 @@ describe("uploading sources", () => {
     expect(file.headers.get("content-disposition")).toContain("inline; filename*=UTF-8''ER%20record");
     expect(new Uint8Array(await file.arrayBuffer())).toEqual(bytes);
     const etag = file.headers.get("etag")!;
-    const cached = await session.fetch(`${API}/api/sources/${sourceId}/file`, { headers: { "if-none-match": etag } });
+    const cached = await session.fetch(`${API}/api/sources/${sourceId}/file`, {
+      headers: { "if-none-match": etag },
+    });
     expect(cached.status).toBe(304);
 
     expect((await stranger.session.fetch(`${API}/api/sources/${sourceId}/file`)).status).toBe(404);
@@ -102,27 +114,40 @@ describe("uploading sources", () => {
       () => session.trpc.sources.get.query({ documentId: doc.id, sourceId: res.body.source!.id }),
       (s) => s.status === "failed" || s.status === "ready",
     );
-    expect(source).toMatchObject({ status: "failed", error: "No text layer; OCR needed (this PDF is a scanned image)" });
+    expect(source).toMatchObject({
+      status: "failed",
+      error: "No text layer; OCR needed (this PDF is a scanned image)",
+    });
   });
 
   it("deletes a source with its pages, facts and file; viewers cannot", async () => {
     const { session } = await signUp();
     const viewer = await signUp("viewer");
     const doc = await session.trpc.documents.create.mutate({ title: "Delete source" });
-    await session.trpc.collaborators.invite.mutate({ documentId: doc.id, email: viewer.email, role: "viewer" });
+    await session.trpc.collaborators.invite.mutate({
+      documentId: doc.id,
+      email: viewer.email,
+      role: "viewer",
+    });
     const res = await upload(session, doc.id, await makePdf([["Bill", "Total due $100.00"]]));
     const sourceId = res.body.source!.id;
     await eventually(
       () => session.trpc.sources.get.query({ documentId: doc.id, sourceId }),
       (s) => s.status !== "uploaded" && s.status !== "extracting",
     );
-    expect(await codeOf(viewer.session.trpc.sources.delete.mutate({ documentId: doc.id, sourceId }))).toBe("FORBIDDEN");
+    expect(await codeOf(viewer.session.trpc.sources.delete.mutate({ documentId: doc.id, sourceId }))).toBe(
+      "FORBIDDEN",
+    );
     await session.trpc.sources.delete.mutate({ documentId: doc.id, sourceId });
     expect(await codeOf(session.trpc.sources.get.query({ documentId: doc.id, sourceId }))).toBe("NOT_FOUND");
     const handle = testDb();
     try {
-      expect(await handle.db.select().from(schema.sourcePages).where(eq(schema.sourcePages.sourceId, sourceId))).toEqual([]);
-      expect(await handle.db.select().from(schema.facts).where(eq(schema.facts.sourceId, sourceId))).toEqual([]);
+      expect(
+        await handle.db.select().from(schema.sourcePages).where(eq(schema.sourcePages.sourceId, sourceId)),
+      ).toEqual([]);
+      expect(await handle.db.select().from(schema.facts).where(eq(schema.facts.sourceId, sourceId))).toEqual(
+        [],
+      );
     } finally {
       await handle.close();
     }

@@ -9,17 +9,27 @@ import { quoteIsOnPage } from "./verify.ts";
 
 type Job = typeof schema.jobs.$inferSelect;
 
-/** The same fact from the same page twice (a redelivered message) has the same key. */
-export async function factDedupeKey(sourceId: string, fact: ExtractedFact): Promise<string> {
-  return sha256Hex(
-    [
-      sourceId,
-      fact.pageNumber,
-      fact.category,
-      fact.text,
-      fact.quote.replace(/\s+/g, " "),
-      fact.amountCents ?? "",
-    ].join("|"),
+/**
+ * The same fact from the same page (a redelivered message) gets the same key. Two identical
+ * lines on one page (the same charge billed twice) are told apart by their order, which the
+ * extractors keep stable.
+ */
+export async function factDedupeKeys(sourceId: string, facts: ExtractedFact[]): Promise<string[]> {
+  const seen = new Map<string, number>();
+  return Promise.all(
+    facts.map((fact) => {
+      const base = [
+        sourceId,
+        fact.pageNumber,
+        fact.category,
+        fact.text,
+        fact.quote.replace(/\s+/g, " "),
+        fact.amountCents ?? "",
+      ].join("|");
+      const occurrence = seen.get(base) ?? 0;
+      seen.set(base, occurrence + 1);
+      return sha256Hex(`${base}|${occurrence}`);
+    }),
   );
 }
 
@@ -50,23 +60,22 @@ export async function runExtractFacts(
   const started = Date.now();
   const result = await provider.extractFacts({ pdf, pages, filename: source.filename });
   const pageText = new Map(pages.map((p) => [p.pageNumber, p.text]));
-  const rows = await Promise.all(
-    result.facts.map(async (fact) => ({
-      documentId: job.documentId,
-      sourceId: source.id,
-      // A fact the model did not cite has no page (0): stored without one, unverified.
-      pageNumber: fact.pageNumber > 0 ? fact.pageNumber : null,
-      category: fact.category,
-      text: fact.text,
-      quote: fact.quote || null,
-      verified: quoteIsOnPage(fact.quote, pageText.get(fact.pageNumber)),
-      amountCents: fact.amountCents ?? null,
-      eventDate: fact.eventDate ?? null,
-      provider: fact.provider ?? null,
-      code: fact.code ?? null,
-      dedupeKey: await factDedupeKey(source.id, fact),
-    })),
-  );
+  const keys = await factDedupeKeys(source.id, result.facts);
+  const rows = result.facts.map((fact, i) => ({
+    documentId: job.documentId,
+    sourceId: source.id,
+    // A fact the model did not cite has no page (0): stored without one, unverified.
+    pageNumber: fact.pageNumber > 0 ? fact.pageNumber : null,
+    category: fact.category,
+    text: fact.text,
+    quote: fact.quote || null,
+    verified: quoteIsOnPage(fact.quote, pageText.get(fact.pageNumber)),
+    amountCents: fact.amountCents ?? null,
+    eventDate: fact.eventDate ?? null,
+    provider: fact.provider ?? null,
+    code: fact.code ?? null,
+    dedupeKey: keys[i],
+  }));
   await db.transaction(async (tx) => {
     for (let i = 0; i < rows.length; i += 200) {
       await tx

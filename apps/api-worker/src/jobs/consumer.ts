@@ -12,6 +12,9 @@ import type { JobMessage } from "./service.ts";
 export const MAX_ATTEMPTS = 3;
 const BACKOFF_BASE_SECONDS = 5;
 
+/** Exponential backoff: 5 s, 10 s, 20 s … after the first, second, third failed attempt. */
+export const retryDelaySeconds = (attempts: number) => BACKOFF_BASE_SECONDS * 2 ** Math.max(0, attempts - 1);
+
 async function runJob(db: Db, env: Env, message: JobMessage) {
   const [job] = await db.select().from(schema.jobs).where(eq(schema.jobs.id, message.jobId));
   // Deleted with its case or source, or already done by an earlier delivery: nothing to do.
@@ -91,7 +94,7 @@ export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env, ctx
       }
       if (permanent) message.ack();
       // On the last attempt this retry exceeds max_retries, so the queue moves it to the DLQ.
-      else message.retry({ delaySeconds: BACKOFF_BASE_SECONDS * 2 ** (message.attempts - 1) });
+      else message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     } finally {
       ctx.waitUntil(handle.close());
     }

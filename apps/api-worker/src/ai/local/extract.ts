@@ -1,0 +1,833 @@
+// The local provider's fact extraction: rules over page text, no model and no network. It
+// reads a page the way a paralegal skims one: labelled fields ("Date of Crash:", "Claim No."),
+// table rows (charges, citations, diagnoses), and sentences of prose sorted by what they say
+// (fault, symptoms, treatment, time off work). Every fact quotes words from its page.
+//
+// Conventions the app relies on:
+// - billing facts are itemized charges only (amountCents > 0, eventDate = date of service);
+//   statement totals and balances are `other` facts (for cross-checking the ledger), payments
+//   and subtotals are never billing;
+// - among wage_loss facts only the total lost wages carries amountCents, so sums do not
+//   double count the periods it is made of.
+import type { ExtractedFact, FactCategory, PageText } from "../types.ts";
+import { type DocumentKind, documentKind, pageKind } from "./classify.ts";
+import { type CodeMatch, findIcd10, findProcedureCodes, findProcedureCodesInContext } from "./codes.ts";
+import { type DateMatch, findDates } from "./dates.ts";
+import { findMoney, formatCents, type MoneyMatch } from "./money.ts";
+import * as P from "./patterns.ts";
+import { findOrganizations, isHeading, isTableHeader, splitFields, splitSentences, squash } from "./text.ts";
+
+type Table = { moneyColumns: number; chargeIndex: number; hasUnits: boolean };
+
+type State = {
+  docKind: DocumentKind;
+  docProvider: string | null;
+  facts: ExtractedFact[];
+  seen: Set<string>;
+  incidentDate: string | null;
+  visitDate: string | null;
+  serviceDate: string | null;
+  provider: string | null;
+  insurer: string | null;
+  wageTotal: boolean;
+  section: string;
+  title: string;
+  unit: string | null;
+  // the page being read
+  pageNumber: number;
+  pageText: string;
+  kind: DocumentKind;
+  table: Table | null;
+  tableRows: number;
+  lastRowDate: string | null;
+  /** index of a line already read as the end of a wrapped service item */
+  continuedLine: number;
+};
+
+type NewFact = {
+  category: FactCategory;
+  text: string;
+  quote: string;
+  amountCents?: number | null;
+  eventDate?: string | null;
+  provider?: string | null;
+  code?: string | null;
+};
+
+const MAX_TEXT = 300;
+const clip = (s: string) => (s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT - 1).trimEnd()}…` : s);
+
+export function extractFactsLocally(pages: PageText[], options: { filename: string }): ExtractedFact[] {
+  const texts = pages.map((p) => p.text ?? "");
+  const docKind = documentKind(texts, options.filename);
+  const state: State = {
+    docKind,
+    docProvider: documentProvider(texts, docKind),
+    facts: [],
+    seen: new Set(),
+    incidentDate: null,
+    visitDate: null,
+    serviceDate: null,
+    provider: null,
+    insurer: null,
+    wageTotal: false,
+    section: "",
+    title: "",
+    unit: null,
+    pageNumber: 0,
+    pageText: "",
+    kind: docKind,
+    table: null,
+    tableRows: 0,
+    lastRowDate: null,
+    continuedLine: -1,
+  };
+  const running = runningLines(texts);
+  const seenRunning = new Set<string>();
+  for (const page of pages) readPage(state, page, running, seenRunning);
+  return state.facts;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages, lines and blocks
+
+const PAGE_FOOTER = /\bpage \d+ (?:of|\/) \d+\b/i;
+
+function readPage(s: State, page: PageText, running: Set<string>, seenRunning: Set<string>): void {
+  const lines = (page.text ?? "").split("\n").map((l) => l.replace(/\s+/g, " ").trim());
+  s.pageNumber = page.pageNumber;
+  s.pageText = squash(page.text ?? "");
+  s.kind = pageKind(page.text ?? "", s.docKind);
+  s.table = null;
+  s.lastRowDate = null;
+  s.continuedLine = -1;
+  const provider = s.kind === "police" || s.kind === "wage" ? null : (topProvider(lines) ?? s.docProvider);
+  if (provider && s.provider && provider !== s.provider) {
+    // A record set moving to another provider: earlier visit dates no longer apply.
+    s.visitDate = null;
+    s.serviceDate = null;
+  }
+  s.provider = provider;
+
+  const widths = lines.filter((l) => l && !PAGE_FOOTER.test(l)).map((l) => l.length);
+  const maxLen = widths.length ? Math.max(...widths) : 0;
+  let block: string[] = [];
+  const flush = () => {
+    if (block.length) prose(s, block.join(" "));
+    block = [];
+  };
+  lines.forEach((line, index) => {
+    if (!line) {
+      flush();
+      // A gap after the rows ends a table (one right under the header does not).
+      if (s.tableRows > 0) s.table = null;
+      return;
+    }
+    if (PAGE_FOOTER.test(line) && line.length < 140) {
+      flush();
+      return;
+    }
+    if (running.has(line)) {
+      // Letterheads and banners repeat on every page: read their fields once, never as prose.
+      flush();
+      if (seenRunning.has(line)) return;
+      seenRunning.add(line);
+      if (!isHeading(line) && !isTableHeader(line)) {
+        lineRules(s, line, index, undefined);
+        inlineNumbers(s, line);
+      }
+      return;
+    }
+    if (isTableHeader(line)) {
+      flush();
+      s.table = readTableHeader(line);
+      s.tableRows = 0;
+      return;
+    }
+    if (isHeading(line)) {
+      flush();
+      s.table = null;
+      onHeading(s, line);
+      return;
+    }
+    const wrapped = line.length >= 0.7 * maxLen;
+    const used =
+      lineRules(s, line, index, wrapped ? lines[index + 1] : undefined) || s.continuedLine === index;
+    inlineNumbers(s, line);
+    if (s.table) s.tableRows += 1;
+    if (used) {
+      flush();
+      return;
+    }
+    if (s.table) {
+      // Table rows are units of their own, never run into one sentence.
+      flush();
+      prose(s, line);
+      return;
+    }
+    const previous = block[block.length - 1];
+    if (previous !== undefined && continues(previous, line, maxLen)) block.push(line);
+    else {
+      flush();
+      block.push(line);
+    }
+  });
+  flush();
+}
+
+/** Lines near the top or bottom that repeat on several pages (letterheads, banners, footers). */
+function runningLines(texts: string[]): Set<string> {
+  const counts = new Map<string, number>();
+  for (const text of texts) {
+    const lines = text
+      .split("\n")
+      .map((l) => l.replace(/\s+/g, " ").trim())
+      .filter(Boolean);
+    for (const line of new Set([...lines.slice(0, 6), ...lines.slice(-3)])) {
+      // Amounts and dated rows repeat by coincidence (two statements with the same total).
+      if (findMoney(line).length || findDates(line)[0]?.index === 0) continue;
+      counts.set(line, (counts.get(line) ?? 0) + 1);
+    }
+  }
+  return new Set([...counts].filter(([, n]) => n >= 2).map(([line]) => line));
+}
+
+const LABEL_START = /^[A-Z][\w /&'().,-]{0,40}:\s/;
+
+/** Whether `next` continues the paragraph `previous` belongs to (a wrapped line). */
+function continues(previous: string, next: string, maxLen: number): boolean {
+  if (LABEL_START.test(next) || /^(\d+[.)]|[-•*])\s/.test(next)) return false;
+  if (previous.endsWith(":")) return false;
+  if (/^[a-z]/.test(next)) return true;
+  return previous.length >= 0.7 * maxLen;
+}
+
+function onHeading(s: State, line: string): void {
+  s.section = line;
+  const unit = /^(?:unit|vehicle|veh\.?|v)\s*#?\s*(\d{1,2})\b/i.exec(line);
+  const next = unit ? `Unit ${unit[1]}` : /driver|vehicle|owner|insurance/i.test(line) ? s.unit : null;
+  // Each unit has its own insurer; do not let one carry over to the next.
+  if (next !== s.unit) s.insurer = null;
+  s.unit = next;
+  if (/record|evaluation|\beval\b|\bnotes?\b|visit|summary|consult|progress|operative|report/i.test(line)) {
+    s.title = line;
+  }
+}
+
+function readTableHeader(line: string): Table {
+  const money = [
+    ...line.matchAll(
+      /unit (?:fee|price|cost|charge)|\brate\b|\bcharges?\b|\bbilled\b|\bamount\b|\bfee\b|\bpaid\b|\bpayments?\b|\badj(?:ustments?)?\b|\bbalance\b|\ballowed\b|lost wages|\btotal\b/gi,
+    ),
+  ].map((m) => m[0].toLowerCase());
+  const charge = money.findIndex((m) => /^(charges?|billed|amount|fee|total)$/.test(m));
+  return {
+    moneyColumns: money.length,
+    chargeIndex: charge >= 0 ? charge : money.length - 1,
+    hasUnits: /\b(qty|quantity|units)\b|\bunit\b(?! (fee|price|cost|charge))/i.test(line),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Providers
+
+function topProvider(lines: string[]): string | null {
+  for (const line of lines.filter(Boolean).slice(0, 6)) {
+    const [name] = findOrganizations(line);
+    if (name) return name;
+  }
+  return null;
+}
+
+function documentProvider(texts: string[], kind: DocumentKind): string | null {
+  if (kind === "police" || kind === "wage") return null;
+  for (const text of texts) {
+    const found = topProvider(text.split("\n").map((l) => l.trim()));
+    if (found) return found;
+  }
+  // No letterhead: a "Facility:" or "Provider:" field naming an organisation.
+  for (const text of texts) {
+    for (const line of text.split("\n")) {
+      for (const f of splitFields(line).fields) {
+        if (/^(facility|provider|practice|clinic|hospital|billing provider)$/i.test(f.label)) {
+          const [name] = findOrganizations(f.value);
+          if (name) return name;
+        }
+      }
+    }
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Emitting
+
+function emit(s: State, fact: NewFact, key?: string): void {
+  const quote = fact.quote.trim();
+  // The citation check: the quote must be on the page (whitespace aside).
+  if (quote.length < 3 || !s.pageText.includes(squash(quote))) return;
+  const dedupe =
+    key ??
+    [fact.category, squash(quote).toLowerCase(), fact.code, fact.amountCents, fact.eventDate]
+      .map((x) => x ?? "")
+      .join("|");
+  if (s.seen.has(dedupe)) return;
+  s.seen.add(dedupe);
+  s.facts.push({
+    category: fact.category,
+    text: clip(squash(fact.text)),
+    quote,
+    pageNumber: s.pageNumber,
+    amountCents: fact.amountCents ?? null,
+    eventDate: fact.eventDate ?? null,
+    provider: fact.provider ?? null,
+    code: fact.code ?? null,
+  });
+}
+
+const atProvider = (s: State) => (s.provider ? ` at ${s.provider}` : "");
+const onDate = (date: string | null | undefined) => (date ? ` on ${date}` : "");
+const codeSystem = (code: string) => (/^\d{4}[0-9FTU]$/.test(code) ? "CPT" : "HCPCS");
+
+function visitType(title: string): string {
+  const t = title.toLowerCase();
+  if (/emergency/.test(t)) return "Emergency department visit";
+  if (/initial (evaluation|eval|exam|consult)/.test(t)) return "Initial evaluation";
+  if (/re-?evaluation|progress/.test(t)) return "Re-evaluation";
+  if (/consult/.test(t)) return "Consultation";
+  if (/operative|surgery|procedure/.test(t)) return "Procedure";
+  if (/imaging|radiology|mri|x-ray/.test(t)) return "Imaging";
+  if (/therapy|treatment notes?|daily/.test(t)) return "Therapy visit";
+  return "Visit";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Line rules: fields, rows and code lists. They return true when the line is used up.
+
+/** `next` is the following line when this one is wrapped (an item may continue on it). */
+function lineRules(s: State, line: string, index: number, next: string | undefined): boolean {
+  let used = diagnoses(s, line);
+  if (s.kind === "bill" && billLine(s, line, index)) return true;
+  if (s.kind === "wage" && wageRow(s, line)) return true;
+  if (s.kind === "police" && citationRow(s, line)) return true;
+  if (fieldRules(s, line)) used = true;
+  if (s.kind !== "bill" && serviceItems(s, line, index, next)) used = true;
+  return used;
+}
+
+const CLAIM_OR_POLICY =
+  /\b(?:(?:your|our|insurance|ins\.?)\s+)?(claim|policy|pol\.)\s*(?:no\.?|number|num\.?|#|id)\s*:?\s*#?\s*([A-Z0-9][A-Z0-9./-]{3,}[A-Z0-9])/gi;
+
+/** Claim and policy numbers wherever they appear ("Claim No. X", "Policy #: Y"). */
+function inlineNumbers(s: State, line: string): void {
+  for (const m of line.matchAll(CLAIM_OR_POLICY)) {
+    const id = m[2] ?? "";
+    if (!/\d/.test(id)) continue;
+    const claim = /^claim/i.test(m[1] ?? "");
+    const insurer = findInsurer(line) ?? s.insurer;
+    const whose = s.unit ? `${s.unit} ` : "";
+    const text = claim
+      ? `Claim number ${id}${insurer ? ` (${insurer})` : ""}`
+      : `${whose}policy number ${id}${insurer ? ` (${insurer})` : ""}`;
+    emit(
+      s,
+      { category: "insurance", text: text.charAt(0).toUpperCase() + text.slice(1), quote: m[0] },
+      `${m[1]}|${id}`,
+    );
+  }
+}
+
+const INSURER_WORDS =
+  /\b(insurance|mutual|casualty|assurance|indemnity|underwriters|insurers|fire & marine|state farm|geico|progressive|allstate|farmers|liberty|nationwide|usaa|travelers|hartford)\b/i;
+
+function findInsurer(line: string): string | null {
+  const m =
+    /((?:[A-Z][\w&'.-]*\s+){1,5}(?:Insurance|Mutual|Casualty|Assurance|Indemnity|Underwriters)(?:\s+(?:Co\.|Company|Insurance|Group|Corp\.|Corporation|Inc\.))*)/.exec(
+      line,
+    );
+  return m?.[1]?.trim() ?? null;
+}
+
+/** ICD-10 codes with their descriptions: "S13.4XXA Sprain of ...", "cervical strain (S16.1XXA)". */
+function diagnoses(s: State, line: string): boolean {
+  const codes = findIcd10(line);
+  codes.forEach((c, i) => {
+    const nextStart = codes[i + 1]?.index ?? line.length;
+    const after = line.slice(c.end, nextStart);
+    let quoteStart = c.index;
+    let quoteEnd = c.end;
+    let description = "";
+    const following = /^[\s:-]*([^;|]*?)[\s,;|]*$/.exec(after.split(/;|\s\|\s/)[0] ?? "");
+    if (following?.[1] && !after.startsWith(")") && /[A-Za-z]{3}/.test(following[1])) {
+      description = following[1].trim();
+      quoteEnd = c.end + after.indexOf(description) + description.length;
+    } else {
+      // The code follows its description: "cervical strain (S16.1XXA)", "Concussion ... - S06.0X0A".
+      const previousEnd = codes[i - 1]?.end ?? 0;
+      const before = line.slice(previousEnd, c.index);
+      const m = /([A-Za-z][^;:()]*?)[\s(:-]*$/.exec(before.split(/[;:]\s/).at(-1) ?? "");
+      const candidate = (m?.[1] ?? "").replace(/^(and|or)\s+/i, "").replace(/[\s,-]+$/, "");
+      if (/[A-Za-z]{3}/.test(candidate)) {
+        description = candidate;
+        quoteStart = previousEnd + before.lastIndexOf(description);
+        quoteEnd = line[c.end] === ")" ? c.end + 1 : c.end;
+      }
+    }
+    const text = description
+      ? `Diagnosis: ${description} (ICD-10 ${c.code})${atProvider(s)}${onDate(s.visitDate)}`
+      : `Diagnosis code ${c.code} (ICD-10)${atProvider(s)}${onDate(s.visitDate)}`;
+    emit(s, {
+      category: "injury",
+      text,
+      quote: line.slice(quoteStart, quoteEnd),
+      code: c.code,
+      eventDate: s.visitDate,
+      provider: s.provider,
+    });
+  });
+  return codes.length > 0;
+}
+
+/** Service items in clinical notes: "97110 Therapeutic exercise x2; 97140 Manual therapy x1". */
+function serviceItems(s: State, line: string, index: number, next: string | undefined): boolean {
+  const items = findProcedureCodesInContext(line).filter((c) => c.how === "item");
+  items.forEach((c, i) => {
+    const limit = items[i + 1]?.index ?? line.length;
+    const semicolon = line.indexOf(";", c.end);
+    const end = semicolon >= 0 && semicolon < limit ? semicolon : limit;
+    let quote = line.slice(c.index, end).replace(/[\s,;]+$/, "");
+    if (end === line.length && next && /^([a-z(]|x\d)/.test(next)) {
+      // The last item wraps onto the next line ("20552 Trigger" / "point injection x1").
+      const cut = next.indexOf(";");
+      quote = `${quote} ${(cut >= 0 ? next.slice(0, cut) : next).replace(/[\s,;]+$/, "")}`;
+      if (cut < 0) s.continuedLine = index + 1;
+    }
+    const description = quote.slice(c.end - c.index).trim();
+    emit(s, {
+      category: "treatment",
+      text: `${description} (${codeSystem(c.code)} ${c.code})${atProvider(s)}${onDate(s.visitDate)}`,
+      quote,
+      code: c.code,
+      eventDate: s.visitDate,
+      provider: s.provider,
+    });
+  });
+  return items.length > 0;
+}
+
+const overlaps = (a: { index: number; end: number }, list: { index: number; end: number }[]) =>
+  list.some((b) => a.index < b.end && a.end > b.index);
+
+/** Statement lines: itemized charges become billing facts; totals, balances and payments do not. */
+function billLine(s: State, line: string, index: number): boolean {
+  const money = findMoney(line, { bare: true });
+  if (money.length === 0) return false;
+  const dates = findDates(line);
+  const codes = findProcedureCodes(line).filter((c) => !overlaps(c, dates) && !overlaps(c, money));
+  const amount = pickAmount(money, s.table);
+  if (!amount) return false;
+  const isCharge = amount.cents > 0 && (codes.length > 0 || !P.SUMMARY.test(line));
+  if (!isCharge) return summaryLine(s, line, money, dates);
+  const rowLike = s.table !== null || dates[0]?.index === 0 || codes.length > 0;
+  const date = dates[0]?.iso ?? (s.table ? s.lastRowDate : null) ?? s.serviceDate;
+  if (!rowLike || !date) return false;
+  s.lastRowDate = date;
+  const code = codes[0]?.code ?? null;
+  const description = describeRow(line, dates, codes, money, s.table);
+  const what = [description, code ? `(${codeSystem(code)} ${code})` : ""].filter(Boolean).join(" ");
+  emit(
+    s,
+    {
+      category: "billing",
+      text: `${s.provider ?? "Provider"} charge for ${what || "services"} on ${date}: ${formatCents(amount.cents)}`,
+      quote: line,
+      amountCents: amount.cents,
+      eventDate: date,
+      provider: s.provider,
+      code,
+    },
+    // Two identical rows are two charges: key by position, not by words.
+    `billing|${s.pageNumber}|${index}`,
+  );
+  return true;
+}
+
+function pickAmount(money: MoneyMatch[], table: Table | null): MoneyMatch | undefined {
+  if (table && table.moneyColumns === money.length) return money[table.chargeIndex] ?? money.at(-1);
+  return money.at(-1);
+}
+
+function summaryLine(s: State, line: string, money: MoneyMatch[], dates: DateMatch[]): boolean {
+  const last = money.at(-1);
+  if (!last || /sub-?total|page total/i.test(line) || last.cents === 0) return true;
+  const payment = /payments?|paid|adjust|credit|write[- ]?off|refund|discount/i.test(line);
+  // Every statement has its own total: keep them apart even when the words repeat.
+  const key = `other|${s.pageNumber}|${squash(line)}`;
+  if (/\btotal\b/i.test(line) && !payment && last.cents > 0) {
+    emit(
+      s,
+      {
+        category: "other",
+        text: `${s.provider ?? "Statement"} total charges: ${formatCents(last.cents)}`,
+        quote: line,
+        amountCents: last.cents,
+        provider: s.provider,
+      },
+      key,
+    );
+  } else if (/balance|amount due/i.test(line) && !/previous|prior/i.test(line) && last.cents > 0) {
+    emit(
+      s,
+      {
+        category: "other",
+        text: `${s.provider ?? "Statement"} balance due: ${formatCents(last.cents)}`,
+        quote: line,
+        amountCents: last.cents,
+        provider: s.provider,
+      },
+      key,
+    );
+  } else if (payment && !/\btotal\b/i.test(line)) {
+    const description = describeRow(line, dates, [], money, null);
+    emit(s, {
+      category: "other",
+      text: `Payment or adjustment${onDate(dates[0]?.iso)}: ${description} ${formatCents(last.cents)}`,
+      quote: line,
+      eventDate: dates[0]?.iso ?? null,
+      provider: s.provider,
+    });
+  }
+  return true;
+}
+
+/** A charge's description: the row without its date, codes, revenue code, units and amounts. */
+function describeRow(
+  line: string,
+  dates: DateMatch[],
+  codes: CodeMatch[],
+  money: MoneyMatch[],
+  table: Table | null,
+): string {
+  const spans = [...dates, ...codes, ...money].sort((a, b) => b.index - a.index);
+  let rest = line;
+  for (const span of spans) rest = `${rest.slice(0, span.index)} ${rest.slice(span.end)}`;
+  rest = rest.replace(/\s+/g, " ").trim();
+  rest = rest.replace(/^(?:-\s*)?\d{3,4}\s+/, ""); // revenue code
+  if (table?.hasUnits || money.length > 0) rest = rest.replace(/\s+\d+(?:\.\d+)?$/, ""); // units
+  return rest.replace(/^[\s,;:-]+|[\s,;:-]+$/g, "");
+}
+
+/** An employer's wage table: periods (no amount on the fact) and the total lost wages. */
+function wageRow(s: State, line: string): boolean {
+  const money = findMoney(line, { bare: true });
+  if (money.length === 0) return false;
+  const dates = findDates(line);
+  // Prose ("His total lost wages are $X.") is read sentence by sentence, not here.
+  const total = /^total\b/i.test(line) || (s.table !== null && /\btotal\b/i.test(line));
+  if (!total && !(s.table || dates[0]?.index === 0)) return false;
+  const last = money.at(-1);
+  if (!last) return false;
+  if (total) {
+    if (last.cents <= 0) return true;
+    emit(s, {
+      category: "wage_loss",
+      text: `Total lost wages: ${formatCents(last.cents)}`,
+      quote: line,
+      amountCents: s.wageTotal ? null : last.cents,
+    });
+    s.wageTotal = true;
+    return true;
+  }
+  const [first, second] = dates;
+  if (!first) return false;
+  const period = second ? `${first.iso} to ${second.iso}` : first.iso;
+  emit(s, {
+    category: "wage_loss",
+    text: `Lost wages for ${period}: ${formatCents(last.cents)}`,
+    quote: line,
+    eventDate: first.iso,
+  });
+  return true;
+}
+
+/** A citation row or any line in a citations section naming a statute. */
+function citationRow(s: State, line: string): boolean {
+  const inCitations = /citation|violation|charges/i.test(s.section);
+  if (!(inCitations && (s.table || P.STATUTE.test(line)))) return false;
+  if (!/[A-Za-z]{3}/.test(line)) return false;
+  emit(s, {
+    category: "liability",
+    text: `Citation issued: ${line}`,
+    quote: line,
+    eventDate: s.incidentDate,
+  });
+  return true;
+}
+
+// Labels, normalized: lower case, "#" read as "no", trailing punctuation dropped.
+const normLabel = (label: string) =>
+  label
+    .toLowerCase()
+    .replace(/#/g, "no")
+    .replace(/[.:]+$/g, "")
+    .replace(/\.\s*/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+
+const INCIDENT_DATE =
+  /^(?:date(?:\/time)? of (?:the )?(crash|accident|collision|incident|loss|injury)|(crash|accident|collision|incident|loss|injury) date|doi|d\/o\/i|dol)$/;
+const LOCATION =
+  /^(?:location|crash location|accident location|place of (?:accident|incident|crash|loss|injury)|scene|intersection|location of (?:crash|accident|collision|incident))$/;
+const CRASH_TYPE =
+  /^(?:(?:crash|collision|accident) type|manner of (?:collision|crash)|type of (?:crash|collision|accident)|first harmful event)$/;
+const PARTY =
+  /^(driver|driver name|operator|owner|registered owner|vehicle owner|pedestrian|passenger|bicyclist|cyclist)(?: \d)?$/;
+const VEHICLE = /^(?:vehicle|vehicle description|year\/make\/model|make\/model)$/;
+const DAMAGE = /^(?:damage|vehicle damage|damage area|damage description|extent of damage)$/;
+const REPORT =
+  /^(?:report (?:number|no|id)|crash report (?:number|no)|case (?:number|no|id)|incident (?:number|no|id)|crash id)$/;
+const OFFICER = /^(?:(?:reporting|investigating|arresting) officer|officer)$/;
+const FAULT =
+  /contributing (?:cause|factor|circumstance)|primary cause|secondary cause|cause of (?:the )?(?:crash|collision|accident)|fault|apparent violation/;
+const CITATION = /^(?:citation|citation (?:no|number)|ticket|ticket (?:no|number)|violation|cited for)$/;
+const WITNESS = /^witness(?: \d+| name| information)?$/;
+const INSURER =
+  /^(?:insurance|insurance company|insurance co|insurer|insurance carrier|carrier|liability (?:carrier|insurer)|third[- ]party liability|primary payer|secondary payer|payer|payor|primary insurance|secondary insurance|bill to|auto insurer|insured by)$/;
+const VISIT_DATE =
+  /^(?:date of service|dos|service date|visit date|date of visit|encounter date|admit date|admission date|date of admission|exam date|date of exam|date of evaluation|evaluation date|treatment date|appointment date|admit ?\/ ?service date)$/;
+const DISCHARGE_DATE = /^(?:date of discharge|discharge date)$/;
+const VISITS = /^(?:total visits|number of visits|visits attended|total treatments)$/;
+const COMPLAINT = /^(?:chief complaint|cc|reason for visit|presenting complaint)$/;
+const WORK = /^(?:work status|work restrictions?|return to work|off work|work note|disability status)$/;
+const EMPLOYMENT =
+  /^(?:occupation|job title|position|employer|hourly rate|rate of pay|pay rate|wage|salary|hours per week|average weekly wage|date of hire|hire date)$/;
+
+/** Facts stated as "Label: value" fields. */
+function fieldRules(s: State, line: string): boolean {
+  const { fields } = splitFields(line);
+  let used = false;
+  for (const f of fields) {
+    const label = normLabel(f.label);
+    const value = f.value.replace(/\s+-\s*$/, "").trim();
+    if (!value || /^(none|n\/a|unknown)\.?$/i.test(value)) {
+      if (FAULT.test(label) && value) {
+        emit(s, { category: "liability", text: `${f.label}: ${value}`, quote: line.slice(f.start, f.end) });
+        used = true;
+      }
+      continue;
+    }
+    const quote = line.slice(f.start, f.end).replace(/[\s,;-]+$/, "");
+    const fact = (category: FactCategory, text: string, extra: Partial<NewFact> = {}, key?: string) => {
+      emit(s, { category, text, quote, ...extra }, key);
+      used = true;
+    };
+    const date = findDates(value)[0]?.iso ?? null;
+    const who = s.unit ? `${s.unit} ` : "";
+
+    const incident = INCIDENT_DATE.exec(label);
+    if (incident && date) {
+      s.incidentDate ??= date;
+      const what = incident[1] ?? incident[2] ?? "injury";
+      const time = fields.find((g) =>
+        /^time of|^(crash|accident|collision|incident) time$/i.test(g.label),
+      )?.value;
+      const text =
+        what === "loss" || what === "injury" || label.length <= 3
+          ? `Date of ${what === "loss" ? "loss" : "injury"}: ${date}`
+          : `${what.charAt(0).toUpperCase()}${what.slice(1)} on ${date}${time ? ` at ${time}` : ""}`;
+      fact("incident", text, { eventDate: date });
+      continue;
+    }
+    if (INSURER.test(label) && (INSURER_WORDS.test(value) || /insur|carrier/.test(label))) {
+      const name = value.replace(/\s+-\s+.*$/, "").trim();
+      s.insurer = findInsurer(value) ?? name;
+      const text = /payer|payor|bill to|liability/.test(label)
+        ? `${f.label}: ${name}`
+        : `${who}insurer: ${name}`;
+      fact(
+        "insurance",
+        text.charAt(0).toUpperCase() + text.slice(1),
+        {},
+        `insurer|${who}|${name.toLowerCase()}`,
+      );
+      continue;
+    }
+    if (s.kind === "police") {
+      if (LOCATION.test(label)) fact("incident", `Crash location: ${value}`, { eventDate: s.incidentDate });
+      else if (CRASH_TYPE.test(label))
+        fact("incident", `Crash type: ${value}`, { eventDate: s.incidentDate });
+      else if (PARTY.test(label)) {
+        const name = (value.split(/,|\s+-\s+/)[0] ?? value).trim();
+        fact(
+          "incident",
+          `${who}${label.replace(/ \d$/, "")}: ${name}`.replace(/^./, (c) => c.toUpperCase()),
+        );
+      } else if (VEHICLE.test(label))
+        fact(
+          "incident",
+          `${who}vehicle: ${value}`.replace(/^./, (c) => c.toUpperCase()),
+        );
+      else if (DAMAGE.test(label))
+        fact(
+          "incident",
+          `${who}damage: ${value}`.replace(/^./, (c) => c.toUpperCase()),
+        );
+      else if (REPORT.test(label)) fact("other", `Police report number ${value}`, {}, `report|${value}`);
+      else if (OFFICER.test(label)) fact("other", `Reporting officer: ${value}`);
+      else if (FAULT.test(label))
+        fact("liability", `Police finding - ${f.label}: ${value}`, { eventDate: s.incidentDate });
+      else if (CITATION.test(label)) fact("liability", `Citation: ${value}`, { eventDate: s.incidentDate });
+      else if (WITNESS.test(label)) fact("liability", `Witness: ${value.split(",")[0]}`);
+      continue;
+    }
+    if (VISIT_DATE.test(label) && date) {
+      s.visitDate = date;
+      if (s.kind === "bill") s.serviceDate = date;
+      else if (s.kind === "medical" || s.kind === "other") {
+        // A heading names the visit it is over ("PROGRESS NOTE"), not every visit after it.
+        const type = s.title ? visitType(s.title) : visitType(s.provider ?? "");
+        s.title = "";
+        fact(
+          "treatment",
+          `${type}${atProvider(s)} on ${date}`,
+          { eventDate: date, provider: s.provider },
+          `visit|${s.provider}|${date}|${s.pageNumber}`,
+        );
+      }
+      used = true;
+      continue;
+    }
+    if (s.kind === "bill") continue;
+    if (DISCHARGE_DATE.test(label) && date) {
+      fact("treatment", `Discharged${s.provider ? ` from ${s.provider}` : ""} on ${date}`, {
+        eventDate: date,
+        provider: s.provider,
+      });
+    } else if (VISITS.test(label)) {
+      fact("treatment", `Total visits${atProvider(s)}: ${value}`, { provider: s.provider });
+    } else if (COMPLAINT.test(label)) {
+      fact("injury", `Chief complaint: ${value}`, { eventDate: s.visitDate, provider: s.provider });
+    } else if (WORK.test(label)) {
+      fact("wage_loss", `${f.label}: ${value}`, { eventDate: date ?? s.visitDate });
+    } else if (EMPLOYMENT.test(label)) {
+      fact("wage_loss", `${f.label}: ${value}`);
+    }
+  }
+  return used;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prose
+
+function prose(s: State, block: string): void {
+  if (P.SKIP_SECTION.test(s.section)) return;
+  for (const sentence of splitSentences(block)) {
+    if (sentence.text.length >= 12) sentenceFacts(s, sentence.text);
+  }
+}
+
+function sentenceFacts(s: State, sentence: string): void {
+  const body = sentence.replace(/^[A-Z][\w /&'()-]{0,40}:\s*/, "");
+  if (P.NEGATIVE_START.test(body)) return;
+  const date = findDates(sentence)[0]?.iso ?? null;
+  if (s.kind === "police") {
+    policeSentence(s, sentence, date);
+    return;
+  }
+  if (s.kind === "wage") {
+    wageSentence(s, sentence, date);
+    return;
+  }
+  if (s.kind === "bill") {
+    if (P.LIEN.test(sentence)) {
+      emit(s, {
+        category: "other",
+        text: `${s.provider ?? "Statement"}: ${sentence}`,
+        quote: sentence,
+        provider: s.provider,
+      });
+    }
+    return;
+  }
+  clinicalSentence(s, sentence, date);
+}
+
+function policeSentence(s: State, sentence: string, date: string | null): void {
+  const base = { quote: sentence, eventDate: date ?? s.incidentDate };
+  if (/witness/i.test(s.section)) {
+    if (P.WITNESS_RELEVANT.test(sentence)) {
+      emit(s, { ...base, category: "liability", text: `Witness statement: ${sentence}` });
+    }
+    return;
+  }
+  const findings = /finding|opinion|contributing|fault|conclusion/i.test(s.section);
+  if (findings || P.LIABILITY.test(sentence)) {
+    emit(s, { ...base, category: "liability", text: `Police report: ${sentence}` });
+  } else if (P.TRANSPORT.test(sentence)) {
+    const [provider] = findOrganizations(sentence);
+    emit(s, {
+      ...base,
+      category: "treatment",
+      text: `Police report: ${sentence}`,
+      provider: provider ?? null,
+    });
+  } else if (P.POLICE_INJURY.test(sentence)) {
+    emit(s, { ...base, category: "injury", text: `Police report: ${sentence}` });
+  } else if (P.MECHANISM.test(sentence)) {
+    emit(s, { ...base, category: "incident", text: `Police report: ${sentence}` });
+  } else if (P.RESTRAINT.test(sentence)) {
+    emit(s, { ...base, category: "liability", text: `Police report: ${sentence}` });
+  }
+}
+
+function wageSentence(s: State, sentence: string, date: string | null): void {
+  if (!(P.WAGE_ANY.test(sentence) || P.WAGE_DOC.test(sentence))) return;
+  const money = findMoney(sentence);
+  let amountCents: number | null = null;
+  // "a total of $4,263.00 in lost wages": the total, once per document.
+  if (!s.wageTotal && money.length && /\btotal\b/i.test(sentence) && /wage|earning|income/i.test(sentence)) {
+    amountCents = money.at(-1)?.cents ?? null;
+    s.wageTotal = true;
+  }
+  emit(s, {
+    category: "wage_loss",
+    text: `Employer: ${sentence}`,
+    quote: sentence,
+    eventDate: date,
+    amountCents,
+  });
+}
+
+function clinicalSentence(s: State, sentence: string, date: string | null): void {
+  const where = `${s.provider ?? "Medical record"}${s.visitDate ? ` (${s.visitDate})` : ""}: `;
+  // What a record says happened is dated by the visit; a date in the sentence is often another event.
+  const base = { quote: sentence, provider: s.provider, eventDate: s.visitDate ?? date };
+  if (P.WAGE_ANY.test(sentence)) {
+    emit(s, { ...base, category: "wage_loss", text: `${where}${sentence}`, eventDate: date ?? s.visitDate });
+    return;
+  }
+  const codes = findProcedureCodesInContext(sentence).filter((c) => c.how === "label");
+  if (codes.length) {
+    for (const c of codes) {
+      const named = sentence.includes(c.code) && /\b(CPT|HCPCS)\b/.test(sentence);
+      emit(s, {
+        ...base,
+        category: "treatment",
+        text: `${where}${sentence}${named ? "" : ` (${codeSystem(c.code)} ${c.code})`}`,
+        code: c.code,
+      });
+    }
+    return;
+  }
+  if (P.TREATMENT.test(sentence)) emit(s, { ...base, category: "treatment", text: `${where}${sentence}` });
+  else if (P.INJURY.test(sentence)) emit(s, { ...base, category: "injury", text: `${where}${sentence}` });
+  else if (P.MECHANISM.test(sentence)) {
+    const today = /\b(today|tonight|this (morning|afternoon|evening))\b/i.test(sentence) ? s.visitDate : null;
+    emit(s, {
+      ...base,
+      category: "incident",
+      text: `${where}${sentence}`,
+      eventDate: s.incidentDate ?? date ?? today,
+    });
+  }
+}
