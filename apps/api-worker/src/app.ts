@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "./env.ts";
 import { letterRoutes } from "./letters/routes.ts";
 import { errorFields, log } from "./lib/log.ts";
+import { observeRequests } from "./lib/observe.ts";
 import { requestScope } from "./lib/request-scope.ts";
 import { apiCors, apiSecurityHeaders, csrfOriginCheck } from "./lib/security.ts";
 import { sourceRoutes } from "./sources/routes.ts";
@@ -19,6 +20,7 @@ export const app = new Hono<AppEnv>();
 app.all("/parties/*", (c) => c.env.PARTY.fetch(c.req.raw));
 
 app.use(requestScope);
+app.use(observeRequests);
 app.use(apiSecurityHeaders);
 app.use(apiCors);
 app.use(csrfOriginCheck);

@@ -13,6 +13,8 @@ export type RequestVars = {
   /** The request's database, opened on first use and closed after the response. */
   db: () => Db;
   stats: RequestStats;
+  /** Who is asking, once known: for logs and metrics. */
+  userId?: string;
 };
 
 export type AppEnv = { Bindings: Env; Variables: RequestVars };

@@ -26,3 +26,25 @@ export async function recordUsage(
     })),
   );
 }
+
+/** Per AI call, to Analytics Engine: tokens and cost by operation and model, for cost per case. */
+export function reportUsage(
+  metrics: AnalyticsEngineDataset | undefined,
+  scope: { documentId: string; operation: string },
+  usage: AiUsage[],
+) {
+  for (const u of usage) {
+    metrics?.writeDataPoint({
+      indexes: [scope.documentId],
+      blobs: ["ai", scope.operation, u.model, scope.documentId],
+      doubles: [
+        u.durationMs,
+        u.inputTokens,
+        u.outputTokens,
+        u.cacheReadTokens,
+        u.cacheWriteTokens,
+        u.costUsd,
+      ],
+    });
+  }
+}

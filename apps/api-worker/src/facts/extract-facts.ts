@@ -1,7 +1,7 @@
 import { asc, type Db, eq, schema, sql } from "@steno/db";
 import type { AiProvider } from "../ai/provider.ts";
 import type { ExtractedFact } from "../ai/types.ts";
-import { recordUsage } from "../ai/usage.ts";
+import { recordUsage, reportUsage } from "../ai/usage.ts";
 import { sha256Hex } from "../auth/tokens.ts";
 import { PermanentJobError } from "../jobs/errors.ts";
 import { updateJob } from "../jobs/service.ts";
@@ -39,7 +39,7 @@ export async function factDedupeKeys(sourceId: string, facts: ExtractedFact[]): 
  */
 export async function runExtractFacts(
   db: Db,
-  env: Pick<Cloudflare.Env, "SOURCES">,
+  env: Pick<Cloudflare.Env, "SOURCES" | "METRICS">,
   provider: AiProvider,
   job: Job,
 ) {
@@ -99,5 +99,6 @@ export async function runExtractFacts(
       progressTotal: rows.length,
     });
   });
+  reportUsage(env.METRICS, { documentId: job.documentId, operation: "extract-facts" }, result.usage);
   return { facts: rows.length, ms: Date.now() - started };
 }

@@ -2,7 +2,7 @@ import { and, count, type Db, desc, eq, gt, inArray, isNull, schema, sql } from 
 import { letterRoom } from "@steno/party/room";
 import { AppError } from "@steno/shared";
 import type { AiProvider, DraftFact } from "../ai/provider.ts";
-import { recordUsage } from "../ai/usage.ts";
+import { recordUsage, reportUsage } from "../ai/usage.ts";
 import type { SessionUser } from "../auth/session.ts";
 import type { DocumentAccess } from "../documents/access.ts";
 import { PermanentJobError } from "../jobs/errors.ts";
@@ -100,7 +100,7 @@ type Job = typeof schema.jobs.$inferSelect;
  */
 export async function runGenerateLetter(
   db: Db,
-  env: Pick<Cloudflare.Env, "ROOMS">,
+  env: Pick<Cloudflare.Env, "ROOMS" | "METRICS">,
   provider: AiProvider,
   job: Job,
 ) {
@@ -206,5 +206,6 @@ export async function runGenerateLetter(
     );
     await updateJob(tx, job.id, { status: "succeeded", phase: "done" });
   });
+  reportUsage(env.METRICS, { documentId: document.id, operation: "generate-letter" }, draft.usage);
   return { templateVersion: template.version };
 }

@@ -9,6 +9,7 @@ import type { AppEnv } from "../env.ts";
 export async function requireUser(c: Context<AppEnv>): Promise<SessionUser> {
   const user = await resolveUser(c.env, c.var.db, getCookie(c, ACCESS_COOKIE));
   if (!user) throw new AppError("UNAUTHORIZED", "Sign in to continue");
+  c.set("userId", user.id);
   return user;
 }
 

@@ -9,6 +9,8 @@ export type { SessionUser } from "../auth/session.ts";
 /** Built per request from the Hono context: bindings, database, who is asking, request id. */
 export async function createContext(c: HonoContext<AppEnv>, resHeaders: Headers) {
   const cookies = getCookie(c);
+  const user = await resolveUser(c.env, c.var.db, cookies[ACCESS_COOKIE]);
+  if (user) c.set("userId", user.id);
   return {
     env: c.env,
     db: c.var.db,
@@ -22,7 +24,7 @@ export async function createContext(c: HonoContext<AppEnv>, resHeaders: Headers)
     setCookies: (values: string[]) => {
       for (const value of values) resHeaders.append("Set-Cookie", value);
     },
-    user: await resolveUser(c.env, c.var.db, cookies[ACCESS_COOKIE]),
+    user,
   };
 }
 

@@ -4,6 +4,15 @@ import { type ExtractedFact, FACT_CATEGORIES, type PageText } from "../types.ts"
 
 export const UNREADABLE_ANSWER = "The model's answer could not be read";
 
+/** An unusable answer. Its message quotes the answer (case content), so logs show its name only. */
+export class ModelOutputError extends Error {
+  readonly phi = true;
+  constructor(detail: string) {
+    super(`${UNREADABLE_ANSWER} (${detail})`);
+    this.name = "ModelOutputError";
+  }
+}
+
 export const EXTRACTION_SYSTEM = `You are a paralegal at a personal-injury law firm. You read one source document of a case file (a police report, medical record, bill, wage statement or insurance letter) and list every fact an attorney needs for a demand letter.
 
 Write exactly one line per fact and nothing else: no introduction, no summary, no Markdown, no code fences. Each line is one JSON object:
@@ -153,10 +162,17 @@ export function parseFactLines(content: ContentBlock[], pages: PageText[]): Extr
   const answer = text.trim();
   if (facts.length === 0 && answer !== "" && answer !== "NONE") {
     const detail = problems[0] ?? `no fact lines in: ${answer.slice(0, 120)}`;
-    throw new Error(`${UNREADABLE_ANSWER} (${detail})`);
+    throw new ModelOutputError(detail);
   }
   if (problems.length > 0) {
-    console.warn(`fact extraction: skipped ${problems.length} unreadable line(s): ${problems[0]}`);
+    // Counts only: the lines themselves are case content.
+    console.warn(
+      JSON.stringify({
+        level: "warn",
+        message: "fact extraction skipped unreadable lines",
+        count: problems.length,
+      }),
+    );
   }
   return facts;
 }

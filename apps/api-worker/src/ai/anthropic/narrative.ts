@@ -1,5 +1,5 @@
 import type { DraftInput, NarrativeSections } from "../provider.ts";
-import { UNREADABLE_ANSWER } from "./extraction.ts";
+import { ModelOutputError } from "./extraction.ts";
 
 export const NARRATIVE_SYSTEM = `You are a personal-injury attorney drafting the narrative of a demand letter to an insurance adjuster, on behalf of your client.
 
@@ -78,8 +78,7 @@ export function parseNarrative(text: string): NarrativeSections {
     }
     if (current) lines[current].push(line);
   }
-  if (seen.size === 0)
-    throw new Error(`${UNREADABLE_ANSWER} (no section headings in: ${text.slice(0, 120)})`);
+  if (seen.size === 0) throw new ModelOutputError(`no section headings in: ${text.slice(0, 120)}`);
   for (const key of Object.keys(sections) as (keyof NarrativeSections)[]) {
     sections[key] = stripAmounts(lines[key].join("\n"))
       .replace(/\n{3,}/g, "\n\n")

@@ -1,0 +1,83 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { errorFields, redact } from "../src/lib/log.ts";
+import { signUp, upload } from "./helpers.ts";
+import { eventually, makePdf } from "./pdf.ts";
+
+describe("logs", () => {
+  let lines: string[] = [];
+  beforeEach(() => {
+    lines = [];
+    for (const method of ["log", "warn", "error", "info"] as const) {
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+        lines.push(args.map(String).join(" "));
+      });
+    }
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("carry no PHI: names, emails, titles, file names and fact text never reach them", async () => {
+    const { session, email } = await signUp("phi-check");
+    const doc = await session.trpc.documents.create.mutate({
+      title: "Zanzibar Quintero v. Acme",
+      clientName: "Zanzibar Quintero",
+    });
+    const res = await upload(
+      session,
+      doc.id,
+      await makePdf([
+        ["Patient: Zanzibar Quintero", "Diagnosis: Xylophonic fracture of the left wrist (S62.101A)"],
+      ]),
+      "Quintero medical record.pdf",
+    );
+    await eventually(
+      () => session.trpc.sources.get.query({ documentId: doc.id, sourceId: res.body.source!.id }),
+      (s) => s.status === "ready" || s.status === "failed",
+    );
+    await session.trpc.facts.create.mutate({
+      documentId: doc.id,
+      category: "injury",
+      text: "Zanzibar Quintero has a xylophonic fracture",
+    });
+    // A failing request: its error path must not leak either.
+    await session.trpc.documents.update
+      .mutate({ documentId: doc.id, title: "x".repeat(600) })
+      .catch(() => {});
+
+    const all = lines.join("\n");
+    expect(all).toContain('"message":"request"');
+    expect(all).toContain('"route":"/trpc/documents.create"');
+    for (const secret of [email, "Zanzibar", "Quintero", "Xylophonic", "xylophonic"]) {
+      expect(all, `logs contain ${secret}`).not.toContain(secret);
+    }
+  });
+
+  it("redact case content by field name and mask emails anywhere", () => {
+    expect(
+      redact({
+        text: "Whiplash",
+        quote: "neck pain",
+        filename: "a.pdf",
+        count: 3,
+        nested: { email: "a@b.co" },
+      }),
+    ).toEqual({
+      text: "[redacted]",
+      quote: "[redacted]",
+      filename: "[redacted]",
+      count: 3,
+      nested: { email: "[redacted]" },
+    });
+    expect(redact({ error: "duplicate key (email)=(dana@firm.test) exists" })).toEqual({
+      error: "duplicate key (email)=([email]) exists",
+    });
+    const modelError = Object.assign(
+      new Error("The model's answer could not be read (Maria Rivera was hurt)"),
+      {
+        phi: true,
+      },
+    );
+    expect(JSON.stringify(errorFields(modelError))).not.toContain("Rivera");
+  });
+});
