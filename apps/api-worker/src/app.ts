@@ -1,4 +1,5 @@
 import { trpcServer } from "@hono/trpc-server";
+import { captureException } from "@sentry/cloudflare";
 import { AppError } from "@steno/shared";
 import { Hono } from "hono";
 import type { AppEnv } from "./env.ts";
@@ -67,5 +68,6 @@ app.onError((error, c) => {
     return c.json({ error: { code: error.code, message: error.message } }, error.status as 400);
   }
   log("error", "request failed", { requestId: c.var.requestId, path: c.req.path, ...errorFields(error) });
+  captureException(error, { tags: { route: c.req.routePath } });
   return c.json({ error: { code: "INTERNAL_SERVER_ERROR", message: "Internal error" } }, 500);
 });

@@ -1,9 +1,13 @@
+import { withSentry } from "@sentry/cloudflare";
 import { app } from "./app.ts";
 import type { Env } from "./env.ts";
 import { handleQueue } from "./jobs/consumer.ts";
 import type { JobMessage } from "./jobs/service.ts";
+import { sentryOptions } from "./lib/sentry.ts";
 
-export default {
+export { LetterStore } from "./letters/store.ts";
+
+export default withSentry(sentryOptions, {
   fetch: app.fetch,
   queue: (batch, env, ctx) => handleQueue(batch as MessageBatch<JobMessage>, env, ctx),
-} satisfies ExportedHandler<Env>;
+} satisfies ExportedHandler<Env>);

@@ -1,3 +1,4 @@
+import { captureException } from "@sentry/cloudflare";
 import { createDb, type Db, eq, schema, sql } from "@steno/db";
 import { getProvider } from "../ai/index.ts";
 import type { Env } from "../env.ts";
@@ -78,6 +79,7 @@ export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env, ctx
         last,
         ...errorFields(error),
       });
+      if (last && !permanent) captureException(error, { tags: { job: message.body.kind } });
       try {
         if (last) await markFailed(handle.db, message.body, readable, message.attempts);
         else {
