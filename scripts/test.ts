@@ -19,6 +19,17 @@ const steps: Step[] = [
     name: "unit and Worker integration tests (vitest)",
     command: [process.execPath, bin("vitest", "vitest.mjs"), "run", ...vitestArgs],
   },
+  { name: "Chromium for the browser tests", command: ["bash", "scripts/ensure-chromium.sh"] },
+  {
+    name: "browser end-to-end (playwright)",
+    command: [
+      process.execPath,
+      bin("@playwright/test", "cli.js"),
+      "test",
+      "-c",
+      "apps/web/playwright.config.ts",
+    ],
+  },
 ];
 
 const results: Array<{ name: string; ok: boolean; seconds: number }> = [];

@@ -1,22 +1,78 @@
+import { gzipSync } from "node:zlib";
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin, type ProxyOptions } from "vite";
 
 // In development the SPA and the API share an origin through this proxy, as they do behind
 // Cloudflare in production, so the auth cookies are first-party.
 const api = process.env.STENO_API_URL ?? "http://127.0.0.1:8787";
+const port = Number(process.env.STENO_WEB_PORT ?? 5173);
+
+// The API refuses state changes whose Origin is neither its own host nor allow-listed, and
+// `wrangler dev` rewrites the host the Worker sees. Requests from this dev server's own pages
+// are same-origin in the deployed topology, so the proxy presents them as requests to the API's
+// own address; other origins pass through unchanged and are still refused.
+const sameOrigin: ProxyOptions = {
+  target: api,
+  changeOrigin: true,
+  configure: (proxy) => {
+    proxy.on("proxyReq", (request) => {
+      const origin = request.getHeader("origin");
+      if (origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`) {
+        request.setHeader("origin", new URL(api).origin);
+      }
+    });
+  },
+};
+
+// What the browser must load before sign-in or the case list can show: the entry chunk and
+// every chunk it imports statically. The editor and the PDF viewer load later, on demand.
+const ENTRY_BUDGET_KB = 150;
+
+function entryBudget(): Plugin {
+  return {
+    name: "steno-entry-budget",
+    apply: "build",
+    generateBundle(_options, bundle) {
+      const entry = Object.values(bundle).find((file) => file.type === "chunk" && file.isEntry);
+      if (entry?.type !== "chunk") return;
+      const seen = new Set<string>();
+      const visit = (fileName: string) => {
+        const file = bundle[fileName];
+        if (seen.has(fileName) || file?.type !== "chunk") return;
+        seen.add(fileName);
+        for (const imported of file.imports) visit(imported);
+      };
+      visit(entry.fileName);
+      let gzip = 0;
+      for (const fileName of seen) {
+        const file = bundle[fileName];
+        if (file?.type === "chunk") gzip += gzipSync(file.code).length;
+      }
+      const kb = gzip / 1000;
+      const line = `entry JS for sign-in and the case list: ${kb.toFixed(1)} kB gzip in ${seen.size} chunk(s) (budget ${ENTRY_BUDGET_KB} kB)`;
+      if (kb > ENTRY_BUDGET_KB) this.error(line);
+      this.info(line);
+    },
+  };
+}
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), entryBudget()],
   server: {
     host: "127.0.0.1",
-    port: Number(process.env.STENO_WEB_PORT ?? 5173),
+    port,
     strictPort: true,
     proxy: {
-      "/trpc": api,
-      "/api": api,
+      "/trpc": sameOrigin,
+      "/api": sameOrigin,
       "/health": api,
       "/parties": { target: api, ws: true },
     },
   },
-  build: { sourcemap: true },
+  build: {
+    sourcemap: true,
+    // The lazy editor (TipTap, Y.js) and PDF viewer (pdf.js) chunks are large by nature; the
+    // budget that matters is the entry's, checked above.
+    chunkSizeWarningLimit: 800,
+  },
 });

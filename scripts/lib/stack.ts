@@ -1,7 +1,8 @@
 // Starts the local stack: the database (embedded PGlite, a throwaway Postgres, or DATABASE_URL),
 // migrated and seeded; both Workers in one `wrangler dev`; optionally the web dev server.
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { createDb } from "@steno/db";
 import { freePort, type LocalDatabase, migrate, startLocalDatabase } from "@steno/db/local";
@@ -59,6 +60,11 @@ export async function startStack(options: StackOptions) {
     }
 
     const apiPort = options.apiPort ?? (await freePort());
+    // Without a data dir (tests, benchmarks) the Workers' local state lives in a temp dir of its own.
+    const persistDir = options.dataDir
+      ? path.join(options.dataDir, "wrangler")
+      : mkdtempSync(path.join(tmpdir(), "steno-wrangler-"));
+    if (!options.dataDir) stops.push(async () => rmSync(persistDir, { recursive: true, force: true }));
     const wrangler = run(
       process.execPath,
       [
@@ -75,7 +81,7 @@ export async function startStack(options: StackOptions) {
         "--inspector-port",
         String(await freePort()),
         "--persist-to",
-        options.dataDir ? path.join(options.dataDir, "wrangler") : path.join(root, ".wrangler/bench-state"),
+        persistDir,
         "--show-interactive-dev-session=false",
         "--var",
         `DATABASE_URL:${db.url}`,

@@ -1,25 +1,93 @@
-import { useQuery } from "@tanstack/react-query";
-import { useTRPC } from "./trpc.ts";
+import { lazy, Suspense } from "react";
+import { Redirect, Route, Switch } from "wouter";
+import { ErrorBoundary } from "./components/error-boundary.tsx";
+import { Layout } from "./components/layout.tsx";
+import { ErrorMessage, Loading } from "./components/ui.tsx";
+import { useSession } from "./lib/session.ts";
+import { AuthPage } from "./pages/auth-page.tsx";
+import { CasesPage } from "./pages/cases-page.tsx";
+
+// Everything past the case list loads on demand, so sign-in and the list stay small.
+const WorkspacePage = lazy(() => import("./workspace/workspace-page.tsx"));
+const TemplatesPage = lazy(() => import("./templates/templates-page.tsx"));
+const FirmSettingsPage = lazy(() => import("./pages/firm-settings-page.tsx"));
 
 export function App() {
-  const trpc = useTRPC();
-  const info = useQuery(trpc.system.info.queryOptions());
+  const session = useSession();
+
+  if (session.isPending) {
+    return (
+      <main className="splash">
+        <Loading label="Opening Steno…" />
+      </main>
+    );
+  }
+
+  const signedOut = session.error?.data?.code === "UNAUTHORIZED";
+  if (session.isError && !signedOut) {
+    return (
+      <main className="splash">
+        <ErrorMessage error={session.error} onRetry={() => void session.refetch()} />
+      </main>
+    );
+  }
+
+  if (!session.data) {
+    return (
+      <Switch>
+        <Route path="/register">
+          <AuthPage key="register" mode="register" />
+        </Route>
+        <Route path="/sign-in">
+          <AuthPage key="sign-in" mode="sign-in" />
+        </Route>
+        <Route>
+          <Redirect to={`/sign-in?next=${encodeURIComponent(location.pathname)}`} replace />
+        </Route>
+      </Switch>
+    );
+  }
+
   return (
-    <main
-      style={{ fontFamily: "system-ui, sans-serif", maxWidth: 720, margin: "3rem auto", padding: "0 1rem" }}
-    >
-      <h1>Steno</h1>
-      <p>Demand letters from the case file, with every fact cited to its page.</p>
-      {info.isPending && <p role="status">Connecting to the API…</p>}
-      {info.isError && <p role="alert">The API is unreachable: {info.error.message}</p>}
-      {info.data && (
-        <dl data-testid="api-info">
-          <dt>Environment</dt>
-          <dd>{info.data.environment}</dd>
-          <dt>AI provider</dt>
-          <dd>{info.data.aiProvider === "local" ? "Local (offline, rule-based)" : "Anthropic"}</dd>
-        </dl>
-      )}
-    </main>
+    <Layout session={session.data}>
+      <ErrorBoundary label="This page">
+        <Suspense fallback={<Loading />}>
+          <Switch>
+            <Route path="/">
+              <CasesPage />
+            </Route>
+            <Route path="/cases/:id">
+              {(params) => <WorkspacePage key={params.id} documentId={params.id} session={session.data} />}
+            </Route>
+            <Route path="/templates">
+              <TemplatesPage session={session.data} />
+            </Route>
+            <Route path="/settings/firm">
+              <FirmSettingsPage session={session.data} />
+            </Route>
+            <Route path="/sign-in">
+              <Redirect to={safeNext()} replace />
+            </Route>
+            <Route path="/register">
+              <Redirect to="/" replace />
+            </Route>
+            <Route>
+              <section className="page">
+                <h1>Page not found</h1>
+                <p>
+                  <a href="/">Back to your cases</a>
+                </p>
+              </section>
+            </Route>
+          </Switch>
+        </Suspense>
+      </ErrorBoundary>
+    </Layout>
   );
+}
+
+/** Where to go after signing in: the page that asked for it, never another origin. */
+function safeNext(): string {
+  const next = new URLSearchParams(location.search).get("next");
+  return next?.startsWith("/") && !next.startsWith("//") && next !== "/sign-in" ? next : "/";
 }

@@ -2,6 +2,7 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app.tsx";
+import "./styles.css";
 import { makeQueryClient, makeTrpcClient, TRPCProvider } from "./trpc.ts";
 
 function Root() {

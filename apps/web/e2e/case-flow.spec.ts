@@ -1,0 +1,245 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Browser, expect, type Page, test } from "@playwright/test";
+import { formatUsd } from "@steno/shared";
+import { strFromU8, unzipSync } from "fflate";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const FIXTURES = path.resolve(here, "../../api-worker/test/fixtures/case");
+const SHOTS = path.resolve(here, "../screenshots");
+const PASSWORD = "orchid-lantern-42-quill";
+const run = Date.now().toString(36);
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+
+async function register(page: Page, who: { name: string; firm: string; email: string }) {
+  await page.goto("/register");
+  await page.getByLabel("Your name").fill(who.name);
+  await page.getByLabel("Firm name").fill(who.firm);
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: "Cases" })).toBeVisible();
+}
+
+async function newUser(browser: Browser, who: { name: string; firm: string; email: string }) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await register(page, who);
+  return { context, page };
+}
+
+/** The text of word/document.xml: paragraphs on their own lines, tags and entities gone. */
+function docxText(bytes: Uint8Array): string {
+  const xml = strFromU8(unzipSync(bytes)["word/document.xml"] ?? new Uint8Array());
+  return xml
+    .replace(/<w:tab\/>/g, "\t")
+    .replace(/<\/w:p>/g, "\n")
+    .replace(/<[^>]+>/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, "&");
+}
+
+test("a new attorney takes a case from PDFs to an exported, co-edited letter", async ({ page, browser }) => {
+  const owner = { name: "Dana Harper", firm: "Harper & Lane", email: `dana-${run}@e2e.test` };
+  const editor = { name: "Sam Ortiz", firm: "Ortiz Legal", email: `sam-${run}@e2e.test` };
+  const viewer = { name: "Vic Chen", firm: "Chen Review", email: `vic-${run}@e2e.test` };
+
+  await test.step("register", async () => {
+    await page.goto("/sign-in");
+    await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+    await expect(page.getByTestId("ai-provider")).toContainText("Local (offline, rule-based)");
+    await page.getByLabel("Email").fill(`nobody-${run}@e2e.test`);
+    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert")).toHaveText("Email or password is incorrect");
+    await shot(page, "01-sign-in");
+    await page.getByRole("link", { name: "Create an account" }).click();
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page.getByText("Enter your name")).toBeVisible(); // validation before any request
+    await shot(page, "02-register-errors");
+    await register(page, owner);
+  });
+
+  const documentId = await test.step("create a case", async () => {
+    await page.getByRole("button", { name: "New case" }).click();
+    const dialog = page.getByRole("dialog", { name: "New case" });
+    await dialog.getByLabel("Case title").fill("Rivera v. Acme Logistics");
+    await dialog.getByLabel("Client name").fill("Maria L. Rivera");
+    await dialog.getByLabel("Incident date").fill("2026-03-14");
+    await dialog.getByRole("button", { name: "Create case" }).click();
+    await expect(page.getByRole("heading", { name: "Rivera v. Acme Logistics" })).toBeVisible();
+    const id = /\/cases\/([0-9a-f-]{36})/.exec(page.url())?.[1];
+    expect(id).toBeTruthy();
+    return id as string;
+  });
+
+  await test.step("upload the case file and wait for extraction", async () => {
+    const files = readdirSync(FIXTURES)
+      .filter((f) => f.endsWith(".pdf"))
+      .map((f) => path.join(FIXTURES, f));
+    expect(files.length).toBeGreaterThan(0);
+    await page.getByLabel("Add PDF sources").setInputFiles(files);
+    await expect(page.getByTestId("source")).toHaveCount(files.length, { timeout: 30_000 });
+    await shot(page, "04-workspace-extracting");
+    await expect(page.locator('[data-testid="source"][data-status="ready"]')).toHaveCount(files.length, {
+      timeout: 90_000,
+    });
+    await expect(page.getByTestId("fact").first()).toBeVisible();
+  });
+
+  await test.step("open a citation in the PDF viewer", async () => {
+    await page.locator(".citation").first().click();
+    const viewerDialog = page.getByRole("dialog");
+    await expect(viewerDialog.locator(".textLayer .highlight").first()).toBeVisible({ timeout: 20_000 });
+    await shot(page, "05-pdf-viewer");
+    await page.keyboard.press("Escape");
+    await expect(viewerDialog).toBeHidden();
+  });
+
+  await test.step("approve every fact", async () => {
+    await page.getByRole("button", { name: "Approve all" }).click();
+    await expect(page.getByText(/Approved \d+ facts?\./)).toBeVisible();
+    await expect(page.getByTestId("fact-count")).not.toContainText("to review");
+  });
+
+  const total = await test.step("the damages ledger", async () => {
+    const response = await page.request.get(
+      `/trpc/letters.damages?input=${encodeURIComponent(JSON.stringify({ documentId }))}`,
+    );
+    expect(response.ok()).toBe(true);
+    const cents = ((await response.json()) as { result: { data: { totalCents: number } } }).result.data
+      .totalCents;
+    expect(cents).toBeGreaterThan(0);
+    await expect(page.getByTestId("damages-total")).toHaveText(formatUsd(cents));
+    return formatUsd(cents);
+  });
+
+  const letter = page.getByRole("textbox", { name: "Letter text" });
+  await test.step("generate the draft", async () => {
+    await expect(page.getByTestId("sync-status")).toContainText("Live");
+    await page.getByRole("button", { name: "Generate draft" }).click();
+    await expect(page.getByTestId("generate-status")).toHaveText("Draft written into the letter.", {
+      timeout: 60_000,
+    });
+    await expect(letter).toContainText("Dear");
+    await expect(letter).toContainText(total);
+    await shot(page, "06-workspace-draft");
+  });
+
+  const second = await newUser(browser, editor);
+  const third = await newUser(browser, viewer);
+
+  await test.step("invite an editor and a viewer", async () => {
+    await page.getByRole("button", { name: "Collaborators" }).click();
+    const dialog = page.getByRole("dialog", { name: "Collaborators" });
+    for (const [who, role] of [
+      [editor, "Editor"],
+      [viewer, "Viewer"],
+    ] as const) {
+      await dialog.getByLabel("Invite by email").fill(who.email);
+      await dialog.getByLabel("Role", { exact: true }).selectOption({ label: role });
+      await dialog.getByRole("button", { name: "Invite" }).click();
+      await expect(dialog.getByText(who.email)).toBeVisible();
+    }
+    await shot(page, "07-collaborators");
+    await dialog.getByRole("button", { name: "Close" }).click();
+  });
+
+  await test.step("two people edit the same letter", async () => {
+    await second.page.goto(`/cases/${documentId}`);
+    const letterB = second.page.getByRole("textbox", { name: "Letter text" });
+    await expect(letterB).toContainText("Dear");
+    await expect(second.page.getByTestId("sync-status")).toContainText("Live");
+
+    await letter.click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type(`Owner note ${run}.`);
+    await letterB.click();
+    await second.page.keyboard.press("Control+End");
+    await second.page.keyboard.press("Enter");
+    await second.page.keyboard.type(`Editor note ${run}.`);
+
+    await expect(letterB).toContainText(`Owner note ${run}.`);
+    await expect(letter).toContainText(`Editor note ${run}.`);
+    await expect(page.locator(".presence .avatar")).toHaveCount(2);
+    await shot(second.page, "08-editor-coediting");
+
+    // Offline, the editor keeps typing; the change is flagged, then merges on reconnect.
+    await second.context.setOffline(true);
+    await expect(second.page.getByTestId("sync-status")).not.toContainText("Live");
+    await letterB.click();
+    await second.page.keyboard.press("Control+End");
+    await second.page.keyboard.type(` Offline addition ${run}.`);
+    await expect(second.page.getByTestId("sync-status")).toContainText("unsynced changes");
+    await second.context.setOffline(false);
+    await expect(second.page.getByTestId("sync-status")).toContainText("Live", { timeout: 20_000 });
+    await expect(letter).toContainText(`Offline addition ${run}.`);
+  });
+
+  await test.step("save a version", async () => {
+    await page.getByRole("button", { name: "Versions" }).click();
+    const dialog = page.getByRole("dialog", { name: "Version history" });
+    await dialog.getByLabel("Save the letter as it is now").fill("Before export");
+    await dialog.getByRole("button", { name: "Save version" }).click();
+    await expect(dialog.getByText("Before export")).toBeVisible();
+    await dialog.getByRole("button", { name: "Close" }).click();
+  });
+
+  await test.step("export to Word", async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export .docx" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/\.docx$/);
+    const text = docxText(new Uint8Array(readFileSync(await download.path())));
+    expect(text).toContain("Dear");
+    expect(text).toContain(total);
+    expect(text).toContain(`Owner note ${run}.`);
+    expect(text).toContain(`Editor note ${run}.`);
+  });
+
+  await test.step("a viewer cannot type in the letter", async () => {
+    await third.page.goto(`/cases/${documentId}`);
+    const letterC = third.page.getByRole("textbox", { name: "Letter text" });
+    await expect(letterC).toContainText(`Editor note ${run}.`);
+    await expect(letterC).toHaveAttribute("contenteditable", "false");
+    await expect(third.page.getByRole("toolbar", { name: "Formatting" })).toHaveCount(0);
+    await expect(third.page.getByRole("button", { name: "Generate draft" })).toHaveCount(0);
+    await letterC.click();
+    await third.page.keyboard.press("Control+End");
+    await third.page.keyboard.type("VIEWER WAS HERE");
+    await third.page.waitForTimeout(500);
+    await expect(letterC).not.toContainText("VIEWER WAS HERE");
+    await expect(letter).not.toContainText("VIEWER WAS HERE");
+    await shot(third.page, "09-viewer-readonly");
+  });
+
+  await test.step("the other screens, after the access token expired", async () => {
+    // The app refreshes the session once and retries what failed.
+    await page.context().clearCookies({ name: "steno_access" });
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await nav.getByRole("link", { name: "Cases" }).click();
+    await expect(page.getByRole("link", { name: "Rivera v. Acme Logistics" })).toBeVisible();
+    await shot(page, "03-cases");
+    await page.getByLabel("Search").fill("Acme");
+    await expect(page.getByRole("row", { name: /Rivera v\. Acme Logistics.*title/ })).toBeVisible();
+    await page.getByLabel("Search").fill("");
+    await nav.getByRole("link", { name: "Templates" }).click();
+    await expect(page.getByLabel("Body")).toHaveValue(/Dear \{\{insurer\.adjuster\}\}/);
+    await page.getByLabel("Against case").selectOption({ label: "Rivera v. Acme Logistics" });
+    await expect(page.locator(".template-preview")).toContainText(total);
+    await shot(page, "10-templates");
+    await nav.getByRole("link", { name: "Firm settings" }).click();
+    await expect(page.getByLabel("Firm name")).toHaveValue(owner.firm);
+    await shot(page, "11-firm-settings");
+  });
+
+  await second.context.close();
+  await third.context.close();
+});

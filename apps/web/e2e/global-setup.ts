@@ -1,0 +1,21 @@
+import { findPostgresBin, freePort } from "@steno/db/local";
+import { startStack } from "../../../scripts/lib/stack.ts";
+
+/** Starts the local stack for the browser tests; the function it returns stops it. */
+export default async function globalSetup() {
+  if (process.env.STENO_E2E_BASE_URL) return;
+  const started = Date.now();
+  const stack = await startStack({
+    database: findPostgresBin() ? "postgres" : "pglite",
+    web: { port: await freePort() },
+    quiet: true,
+  });
+  process.env.STENO_E2E_BASE_URL = stack.webUrl;
+  console.log(
+    `e2e: stack up in ${((Date.now() - started) / 1000).toFixed(1)} s (${stack.db.kind}) at ${stack.webUrl}`,
+  );
+  return async () => {
+    await stack.stop();
+    delete process.env.STENO_E2E_BASE_URL;
+  };
+}

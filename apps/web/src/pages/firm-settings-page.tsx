@@ -1,0 +1,115 @@
+import { firmUpdateInput } from "@steno/shared";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useEffect, useState } from "react";
+import { ErrorMessage, Field, Loading, Notice } from "../components/ui.tsx";
+import { describeError, zodFieldErrors } from "../lib/errors.ts";
+import type { SessionData } from "../lib/session.ts";
+import { useTitle } from "../lib/use-title.ts";
+import { useTRPC } from "../trpc.ts";
+
+const FIELDS = [
+  { name: "name", label: "Firm name", autoComplete: "organization" },
+  { name: "attorneyName", label: "Signing attorney", autoComplete: "name" },
+  { name: "addressLine1", label: "Address line 1", autoComplete: "address-line1" },
+  { name: "addressLine2", label: "Address line 2", autoComplete: "address-line2" },
+  { name: "city", label: "City", autoComplete: "address-level2" },
+  { name: "region", label: "State", autoComplete: "address-level1" },
+  { name: "postalCode", label: "ZIP code", autoComplete: "postal-code" },
+  { name: "phone", label: "Phone", autoComplete: "tel" },
+  { name: "email", label: "Email", autoComplete: "email" },
+] as const;
+
+type Values = Record<(typeof FIELDS)[number]["name"] | "signatureBlock", string>;
+
+export default function FirmSettingsPage({ session }: { session: SessionData }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const firm = useQuery(trpc.firm.get.queryOptions());
+  const [values, setValues] = useState<Values | null>(null);
+  const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const isAdmin = session.user.role === "admin";
+  useTitle("Firm settings");
+  const update = useMutation(
+    trpc.firm.update.mutationOptions({
+      onSuccess: () => {
+        void queryClient.invalidateQueries({ queryKey: trpc.firm.get.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.auth.me.queryKey() });
+      },
+    }),
+  );
+
+  // Filled once: a refetch after saving must not overwrite what is being typed.
+  useEffect(() => {
+    if (firm.data && !values) {
+      const { id: _id, ...rest } = firm.data;
+      setValues(Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, v ?? ""])) as unknown as Values);
+    }
+  }, [firm.data, values]);
+
+  if (firm.isPending || (!values && !firm.isError)) return <Loading label="Loading the letterhead…" />;
+  if (firm.isError || !values) return <ErrorMessage error={firm.error} onRetry={() => void firm.refetch()} />;
+
+  const serverFields = update.error ? describeError(update.error).fieldErrors : {};
+  const set = (name: keyof Values) => (e: { target: { value: string } }) => {
+    update.reset();
+    setValues((v) => (v ? { ...v, [name]: e.target.value } : v));
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    // Empty optional fields clear the value rather than storing "".
+    const input = Object.fromEntries(
+      Object.entries(values).map(([k, v]) => [k, k === "name" ? v : v.trim() === "" ? null : v]),
+    );
+    const parsed = firmUpdateInput.safeParse(input);
+    if (!parsed.success) return setErrors(zodFieldErrors(parsed.error.issues).fields);
+    setErrors({});
+    update.mutate(parsed.data);
+  };
+
+  return (
+    <section className="page">
+      <div className="page-header">
+        <h1>Firm settings</h1>
+      </div>
+      <p className="muted">The letterhead and signature used when drafting and exporting letters.</p>
+      {!isAdmin && <Notice>Only a firm admin can change the letterhead.</Notice>}
+      <form onSubmit={submit} noValidate className="card settings-form" aria-label="Letterhead">
+        <fieldset disabled={!isAdmin} className="fieldset-plain">
+          <div className="form-grid">
+            {FIELDS.map((f) => (
+              <Field key={f.name} label={f.label} errors={errors[f.name] ?? serverFields[f.name]}>
+                {(p) => (
+                  <input
+                    {...p}
+                    type={f.name === "email" ? "email" : f.name === "phone" ? "tel" : "text"}
+                    autoComplete={f.autoComplete}
+                    value={values[f.name]}
+                    onChange={set(f.name)}
+                  />
+                )}
+              </Field>
+            ))}
+          </div>
+          <Field
+            label="Signature block"
+            errors={errors.signatureBlock ?? serverFields.signatureBlock}
+            hint="One line per line of the signature."
+          >
+            {(p) => (
+              <textarea {...p} rows={4} value={values.signatureBlock} onChange={set("signatureBlock")} />
+            )}
+          </Field>
+        </fieldset>
+        {!Object.keys(serverFields).length && <ErrorMessage error={update.error} />}
+        {update.isSuccess && <Notice tone="success">Letterhead saved.</Notice>}
+        {isAdmin && (
+          <div className="form-actions form-actions-start">
+            <button type="submit" className="button button-primary" disabled={update.isPending}>
+              {update.isPending ? "Saving…" : "Save letterhead"}
+            </button>
+          </div>
+        )}
+      </form>
+    </section>
+  );
+}

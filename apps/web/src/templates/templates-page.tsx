@@ -1,0 +1,316 @@
+import {
+  createTemplateInput,
+  TEMPLATE_VARIABLES,
+  type TemplateVariable,
+  unknownTemplateVariables,
+  updateTemplateInput,
+} from "@steno/shared";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
+import { ErrorMessage, Field, formatDate, Loading, Notice } from "../components/ui.tsx";
+import { describeError, zodFieldErrors } from "../lib/errors.ts";
+import type { SessionData } from "../lib/session.ts";
+import { useTitle } from "../lib/use-title.ts";
+import { useTRPC } from "../trpc.ts";
+import { previewValues, TemplatePreview } from "./preview.tsx";
+
+const NEW = "new";
+
+export default function TemplatesPage({ session }: { session: SessionData }) {
+  const trpc = useTRPC();
+  const templates = useQuery(trpc.templates.list.queryOptions());
+  const [selected, setSelected] = useState<string | null>(null);
+  const current = selected ?? templates.data?.items[0]?.id ?? null;
+  const canChange = session.user.role !== "paralegal";
+  useTitle("Templates");
+
+  return (
+    <section className="page page-wide">
+      <div className="page-header">
+        <h1>Letter templates</h1>
+        {canChange && (
+          <button type="button" className="button button-primary" onClick={() => setSelected(NEW)}>
+            New template
+          </button>
+        )}
+      </div>
+      {!canChange && (
+        <Notice>Only attorneys and admins can change templates; you can read and preview them.</Notice>
+      )}
+      <div className="templates-layout">
+        <nav aria-label="Templates" className="template-list">
+          {templates.isPending && <Loading label="Loading templates…" />}
+          <ErrorMessage error={templates.error} onRetry={() => void templates.refetch()} />
+          <ul>
+            {templates.data?.items.map((t) => (
+              <li key={t.id}>
+                <button
+                  type="button"
+                  className={`list-button${current === t.id ? " is-selected" : ""}`}
+                  aria-current={current === t.id ? "true" : undefined}
+                  onClick={() => setSelected(t.id)}
+                >
+                  <strong>{t.name}</strong>
+                  <span className="muted">
+                    v{t.version} · updated {formatDate(t.updatedAt)}
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+          {templates.data?.items.length === 0 && <p className="muted">No templates yet.</p>}
+        </nav>
+        {current === NEW ? (
+          <TemplateEditor key={NEW} templateId={null} canChange={canChange} onSaved={setSelected} />
+        ) : current ? (
+          <TemplateEditor key={current} templateId={current} canChange={canChange} onSaved={setSelected} />
+        ) : null}
+      </div>
+    </section>
+  );
+}
+
+function TemplateEditor({
+  templateId,
+  canChange,
+  onSaved,
+}: {
+  templateId: string | null;
+  canChange: boolean;
+  onSaved: (id: string | null) => void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const id = useId();
+  const template = useQuery({
+    ...trpc.templates.get.queryOptions({ templateId: templateId ?? "" }),
+    enabled: templateId !== null,
+  });
+  const [name, setName] = useState("");
+  const [body, setBody] = useState("");
+  const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const [saved, setSaved] = useState<string | null>(null);
+  const bodyRef = useRef<HTMLTextAreaElement>(null);
+
+  // Filled once: a refetch after saving must not overwrite what is being typed.
+  const loaded = useRef(false);
+  useEffect(() => {
+    if (template.data && !loaded.current) {
+      loaded.current = true;
+      setName(template.data.name);
+      setBody(template.data.body);
+    }
+  }, [template.data]);
+
+  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.templates.pathKey() });
+  const create = useMutation(
+    trpc.templates.create.mutationOptions({
+      onSuccess: (t) => {
+        void invalidate();
+        onSaved(t.id);
+      },
+    }),
+  );
+  const update = useMutation(
+    trpc.templates.update.mutationOptions({
+      onSuccess: (t) => {
+        setSaved(t ? `Saved as version ${t.version}.` : "Saved.");
+        void invalidate();
+      },
+    }),
+  );
+  const archive = useMutation(
+    trpc.templates.archive.mutationOptions({
+      onSuccess: () => {
+        void invalidate();
+        onSaved(null);
+      },
+    }),
+  );
+  const mutation = templateId ? update : create;
+  const serverFields = mutation.error ? describeError(mutation.error).fieldErrors : {};
+  const unknown = unknownTemplateVariables(body);
+  const dirty = template.data
+    ? template.data.name !== name || template.data.body !== body
+    : body !== "" || name !== "";
+
+  const insertVariable = (variable: TemplateVariable) => {
+    const area = bodyRef.current;
+    const token = `{{${variable}}}`;
+    if (!area) return setBody((b) => b + token);
+    const { selectionStart, selectionEnd } = area;
+    const next = body.slice(0, selectionStart) + token + body.slice(selectionEnd);
+    setBody(next);
+    requestAnimationFrame(() => {
+      area.focus();
+      area.setSelectionRange(selectionStart + token.length, selectionStart + token.length);
+    });
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setSaved(null);
+    const parsed = templateId
+      ? updateTemplateInput.safeParse({ templateId, name, body })
+      : createTemplateInput.safeParse({ name, body });
+    if (!parsed.success) return setErrors(zodFieldErrors(parsed.error.issues).fields);
+    setErrors({});
+    if (templateId) update.mutate({ templateId, name, body });
+    else create.mutate({ name, body });
+  };
+
+  if (templateId && template.isPending) return <Loading label="Loading the template…" />;
+  if (templateId && template.isError) {
+    return <ErrorMessage error={template.error} onRetry={() => void template.refetch()} />;
+  }
+
+  return (
+    <div className="template-editor">
+      <form onSubmit={submit} noValidate className="template-form" aria-label="Template">
+        <Field label="Name" errors={errors.name ?? serverFields.name}>
+          {(p) => (
+            <input {...p} value={name} onChange={(e) => setName(e.target.value)} readOnly={!canChange} />
+          )}
+        </Field>
+        <div className="template-body-row">
+          <Field
+            label="Body"
+            errors={errors.body ?? serverFields.body}
+            hint="Blank line between paragraphs; “# ” starts a heading, “- ” a list item. Variables go in {{ }}."
+          >
+            {(p) => (
+              <textarea
+                {...p}
+                ref={bodyRef}
+                className="mono"
+                rows={24}
+                value={body}
+                readOnly={!canChange}
+                onChange={(e) => setBody(e.target.value)}
+              />
+            )}
+          </Field>
+          <aside className="variable-picker" aria-labelledby={`${id}-vars`}>
+            <h3 id={`${id}-vars`}>Insert a variable</h3>
+            <ul>
+              {(Object.entries(TEMPLATE_VARIABLES) as Array<[TemplateVariable, string]>).map(
+                ([variable, label]) => (
+                  <li key={variable}>
+                    <button
+                      type="button"
+                      className="variable"
+                      disabled={!canChange}
+                      onClick={() => insertVariable(variable)}
+                      title={`Insert {{${variable}}}`}
+                    >
+                      <code>{variable}</code>
+                      <span>{label}</span>
+                    </button>
+                  </li>
+                ),
+              )}
+            </ul>
+          </aside>
+        </div>
+        {unknown.length > 0 && (
+          <p className="field-error" role="alert">
+            Unknown variable{unknown.length > 1 ? "s" : ""}: {unknown.map((v) => `{{${v}}}`).join(", ")}
+          </p>
+        )}
+        {!Object.keys(serverFields).length && <ErrorMessage error={mutation.error} />}
+        <ErrorMessage error={archive.error} />
+        {saved && !dirty && <Notice tone="success">{saved}</Notice>}
+        {canChange && (
+          <div className="form-actions form-actions-start">
+            <button type="submit" className="button button-primary" disabled={mutation.isPending || !dirty}>
+              {mutation.isPending ? "Saving…" : templateId ? "Save new version" : "Create template"}
+            </button>
+            {templateId && (
+              <button
+                type="button"
+                className="button button-danger"
+                disabled={archive.isPending}
+                onClick={() => {
+                  if (confirm(`Archive “${name}”? Letters already drafted keep their text.`)) {
+                    archive.mutate({ templateId });
+                  }
+                }}
+              >
+                Archive
+              </button>
+            )}
+            {template.data && (
+              <span className="muted">
+                Version {template.data.version}
+                {dirty ? " · unsaved changes" : ""}
+              </span>
+            )}
+          </div>
+        )}
+      </form>
+      <PreviewPanel body={body} />
+    </div>
+  );
+}
+
+function PreviewPanel({ body }: { body: string }) {
+  const trpc = useTRPC();
+  const [documentId, setDocumentId] = useState("");
+  const cases = useQuery(trpc.documents.list.queryOptions({ limit: 50 }));
+  const enabled = documentId !== "";
+  const input = { documentId };
+  const doc = useQuery({ ...trpc.documents.get.queryOptions(input), enabled });
+  const firm = useQuery(trpc.firm.get.queryOptions());
+  const facts = useQuery({
+    ...trpc.facts.list.queryOptions({ documentId, status: ["approved", "edited"] }),
+    enabled,
+  });
+  const ledger = useQuery({ ...trpc.letters.damages.queryOptions(input), enabled });
+  const queries = [doc, firm, facts, ledger];
+  const error = queries.find((q) => q.isError)?.error;
+  const ready = doc.data && firm.data && facts.data && ledger.data;
+
+  return (
+    <section className="template-preview-panel" aria-label="Preview">
+      <div className="toolbar">
+        <h2>Preview</h2>
+        <div className="field field-inline field-grow">
+          <label htmlFor="preview-case">Against case</label>
+          <select id="preview-case" value={documentId} onChange={(e) => setDocumentId(e.target.value)}>
+            <option value="">Choose a case…</option>
+            {cases.data?.items.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.title}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {!enabled ? (
+        <p className="muted">
+          Pick a case to see this template with its client, letterhead, approved facts and damages.
+        </p>
+      ) : error ? (
+        <ErrorMessage error={error} />
+      ) : !ready ? (
+        <Loading label="Preparing the preview…" />
+      ) : (
+        <>
+          <p className="muted small">
+            Highlighted text comes from the case. Bracketed values are filled from the facts when a draft is
+            generated.
+          </p>
+          <TemplatePreview
+            body={body}
+            values={previewValues({
+              firm: firm.data,
+              doc: doc.data,
+              facts: facts.data.items,
+              ledger: ledger.data,
+            })}
+          />
+        </>
+      )}
+    </section>
+  );
+}

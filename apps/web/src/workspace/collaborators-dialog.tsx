@@ -1,0 +1,163 @@
+import { COLLABORATOR_ROLES, type CollaboratorRole, inviteCollaboratorInput } from "@steno/shared";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { Badge, Dialog, ErrorMessage, Field, Loading, Notice } from "../components/ui.tsx";
+import { describeError, zodFieldErrors } from "../lib/errors.ts";
+import type { Role } from "../lib/types.ts";
+import { useTRPC } from "../trpc.ts";
+
+const ROLE_HELP: Record<CollaboratorRole, string> = {
+  owner: "manages the case and its people",
+  editor: "uploads sources, reviews facts, edits the letter",
+  viewer: "reads the case and the letter",
+};
+
+export function CollaboratorsDialog({
+  documentId,
+  role,
+  onClose,
+}: {
+  documentId: string;
+  role: Role;
+  onClose: () => void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const isOwner = role === "owner";
+  const list = useQuery(trpc.collaborators.list.queryOptions({ documentId }));
+  const refresh = () =>
+    queryClient.invalidateQueries({ queryKey: trpc.collaborators.list.queryKey({ documentId }) });
+  const [email, setEmail] = useState("");
+  const [inviteRole, setInviteRole] = useState<"editor" | "viewer">("editor");
+  const [clientErrors, setClientErrors] = useState<Record<string, string[]>>({});
+  const invite = useMutation(
+    trpc.collaborators.invite.mutationOptions({
+      onSuccess: () => {
+        setEmail("");
+        void refresh();
+      },
+    }),
+  );
+  const updateRole = useMutation(
+    trpc.collaborators.updateRole.mutationOptions({ onSuccess: () => void refresh() }),
+  );
+  const remove = useMutation(trpc.collaborators.remove.mutationOptions({ onSuccess: () => void refresh() }));
+  const serverFields = invite.error ? describeError(invite.error).fieldErrors : {};
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const parsed = inviteCollaboratorInput.safeParse({ email, role: inviteRole });
+    if (!parsed.success) {
+      const fields = zodFieldErrors(parsed.error.issues).fields;
+      if (fields.email) fields.email = ["Enter a valid email address"];
+      return setClientErrors(fields);
+    }
+    setClientErrors({});
+    invite.mutate({ documentId, ...parsed.data });
+  };
+
+  return (
+    <Dialog title="Collaborators" onClose={onClose}>
+      {isOwner && (
+        <form className="invite-form" onSubmit={submit} noValidate aria-label="Invite a collaborator">
+          <Field label="Invite by email" errors={clientErrors.email ?? serverFields.email}>
+            {(p) => (
+              <input
+                {...p}
+                type="email"
+                autoComplete="off"
+                placeholder="colleague@firm.com"
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+              />
+            )}
+          </Field>
+          <Field label="Role">
+            {(p) => (
+              <select
+                {...p}
+                value={inviteRole}
+                onChange={(e) => setInviteRole(e.target.value as "editor" | "viewer")}
+              >
+                <option value="editor">Editor</option>
+                <option value="viewer">Viewer</option>
+              </select>
+            )}
+          </Field>
+          <button type="submit" className="button button-primary" disabled={invite.isPending}>
+            {invite.isPending ? "Inviting…" : "Invite"}
+          </button>
+        </form>
+      )}
+      {invite.isSuccess && (
+        <Notice tone="success">
+          {invite.data.inviteState === "accepted"
+            ? "Added to the case."
+            : "Invitation recorded: they join the case when they register with this email."}
+        </Notice>
+      )}
+      {!Object.keys(serverFields).length && <ErrorMessage error={invite.error} />}
+      <ErrorMessage error={updateRole.error} />
+      <ErrorMessage error={remove.error} />
+      {list.isPending && <Loading label="Loading collaborators…" />}
+      <ErrorMessage error={list.error} onRetry={() => void list.refetch()} />
+      <ul className="people">
+        {list.data?.items.map((person) => (
+          <li key={person.id}>
+            <div className="person">
+              <strong>{person.name ?? person.email}</strong>
+              <span className="muted">{person.email}</span>
+              {person.inviteState === "pending" && <Badge tone="warning">Invited</Badge>}
+            </div>
+            {isOwner ? (
+              <div className="person-actions">
+                <label className="sr-only" htmlFor={`role-${person.id}`}>
+                  Role of {person.name ?? person.email}
+                </label>
+                <select
+                  id={`role-${person.id}`}
+                  value={person.role}
+                  disabled={updateRole.isPending}
+                  onChange={(e) =>
+                    updateRole.mutate({
+                      documentId,
+                      collaboratorId: person.id,
+                      role: e.target.value as CollaboratorRole,
+                    })
+                  }
+                >
+                  {COLLABORATOR_ROLES.map((r) => (
+                    <option key={r} value={r}>
+                      {r[0]?.toUpperCase()}
+                      {r.slice(1)}
+                    </option>
+                  ))}
+                </select>
+                <button
+                  type="button"
+                  className="button button-small button-danger"
+                  disabled={remove.isPending}
+                  aria-label={`Remove ${person.name ?? person.email}`}
+                  onClick={() => {
+                    if (confirm(`Remove ${person.name ?? person.email} from this case?`)) {
+                      remove.mutate({ documentId, collaboratorId: person.id });
+                    }
+                  }}
+                >
+                  Remove
+                </button>
+              </div>
+            ) : (
+              <Badge tone="role" title={ROLE_HELP[person.role]}>
+                {person.role}
+              </Badge>
+            )}
+          </li>
+        ))}
+      </ul>
+      <p className="muted small">
+        Owner: {ROLE_HELP.owner}. Editor: {ROLE_HELP.editor}. Viewer: {ROLE_HELP.viewer}.
+      </p>
+    </Dialog>
+  );
+}

@@ -1,0 +1,568 @@
+import {
+  createFactInput,
+  FACT_CATEGORIES,
+  type FactCategoryName,
+  type FactStatus,
+  formatUsd,
+  updateFactInput,
+} from "@steno/shared";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useId, useState } from "react";
+import { Badge, Dialog, ErrorMessage, Field, formatDate, Loading, Notice } from "../components/ui.tsx";
+import { describeError, zodFieldErrors } from "../lib/errors.ts";
+import { centsToInput, parseUsd } from "../lib/money.ts";
+import { type Citation, canEdit, type Fact, type Role } from "../lib/types.ts";
+import { useTRPC } from "../trpc.ts";
+import { useSources } from "./use-case-activity.ts";
+
+export const CATEGORY_LABELS: Record<FactCategoryName, string> = {
+  incident: "Incident",
+  liability: "Liability",
+  injury: "Injuries",
+  treatment: "Treatment",
+  billing: "Medical bills",
+  wage_loss: "Wage loss",
+  insurance: "Insurance",
+  other: "Other",
+};
+
+const STATUS_FILTERS: Record<string, { label: string; statuses?: FactStatus[] }> = {
+  all: { label: "All" },
+  pending: { label: "To review", statuses: ["pending"] },
+  approved: { label: "Approved", statuses: ["approved", "edited"] },
+  rejected: { label: "Rejected", statuses: ["rejected"] },
+};
+
+const STATUS_BADGES: Record<FactStatus, { label: string; tone: string }> = {
+  pending: { label: "To review", tone: "warning" },
+  approved: { label: "Approved", tone: "success" },
+  edited: { label: "Edited", tone: "success" },
+  rejected: { label: "Rejected", tone: "danger" },
+};
+
+type Props = {
+  documentId: string;
+  role: Role;
+  /** pending facts in the whole case (the list may be filtered) */
+  pendingInCase: number;
+  sourceFilter: string | null;
+  onSourceFilterChange: (id: string | null) => void;
+  onOpenCitation: (citation: Citation) => void;
+};
+
+function useFactMutations(documentId: string) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const onSuccess = () => {
+    void queryClient.invalidateQueries({ queryKey: trpc.facts.list.pathKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.documents.get.queryKey({ documentId }) });
+    void queryClient.invalidateQueries({ queryKey: trpc.letters.damages.queryKey({ documentId }) });
+  };
+  return {
+    approve: useMutation(trpc.facts.approve.mutationOptions({ onSuccess })),
+    reject: useMutation(trpc.facts.reject.mutationOptions({ onSuccess })),
+    update: useMutation(trpc.facts.update.mutationOptions({ onSuccess })),
+    approveAll: useMutation(trpc.facts.approveAll.mutationOptions({ onSuccess })),
+    create: useMutation(trpc.facts.create.mutationOptions({ onSuccess })),
+  };
+}
+
+export function FactsPane({
+  documentId,
+  role,
+  pendingInCase,
+  sourceFilter,
+  onSourceFilterChange,
+  onOpenCitation,
+}: Props) {
+  const trpc = useTRPC();
+  const headingId = useId();
+  const [statusFilter, setStatusFilter] = useState("all");
+  const [adding, setAdding] = useState(false);
+  const sources = useSources(documentId);
+  const statuses = STATUS_FILTERS[statusFilter]?.statuses;
+  const facts = useQuery(
+    trpc.facts.list.queryOptions({ documentId, status: statuses, sourceId: sourceFilter ?? undefined }),
+  );
+  const mutations = useFactMutations(documentId);
+  const editable = canEdit(role);
+  const pending = facts.data?.items.filter((f) => f.status === "pending").length ?? 0;
+  const grouped = FACT_CATEGORIES.map((category) => ({
+    category,
+    items: facts.data?.items.filter((f) => f.category === category) ?? [],
+  })).filter((g) => g.items.length > 0);
+  const sourceName = sources.data?.items.find((s) => s.id === sourceFilter)?.filename;
+
+  return (
+    <section className="pane pane-facts" aria-labelledby={headingId}>
+      <header className="pane-header">
+        <h2 id={headingId}>Facts</h2>
+        {facts.data && (
+          <span className="muted" data-testid="fact-count">
+            {facts.data.items.length}
+            {pending > 0 ? ` · ${pending} to review` : ""}
+          </span>
+        )}
+        {editable && (
+          <div className="pane-header-actions">
+            <button type="button" className="button button-small" onClick={() => setAdding(true)}>
+              Add fact
+            </button>
+            <button
+              type="button"
+              className="button button-small button-primary"
+              disabled={pendingInCase === 0 || mutations.approveAll.isPending}
+              onClick={() => mutations.approveAll.mutate({ documentId, sourceId: sourceFilter ?? undefined })}
+            >
+              {mutations.approveAll.isPending
+                ? "Approving…"
+                : `Approve all${sourceFilter ? " from source" : ""}`}
+            </button>
+          </div>
+        )}
+      </header>
+      <div className="pane-toolbar">
+        <div className="field field-inline">
+          <label htmlFor={`${headingId}-status`}>Show</label>
+          <select
+            id={`${headingId}-status`}
+            value={statusFilter}
+            onChange={(e) => setStatusFilter(e.target.value)}
+          >
+            {Object.entries(STATUS_FILTERS).map(([key, f]) => (
+              <option key={key} value={key}>
+                {f.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field field-inline field-grow">
+          <label htmlFor={`${headingId}-source`}>Source</label>
+          <select
+            id={`${headingId}-source`}
+            value={sourceFilter ?? ""}
+            onChange={(e) => onSourceFilterChange(e.target.value || null)}
+          >
+            <option value="">All sources</option>
+            {sources.data?.items.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.filename}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <div className="pane-body">
+        {mutations.approveAll.isSuccess && (
+          <Notice tone="success">
+            Approved {mutations.approveAll.data.approved} fact
+            {mutations.approveAll.data.approved === 1 ? "" : "s"}.
+          </Notice>
+        )}
+        <ErrorMessage error={mutations.approveAll.error} />
+        {facts.isPending && <Loading label="Loading facts…" />}
+        <ErrorMessage error={facts.error} onRetry={() => void facts.refetch()} />
+        {facts.data?.items.length === 0 && (
+          <p className="empty muted">
+            {sourceName
+              ? `No facts from “${sourceName}” match.`
+              : statusFilter !== "all"
+                ? "No facts match this filter."
+                : "Facts appear here as the sources are read."}
+          </p>
+        )}
+        {grouped.map((group) => (
+          <section key={group.category} className="fact-group" aria-label={CATEGORY_LABELS[group.category]}>
+            <h3>
+              {CATEGORY_LABELS[group.category]} <span className="muted">{group.items.length}</span>
+            </h3>
+            <ul className="facts">
+              {group.items.map((fact) => (
+                <FactItem
+                  key={fact.id}
+                  documentId={documentId}
+                  fact={fact}
+                  editable={editable}
+                  mutations={mutations}
+                  onOpenCitation={onOpenCitation}
+                />
+              ))}
+            </ul>
+          </section>
+        ))}
+      </div>
+      {adding && (
+        <AddFactDialog
+          documentId={documentId}
+          sources={sources.data?.items ?? []}
+          create={mutations.create}
+          onClose={() => setAdding(false)}
+        />
+      )}
+    </section>
+  );
+}
+
+type Mutations = ReturnType<typeof useFactMutations>;
+
+function FactItem({
+  documentId,
+  fact,
+  editable,
+  mutations,
+  onOpenCitation,
+}: {
+  documentId: string;
+  fact: Fact;
+  editable: boolean;
+  mutations: Mutations;
+  onOpenCitation: (citation: Citation) => void;
+}) {
+  const [editing, setEditing] = useState(false);
+  const badge = STATUS_BADGES[fact.status];
+  const busy =
+    (mutations.approve.isPending && mutations.approve.variables?.factId === fact.id) ||
+    (mutations.reject.isPending && mutations.reject.variables?.factId === fact.id);
+  const error =
+    (mutations.approve.variables?.factId === fact.id && mutations.approve.error) ||
+    (mutations.reject.variables?.factId === fact.id && mutations.reject.error) ||
+    null;
+  const details = [
+    fact.amountCents !== null ? formatUsd(fact.amountCents) : null,
+    fact.eventDate ? formatDate(fact.eventDate) : null,
+    fact.provider,
+    fact.code ? `code ${fact.code}` : null,
+  ].filter(Boolean);
+
+  if (editing) {
+    return (
+      <li className="fact is-editing">
+        <EditFactForm
+          documentId={documentId}
+          fact={fact}
+          update={mutations.update}
+          onDone={() => setEditing(false)}
+        />
+      </li>
+    );
+  }
+  return (
+    <li className={`fact fact-${fact.status}`} data-testid="fact">
+      <div className="fact-main">
+        <p className="fact-text">{fact.text}</p>
+        <div className="fact-badges">
+          <Badge tone={badge.tone}>{badge.label}</Badge>
+          {fact.sourceId && !fact.verified && (
+            <Badge
+              tone="danger"
+              title="The quoted text was not found on the cited page; check it against the PDF"
+            >
+              Unverified
+            </Badge>
+          )}
+          {!fact.sourceId && <Badge tone="neutral">No citation</Badge>}
+        </div>
+      </div>
+      {details.length > 0 && <p className="fact-details">{details.join(" · ")}</p>}
+      {fact.sourceId && fact.pageNumber && (
+        <button
+          type="button"
+          className="citation"
+          onClick={() =>
+            onOpenCitation({
+              sourceId: fact.sourceId as string,
+              filename: fact.sourceFilename ?? "Source",
+              pageNumber: fact.pageNumber as number,
+              quote: fact.quote,
+            })
+          }
+          aria-label={`Open ${fact.sourceFilename ?? "the source"} at page ${fact.pageNumber}`}
+        >
+          <span aria-hidden="true">¶</span> {fact.sourceFilename}, p. {fact.pageNumber}
+          {fact.quote && <q>{fact.quote.length > 120 ? `${fact.quote.slice(0, 120)}…` : fact.quote}</q>}
+        </button>
+      )}
+      {fact.originalText && fact.originalText !== fact.text && (
+        <details className="fact-original">
+          <summary>Extracted text</summary>
+          <p>{fact.originalText}</p>
+        </details>
+      )}
+      {editable && (
+        <div className="row-actions">
+          {fact.status !== "approved" && fact.status !== "edited" && (
+            <button
+              type="button"
+              className="button button-small"
+              disabled={busy}
+              onClick={() => mutations.approve.mutate({ documentId, factId: fact.id })}
+            >
+              Approve
+            </button>
+          )}
+          {fact.status !== "rejected" && (
+            <button
+              type="button"
+              className="button button-small"
+              disabled={busy}
+              onClick={() => mutations.reject.mutate({ documentId, factId: fact.id })}
+            >
+              Reject
+            </button>
+          )}
+          <button type="button" className="button button-small button-ghost" onClick={() => setEditing(true)}>
+            Edit
+          </button>
+        </div>
+      )}
+      {error && <ErrorMessage error={error} />}
+    </li>
+  );
+}
+
+function EditFactForm({
+  documentId,
+  fact,
+  update,
+  onDone,
+}: {
+  documentId: string;
+  fact: Fact;
+  update: Mutations["update"];
+  onDone: () => void;
+}) {
+  const [values, setValues] = useState({
+    text: fact.text,
+    category: fact.category as FactCategoryName,
+    amount: centsToInput(fact.amountCents),
+    eventDate: fact.eventDate ?? "",
+  });
+  const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const serverFields = update.error ? describeError(update.error).fieldErrors : {};
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const amount = parseUsd(values.amount);
+    if ("error" in amount) return setErrors({ amountCents: [amount.error] });
+    const parsed = updateFactInput.safeParse({
+      factId: fact.id,
+      text: values.text,
+      category: values.category,
+      amountCents: amount.cents,
+      eventDate: values.eventDate || null,
+    });
+    if (!parsed.success) return setErrors(zodFieldErrors(parsed.error.issues).fields);
+    setErrors({});
+    update.mutate({ documentId, ...parsed.data }, { onSuccess: onDone });
+  };
+  return (
+    <form
+      onSubmit={submit}
+      className="fact-edit"
+      aria-label="Edit fact"
+      onKeyDown={(e) => {
+        if (e.key === "Escape") {
+          update.reset();
+          onDone();
+        }
+      }}
+    >
+      <Field label="Fact" errors={errors.text ?? serverFields.text}>
+        {(p) => (
+          <textarea
+            {...p}
+            rows={3}
+            value={values.text}
+            // biome-ignore lint/a11y/noAutofocus: the user just asked to edit this fact
+            autoFocus
+            onChange={(e) => setValues((v) => ({ ...v, text: e.target.value }))}
+          />
+        )}
+      </Field>
+      <div className="form-row">
+        <Field label="Category">
+          {(p) => (
+            <select
+              {...p}
+              value={values.category}
+              onChange={(e) => setValues((v) => ({ ...v, category: e.target.value as FactCategoryName }))}
+            >
+              {FACT_CATEGORIES.map((c) => (
+                <option key={c} value={c}>
+                  {CATEGORY_LABELS[c]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Amount ($)" errors={errors.amountCents ?? serverFields.amountCents}>
+          {(p) => (
+            <input
+              {...p}
+              inputMode="decimal"
+              value={values.amount}
+              onChange={(e) => setValues((v) => ({ ...v, amount: e.target.value }))}
+            />
+          )}
+        </Field>
+        <Field label="Date" errors={errors.eventDate ?? serverFields.eventDate}>
+          {(p) => (
+            <input
+              {...p}
+              type="date"
+              value={values.eventDate}
+              onChange={(e) => setValues((v) => ({ ...v, eventDate: e.target.value }))}
+            />
+          )}
+        </Field>
+      </div>
+      <ErrorMessage error={update.error} />
+      <div className="form-actions">
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => {
+            update.reset();
+            onDone();
+          }}
+        >
+          Cancel
+        </button>
+        <button type="submit" className="button button-small button-primary" disabled={update.isPending}>
+          {update.isPending ? "Saving…" : "Save"}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function AddFactDialog({
+  documentId,
+  sources,
+  create,
+  onClose,
+}: {
+  documentId: string;
+  sources: Array<{ id: string; filename: string; pageCount: number | null }>;
+  create: Mutations["create"];
+  onClose: () => void;
+}) {
+  const [values, setValues] = useState({
+    category: "other" as FactCategoryName,
+    text: "",
+    amount: "",
+    eventDate: "",
+    provider: "",
+    sourceId: "",
+    pageNumber: "1",
+    quote: "",
+  });
+  const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const serverFields = create.error ? describeError(create.error).fieldErrors : {};
+  const err = (name: string) => errors[name] ?? serverFields[name];
+  const set = (name: keyof typeof values) => (e: { target: { value: string } }) =>
+    setValues((v) => ({ ...v, [name]: e.target.value }));
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const amount = parseUsd(values.amount);
+    if ("error" in amount) return setErrors({ amountCents: [amount.error] });
+    const parsed = createFactInput.safeParse({
+      category: values.category,
+      text: values.text,
+      amountCents: amount.cents,
+      eventDate: values.eventDate || null,
+      provider: values.provider || null,
+      citation: values.sourceId
+        ? { sourceId: values.sourceId, pageNumber: Number(values.pageNumber), quote: values.quote }
+        : undefined,
+    });
+    if (!parsed.success) {
+      const flat = zodFieldErrors(parsed.error.issues).fields;
+      if (flat.citation) flat.quote = ["Quote the text on the cited page, or leave the source empty"];
+      return setErrors(flat);
+    }
+    setErrors({});
+    create.mutate({ documentId, ...parsed.data }, { onSuccess: onClose });
+  };
+  return (
+    <Dialog title="Add a fact" onClose={onClose}>
+      <form onSubmit={submit} noValidate>
+        <p className="muted">Facts you add are approved. Cite a page to have the quote checked against it.</p>
+        <Field label="Category">
+          {(p) => (
+            <select {...p} value={values.category} onChange={set("category")}>
+              {FACT_CATEGORIES.map((c) => (
+                <option key={c} value={c}>
+                  {CATEGORY_LABELS[c]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Fact" errors={err("text")}>
+          {(p) => <textarea {...p} rows={3} value={values.text} onChange={set("text")} />}
+        </Field>
+        <div className="form-row">
+          <Field label="Amount ($)" errors={err("amountCents")}>
+            {(p) => <input {...p} inputMode="decimal" value={values.amount} onChange={set("amount")} />}
+          </Field>
+          <Field label="Date" errors={err("eventDate")}>
+            {(p) => <input {...p} type="date" value={values.eventDate} onChange={set("eventDate")} />}
+          </Field>
+          <Field label="Provider" errors={err("provider")}>
+            {(p) => <input {...p} value={values.provider} onChange={set("provider")} />}
+          </Field>
+        </div>
+        <fieldset className="fieldset">
+          <legend>Citation (optional)</legend>
+          <div className="form-row">
+            <Field label="Source">
+              {(p) => (
+                <select {...p} value={values.sourceId} onChange={set("sourceId")}>
+                  <option value="">None</option>
+                  {sources.map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {s.filename}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label="Page">
+              {(p) => (
+                <input
+                  {...p}
+                  type="number"
+                  min={1}
+                  max={sources.find((s) => s.id === values.sourceId)?.pageCount ?? undefined}
+                  value={values.pageNumber}
+                  onChange={set("pageNumber")}
+                  disabled={!values.sourceId}
+                />
+              )}
+            </Field>
+          </div>
+          <Field label="Quoted text" errors={err("quote")}>
+            {(p) => (
+              <textarea
+                {...p}
+                rows={2}
+                value={values.quote}
+                onChange={set("quote")}
+                disabled={!values.sourceId}
+              />
+            )}
+          </Field>
+        </fieldset>
+        <ErrorMessage error={create.error} />
+        <div className="form-actions">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={create.isPending}>
+            {create.isPending ? "Adding…" : "Add fact"}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
