@@ -56,6 +56,10 @@ export default function LetterPane({ document, session }: { document: CaseDocume
           <button type="button" className="button button-small" onClick={exportDocx} disabled={exporting}>
             {exporting ? "Exporting…" : "Export .docx"}
           </button>
+          {/* The print stylesheet leaves only the letter's page, so "Save as PDF" gives the letter. */}
+          <button type="button" className="button button-small" onClick={() => window.print()}>
+            Print / PDF
+          </button>
         </div>
       </header>
       <div className="pane-body">
