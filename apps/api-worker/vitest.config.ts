@@ -31,7 +31,7 @@ export default defineProject({
             scriptPath: partyScript,
             compatibilityDate: partyCompat,
             compatibilityFlags: ["nodejs_compat"],
-            durableObjects: { LetterRoom: "LetterRoom" },
+            durableObjects: { LetterRoom: { className: "LetterRoom", useSQLite: true } },
             bindings: {
               ENVIRONMENT: "test",
               JWT_SECRET: "test-secret-that-is-long-enough-for-hs256-signing",

@@ -1,43 +1,398 @@
 import { LETTER_FIELD, type PmNode } from "@steno/shared";
-import { type Connection, type ConnectionContext, routePartykitRequest } from "partyserver";
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import { type Connection, type ConnectionContext, routePartykitRequest, type WSMessage } from "partyserver";
 import { YServer } from "y-partyserver";
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
+import { type AwarenessEntry, decodeAwareness, encodeAwareness, presenceState } from "./presence.ts";
 import { readProsemirrorJson, writeProsemirrorJson } from "./prosemirror-yjs.ts";
 import { type RoomUser, verifyRoomToken } from "./room-auth.ts";
+import { UpdateLog } from "./update-log.ts";
 
 // Set by onBeforeConnect after the token is verified; anything a client sent under these
 // names is overwritten.
 const USER_HEADER = "x-steno-room-user";
 
-const SNAPSHOT_KEY = "snapshot";
+const MESSAGE_SYNC = 0;
+const MESSAGE_AWARENESS = 1;
+const MESSAGE_QUERY_AWARENESS = 3;
+
+/** Compaction (onSave) runs this long after the last update, and at least this often while busy. */
+const SAVE_DEBOUNCE_MS = 2_000;
+const SAVE_MAX_WAIT_MS = 10_000;
+/** A merged broadcast goes out at once when it reaches this size (as Hocuspocus does). */
+const FLUSH_MAX_BYTES = 1024 * 1024;
+/**
+ * An unchanged awareness state (a keep-alive: same state, higher clock) is relayed at most this
+ * often per client. Clients that time peers out (y-protocols: after 30 s) still see them renewed.
+ */
+const AWARENESS_RENEW_MS = 10_000;
+const MAX_CLIENT_IDS_PER_CONNECTION = 4;
+
+/** Transaction origin of the stored document while it is loaded: not logged, not relayed. */
+const LOADED = Symbol("loaded");
+
+/** What the room keeps on each connection (a WebSocket attachment: survives hibernation). */
+type ConnectionState = {
+  user: RoomUser | null;
+  /** awareness client ids this connection controls, with the last clock the room accepted */
+  presence?: Array<[clientID: number, clock: number]>;
+};
+
+function stateOf(connection: Connection): ConnectionState {
+  return (connection.state as ConnectionState | null) ?? { user: null };
+}
+
+function send(connection: Connection, message: Uint8Array): void {
+  if (connection.readyState !== WebSocket.READY_STATE_OPEN) return;
+  try {
+    connection.send(message);
+  } catch {
+    // closing underneath us; its close handler cleans up
+  }
+}
+
+function originId(origin: unknown): string | null {
+  return typeof origin === "object" && origin !== null && typeof (origin as { id?: unknown }).id === "string"
+    ? (origin as Connection).id
+    : null;
+}
+
+function asBytes(message: ArrayBuffer | ArrayBufferView): Uint8Array {
+  return message instanceof ArrayBuffer
+    ? new Uint8Array(message)
+    : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
+}
 
 /**
- * One Y.js room per letter (room id = document id). This is the minimal room: it syncs the
- * letter's Y.Doc between clients and keeps a snapshot in Durable Object storage.
+ * One Y.js room per letter (room id = document id).
+ *
+ * - Persistence: every update the room accepts is appended to SQLite storage before it is
+ *   relayed (a burst as one merged row); `onLoad` replays the last snapshot plus the log;
+ *   `onSave` (debounced) compacts. Replaced content, restores and RPC edits take the same path.
+ *   The document is loaded in the constructor, so RPC calls (which do not pass through
+ *   partyserver's `onStart`) see the stored letter too, also right after an eviction.
+ * - Broadcasts are batched as Hocuspocus does: updates (and awareness changes) that arrive
+ *   together are merged into one message per connection; a lone edit leaves at once.
+ * - Presence: awareness is relayed only when a state changed (or a keep-alive is due); the name
+ *   comes from the room token.
+ * - Viewers receive everything; their document updates are dropped.
  */
 export class LetterRoom extends YServer<Env> {
   static override options = { hibernate: true };
 
+  readonly #log: UpdateLog;
+  #pendingUpdates: Uint8Array[] = [];
+  #pendingBytes = 0;
+  /** connection ids the pending updates came from (null: the room itself, e.g. an RPC) */
+  #pendingOrigins = new Set<string | null>();
+  #pendingAwareness = new Set<number>();
+  #flushQueued = false;
+  #windowTimer: ReturnType<typeof setTimeout> | undefined;
+  #saveTimer: ReturnType<typeof setTimeout> | undefined;
+  #saveDeadline: number | undefined;
+  #lastUpdateAt = 0;
+  /** when each awareness client's state was last queued for relay */
+  #awarenessRelayedAt = new Map<number, number>();
+  /** which connection controls each awareness client id */
+  #awarenessOwner = new Map<number, string>();
+  /** client ids whose state the room lost in hibernation (known only by their last clock) */
+  #awarenessUnknown = new Set<number>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#log = new UpdateLog(ctx.storage);
+    void ctx.blockConcurrencyWhile(async () => {
+      await this.onLoad();
+      this.#listen();
+    });
+  }
+
+  /** The last snapshot plus every update logged after it. */
+  override async onLoad(): Promise<void> {
+    const { snapshot, updates } = this.#log.load();
+    this.document.transact(() => {
+      for (const update of snapshot ? [snapshot, ...updates] : updates) {
+        try {
+          Y.applyUpdate(this.document, update, LOADED);
+        } catch (error) {
+          console.error("letter room: a stored update could not be applied", error);
+        }
+      }
+    }, LOADED);
+    if (updates.length) this.#scheduleSave();
+  }
+
+  /** Compaction: a snapshot of the document replaces the snapshot and the log it covers. */
+  override async onSave(): Promise<void> {
+    if (this.#log.sinceSnapshot === 0) return;
+    this.#log.compact(Y.encodeStateAsUpdate(this.document));
+  }
+
+  /**
+   * partyserver calls this before the first connection or message of this instance (the
+   * document is already loaded). After hibernation the sockets are still open: ask each client
+   * for anything the room lacks, and take back the presence each one controls.
+   */
+  override async onStart(): Promise<void> {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep1(encoder, this.document);
+    const step1 = encoding.toUint8Array(encoder);
+    const { awareness } = this.document;
+    for (const connection of this.getConnections()) {
+      send(connection, step1);
+      for (const [clientID, clock] of stateOf(connection).presence ?? []) {
+        this.#awarenessOwner.set(clientID, connection.id);
+        if (!awareness.meta.has(clientID)) {
+          awareness.meta.set(clientID, { clock, lastUpdated: Date.now() });
+          this.#awarenessUnknown.add(clientID);
+        }
+      }
+    }
+  }
+
+  #listen(): void {
+    this.document.on("update", (update: Uint8Array, origin: unknown) => {
+      if (origin === LOADED) return;
+      // Logged and relayed by #flush, together with whatever else arrives in the same batch.
+      this.#pendingUpdates.push(update);
+      this.#pendingBytes += update.byteLength;
+      this.#pendingOrigins.add(originId(origin));
+      this.#scheduleSave();
+      if (this.#pendingBytes >= FLUSH_MAX_BYTES) this.#flush();
+      else this.#scheduleFlush();
+    });
+
+    const { awareness } = this.document;
+    awareness.on("change", ({ added, updated, removed }: AwarenessChanges) => {
+      const now = Date.now();
+      for (const clientID of [...added, ...updated, ...removed]) {
+        this.#pendingAwareness.add(clientID);
+        this.#awarenessRelayedAt.set(clientID, now);
+        this.#awarenessUnknown.delete(clientID);
+      }
+      this.#scheduleFlush();
+    });
+    // "update" also reports keep-alives (same state, higher clock), which "change" leaves out.
+    awareness.on("update", ({ updated }: AwarenessChanges) => {
+      const now = Date.now();
+      for (const clientID of updated) {
+        if (this.#pendingAwareness.has(clientID)) continue;
+        if (now - (this.#awarenessRelayedAt.get(clientID) ?? 0) < AWARENESS_RENEW_MS) continue;
+        this.#pendingAwareness.add(clientID);
+        this.#awarenessRelayedAt.set(clientID, now);
+        this.#scheduleFlush();
+      }
+    });
+  }
+
+  /**
+   * When the room is idle, what arrives goes out at the end of the current event (a microtask):
+   * a lone edit waits for nothing. That opens a batch window until the next macrotask
+   * (setTimeout(0): the messages already queued for this object run first); everything that
+   * arrives meanwhile goes out together when it closes, and while updates keep coming the
+   * window stays open. This is Hocuspocus's batching plus a leading edge.
+   */
+  #scheduleFlush(): void {
+    if (this.#flushQueued || this.#windowTimer !== undefined) return;
+    this.#flushQueued = true;
+    queueMicrotask(() => {
+      this.#flushQueued = false;
+      this.#flush();
+      this.#openWindow();
+    });
+  }
+
+  #openWindow(): void {
+    this.#windowTimer = setTimeout(() => {
+      this.#windowTimer = undefined;
+      if (!this.#hasPending()) return; // quiet: the next change leaves at once again
+      this.#flush();
+      this.#openWindow();
+    }, 0);
+  }
+
+  #hasPending(): boolean {
+    return this.#pendingUpdates.length > 0 || this.#pendingAwareness.size > 0;
+  }
+
+  #flush(): void {
+    if (this.#pendingUpdates.length) {
+      const updates = this.#pendingUpdates;
+      const origins = this.#pendingOrigins;
+      this.#pendingUpdates = [];
+      this.#pendingBytes = 0;
+      this.#pendingOrigins = new Set();
+      const update = updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates);
+      // Durable first: the batch is appended to the log before anything about it is sent (and
+      // the Durable Object's output gate holds the messages until the write is confirmed).
+      this.#log.append(update);
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MESSAGE_SYNC);
+      syncProtocol.writeUpdate(encoder, update);
+      const message = encoding.toUint8Array(encoder);
+      // When it all came from one client, that client already has it.
+      const skip = origins.size === 1 ? [...origins][0] : null;
+      for (const connection of this.getConnections()) if (connection.id !== skip) send(connection, message);
+    }
+    if (this.#pendingAwareness.size) {
+      const { awareness } = this.document;
+      const clients = [...this.#pendingAwareness].filter((id) => awareness.meta.has(id));
+      this.#pendingAwareness.clear();
+      if (clients.length) {
+        const encoder = encoding.createEncoder();
+        encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+        encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
+        const message = encoding.toUint8Array(encoder);
+        for (const connection of this.getConnections()) send(connection, message);
+      }
+    }
+  }
+
+  /** Debounced compaction: one timer, pushed back while updates keep coming (up to the max wait). */
+  #scheduleSave(): void {
+    const now = Date.now();
+    this.#lastUpdateAt = now;
+    this.#saveDeadline ??= now + SAVE_MAX_WAIT_MS;
+    if (this.#saveTimer === undefined) this.#armSave(SAVE_DEBOUNCE_MS);
+  }
+
+  #armSave(delay: number): void {
+    this.#saveTimer = setTimeout(() => {
+      this.#saveTimer = undefined;
+      const now = Date.now();
+      const due = Math.min(this.#lastUpdateAt + SAVE_DEBOUNCE_MS, this.#saveDeadline ?? now);
+      if (due > now) {
+        this.#armSave(due - now);
+        return;
+      }
+      this.#saveDeadline = undefined;
+      this.onSave().catch((error) => console.error("letter room: compaction failed", error));
+    }, delay);
+  }
+
   override onConnect(connection: Connection, ctx: ConnectionContext) {
     const user = JSON.parse(ctx.request.headers.get(USER_HEADER) ?? "null") as RoomUser | null;
     // Kept with the connection so it survives hibernation.
-    connection.setState({ user });
+    connection.setState({ user } satisfies ConnectionState);
+    // Sync step 1 from the room, then everyone's presence.
     return super.onConnect(connection, ctx);
   }
 
   /** Viewers' document updates are dropped by the room itself, not just hidden by the UI. */
   override isReadOnly(connection: Connection): boolean {
-    const state = connection.state as { user?: RoomUser | null } | null;
-    return state?.user?.role !== "owner" && state?.user?.role !== "editor";
+    const role = stateOf(connection).user?.role;
+    return role !== "owner" && role !== "editor";
   }
 
-  override async onLoad() {
-    const snapshot = await this.ctx.storage.get<Uint8Array>(SNAPSHOT_KEY);
-    if (snapshot) Y.applyUpdate(this.document, snapshot);
+  override handleMessage(connection: Connection, message: WSMessage): void {
+    if (typeof message === "string") {
+      super.handleMessage(connection, message);
+      return;
+    }
+    try {
+      const decoder = decoding.createDecoder(asBytes(message));
+      switch (decoding.readVarUint(decoder)) {
+        case MESSAGE_SYNC:
+          this.#onSync(connection, decoder);
+          break;
+        case MESSAGE_AWARENESS:
+          this.#onAwareness(connection, decoding.readVarUint8Array(decoder));
+          break;
+        case MESSAGE_QUERY_AWARENESS: {
+          const { awareness } = this.document;
+          const encoder = encoding.createEncoder();
+          encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+          encoding.writeVarUint8Array(
+            encoder,
+            awarenessProtocol.encodeAwarenessUpdate(awareness, [...awareness.getStates().keys()]),
+          );
+          send(connection, encoding.toUint8Array(encoder));
+          break;
+        }
+      }
+    } catch (error) {
+      console.error("letter room: unreadable message", error);
+    }
   }
 
-  override async onSave() {
-    await this.ctx.storage.put(SNAPSHOT_KEY, Y.encodeStateAsUpdate(this.document));
+  #onSync(connection: Connection, decoder: decoding.Decoder): void {
+    const kind = decoding.readVarUint(decoder);
+    if (kind === syncProtocol.messageYjsSyncStep1) {
+      // The reply carries the whole document: whatever is still pending is logged (and relayed) first.
+      if (this.#pendingUpdates.length) this.#flush();
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MESSAGE_SYNC);
+      syncProtocol.readSyncStep1(decoder, encoder, this.document);
+      send(connection, encoding.toUint8Array(encoder));
+      return;
+    }
+    if (kind !== syncProtocol.messageYjsSyncStep2 && kind !== syncProtocol.messageYjsUpdate) return;
+    if (this.isReadOnly(connection)) return; // a viewer's change never reaches the document
+    // Origin = the connection: the update handler logs it, then relays it to the others.
+    Y.applyUpdate(this.document, decoding.readVarUint8Array(decoder), connection);
+  }
+
+  #onAwareness(connection: Connection, update: Uint8Array): void {
+    const connectionState = stateOf(connection);
+    const controlled = new Map(connectionState.presence ?? []);
+    const { awareness } = this.document;
+    const entries: AwarenessEntry[] = [];
+    for (const entry of decodeAwareness(update)) {
+      const { clientID, clock, state } = entry;
+      // Only what advances a state counts (y-protocols' own rule): echoes of states the room
+      // sent out (y-partyserver's provider re-sends every change it receives) stop here, and
+      // do not take a client id over from the connection that controls it.
+      const known = awareness.meta.get(clientID)?.clock ?? 0;
+      const advances =
+        state !== null
+          ? clock > known
+          : clock >= known && (awareness.states.has(clientID) || this.#awarenessUnknown.has(clientID));
+      if (!advances) continue;
+      // A browser tab has one client id (two around a reload); a connection claiming many is not one.
+      if (!controlled.has(clientID) && controlled.size >= MAX_CLIENT_IDS_PER_CONNECTION) continue;
+      controlled.set(clientID, clock);
+      entries.push(state ? { ...entry, state: presenceState(state, connectionState.user, clientID) } : entry);
+    }
+    if (!entries.length) return;
+    for (const { clientID } of entries) {
+      const owner = this.#awarenessOwner.get(clientID);
+      // The latest connection of a client id controls it (a reconnect before the old socket closed).
+      if (owner !== undefined && owner !== connection.id) this.#release(owner, clientID);
+      this.#awarenessOwner.set(clientID, connection.id);
+    }
+    awarenessProtocol.applyAwarenessUpdate(awareness, encodeAwareness(entries), connection);
+    // The accepted clocks stay with the connection, so that after hibernation its presence can
+    // still be removed when it leaves.
+    connection.setState({ ...connectionState, presence: [...controlled] } satisfies ConnectionState);
+  }
+
+  #release(connectionId: string, clientID: number): void {
+    const previous = this.getConnection(connectionId);
+    if (!previous) return;
+    const state = stateOf(previous);
+    const presence = (state.presence ?? []).filter(([id]) => id !== clientID);
+    previous.setState({ ...state, presence } satisfies ConnectionState);
+  }
+
+  override onClose(connection: Connection): void {
+    const { awareness } = this.document;
+    const gone: number[] = [];
+    for (const [clientID] of stateOf(connection).presence ?? []) {
+      if (this.#awarenessOwner.get(clientID) !== connection.id) continue;
+      this.#awarenessOwner.delete(clientID);
+      this.#awarenessRelayedAt.delete(clientID);
+      if (awareness.states.has(clientID)) gone.push(clientID);
+      else if (this.#awarenessUnknown.delete(clientID)) {
+        // State lost in hibernation: a null state at the last clock still removes it everywhere.
+        this.#pendingAwareness.add(clientID);
+        this.#scheduleFlush();
+      }
+    }
+    if (gone.length) awarenessProtocol.removeAwarenessStates(awareness, gone, null);
   }
 
   /** RPC from the API Worker: the letter now, as a Y.Doc state and as ProseMirror JSON. */
@@ -52,21 +407,19 @@ export class LetterRoom extends YServer<Env> {
 
   /**
    * RPC from the API Worker: replace the letter's content (a generated draft). It is an
-   * ordinary change of the shared document, so every open editor sees it at once.
+   * ordinary change of the shared document — logged, then relayed to every open editor.
    */
   async replaceContent(content: PmNode): Promise<{ state: Uint8Array }> {
     writeProsemirrorJson(this.document.getXmlFragment(LETTER_FIELD), content);
-    await this.onSave();
     return { state: Y.encodeStateAsUpdate(this.document) };
   }
 
   /**
    * RPC from the API Worker: bring back a saved version as a forward change (the history is
-   * kept; connected editors receive it like any edit), then persist.
+   * kept; connected editors receive it like any edit).
    */
   async restore(state: Uint8Array): Promise<{ state: Uint8Array; content: PmNode }> {
     this.unstable_replaceDocument(state, (key) => (key === LETTER_FIELD ? "XmlFragment" : "Map"));
-    await this.onSave();
     return {
       state: Y.encodeStateAsUpdate(this.document),
       content: readProsemirrorJson(this.document.getXmlFragment(LETTER_FIELD)),
@@ -85,9 +438,24 @@ export class LetterRoom extends YServer<Env> {
         for (const item of type._map.values()) if (!item.deleted) item.delete(transaction);
       }
     });
+    clearTimeout(this.#saveTimer ?? null);
+    this.#saveTimer = undefined;
+    this.#saveDeadline = undefined;
+    this.#pendingUpdates = [];
+    this.#pendingBytes = 0;
+    this.#pendingOrigins.clear();
+    // Snapshot, log and everything else (SQLite-backed: the whole database).
     await this.ctx.storage.deleteAll();
+    this.#log.ensureSchema();
+  }
+
+  /** For tests: what is in storage now. */
+  async storageStats(): Promise<{ logRows: number; snapshotBytes: number }> {
+    return this.#log.stats();
   }
 }
+
+type AwarenessChanges = { added: number[]; updated: number[]; removed: number[] };
 
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {

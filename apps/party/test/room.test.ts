@@ -1,13 +1,36 @@
-import { exports } from "cloudflare:workers";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { connectClient, waitFor } from "./sync-client.ts";
+import * as Y from "yjs";
+import type { LetterRoom } from "../src/index.ts";
+import type { LetterRoomRpc } from "../src/room-api.ts";
+import { awarenessMessage, connectClient, type SyncClient, waitFor } from "./sync-client.ts";
 import { roomToken } from "./tokens.ts";
 
 const roomUrl = (room: string, token?: string) =>
   `http://party.test/parties/letter-room/${room}${token ? `?token=${encodeURIComponent(token)}` : ""}`;
 
-async function join(room: string, role: "owner" | "editor" | "viewer" = "editor") {
-  return connectClient(exports.default, roomUrl(room, await roomToken({ room, role })));
+async function join(room: string, role: "owner" | "editor" | "viewer" = "editor", name?: string) {
+  return connectClient(exports.default, roomUrl(room, await roomToken({ room, role, name })));
+}
+
+const stubOf = (room: string) => env.LetterRoom.get(env.LetterRoom.idFromName(room));
+/** The room's RPC surface as the API sees it, plus the storage figures tests look at. */
+const rpc = (room: string) =>
+  stubOf(room) as unknown as LetterRoomRpc & {
+    storageStats(): Promise<{ logRows: number; snapshotBytes: number }>;
+  };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const text = (client: SyncClient) => client.doc.getText("t").toString();
+const presenceOf = (observer: SyncClient, of: SyncClient) =>
+  observer.awareness.getStates().get(of.doc.clientID) as
+    | { user?: { name?: string; color?: string }; cursor?: number }
+    | undefined;
+/** The room's stored letter as a fresh reader sees it (RPC on whatever instance is running). */
+async function storedText(room: string): Promise<string> {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, (await rpc(room).snapshot()).state);
+  return doc.getText("t").toString();
 }
 
 async function refusal(url: string) {
@@ -76,5 +99,178 @@ describe("letter room", () => {
     const res = await exports.default.fetch("http://party.test/health");
     expect(res.status).toBe(200);
     expect(((await res.json()) as { service: string }).service).toBe("steno-party");
+  });
+
+  it("keeps an edit when the object is evicted right after it, before any compaction", async () => {
+    const room = crypto.randomUUID();
+    const a = await join(room);
+    const b = await join(room);
+    await Promise.all([a.synced, b.synced]);
+    a.doc.getText("t").insert(0, "survives eviction");
+    // b has it: the room accepted (and so logged) it. The debounced save is seconds away.
+    await waitFor(() => text(b) === "survives eviction");
+    await evictDurableObject(stubOf(room), { webSockets: "close" });
+    // It survived in the log: no snapshot was written.
+    expect(await rpc(room).storageStats()).toEqual({ logRows: 1, snapshotBytes: 0 });
+    // A fresh instance over RPC (which does not pass through partyserver's onStart) …
+    expect(await storedText(room)).toBe("survives eviction");
+    await evictDurableObject(stubOf(room), { webSockets: "close" });
+    // … and over a connection.
+    const c = await join(room);
+    await c.synced;
+    expect(text(c)).toBe("survives eviction");
+    for (const client of [a, b, c]) client.close();
+  });
+
+  it("keeps an edit when the object is aborted right after it", async () => {
+    const room = crypto.randomUUID();
+    const a = await join(room);
+    const b = await join(room);
+    await Promise.all([a.synced, b.synced]);
+    a.doc.getText("t").insert(0, "survives an abort");
+    await waitFor(() => text(b) === "survives an abort");
+    // Not a graceful eviction: the instance is reset on the spot.
+    await expect(runInDurableObject(stubOf(room), (_, state) => state.abort("test"))).rejects.toThrow("test");
+    const c = await join(room);
+    await c.synced;
+    expect(text(c)).toBe("survives an abort");
+    for (const client of [a, b, c]) client.close();
+  });
+
+  it("compacts the log into a snapshot, and loads snapshot plus later updates", async () => {
+    const room = crypto.randomUUID();
+    const a = await join(room);
+    await a.synced;
+    a.doc.getText("t").insert(0, "one ");
+    a.doc.getText("t").insert(4, "two ");
+    await waitFor(async () => (await rpc(room).storageStats()).logRows === 2);
+    const compacted = await runInDurableObject(stubOf(room), async (instance: LetterRoom) => {
+      await instance.onSave();
+      return instance.storageStats();
+    });
+    expect(compacted.logRows).toBe(0);
+    expect(compacted.snapshotBytes).toBeGreaterThan(0);
+    a.doc.getText("t").insert(8, "three");
+    await waitFor(async () => (await rpc(room).storageStats()).logRows === 1);
+    await evictDurableObject(stubOf(room), { webSockets: "close" });
+    expect(await storedText(room)).toBe("one two three");
+    a.close();
+  });
+
+  it("stores updates larger than a SQLite row in parts", async () => {
+    const room = crypto.randomUUID();
+    const long = "x".repeat(2_500_000);
+    await rpc(room).replaceContent({
+      type: "doc",
+      content: [{ type: "paragraph", content: [{ type: "text", text: long }] }],
+    });
+    expect((await rpc(room).storageStats()).logRows).toBeGreaterThan(1);
+    await evictDurableObject(stubOf(room), { webSockets: "close" });
+    const { content } = await rpc(room).snapshot();
+    expect(content.content?.[0]?.content?.[0]?.text?.length).toBe(long.length);
+  });
+
+  it("sends RPC changes to open editors and wipes the log and snapshot on clear", async () => {
+    const room = crypto.randomUUID();
+    const a = await join(room);
+    await a.synced;
+    a.doc.getText("t").insert(0, "typed");
+    await rpc(room).replaceContent({
+      type: "doc",
+      content: [{ type: "paragraph", content: [{ type: "text", text: "Generated draft" }] }],
+    });
+    await waitFor(() => a.doc.getXmlFragment("default").toString().includes("Generated draft"));
+    await runInDurableObject(stubOf(room), (instance: LetterRoom) => instance.onSave());
+    a.doc.getText("t").insert(0, "more ");
+    await waitFor(async () => (await rpc(room).storageStats()).logRows === 1);
+    await rpc(room).clear();
+    expect(await rpc(room).storageStats()).toEqual({ logRows: 0, snapshotBytes: 0 });
+    await evictDurableObject(stubOf(room), { webSockets: "close" });
+    const { empty, state } = await rpc(room).snapshot();
+    expect(empty).toBe(true);
+    expect(state.byteLength).toBeLessThan(4);
+    a.close();
+  });
+
+  it("merges what arrives together into one broadcast, and does not echo a lone edit", async () => {
+    const room = crypto.randomUUID();
+    const observer = await join(room, "viewer");
+    const writers = await Promise.all(Array.from({ length: 20 }, () => join(room)));
+    await Promise.all([observer.synced, ...writers.map((w) => w.synced)]);
+    const before = observer.received.updates;
+    // 20 clients × 3 edits, sent in one go.
+    for (let round = 0; round < 3; round++) {
+      writers.forEach((w, i) => {
+        w.doc.getText("t").insert(0, `<${i}.${round}>`);
+      });
+    }
+    const expected = (t: string) =>
+      writers.every((_, i) => [0, 1, 2].every((r) => t.includes(`<${i}.${r}>`)));
+    await waitFor(() => [observer, ...writers].every((c) => expected(text(c))));
+    expect(new Set([observer, ...writers].map(text)).size).toBe(1);
+    // Far fewer messages than edits reached the observer (here usually one).
+    expect(observer.received.updates - before).toBeLessThan(20);
+
+    const lone = writers[0] as SyncClient;
+    const echoes = lone.received.updates;
+    lone.doc.getText("t").insert(0, "lone ");
+    await waitFor(() => text(observer).startsWith("lone "));
+    await sleep(50);
+    expect(lone.received.updates).toBe(echoes);
+    for (const c of [observer, ...writers]) c.close();
+  });
+
+  it("relays presence with the token's name, and only when it changed", async () => {
+    const room = crypto.randomUUID();
+    const a = await join(room, "editor", "Alice Adams");
+    const b = await join(room, "viewer", "Bob Brown");
+    await Promise.all([a.synced, b.synced]);
+    a.setPresence({ user: { name: "Somebody Else", color: "#ff0000" }, cursor: 1 });
+    await waitFor(() => presenceOf(b, a)?.cursor === 1);
+    expect(presenceOf(b, a)?.user).toEqual({ name: "Alice Adams", color: "#ff0000" });
+    // A viewer has presence too; a colour that is not a hex colour is replaced.
+    b.setPresence({ user: { name: "Bob", color: "url(javascript:alert(1))" } });
+    await waitFor(() => presenceOf(a, b) !== undefined);
+    expect(presenceOf(a, b)?.user?.name).toBe("Bob Brown");
+    expect(presenceOf(a, b)?.user?.color).toMatch(/^#[0-9a-f]{6}$/);
+
+    const seen = b.received.awareness;
+    a.setPresence({ user: { name: "Somebody Else", color: "#ff0000" }, cursor: 1 }); // keep-alive: same state, new clock
+    a.send(awarenessMessage(a.awareness, [a.doc.clientID])); // the same message again
+    b.send(awarenessMessage(b.awareness, [a.doc.clientID])); // an echo of what the room sent
+    // A document edit after them: once b has it, the room has handled the awareness messages.
+    a.doc.getText("t").insert(0, "x");
+    await waitFor(() => text(b) === "x");
+    await sleep(50);
+    expect(b.received.awareness).toBe(seen);
+
+    a.setPresence({ user: { name: "Somebody Else", color: "#ff0000" }, cursor: 2 });
+    await waitFor(() => presenceOf(b, a)?.cursor === 2);
+    expect(b.received.awareness).toBe(seen + 1);
+    // b echoes the change it just got (y-partyserver's provider does that with every change):
+    // not relayed, and it does not take a's presence over, which leaves with a's connection.
+    b.send(awarenessMessage(b.awareness, [a.doc.clientID]));
+    a.doc.getText("t").insert(0, "y");
+    await waitFor(() => text(b) === "yx");
+    await sleep(50);
+    expect(b.received.awareness).toBe(seen + 1);
+    a.ws.close(); // no goodbye from the client: the room removes what the connection controlled
+    await waitFor(() => presenceOf(b, a) === undefined);
+    b.close();
+  });
+
+  it("removes the presence of a client that leaves after the room hibernated", async () => {
+    const room = crypto.randomUUID();
+    const a = await join(room);
+    const b = await join(room);
+    await Promise.all([a.synced, b.synced]);
+    a.setPresence({ user: { color: "#123456" }, cursor: 1 });
+    await waitFor(() => presenceOf(b, a)?.cursor === 1);
+    await evictDurableObject(stubOf(room)); // sockets hibernate, the instance goes
+    b.doc.getText("t").insert(0, "after waking");
+    await waitFor(() => text(a) === "after waking");
+    a.ws.close(); // gone without saying goodbye (no awareness removal from the client)
+    await waitFor(() => presenceOf(b, a) === undefined);
+    b.close();
   });
 });

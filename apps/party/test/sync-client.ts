@@ -1,16 +1,24 @@
-// A minimal Y.js client that speaks the y-websocket sync protocol over a workerd WebSocket,
-// so room tests exercise the same bytes a browser sends.
+// A minimal Y.js client that speaks the y-websocket sync and awareness protocols over a workerd
+// WebSocket, so room tests exercise the same bytes a browser sends.
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
+import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 
 const MESSAGE_SYNC = 0;
+const MESSAGE_AWARENESS = 1;
 
 export type SyncClient = {
   doc: Y.Doc;
+  awareness: awarenessProtocol.Awareness;
   ws: WebSocket;
   synced: Promise<void>;
+  /** counts of what the room sent: document updates and awareness messages */
+  received: { updates: number; awareness: number };
+  /** sets this client's presence (sent to the room like y-protocols clients do) */
+  setPresence: (state: Record<string, unknown> | null) => void;
+  send: (message: Uint8Array) => void;
   close: () => void;
 };
 
@@ -21,6 +29,10 @@ export async function connectClient(fetcher: { fetch: typeof fetch }, url: strin
   ws.binaryType = "arraybuffer";
   ws.accept();
   const doc = new Y.Doc();
+  const awareness = new awarenessProtocol.Awareness(doc);
+  clearInterval(awareness._checkInterval); // no keep-alives or time-outs during a test
+  awareness.setLocalState(null);
+  const received = { updates: 0, awareness: 0 };
   let markSynced: () => void = () => {};
   const synced = new Promise<void>((resolve) => {
     markSynced = resolve;
@@ -28,30 +40,64 @@ export async function connectClient(fetcher: { fetch: typeof fetch }, url: strin
   ws.addEventListener("message", (event) => {
     if (typeof event.data === "string") return;
     const decoder = decoding.createDecoder(new Uint8Array(event.data as ArrayBuffer));
-    if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return;
+    const type = decoding.readVarUint(decoder);
+    if (type === MESSAGE_AWARENESS) {
+      received.awareness += 1;
+      awarenessProtocol.applyAwarenessUpdate(awareness, decoding.readVarUint8Array(decoder), "remote");
+      return;
+    }
+    if (type !== MESSAGE_SYNC) return;
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_SYNC);
     const kind = syncProtocol.readSyncMessage(decoder, encoder, doc, "remote");
     if (kind === syncProtocol.messageYjsSyncStep2) markSynced();
+    if (kind === syncProtocol.messageYjsUpdate) received.updates += 1;
     if (encoding.length(encoder) > 1) ws.send(encoding.toUint8Array(encoder));
   });
+  const send = (message: Uint8Array) => {
+    if (ws.readyState === WebSocket.READY_STATE_OPEN) ws.send(message);
+  };
   doc.on("update", (update: Uint8Array, origin: unknown) => {
     if (origin === "remote") return;
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_SYNC);
     syncProtocol.writeUpdate(encoder, update);
-    ws.send(encoding.toUint8Array(encoder));
+    send(encoding.toUint8Array(encoder));
+  });
+  awareness.on("update", (_changes: unknown, origin: unknown) => {
+    if (origin !== "local") return;
+    send(awarenessMessage(awareness, [doc.clientID]));
   });
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MESSAGE_SYNC);
   syncProtocol.writeSyncStep1(encoder, doc);
   ws.send(encoding.toUint8Array(encoder));
-  return { doc, ws, synced, close: () => ws.close() };
+  return {
+    doc,
+    awareness,
+    ws,
+    synced,
+    received,
+    setPresence: (state) => awareness.setLocalState(state),
+    send,
+    close: () => {
+      awareness.destroy();
+      ws.close();
+    },
+  };
 }
 
-export async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+/** An awareness message as y-protocols clients send it. */
+export function awarenessMessage(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
+  return encoding.toUint8Array(encoder);
+}
+
+export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const started = Date.now();
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() - started > timeoutMs) throw new Error("timed out waiting for condition");
     await new Promise((r) => setTimeout(r, 10));
   }

@@ -9,8 +9,9 @@ export async function roomToken(options: {
   secret?: string;
   expiresIn?: string;
   userId?: string;
+  name?: string;
 }): Promise<string> {
-  return new SignJWT({ doc: options.room, role: options.role ?? "editor", name: "Test" })
+  return new SignJWT({ doc: options.room, role: options.role ?? "editor", name: options.name ?? "Test" })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(options.userId ?? crypto.randomUUID())
     .setIssuer("steno")
