@@ -5,8 +5,6 @@ import { handleQueue } from "./jobs/consumer.ts";
 import type { JobMessage } from "./jobs/service.ts";
 import { sentryOptions } from "./lib/sentry.ts";
 
-export { LetterStore } from "./letters/store.ts";
-
 export default withSentry(sentryOptions, {
   fetch: app.fetch,
   queue: (batch, env, ctx) => handleQueue(batch as MessageBatch<JobMessage>, env, ctx),
