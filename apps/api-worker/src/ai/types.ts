@@ -1,16 +1,9 @@
 // The interface both AI providers implement (see DESIGN.md: `local` and `anthropic`).
 
-export const FACT_CATEGORIES = [
-  "incident",
-  "liability",
-  "injury",
-  "treatment",
-  "billing",
-  "wage_loss",
-  "insurance",
-  "other",
-] as const;
-export type FactCategory = (typeof FACT_CATEGORIES)[number];
+import { FACT_CATEGORIES, type FactCategoryName } from "@steno/shared";
+
+export { FACT_CATEGORIES };
+export type FactCategory = FactCategoryName;
 
 /** The text of one page of a source PDF, 1-based page number. */
 export type PageText = { pageNumber: number; text: string };
