@@ -3,10 +3,9 @@
 // tRPC query; (c) a tRPC query that reads one row by primary key (firm.get: the session check
 // plus the firm's row). 50 connections for 15 s each, against local `wrangler dev`.
 import { findPostgresBin } from "@steno/db/local";
-import { DEMO_LOGIN } from "../apps/api-worker/src/seed/demo.ts";
 import { type LoadResult, printTable, runLoad } from "./lib/load.ts";
 import { onShutdown, stopAll } from "./lib/processes.ts";
-import { startStack } from "./lib/stack.ts";
+import { signInDemo, startStack } from "./lib/stack.ts";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -16,19 +15,6 @@ onShutdown(async () => {
   await stopCurrent?.();
   await stopAll();
 });
-
-async function signIn(apiUrl: string): Promise<string> {
-  const res = await fetch(`${apiUrl}/trpc/auth.login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(DEMO_LOGIN),
-  });
-  if (!res.ok) throw new Error(`demo login failed: ${res.status} ${await res.text()}`);
-  return res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-}
 
 const databases: Array<"pglite" | "postgres"> = ["pglite"];
 if (findPostgresBin()) databases.push("postgres");
@@ -40,7 +26,7 @@ for (const database of databases) {
   const stack = await startStack({ database, quiet: true });
   stopCurrent = stack.stop;
   try {
-    const cookie = await signIn(stack.apiUrl);
+    const cookie = await signInDemo(stack.apiUrl);
     const load = (name: string, path: string, headers?: Record<string, string>) =>
       runLoad({ name, url: `${stack.apiUrl}${path}`, connections: CONNECTIONS, seconds: SECONDS, headers });
     // Warm up pdf-free paths once so the first measured second is not a cold start.

@@ -26,9 +26,8 @@ import * as encoding from "lib0/encoding";
 import WebSocket from "ws";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
-import { DEMO_LOGIN } from "../apps/api-worker/src/seed/demo.ts";
 import { firstJsonLine, onShutdown, run, stop, stopAll } from "./lib/processes.ts";
-import { startStack } from "./lib/stack.ts";
+import { signInDemo, startStack } from "./lib/stack.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Options and limits.
@@ -521,16 +520,7 @@ async function trpc<T>(apiUrl: string, cookie: string, procedure: string, input:
 }
 
 async function stenoBackend(apiUrl: string): Promise<Backend> {
-  const login = await fetch(`${apiUrl}/trpc/auth.login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(DEMO_LOGIN),
-  });
-  if (!login.ok) throw new Error(`demo login failed: ${login.status} ${await login.text()}`);
-  const cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
+  const cookie = await signInDemo(apiUrl);
   const pids = workerdPids();
   if (!pids.length) throw new Error("no workerd process found under wrangler");
   let made = 0;

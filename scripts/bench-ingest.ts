@@ -9,11 +9,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { extractFactsLocally } from "../apps/api-worker/src/ai/local/extract.ts";
-import { DEMO_LOGIN } from "../apps/api-worker/src/seed/demo.ts";
 import { openPdf, readPageText } from "../apps/api-worker/src/sources/pdf-text.ts";
 import { makeLargeRecord } from "./fixtures/make-large-record.ts";
 import { onShutdown, stopAll } from "./lib/processes.ts";
-import { startStack } from "./lib/stack.ts";
+import { signInDemo, startStack } from "./lib/stack.ts";
 
 const PAGES = Number(process.env.BENCH_PAGES ?? 300);
 let stopStack: (() => Promise<void>) | undefined;
@@ -86,15 +85,7 @@ if (process.env.BENCH_E2E !== "0") {
   const stack = await startStack({ database: "postgres", quiet: true });
   stopStack = stack.stop;
   try {
-    const login = await fetch(`${stack.apiUrl}/trpc/auth.login`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(DEMO_LOGIN),
-    });
-    const cookie = login.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; ");
+    const cookie = await signInDemo(stack.apiUrl);
     const call = async (procedure: string, input: unknown, method: "GET" | "POST" = "GET") => {
       const url = `${stack.apiUrl}/trpc/${procedure}${method === "GET" ? `?input=${encodeURIComponent(JSON.stringify(input))}` : ""}`;
       const res = await fetch(url, {

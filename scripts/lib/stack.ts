@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createDb } from "@steno/db";
 import { freePort, type LocalDatabase, migrate, startLocalDatabase } from "@steno/db/local";
-import { seedDemo } from "../../apps/api-worker/src/seed/demo.ts";
+import { DEMO_LOGIN, seedDemo } from "../../apps/api-worker/src/seed/demo.ts";
 import { firstJsonLine, run, stop, waitForHttp } from "./processes.ts";
 
 export const root = path.resolve(import.meta.dirname, "../..");
@@ -147,4 +147,18 @@ async function startDatabase(options: StackOptions): Promise<DatabaseInfo> {
     await stop(child);
     throw error;
   }
+}
+
+/** Signs in as the seeded demo attorney; returns the Cookie header value for later requests. */
+export async function signInDemo(apiUrl: string): Promise<string> {
+  const res = await fetch(`${apiUrl}/trpc/auth.login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(DEMO_LOGIN),
+  });
+  if (!res.ok) throw new Error(`demo login failed: ${res.status} ${await res.text()}`);
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
 }

@@ -1,12 +1,10 @@
 // The anthropic provider inside the job pipeline: the queue consumer with the Worker configured
 // for Anthropic (against the local Messages API server), recording usage and failing cleanly.
 
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { and, eq, schema } from "@steno/db";
 import { describe, expect, it } from "vitest";
-import type { JobMessage } from "../src/jobs/service.ts";
-import { signUp, testDb, upload } from "./helpers.ts";
+import { deliver, signUp, testDb, upload } from "./helpers.ts";
 import { eventually, makePdf } from "./pdf.ts";
 
 const anthropicEnv = (model: string): Cloudflare.Env => ({
@@ -15,16 +13,6 @@ const anthropicEnv = (model: string): Cloudflare.Env => ({
   ANTHROPIC_API_KEY: "test-key",
   AI_MODEL: model,
 });
-
-async function deliver(message: JobMessage, attempts: number, bindings: Cloudflare.Env) {
-  const { default: worker } = await import("../src/index.ts");
-  const batch = createMessageBatch<JobMessage>("steno-ai-jobs", [
-    { id: `m-${crypto.randomUUID()}`, timestamp: Date.now(), attempts, body: message },
-  ]);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, bindings, ctx);
-  return getQueueResult(batch, ctx);
-}
 
 /** A case with one source whose text is extracted (by the local run), and a fresh facts job. */
 async function sourceWithFactsJob() {

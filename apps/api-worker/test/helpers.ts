@@ -1,6 +1,8 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { createDb } from "@steno/db";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
+import type { JobMessage } from "../src/jobs/service.ts";
 import type { AppRouter } from "../src/trpc/router.ts";
 
 export const API = "http://api.test";
@@ -100,4 +102,15 @@ export async function upload(
     error?: { code: string; message: string };
   };
   return { status: res.status, body };
+}
+
+/** Hands one message to the queue consumer as the queue would on the given attempt. */
+export async function deliver(message: JobMessage, attempts: number, bindings: Cloudflare.Env = env) {
+  const { default: worker } = await import("../src/index.ts");
+  const batch = createMessageBatch<JobMessage>("steno-ai-jobs", [
+    { id: `m-${crypto.randomUUID()}`, timestamp: Date.now(), attempts, body: message },
+  ]);
+  const ctx = createExecutionContext();
+  await worker.queue(batch, bindings, ctx);
+  return getQueueResult(batch, ctx);
 }

@@ -3,18 +3,8 @@ import { env } from "cloudflare:workers";
 import { count, eq, schema } from "@steno/db";
 import { describe, expect, it } from "vitest";
 import type { JobMessage } from "../src/jobs/service.ts";
-import { signUp, testDb, upload } from "./helpers.ts";
+import { deliver, signUp, testDb, upload } from "./helpers.ts";
 import { eventually, makePdf } from "./pdf.ts";
-
-async function deliver(message: JobMessage, attempts: number, bindings: Cloudflare.Env = env) {
-  const { default: worker } = await import("../src/index.ts");
-  const batch = createMessageBatch<JobMessage>("steno-ai-jobs", [
-    { id: `m-${crypto.randomUUID()}`, timestamp: Date.now(), attempts, body: message },
-  ]);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, bindings, ctx);
-  return getQueueResult(batch, ctx);
-}
 
 async function uploadedSource(pages: string[][]) {
   const { session } = await signUp();

@@ -5,6 +5,14 @@ const RANK: Record<CollaboratorRole, number> = { viewer: 0, editor: 1, owner: 2 
 
 export const roleAtLeast = (role: CollaboratorRole, min: CollaboratorRole) => RANK[role] >= RANK[min];
 
+/** Join condition: the user's accepted collaboration on the joined document. */
+export const acceptedCollaboration = (userId: string) =>
+  and(
+    eq(schema.documentCollaborators.documentId, schema.documents.id),
+    eq(schema.documentCollaborators.userId, userId),
+    eq(schema.documentCollaborators.inviteState, "accepted"),
+  );
+
 export type DocumentAccess = {
   document: typeof schema.documents.$inferSelect;
   role: CollaboratorRole;
@@ -20,14 +28,7 @@ export async function requireDocumentRole(
   const [row] = await db
     .select({ document: schema.documents, role: schema.documentCollaborators.role })
     .from(schema.documents)
-    .innerJoin(
-      schema.documentCollaborators,
-      and(
-        eq(schema.documentCollaborators.documentId, schema.documents.id),
-        eq(schema.documentCollaborators.userId, userId),
-        eq(schema.documentCollaborators.inviteState, "accepted"),
-      ),
-    )
+    .innerJoin(schema.documentCollaborators, acceptedCollaboration(userId))
     .where(eq(schema.documents.id, documentId));
   if (!row) throw new AppError("NOT_FOUND", "Case not found");
   if (!roleAtLeast(row.role, min)) {

@@ -8,7 +8,7 @@ import {
 } from "@steno/shared";
 import type { SessionUser } from "../auth/session.ts";
 import { recordAudit } from "../lib/audit.ts";
-import type { DocumentAccess } from "./access.ts";
+import { acceptedCollaboration, type DocumentAccess } from "./access.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 
 type FactCounts = Record<"pending" | "approved" | "rejected" | "edited", number>;
@@ -65,14 +65,7 @@ export async function listDocuments(
   const rows = await db
     .select({ ...documentFields, role: schema.documentCollaborators.role })
     .from(schema.documents)
-    .innerJoin(
-      schema.documentCollaborators,
-      and(
-        eq(schema.documentCollaborators.documentId, schema.documents.id),
-        eq(schema.documentCollaborators.userId, options.userId),
-        eq(schema.documentCollaborators.inviteState, "accepted"),
-      ),
-    )
+    .innerJoin(schema.documentCollaborators, acceptedCollaboration(options.userId))
     .where(
       and(
         options.status ? eq(schema.documents.status, options.status) : undefined,
@@ -252,14 +245,7 @@ export async function searchDocuments(db: Db, options: { userId: string; query: 
       factHits: sql<number>`coalesce(${matchingFacts.hits}, 0)`,
     })
     .from(schema.documents)
-    .innerJoin(
-      schema.documentCollaborators,
-      and(
-        eq(schema.documentCollaborators.documentId, schema.documents.id),
-        eq(schema.documentCollaborators.userId, options.userId),
-        eq(schema.documentCollaborators.inviteState, "accepted"),
-      ),
-    )
+    .innerJoin(schema.documentCollaborators, acceptedCollaboration(options.userId))
     .leftJoin(matchingFacts, eq(matchingFacts.documentId, schema.documents.id))
     .where(
       sql`(to_tsvector('english', ${schema.documents.title}) @@ ${query} or ${matchingFacts.documentId} is not null)`,
