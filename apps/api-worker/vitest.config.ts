@@ -1,14 +1,10 @@
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineProject } from "vitest/config";
-import { buildPartyWorker } from "../party/build.ts";
+import { buildPartyWorker, partyCompatibilityDate } from "../party/build.ts";
 
 // The API Worker binds the party Worker's rooms (Durable Objects) and its fetch handler.
 const partyScript = buildPartyWorker(path.join(import.meta.dirname, ".wrangler/test"));
-const partyCompat = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(
-  readFileSync(path.join(import.meta.dirname, "../party/wrangler.toml"), "utf8"),
-)?.[1];
 
 export default defineProject({
   plugins: [
@@ -29,13 +25,17 @@ export default defineProject({
             name: "steno-party",
             modules: true,
             scriptPath: partyScript,
-            compatibilityDate: partyCompat,
+            compatibilityDate: partyCompatibilityDate(),
             compatibilityFlags: ["nodejs_compat"],
             durableObjects: { LetterRoom: { className: "LetterRoom", useSQLite: true } },
             bindings: {
               ENVIRONMENT: "test",
               JWT_SECRET: "test-secret-that-is-long-enough-for-hs256-signing",
             },
+            // The room pushes letters to the Worker under test's LetterStore entrypoint. The plugin
+            // renames that Worker to its runner (`vitest-plugin-runner-<project name>`) and exposes
+            // its named entrypoints there.
+            serviceBindings: { API: { name: "vitest-plugin-runner-api-worker", entrypoint: "LetterStore" } },
           },
         ],
       },

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { buildSync } from "esbuild";
 
@@ -20,4 +21,12 @@ export function buildPartyWorker(outdir: string): string {
     logLevel: "error",
   });
   return outfile;
+}
+
+/** The party Worker's compatibility date (one date for both Workers: scripts/check-config.ts). */
+export function partyCompatibilityDate(): string {
+  const toml = readFileSync(path.join(import.meta.dirname, "wrangler.toml"), "utf8");
+  const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
+  if (!date) throw new Error("apps/party/wrangler.toml has no compatibility_date");
+  return date;
 }

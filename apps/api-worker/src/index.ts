@@ -9,3 +9,6 @@ export default withSentry(sentryOptions, {
   fetch: app.fetch,
   queue: (batch, env, ctx) => handleQueue(batch as MessageBatch<JobMessage>, env, ctx),
 } satisfies ExportedHandler<Env>);
+
+// RPC entrypoint for the party Worker's rooms (service binding `API` in apps/party/wrangler.toml).
+export { LetterStore } from "./letters/store.ts";

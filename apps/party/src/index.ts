@@ -1,4 +1,4 @@
-import { LETTER_FIELD, type PmNode } from "@steno/shared";
+import { LETTER_FIELD, type LetterStoreRpc, type PmNode } from "@steno/shared";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import { type Connection, type ConnectionContext, routePartykitRequest, type WSMessage } from "partyserver";
@@ -30,6 +30,11 @@ const FLUSH_MAX_BYTES = 1024 * 1024;
  */
 const AWARENESS_RENEW_MS = 10_000;
 const MAX_CLIENT_IDS_PER_CONNECTION = 4;
+/**
+ * An alarm this long after the first change not yet pushed to Postgres: if the object goes away
+ * before its debounced push (an eviction, a deploy), the alarm wakes it to push.
+ */
+const PUSH_BACKSTOP_MS = 60_000;
 
 /** Transaction origin of the stored document while it is loaded: not logged, not relayed. */
 const LOADED = Symbol("loaded");
@@ -100,6 +105,10 @@ export class LetterRoom extends YServer<Env> {
   #awarenessOwner = new Map<number, string>();
   /** client ids whose state the room lost in hibernation (known only by their last clock) */
   #awarenessUnknown = new Set<number>();
+  /** changed since the letter was last pushed to Postgres */
+  #unpushed = false;
+  /** pushes run one after another, so an older state never lands after a newer one */
+  #pushing: Promise<void> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -122,13 +131,60 @@ export class LetterRoom extends YServer<Env> {
         }
       }
     }, LOADED);
-    if (updates.length) this.#scheduleSave();
+    if (updates.length) {
+      // Logged but maybe never pushed (the object went away first): push with the compaction.
+      this.#unpushed = true;
+      this.#scheduleSave();
+    }
   }
 
-  /** Compaction: a snapshot of the document replaces the snapshot and the log it covers. */
+  /**
+   * Debounced: a snapshot of the document replaces the snapshot and the log it covers, then the
+   * letter goes to Postgres.
+   */
   override async onSave(): Promise<void> {
-    if (this.#log.sinceSnapshot === 0) return;
-    this.#log.compact(Y.encodeStateAsUpdate(this.document));
+    if (this.#log.sinceSnapshot > 0) this.#log.compact(Y.encodeStateAsUpdate(this.document));
+    await this.#pushLetter();
+  }
+
+  /** The backstop set by #markUnpushed: whatever was not pushed yet goes now. */
+  override async onAlarm(): Promise<void> {
+    this.#unpushed = true;
+    await this.#pushLetter();
+    // Thrown, the alarm is retried by the runtime with backoff.
+    if (this.#unpushed) throw new Error("letter room: the letter could not be pushed to Postgres");
+  }
+
+  #markUnpushed(): void {
+    if (this.#unpushed) return;
+    this.#unpushed = true;
+    this.ctx.storage.setAlarm(Date.now() + PUSH_BACKSTOP_MS).catch((error) => {
+      console.error("letter room: could not set the push alarm", error);
+    });
+  }
+
+  /**
+   * The letter (Y.Doc state + ProseMirror JSON) to its case in Postgres, through the API
+   * Worker's `LetterStore` entrypoint, when it changed since the last push. A failed push leaves
+   * the alarm set, so it is retried even if no one edits again.
+   */
+  #pushLetter(): Promise<void> {
+    this.#pushing = this.#pushing.then(async () => {
+      if (!this.#unpushed) return;
+      this.#unpushed = false;
+      try {
+        await (this.env.API as unknown as LetterStoreRpc).save({
+          documentId: this.name,
+          state: Y.encodeStateAsUpdate(this.document),
+          content: readProsemirrorJson(this.document.getXmlFragment(LETTER_FIELD)),
+        });
+        if (!this.#unpushed) await this.ctx.storage.deleteAlarm();
+      } catch (error) {
+        this.#unpushed = true;
+        console.error("letter room: push to Postgres failed", error);
+      }
+    });
+    return this.#pushing;
   }
 
   /**
@@ -161,6 +217,7 @@ export class LetterRoom extends YServer<Env> {
       this.#pendingUpdates.push(update);
       this.#pendingBytes += update.byteLength;
       this.#pendingOrigins.add(originId(origin));
+      this.#markUnpushed();
       this.#scheduleSave();
       if (this.#pendingBytes >= FLUSH_MAX_BYTES) this.#flush();
       else this.#scheduleFlush();
@@ -393,6 +450,11 @@ export class LetterRoom extends YServer<Env> {
       }
     }
     if (gone.length) awarenessProtocol.removeAwarenessStates(awareness, gone, null);
+    // The last one out: the letter goes to Postgres now rather than after the debounce.
+    if ([...this.getConnections()].every((other) => other.id === connection.id)) {
+      if (this.#pendingUpdates.length) this.#flush();
+      this.ctx.waitUntil(this.#pushLetter());
+    }
   }
 
   /** RPC from the API Worker: the letter now, as a Y.Doc state and as ProseMirror JSON. */
@@ -440,11 +502,13 @@ export class LetterRoom extends YServer<Env> {
     });
     clearTimeout(this.#saveTimer ?? null);
     this.#saveTimer = undefined;
+    this.#unpushed = false;
     this.#saveDeadline = undefined;
     this.#pendingUpdates = [];
     this.#pendingBytes = 0;
     this.#pendingOrigins.clear();
-    // Snapshot, log and everything else (SQLite-backed: the whole database).
+    // Snapshot, log, the push alarm and everything else (SQLite-backed: the whole database).
+    await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.#log.ensureSchema();
   }

@@ -61,3 +61,9 @@ export function plainText(node: PmNode): string {
   const block = ["paragraph", "heading", "tableRow", "listItem"].includes(node.type);
   return node.type === "tableRow" ? `${inner.join("\t")}\n` : inner.join("") + (block ? "\n" : "");
 }
+
+/** A letter as the room pushes it to Postgres: the Y.Doc state and its ProseMirror JSON. */
+export type SavedLetter = { documentId: string; state: Uint8Array; content: PmNode };
+
+/** The API Worker's RPC entrypoint the party Worker binds as `API` (see apps/api-worker/src/letters/store.ts). */
+export type LetterStoreRpc = { save(letter: SavedLetter): Promise<{ saved: boolean }> };

@@ -1,0 +1,45 @@
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { createDb, type Db, eq, schema, sql } from "@steno/db";
+import type { LetterStoreRpc, SavedLetter } from "@steno/shared";
+import { z } from "zod";
+import type { Env } from "../env.ts";
+import { errorFields, log } from "../lib/log.ts";
+
+const savedLetter = z.object({
+  documentId: z.uuid(),
+  state: z.instanceof(Uint8Array),
+  content: z.object({ type: z.literal("doc") }).passthrough(),
+});
+
+/**
+ * Writes the room's current letter to its case. A case deleted meanwhile is no error: the room
+ * is cleared with it, and there is nothing left to write to.
+ */
+export async function saveLetter(db: Db, letter: SavedLetter): Promise<{ saved: boolean }> {
+  const rows = await db
+    .update(schema.documents)
+    .set({ letterState: letter.state, letterContent: letter.content, letterUpdatedAt: sql`now()` })
+    .where(eq(schema.documents.id, letter.documentId))
+    .returning({ id: schema.documents.id });
+  return { saved: rows.length > 0 };
+}
+
+/**
+ * RPC for the party Worker (a service binding, never routed from the internet): the room pushes
+ * its letter here on a debounce and when its last editor leaves, so export, search and backups
+ * never need a live room.
+ */
+export class LetterStore extends WorkerEntrypoint<Env> implements LetterStoreRpc {
+  async save(letter: SavedLetter): Promise<{ saved: boolean }> {
+    const parsed = savedLetter.parse(letter) as SavedLetter;
+    const handle = createDb(this.env);
+    try {
+      return await saveLetter(handle.db, parsed);
+    } catch (error) {
+      log("error", "letter save failed", { documentId: parsed.documentId, ...errorFields(error) });
+      throw error;
+    } finally {
+      this.ctx.waitUntil(handle.close());
+    }
+  }
+}
