@@ -6,6 +6,7 @@ import type { AppEnv } from "./env.ts";
 import { letterRoutes } from "./letters/routes.ts";
 import { errorFields, log } from "./lib/log.ts";
 import { observeRequests } from "./lib/observe.ts";
+import { apiRateLimit } from "./lib/rate-limit.ts";
 import { requestScope } from "./lib/request-scope.ts";
 import { apiCors, apiSecurityHeaders, csrfOriginCheck } from "./lib/security.ts";
 import { sourceRoutes } from "./sources/routes.ts";
@@ -25,6 +26,8 @@ app.use(observeRequests);
 app.use(apiSecurityHeaders);
 app.use(apiCors);
 app.use(csrfOriginCheck);
+app.use("/trpc/*", apiRateLimit);
+app.use("/api/*", async (c, next) => (c.req.path === "/api/ping" ? next() : apiRateLimit(c, next)));
 
 app.get("/health", async (c) => {
   const health = await checkHealth(c.env, c.var.db);

@@ -12,3 +12,5 @@ export default withSentry(sentryOptions, {
 
 // RPC entrypoint for the party Worker's rooms (service binding `API` in apps/party/wrangler.toml).
 export { LetterStore } from "./letters/store.ts";
+// The long rate-limit windows (RATE_LIMITER in wrangler.toml).
+export { RateLimiter } from "./lib/rate-limiter.ts";

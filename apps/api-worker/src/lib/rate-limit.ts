@@ -1,4 +1,10 @@
 import { AppError } from "@steno/shared";
+import type { Context, MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import { ACCESS_COOKIE } from "../auth/cookies.ts";
+import { verifyAccessToken } from "../auth/tokens.ts";
+import type { AppEnv } from "../env.ts";
+import { errorFields, log } from "./log.ts";
 
 /**
  * Cloudflare's rate-limit binding: `limit` counts the call and says whether the key is still
@@ -12,4 +18,67 @@ export async function enforceRateLimit(
   const { success } = await binding.limit({ key });
   if (!success)
     throw new AppError("TOO_MANY_REQUESTS", options.message, { retryAfter: options.periodSeconds });
+}
+
+/** The plan's window for the API in general. */
+export const API_WINDOW_SECONDS = 15 * 60;
+/** The burst limit's period: API_RATE_LIMIT in wrangler.toml. */
+const BURST_PERIOD_SECONDS = 60;
+
+/**
+ * Who a request counts against: the signed-in user (a firm shares one address, so counting by
+ * address would throttle colleagues together), else the client address. The access token's
+ * signature is enough here; the procedures check the session itself.
+ */
+async function clientKey(c: Context<AppEnv>): Promise<{ key: string; signedIn: boolean }> {
+  const claims = await verifyAccessToken(c.env, getCookie(c, ACCESS_COOKIE));
+  return claims
+    ? { key: `user:${claims.userId}`, signedIn: true }
+    : { key: `ip:${c.var.ip}`, signedIn: false };
+}
+
+/**
+ * The API's general rate limit, per client: bursts through the rate-limit binding (100 a
+ * minute), the long window (15 minutes; RATE_LIMIT_ANONYMOUS / RATE_LIMIT_SIGNED_IN requests)
+ * through a RateLimiter Durable Object per client. Over either: 429 with Retry-After. If the
+ * limiter itself fails, the request goes through — an outage of the limiter must not be one of
+ * the API.
+ */
+export const apiRateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const { key, signedIn } = await clientKey(c);
+  const limit = Number(signedIn ? c.env.RATE_LIMIT_SIGNED_IN : c.env.RATE_LIMIT_ANONYMOUS);
+  let verdict: { allowed: boolean; retryAfter: number };
+  try {
+    const burst = await c.env.API_RATE_LIMIT.limit({ key });
+    verdict = burst.success
+      ? await limiterFor(c.env, key).hit(limit, API_WINDOW_SECONDS)
+      : { allowed: false, retryAfter: BURST_PERIOD_SECONDS };
+  } catch (error) {
+    log("warn", "rate limiter unavailable; request allowed", {
+      key: key.split(":")[0],
+      ...errorFields(error),
+    });
+    verdict = { allowed: true, retryAfter: 0 };
+  }
+  if (verdict.allowed) return next();
+  return tooManyRequests(c, verdict.retryAfter);
+};
+
+function limiterFor(env: Cloudflare.Env, key: string) {
+  return env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key));
+}
+
+/** A 429 the caller understands: tRPC's error shape (one per call of a batch) on /trpc, else ours. */
+function tooManyRequests(c: Context<AppEnv>, retryAfter: number) {
+  const message = "Too many requests";
+  const headers = { "Retry-After": String(retryAfter), "Cache-Control": "no-store" };
+  if (!c.req.path.startsWith("/trpc/")) {
+    return c.json({ error: { code: "TOO_MANY_REQUESTS", message, retryAfter } }, 429, headers);
+  }
+  const paths = decodeURIComponent(c.req.path.slice("/trpc/".length)).split(",");
+  const errorFor = (path: string) => ({
+    error: { message, code: -32029, data: { code: "TOO_MANY_REQUESTS", httpStatus: 429, path, retryAfter } },
+  });
+  const body = c.req.query("batch") === "1" ? paths.map(errorFor) : errorFor(paths[0] ?? "");
+  return c.json(body, 429, headers);
 }
