@@ -34,6 +34,9 @@ app.get("/health", async (c) => {
   return c.json(health, health.status === "ok" ? 200 : 503, { "Cache-Control": "no-store" });
 });
 
+// The party Worker's own deep health, through the API's origin (the party has no public route).
+app.get("/health/party", (c) => c.env.PARTY.fetch(new Request(new URL("/health", c.req.url))));
+
 app.route("/", sourceRoutes);
 app.route("/", letterRoutes);
 

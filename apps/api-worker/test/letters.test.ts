@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { and, eq, schema } from "@steno/db";
-import { formatUsd, LETTER_FIELD } from "@steno/shared";
+import { formatUsd, type Health, LETTER_FIELD } from "@steno/shared";
 import { describe, expect, it } from "vitest";
 import { connectClient, waitFor } from "../../party/test/sync-client.ts";
 import { ledgerFromFacts } from "../src/letters/ledger.ts";
-import { codeOf, signUp, testDb } from "./helpers.ts";
+import { API, codeOf, Session, signUp, testDb } from "./helpers.ts";
 import { eventually } from "./pdf.ts";
 
 type FactSeed = Partial<typeof schema.facts.$inferInsert> & { category: string; text: string };
@@ -121,6 +121,14 @@ describe("damages ledger", () => {
 });
 
 describe("the letter outside the room", () => {
+  it("the party Worker's /health reaches Postgres through the API's LetterStore", async () => {
+    const res = await new Session().fetch(`${API}/health/party`);
+    expect(res.status).toBe(200);
+    const health = (await res.json()) as Health;
+    expect(health.status).toBe("ok");
+    expect(health.checks.letterStore?.ok).toBe(true);
+  });
+
   it("reaches Postgres (Y.Doc state and ProseMirror JSON) after the last client leaves", async () => {
     const { owner, doc } = await caseWithFacts([]);
     const { token } = await owner.session.trpc.letters.roomToken.mutate({ documentId: doc.id });

@@ -1,4 +1,11 @@
-import { LETTER_FIELD, type LetterStoreRpc, type PmNode } from "@steno/shared";
+import {
+  type Health,
+  healthOf,
+  LETTER_FIELD,
+  type LetterStoreRpc,
+  type PmNode,
+  timedCheck,
+} from "@steno/shared";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import { type Connection, type ConnectionContext, routePartykitRequest, type WSMessage } from "partyserver";
@@ -521,11 +528,39 @@ export class LetterRoom extends YServer<Env> {
 
 type AwarenessChanges = { added: number[]; updated: number[]; removed: number[] };
 
+/** The room a health check opens: its SQLite storage is real, its name can never be a letter's. */
+const HEALTH_ROOM = "health-probe";
+
+/** Deep health: what a room needs to accept an edit and push the letter on. */
+async function checkHealth(env: Env): Promise<Health> {
+  const [rooms, letterStore, roomTokens] = await Promise.all([
+    timedCheck(async () => {
+      const room = env.LetterRoom.get(env.LetterRoom.idFromName(HEALTH_ROOM));
+      await (room as unknown as LetterRoom).storageStats();
+      return undefined;
+    }),
+    timedCheck(async () => {
+      await (env.API as unknown as LetterStoreRpc).ping();
+      return undefined;
+    }),
+    timedCheck(async () => {
+      if ((env.JWT_SECRET ?? "").length < 32)
+        throw new Error("JWT_SECRET is missing or shorter than 32 characters");
+      return undefined;
+    }),
+  ]);
+  return healthOf("steno-party", env.ENVIRONMENT, { rooms, letterStore, roomTokens });
+}
+
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
     const url = new URL(request.url);
     if (url.pathname === "/health") {
-      return Response.json({ status: "ok", service: "steno-party", environment: env.ENVIRONMENT });
+      const health = await checkHealth(env);
+      return Response.json(health, {
+        status: health.status === "ok" ? 200 : 503,
+        headers: { "Cache-Control": "no-store" },
+      });
     }
     const routed = await routePartykitRequest(request, env, {
       onBeforeConnect: async (req, lobby) => {

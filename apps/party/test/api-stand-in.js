@@ -14,6 +14,11 @@ export class LetterStore extends WorkerEntrypoint {
     return { saved: true };
   }
 
+  async ping() {
+    if (failing) throw new Error("stand-in: the database is down");
+    return { ok: true };
+  }
+
   /** For tests: the last push for a document, with how many there were. */
   async lastSaved(documentId) {
     return saved.get(documentId) ?? null;

@@ -1,6 +1,6 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { LETTER_FIELD, type PmNode } from "@steno/shared";
+import { type Health, LETTER_FIELD, type PmNode } from "@steno/shared";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import type { LetterRoom } from "../src/index.ts";
@@ -106,13 +106,30 @@ describe("letter room", () => {
     for (const c of [editor, viewer, late]) c.close();
   });
 
-  it("answers plain HTTP to a room with 404 and /health with 200", async () => {
+  it("answers plain HTTP to a room with 404, and /health with its checks: 200, or 503 when a dependency is down", async () => {
     expect(
       (await exports.default.fetch(`http://party.test/parties/letter-room/${crypto.randomUUID()}`)).status,
     ).toBe(404);
     const res = await exports.default.fetch("http://party.test/health");
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { service: string }).service).toBe("steno-party");
+    const health = (await res.json()) as Health;
+    expect(health).toMatchObject({ status: "ok", service: "steno-party" });
+    expect(Object.keys(health.checks).sort()).toEqual(["letterStore", "roomTokens", "rooms"]);
+
+    await store.setFailing(true);
+    try {
+      const down = await exports.default.fetch("http://party.test/health");
+      expect(down.status).toBe(503);
+      const degraded = (await down.json()) as Health;
+      expect(degraded.status).toBe("degraded");
+      expect(degraded.checks.letterStore).toMatchObject({
+        ok: false,
+        detail: expect.stringContaining("down"),
+      });
+      expect(degraded.checks.rooms?.ok).toBe(true);
+    } finally {
+      await store.setFailing(false);
+    }
   });
 
   it("keeps an edit when the object is evicted right after it", async () => {

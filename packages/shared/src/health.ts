@@ -15,3 +15,44 @@ export const healthSchema = z.object({
 
 export type HealthCheck = z.infer<typeof healthCheckSchema>;
 export type Health = z.infer<typeof healthSchema>;
+
+const CHECK_TIMEOUT_MS = 3_000;
+
+/**
+ * Runs one dependency check with a deadline: ok with its latency (and an optional detail), or
+ * not ok with the error's message. A check that hangs counts as down.
+ */
+export async function timedCheck(check: () => Promise<string | undefined>): Promise<HealthCheck> {
+  const started = performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const detail = await Promise.race([
+      check(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`timed out after ${CHECK_TIMEOUT_MS} ms`)),
+          CHECK_TIMEOUT_MS,
+        );
+      }),
+    ]);
+    return { ok: true, latencyMs: Math.round(performance.now() - started), ...(detail ? { detail } : {}) };
+  } catch (error) {
+    return {
+      ok: false,
+      latencyMs: Math.round(performance.now() - started),
+      detail: (error as Error).message,
+    };
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+}
+
+/** The health document of a Worker: "degraded" (served with 503) when any check failed. */
+export function healthOf(service: string, environment: string, checks: Record<string, HealthCheck>): Health {
+  return {
+    status: Object.values(checks).every((c) => c.ok) ? "ok" : "degraded",
+    service,
+    environment,
+    checks,
+  };
+}

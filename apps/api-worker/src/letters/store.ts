@@ -42,4 +42,15 @@ export class LetterStore extends WorkerEntrypoint<Env> implements LetterStoreRpc
       this.ctx.waitUntil(handle.close());
     }
   }
+
+  /** For the party Worker's /health: the path a push takes, down to the database. */
+  async ping(): Promise<{ ok: true }> {
+    const handle = createDb(this.env);
+    try {
+      await handle.db.execute(sql`select 1`);
+      return { ok: true };
+    } finally {
+      this.ctx.waitUntil(handle.close());
+    }
+  }
 }

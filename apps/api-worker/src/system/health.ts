@@ -1,30 +1,6 @@
 import { type Db, sql } from "@steno/db";
-import type { Health, HealthCheck } from "@steno/shared";
+import { type Health, healthOf, timedCheck as timed } from "@steno/shared";
 import type { Env } from "../env.ts";
-
-const TIMEOUT_MS = 3_000;
-
-async function timed(check: () => Promise<string | undefined>): Promise<HealthCheck> {
-  const started = performance.now();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    const detail = await Promise.race([
-      check(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
-      }),
-    ]);
-    return { ok: true, latencyMs: Math.round(performance.now() - started), ...(detail ? { detail } : {}) };
-  } catch (error) {
-    return {
-      ok: false,
-      latencyMs: Math.round(performance.now() - started),
-      detail: (error as Error).message,
-    };
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-  }
-}
 
 /** Deep health: every dependency the API needs to serve a request. */
 export async function checkHealth(env: Env, db: () => Db): Promise<Health> {
@@ -48,11 +24,5 @@ export async function checkHealth(env: Env, db: () => Db): Promise<Health> {
       return env.AI_PROVIDER === "anthropic" ? `anthropic (${env.AI_MODEL})` : "local (offline, rule-based)";
     }),
   ]);
-  const checks = { database, storage, queue, ai };
-  return {
-    status: Object.values(checks).every((c) => c.ok) ? "ok" : "degraded",
-    service: "steno-api",
-    environment: env.ENVIRONMENT,
-    checks,
-  };
+  return healthOf("steno-api", env.ENVIRONMENT, { database, storage, queue, ai });
 }

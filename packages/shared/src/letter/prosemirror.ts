@@ -66,4 +66,7 @@ export function plainText(node: PmNode): string {
 export type SavedLetter = { documentId: string; state: Uint8Array; content: PmNode };
 
 /** The API Worker's RPC entrypoint the party Worker binds as `API` (see apps/api-worker/src/letters/store.ts). */
-export type LetterStoreRpc = { save(letter: SavedLetter): Promise<{ saved: boolean }> };
+export type LetterStoreRpc = {
+  save(letter: SavedLetter): Promise<{ saved: boolean }>;
+  ping(): Promise<{ ok: true }>;
+};
