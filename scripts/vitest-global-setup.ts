@@ -9,6 +9,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
     blankDatabaseUrl: string;
+    restoreDatabaseUrl: string;
     databaseWsProxy: string;
     databaseKind: string;
     anthropicUrl: string;
@@ -21,18 +22,23 @@ export default async function setup(project: TestProject) {
   const stops = [main.stop];
   let databaseUrl = main.url;
   let blankDatabaseUrl: string;
+  let restoreDatabaseUrl: string;
   if (main.kind === "pglite") {
-    // PGlite holds one database, so the blank one is a second instance.
+    // PGlite holds one database, so each empty one is an instance of its own.
     const blank = await startLocalDatabase({ prefer: "pglite" });
-    stops.push(blank.stop);
+    const restore = await startLocalDatabase({ prefer: "pglite" });
+    stops.push(blank.stop, restore.stop);
     blankDatabaseUrl = blank.url;
+    restoreDatabaseUrl = restore.url;
   } else {
     databaseUrl = await main.createDatabase("steno_test");
     blankDatabaseUrl = await main.createDatabase("steno_blank");
+    restoreDatabaseUrl = await main.createDatabase("steno_restore");
   }
   await migrate(databaseUrl);
   project.provide("databaseUrl", databaseUrl);
   project.provide("blankDatabaseUrl", blankDatabaseUrl);
+  project.provide("restoreDatabaseUrl", restoreDatabaseUrl);
   project.provide("databaseWsProxy", main.wsProxy);
   project.provide("databaseKind", main.kind);
   console.log(`test database: ${main.kind} at ${databaseUrl}`);

@@ -15,6 +15,7 @@ export default defineProject({
           DATABASE_URL: inject("databaseUrl"),
           DATABASE_WS_PROXY: inject("databaseWsProxy"),
           TEST_BLANK_DATABASE_URL: inject("blankDatabaseUrl"),
+          TEST_RESTORE_DATABASE_URL: inject("restoreDatabaseUrl"),
           JWT_SECRET: "test-secret-that-is-long-enough-for-hs256-signing",
           ANTHROPIC_API_KEY: "",
           ANTHROPIC_BASE_URL: inject("anthropicUrl"),

@@ -4,12 +4,7 @@ import { Client } from "@neondatabase/serverless";
 import { applyMigrations, createDb, eq, migrationsFromFiles, schema } from "@steno/db";
 import { describe, expect, it } from "vitest";
 import worker from "../src/index.ts";
-
-const migrationFiles = import.meta.glob<string>("../../../packages/db/drizzle/*.sql", {
-  query: "?raw",
-  import: "default",
-  eager: true,
-});
+import { migrationFiles } from "./helpers.ts";
 
 describe("tRPC over HTTP", () => {
   it("answers a query as plain JSON", async () => {

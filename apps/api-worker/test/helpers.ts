@@ -7,6 +7,13 @@ import type { AppRouter } from "../src/trpc/router.ts";
 
 export const API = "http://api.test";
 
+/** drizzle-kit's migrations, read through Vite (workerd has no file system). */
+export const migrationFiles = import.meta.glob<string>("../../../packages/db/drizzle/*.sql", {
+  query: "?raw",
+  import: "default",
+  eager: true,
+});
+
 /** A browser-like session: a cookie jar, a client address, and the last response's headers. */
 export class Session {
   readonly cookies = new Map<string, string>();

@@ -1,0 +1,120 @@
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { Client } from "@neondatabase/serverless";
+import { applyMigrations, createDb, eq, migrationsFromFiles, schema } from "@steno/db";
+import { LETTER_FIELD } from "@steno/shared";
+import { describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { connectClient } from "../../party/test/sync-client.ts";
+import {
+  type BackupManifest,
+  backupDate,
+  letterKey,
+  manifestKey,
+  parseLetterBackup,
+  restoreLetter,
+} from "../src/backups/letters.ts";
+import worker from "../src/index.ts";
+import { migrationFiles, signUp, testDb } from "./helpers.ts";
+import { eventually } from "./pdf.ts";
+
+/** A case whose letter someone typed in the room, pushed to Postgres when they left. */
+async function caseWithLetter(words: string) {
+  const owner = await signUp("backup");
+  const doc = await owner.session.trpc.documents.create.mutate({ title: "Okafor v. Metro Transit" });
+  const { token } = await owner.session.trpc.letters.roomToken.mutate({ documentId: doc.id });
+  const editor = await connectClient(env.PARTY, `http://party/parties/letter-room/${doc.id}?token=${token}`);
+  await editor.synced;
+  const paragraph = new Y.XmlElement("paragraph");
+  paragraph.insert(0, [new Y.XmlText(words)]);
+  editor.doc.getXmlFragment(LETTER_FIELD).insert(0, [paragraph]);
+  await new Promise((r) => setTimeout(r, 50));
+  editor.close();
+  const handle = testDb();
+  try {
+    const stored = await eventually(
+      async () => (await handle.db.select().from(schema.documents).where(eq(schema.documents.id, doc.id)))[0],
+      (row) => JSON.stringify(row?.letterContent ?? null).includes(words),
+    );
+    return { owner, doc, stored };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function runNightly(time: number) {
+  const ctx = createExecutionContext();
+  const handler = worker as ExportedHandler<Cloudflare.Env>;
+  await handler.scheduled?.(createScheduledController({ scheduledTime: time, cron: "0 3 * * *" }), env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+describe("nightly letter backup and restore", () => {
+  it("writes each letter to R2 under the night's date, and a drill rebuilds it in an empty database", async () => {
+    const words = `Restored word for word ${crypto.randomUUID()}`;
+    const { owner, doc, stored } = await caseWithLetter(words);
+    const time = Date.parse("2026-11-27T03:00:00Z");
+    await runNightly(time);
+
+    const date = backupDate(time);
+    const manifestObject = await env.BACKUPS.get(manifestKey(date));
+    expect(manifestObject).not.toBeNull();
+    const manifest = (await manifestObject?.json()) as BackupManifest;
+    expect(manifest.letters).toContainEqual({ documentId: doc.id, key: letterKey(date, doc.id) });
+    const backup = parseLetterBackup(await (await env.BACKUPS.get(letterKey(date, doc.id)))?.json());
+    expect(backup.document).toMatchObject({ id: doc.id, title: "Okafor v. Metro Transit" });
+    expect(backup.author.email).toBe(owner.email);
+    expect(backup.content).toEqual(stored?.letterContent);
+
+    // The drill: an empty database, migrated, then the letter from R2.
+    const client = new Client({ connectionString: env.TEST_RESTORE_DATABASE_URL });
+    client.on("error", () => {});
+    await client.connect();
+    try {
+      await applyMigrations(client, migrationsFromFiles(migrationFiles));
+    } finally {
+      await client.end();
+    }
+    const target = createDb({ ...env, DATABASE_URL: env.TEST_RESTORE_DATABASE_URL });
+    try {
+      await restoreLetter(target.db, backup);
+      await restoreLetter(target.db, backup); // twice is the same as once
+      const [restored] = await target.db
+        .select()
+        .from(schema.documents)
+        .where(eq(schema.documents.id, doc.id));
+      expect(restored?.letterContent).toEqual(stored?.letterContent);
+      expect(restored?.letterUpdatedAt).toBe(stored?.letterUpdatedAt);
+      const ydoc = new Y.Doc();
+      Y.applyUpdate(ydoc, restored?.letterState as Uint8Array);
+      expect(ydoc.getXmlFragment(LETTER_FIELD).toString()).toContain(words);
+      // The author owns the case again, but holds no credentials from a backup.
+      const owners = await target.db
+        .select()
+        .from(schema.documentCollaborators)
+        .where(eq(schema.documentCollaborators.documentId, doc.id));
+      expect(owners.map((o) => [o.userId, o.role])).toEqual([[backup.author.id, "owner"]]);
+      const [author] = await target.db
+        .select()
+        .from(schema.users)
+        .where(eq(schema.users.id, backup.author.id));
+      expect(author?.passwordHash).not.toContain("pbkdf2");
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("backs up only cases that have a letter, and a night's manifest lists what it wrote", async () => {
+    const { session } = await signUp("empty");
+    const empty = await session.trpc.documents.create.mutate({ title: "No letter yet" });
+    const time = Date.parse("2026-11-28T03:00:00Z");
+    await runNightly(time);
+    const manifest = (await (await env.BACKUPS.get(manifestKey(backupDate(time))))?.json()) as BackupManifest;
+    expect(manifest.letters.some((l) => l.documentId === empty.id)).toBe(false);
+    for (const { key } of manifest.letters.slice(0, 5)) expect(await env.BACKUPS.head(key)).not.toBeNull();
+  });
+
+  it("refuses a backup that is not one", () => {
+    expect(() => parseLetterBackup({ format: "something else" })).toThrow();
+  });
+});
