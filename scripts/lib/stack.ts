@@ -83,6 +83,8 @@ export async function startStack(options: StackOptions) {
         "--persist-to",
         persistDir,
         "--show-interactive-dev-session=false",
+        // GET /__scheduled?cron=… runs the Cron Trigger (the nightly backup) on demand.
+        "--test-scheduled",
         "--var",
         `DATABASE_URL:${db.url}`,
         "--var",
