@@ -84,7 +84,7 @@ async function writeLocalBackup(): Promise<{
 }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "steno-drill-"));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const stack = await startStack({ database: "pglite", dataDir, quiet: true });
+  const stack = await startStack({ database: "pglite", dataDir, quiet: true, testScheduled: true });
   try {
     const cookie = await signInDemo(stack.apiUrl);
     const call = async <T>(procedure: string, input: unknown, method = "POST"): Promise<T> => {

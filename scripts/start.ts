@@ -20,6 +20,7 @@ try {
     dataDir: path.join(root, ".data"),
     apiPort: Number(process.env.STENO_API_PORT ?? 8787),
     web: { port: Number(process.env.STENO_WEB_PORT ?? 5173) },
+    testScheduled: true,
   });
   stopStack = stack.stop;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);

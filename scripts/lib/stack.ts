@@ -38,6 +38,12 @@ export type StackOptions = {
   web?: { port: number };
   quiet?: boolean;
   seed?: boolean;
+  /** PgBouncer (transaction mode) between the Workers and a throwaway Postgres, as Neon's pooler */
+  pooler?: boolean;
+  /** let GET /__scheduled run the Cron Trigger */
+  testScheduled?: boolean;
+  /** extra `--var NAME:value` for the Workers */
+  vars?: Record<string, string>;
 };
 
 export async function startStack(options: StackOptions) {
@@ -60,6 +66,7 @@ export async function startStack(options: StackOptions) {
     }
 
     const apiPort = options.apiPort ?? (await freePort());
+    const inspectorPort = await freePort();
     // Without a data dir (tests, benchmarks) the Workers' local state lives in a temp dir of its own.
     const persistDir = options.dataDir
       ? path.join(options.dataDir, "wrangler")
@@ -79,16 +86,18 @@ export async function startStack(options: StackOptions) {
         "--port",
         String(apiPort),
         "--inspector-port",
-        String(await freePort()),
+        String(inspectorPort),
         "--persist-to",
         persistDir,
         "--show-interactive-dev-session=false",
-        // GET /__scheduled?cron=… runs the Cron Trigger (the nightly backup) on demand.
-        "--test-scheduled",
+        // GET /__scheduled?cron=… runs the Cron Trigger (the nightly backup) on demand. A middleware
+        // of wrangler's in every request's path, so only when asked for (npm start, the drill).
+        ...(options.testScheduled ? ["--test-scheduled"] : []),
         "--var",
-        `DATABASE_URL:${db.url}`,
+        `DATABASE_URL:${db.pooledUrl ?? db.url}`,
         "--var",
         `DATABASE_WS_PROXY:${db.wsProxy}`,
+        ...Object.entries(options.vars ?? {}).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
       ],
       {
         cwd: root,
@@ -117,14 +126,14 @@ export async function startStack(options: StackOptions) {
       webUrl = `http://127.0.0.1:${options.web.port}`;
       await waitForHttp(webUrl, 60_000);
     }
-    return { db, apiUrl, webUrl, stop: stopStack };
+    return { db, apiUrl, webUrl, inspectorPort, stop: stopStack };
   } catch (error) {
     await stopStack();
     throw error;
   }
 }
 
-type DatabaseInfo = Pick<LocalDatabase, "kind" | "url" | "wsProxy" | "stop">;
+type DatabaseInfo = Pick<LocalDatabase, "kind" | "url" | "wsProxy" | "pooledUrl" | "stop">;
 
 /**
  * The embedded database runs in a child process of its own, so PGlite's work never shares an
@@ -139,6 +148,7 @@ async function startDatabase(options: StackOptions): Promise<DatabaseInfo> {
       path.join(root, "packages/db/src/cli/serve.ts"),
       options.database,
       options.dataDir ? path.join(options.dataDir, "pglite") : "",
+      ...(options.pooler ? ["--pooler"] : []),
     ],
     { cwd: root, prefix: "[db] ", quiet: true },
   );

@@ -1,6 +1,5 @@
 import { neonConfig, Pool } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-serverless";
-import * as schema from "./schema.ts";
 
 export type DbEnv = {
   DATABASE_URL: string;
@@ -9,7 +8,9 @@ export type DbEnv = {
   DATABASE_WS_PROXY?: string;
 };
 
-export type Db = ReturnType<typeof drizzle<typeof schema>>;
+// No relational schema: nothing uses db.query.*, and drizzle would rebuild the relations from the
+// schema on every drizzle() call — once per request.
+export type Db = ReturnType<typeof drizzle>;
 
 export type DbHandle = {
   db: Db;
@@ -46,7 +47,7 @@ export function createDb(env: DbEnv, stats?: DbStats): DbHandle {
   pool.on("error", () => {});
   // Pool.query and transactions both run on a pooled client, so counting there counts once.
   if (stats) pool.on("connect", (client: { query: QueryFn }) => timeQueries(client, stats));
-  const db = drizzle({ client: pool, schema });
+  const db = drizzle({ client: pool });
   let closed = false;
   return {
     db,

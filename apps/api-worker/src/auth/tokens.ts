@@ -7,15 +7,32 @@ const ISSUER = "steno";
 
 export type AccessClaims = { userId: string; sessionId: string };
 
-/** The signing key. A missing or short secret is a deployment error: fail loudly, never default. */
-export function jwtKey(env: { JWT_SECRET?: string }): Uint8Array {
+const keys = new Map<string, Promise<CryptoKey>>();
+
+/**
+ * The signing key, imported once per isolate (every request verifies a token; importing the key
+ * each time is measurable). A missing or short secret is a deployment error: fail loudly, never
+ * default.
+ */
+export function jwtKey(env: { JWT_SECRET?: string }): Promise<CryptoKey> {
   const secret = env.JWT_SECRET;
   if (!secret || secret.length < 32) {
     throw new Error(
       "JWT_SECRET is missing or shorter than 32 characters: `wrangler secret put JWT_SECRET` (or run `npm start` locally)",
     );
   }
-  return new TextEncoder().encode(secret);
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey(
+      "raw",
+      new TextEncoder().encode(secret),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign", "verify"],
+    );
+    keys.set(secret, key);
+  }
+  return key;
 }
 
 export async function signAccessToken(env: { JWT_SECRET?: string }, claims: AccessClaims): Promise<string> {
@@ -26,7 +43,7 @@ export async function signAccessToken(env: { JWT_SECRET?: string }, claims: Acce
     .setAudience("steno-api")
     .setIssuedAt()
     .setExpirationTime(`${ACCESS_TOKEN_SECONDS}s`)
-    .sign(jwtKey(env));
+    .sign(await jwtKey(env));
 }
 
 /** The claims of a valid access token, or null for a missing, forged or expired one. */
@@ -36,7 +53,7 @@ export async function verifyAccessToken(
 ): Promise<AccessClaims | null> {
   if (!token) return null;
   try {
-    const { payload } = await jwtVerify(token, jwtKey(env), {
+    const { payload } = await jwtVerify(token, await jwtKey(env), {
       issuer: ISSUER,
       audience: "steno-api",
       algorithms: ["HS256"],
@@ -81,5 +98,5 @@ export async function signRoomToken(env: { JWT_SECRET?: string }, claims: RoomCl
     .setAudience("steno-room")
     .setIssuedAt()
     .setExpirationTime(`${ROOM_TOKEN_SECONDS}s`)
-    .sign(jwtKey(env));
+    .sign(await jwtKey(env));
 }

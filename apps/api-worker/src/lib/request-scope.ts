@@ -8,6 +8,7 @@ import type { AppEnv, RequestStats } from "../env.ts";
  * the response has been sent.
  */
 export const requestScope: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const started = performance.now();
   const requestId = c.req.header("cf-ray") ?? crypto.randomUUID();
   const stats: RequestStats = { db: { queries: 0, ms: 0 }, cache: [] };
   c.set("requestId", requestId);
@@ -22,13 +23,16 @@ export const requestScope: MiddlewareHandler<AppEnv> = async (c, next) => {
     await next();
   } finally {
     c.header("X-Request-Id", requestId);
-    c.header("Server-Timing", serverTiming(stats));
+    c.header("Server-Timing", serverTiming(stats, performance.now() - started));
     if (handle) c.executionCtx.waitUntil(handle.close());
   }
 };
 
-function serverTiming(stats: RequestStats): string {
-  const parts = [`db;dur=${stats.db.ms.toFixed(1)};desc="${stats.db.queries} queries"`];
+function serverTiming(stats: RequestStats, totalMs: number): string {
+  const parts = [
+    `db;dur=${stats.db.ms.toFixed(1)};desc="${stats.db.queries} queries"`,
+    `total;dur=${totalMs.toFixed(1)}`,
+  ];
   stats.cache.forEach((entry, i) => {
     parts.push(`cache${i};desc="${entry}"`);
   });

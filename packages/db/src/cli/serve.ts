@@ -5,8 +5,11 @@ import { startLocalDatabase } from "../local/index.ts";
 
 const prefer = (process.argv[2] ?? "pglite") as "pglite" | "postgres";
 const dataDir = process.argv[3] || undefined;
-const db = await startLocalDatabase({ prefer, dataDir });
-process.stdout.write(`${JSON.stringify({ kind: db.kind, url: db.url, wsProxy: db.wsProxy })}\n`);
+const pooler = process.argv.includes("--pooler");
+const db = await startLocalDatabase({ prefer, dataDir, pooler });
+process.stdout.write(
+  `${JSON.stringify({ kind: db.kind, url: db.url, wsProxy: db.wsProxy, pooledUrl: db.pooledUrl })}\n`,
+);
 
 let stopping = false;
 const stop = async () => {

@@ -4,11 +4,11 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { applyMigrations, type MigrationFile } from "../migrate.ts";
 import { PgliteWireServer } from "./pglite-server.ts";
-import { findPostgresBin, startPostgres } from "./postgres.ts";
+import { findPgBouncer, findPostgresBin, startPgBouncer, startPostgres } from "./postgres.ts";
 import { startWsProxy } from "./ws-proxy.ts";
 
 export { PgliteWireServer } from "./pglite-server.ts";
-export { findPostgresBin, freePort, startPostgres } from "./postgres.ts";
+export { findPgBouncer, findPostgresBin, freePort, startPgBouncer, startPostgres } from "./postgres.ts";
 export { startWsProxy } from "./ws-proxy.ts";
 
 const migrationsDir = fileURLToPath(new URL("../../drizzle", import.meta.url));
@@ -36,6 +36,8 @@ export type LocalDatabase = {
   url: string;
   /** "host:port" of the WebSocket-to-TCP proxy, for DATABASE_WS_PROXY. */
   wsProxy: string;
+  /** With `pooler`: the same database through PgBouncer in transaction mode (Neon's pooled string). */
+  pooledUrl?: string;
   /** Another blank database on the same server, when the server can have one. */
   createDatabase: (name: string, template?: string) => Promise<string>;
   stop: () => Promise<void>;
@@ -46,6 +48,8 @@ type Options = {
   dataDir?: string;
   /** "pglite", "postgres" (a throwaway server), or "auto": postgres when installed */
   prefer: "pglite" | "postgres" | "auto";
+  /** also start PgBouncer in front of a throwaway Postgres, when installed */
+  pooler?: boolean;
   /** a real Postgres to use instead of starting one */
   databaseUrl?: string;
 };
@@ -75,9 +79,13 @@ export async function startLocalDatabase(options: Options): Promise<LocalDatabas
     if (bin) {
       const server = await startPostgres(bin);
       stops.push(server.stop);
+      const bouncer = options.pooler && findPgBouncer();
+      const pooler = bouncer ? await startPgBouncer(bouncer, server.port) : undefined;
+      if (pooler) stops.push(pooler.stop);
       return {
         kind: "postgres",
         url: server.url("postgres"),
+        ...(pooler ? { pooledUrl: pooler.url("postgres") } : {}),
         wsProxy: proxy.address,
         createDatabase: (name, template) => createDatabase(server.url("postgres"), name, template),
         stop,

@@ -1,5 +1,5 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -58,4 +58,79 @@ export async function startPostgres(bin: string) {
       }
     },
   };
+}
+
+/** Debian's PgBouncer, or undefined when not installed. */
+export function findPgBouncer(): string | undefined {
+  for (const candidate of ["/usr/sbin/pgbouncer", "/usr/bin/pgbouncer"])
+    if (existsSync(candidate)) return candidate;
+  return undefined;
+}
+
+/**
+ * PgBouncer in transaction mode in front of a local Postgres: what Neon's pooled connection
+ * string (`-pooler` host) is in production. Without it every Worker request forks a Postgres
+ * backend, which is what dominates a local load test rather than anything the API does.
+ * A child process (not a daemon), so it ends with its parent.
+ */
+export async function startPgBouncer(binary: string, postgresPort: number) {
+  const dir = mkdtempSync(path.join(tmpdir(), "steno-pgbouncer-"));
+  const port = await freePort();
+  const ini = path.join(dir, "pgbouncer.ini");
+  writeFileSync(path.join(dir, "users.txt"), '"postgres" ""\n');
+  writeFileSync(
+    ini,
+    [
+      "[databases]",
+      `* = host=127.0.0.1 port=${postgresPort}`,
+      "[pgbouncer]",
+      "listen_addr = 127.0.0.1",
+      `listen_port = ${port}`,
+      "unix_socket_dir =",
+      "auth_type = trust",
+      `auth_file = ${path.join(dir, "users.txt")}`,
+      "pool_mode = transaction",
+      "max_client_conn = 2000",
+      "default_pool_size = 20",
+      "ignore_startup_parameters = extra_float_digits,options",
+      `logfile = ${path.join(dir, "pgbouncer.log")}`,
+      "",
+    ].join("\n"),
+  );
+  const asRoot = process.getuid?.() === 0;
+  // PgBouncer refuses to run as root.
+  if (asRoot) execFileSync("chown", ["-R", "postgres:postgres", dir]);
+  const child = asRoot
+    ? spawn("runuser", ["-u", "postgres", "--", binary, ini], { stdio: "ignore" })
+    : spawn(binary, [ini], { stdio: "ignore" });
+  await waitForPort(port, 10_000);
+  return {
+    port,
+    url: (database = "postgres") => `postgres://postgres@127.0.0.1:${port}/${database}`,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGINT");
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, "127.0.0.1");
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once("error", () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`nothing listening on ${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
