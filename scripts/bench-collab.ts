@@ -696,7 +696,8 @@ async function main(): Promise<void> {
     console.log(
       `starting the local stack (wrangler dev, embedded database${process.argv.includes("--dev-tools") ? ", local dev tools on" : ""}) …`,
     );
-    const stack = await startStack({ database: "pglite", quiet: true });
+    // One demo attorney drives the whole load: the per-client rate limit would measure itself.
+    const stack = await startStack({ database: "pglite", quiet: true, vars: { RATE_LIMITS: "off" } });
     cleanups.push(stack.stop);
     backends.push(await stenoBackend(stack.apiUrl));
   }
