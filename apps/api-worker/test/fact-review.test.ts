@@ -99,11 +99,10 @@ describe("fact review", () => {
     expect(second).toMatchObject({ text: "Office visit for neck pain", originalText: fact.text });
     expect(second.eventDate).toBe("2024-03-15");
 
-    // Each edit is audited with the fields it touched. (The list also names documentId, which
-    // tRPC merges into the input from the document procedure; what matters is no field is missing.)
+    // Each edit is audited with exactly the fields it touched.
     const audit = await auditOf(review.documentId, fact.id);
     const fieldsOf = (entry: (typeof audit)[number] | undefined) =>
-      ((entry?.metadata as { fields?: string[] } | null)?.fields ?? []).filter((f) => f !== "documentId");
+      (entry?.metadata as { fields?: string[] } | null)?.fields ?? [];
     expect(audit.map((a) => [a.action, a.actorId])).toEqual([
       ["fact.edit", userId],
       ["fact.edit", userId],
@@ -186,13 +185,13 @@ describe("fact review", () => {
     const bulkAudit = (await auditOf(bulk.documentId, null)).filter((a) => a.action === "fact.approve_all");
     expect(
       bulkAudit.map((a) => {
-        const { count, category } = a.metadata as { count: number; category?: string };
+        const { count, category } = a.metadata as { count: number; category: string | null };
         return { actorId: a.actorId, count, category };
       }),
     ).toEqual([
       { actorId: userId, count: pendingInjuries.length, category: "injury" },
-      { actorId: userId, count: rest.length - pendingInjuries.length, category: undefined },
-      { actorId: userId, count: 0, category: undefined },
+      { actorId: userId, count: rest.length - pendingInjuries.length, category: null },
+      { actorId: userId, count: 0, category: null },
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { type Db, schema } from "@steno/db";
 import type { AiUsage } from "./provider.ts";
 
@@ -27,13 +28,18 @@ export async function recordUsage(
   );
 }
 
+/** Model time spent by the job running in this async context (its log line reports it). */
+export const aiTime = new AsyncLocalStorage<{ ms: number }>();
+
 /** Per AI call, to Analytics Engine: tokens and cost by operation and model, for cost per case. */
 export function reportUsage(
   metrics: AnalyticsEngineDataset | undefined,
   scope: { documentId: string; operation: string },
   usage: AiUsage[],
 ) {
+  const time = aiTime.getStore();
   for (const u of usage) {
+    if (time) time.ms += u.durationMs;
     metrics?.writeDataPoint({
       indexes: [scope.documentId],
       blobs: ["ai", scope.operation, u.model, scope.documentId],

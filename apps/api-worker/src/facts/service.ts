@@ -53,6 +53,8 @@ export async function listFacts(
   return { items };
 }
 
+const EDITABLE_FIELDS = ["text", "category", "amountCents", "eventDate"] as const;
+
 async function loadFact(db: Db, documentId: string, factId: string) {
   const [fact] = await db
     .select()
@@ -127,7 +129,8 @@ export async function updateFact(
     await recordAudit(
       tx,
       decision(access, user, ip, "fact.edit", fact.id, {
-        fields: Object.keys(input).filter((k) => k !== "factId"),
+        // The fields named, not the input's keys: tRPC merges the document scope into the input.
+        fields: EDITABLE_FIELDS.filter((field) => input[field] !== undefined),
       }),
     );
   });
@@ -179,7 +182,11 @@ export async function approveAllFacts(
       .returning({ id: schema.facts.id });
     await recordAudit(
       tx,
-      decision(access, user, ip, "fact.approve_all", null, { count: approved.length, ...filter }),
+      decision(access, user, ip, "fact.approve_all", null, {
+        count: approved.length,
+        category: filter.category ?? null,
+        sourceId: filter.sourceId ?? null,
+      }),
     );
     return { approved: approved.length };
   });

@@ -1,6 +1,7 @@
 import { captureException } from "@sentry/cloudflare";
 import { createDb, type Db, eq, schema, sql } from "@steno/db";
 import { getProvider } from "../ai/index.ts";
+import { aiTime } from "../ai/usage.ts";
 import type { Env } from "../env.ts";
 import { runExtractFacts } from "../facts/extract-facts.ts";
 import { runGenerateLetter } from "../letters/generate.ts";
@@ -47,7 +48,8 @@ async function markFailed(db: Db, message: JobMessage, error: string, attempts: 
 export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env, ctx: ExecutionContext) {
   const deadLetters = batch.queue.endsWith("-dlq") || batch.queue.includes("-dlq-");
   for (const message of batch.messages) {
-    const handle = createDb(env);
+    const dbStats = { queries: 0, ms: 0 };
+    const handle = createDb(env, dbStats);
     const started = Date.now();
     try {
       if (deadLetters) {
@@ -60,12 +62,16 @@ export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env, ctx
         .update(schema.jobs)
         .set({ attempts: message.attempts, updatedAt: sql`now()` })
         .where(eq(schema.jobs.id, message.body.jobId));
-      const outcome = await runJob(handle.db, env, message.body);
+      const ai = { ms: 0 };
+      const outcome = await aiTime.run(ai, () => runJob(handle.db, env, message.body));
       log("info", "job ran", {
         jobId: message.body.jobId,
         kind: message.body.kind,
         outcome,
-        ms: Date.now() - started,
+        durationMs: Date.now() - started,
+        dbMs: Math.round(dbStats.ms * 10) / 10,
+        dbQueries: dbStats.queries,
+        aiMs: Math.round(ai.ms),
       });
       message.ack();
     } catch (error) {

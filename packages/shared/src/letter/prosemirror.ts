@@ -53,15 +53,6 @@ export const table = (header: string[], rows: string[][], footer?: string[]): Pm
   ],
 });
 
-/** All the text of a document, blocks separated by newlines: for search, tests and previews. */
-export function plainText(node: PmNode): string {
-  if (node.type === "text") return node.text ?? "";
-  if (node.type === "hardBreak") return "\n";
-  const inner = (node.content ?? []).map(plainText);
-  const block = ["paragraph", "heading", "tableRow", "listItem"].includes(node.type);
-  return node.type === "tableRow" ? `${inner.join("\t")}\n` : inner.join("") + (block ? "\n" : "");
-}
-
 /** A letter as the room pushes it to Postgres: the Y.Doc state and its ProseMirror JSON. */
 export type SavedLetter = { documentId: string; state: Uint8Array; content: PmNode };
 
