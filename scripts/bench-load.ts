@@ -7,9 +7,13 @@
 // Prints throughput, p50/p95/p99 per action and overall, and the error count.
 //
 //   BENCH_USERS=200 BENCH_SECONDS=60 BENCH_THINK_MS=1000 npm run bench:load
+//   BENCH_RATE_LIMITS=off (the general limit off) BENCH_TIMELINE=1 (p95 per second)
+//   BENCH_PROFILE=/tmp/api.cpuprofile (a CPU profile of the API Worker during the run)
 import { execSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { createDb, schema } from "@steno/db";
 import { findPostgresBin } from "@steno/db/local";
+import WebSocket from "ws";
 import { onShutdown, stopAll } from "./lib/processes.ts";
 import { startStack } from "./lib/stack.ts";
 
@@ -250,6 +254,46 @@ if (!process.argv.includes("--dev-tools")) {
   process.env.X_LOCAL_OBSERVABILITY = "false";
   process.env.X_LOCAL_EXPLORER = "false";
 }
+/**
+ * BENCH_PROFILE=file.cpuprofile: a CPU profile of the API Worker's isolate during the run, through
+ * wrangler's inspector (open it in Chrome DevTools → Performance, or speedscope).
+ */
+async function startProfiler(inspectorPort: number) {
+  const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as Array<{
+    webSocketDebuggerUrl: string;
+  }>;
+  const url = targets[0]?.webSocketDebuggerUrl;
+  if (!url) throw new Error("no inspector target");
+  const ws = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    ws.once("open", resolve);
+    ws.once("error", reject);
+  });
+  let id = 0;
+  const waiting = new Map<number, (result: unknown) => void>();
+  ws.on("message", (data) => {
+    const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
+    if (message.id !== undefined) waiting.get(message.id)?.(message.result);
+  });
+  const send = (method: string, params: object = {}) =>
+    new Promise<unknown>((resolve) => {
+      id += 1;
+      waiting.set(id, resolve);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  await send("Profiler.enable");
+  await send("Profiler.setSamplingInterval", { interval: 500 });
+  await send("Profiler.start");
+  return {
+    stop: async (file: string) => {
+      const { profile } = (await send("Profiler.stop")) as { profile: unknown };
+      writeFileSync(file, JSON.stringify(profile));
+      ws.close();
+      console.log(`CPU profile of the API Worker written to ${file}`);
+    },
+  };
+}
+
 console.log(`bench:load — ${USERS} users × ${SECONDS} s, think time ${THINK_MS} ms ± 50 %, real Postgres`);
 const stack = await startStack({
   database: "postgres",
@@ -266,7 +310,9 @@ try {
   );
   const samples: Sample[] = [];
   const until = Date.now() + SECONDS * 1000;
+  const profiler = process.env.BENCH_PROFILE ? await startProfiler(stack.inspectorPort) : undefined;
   await Promise.all(users.map((user) => virtualUser(user, until, samples)));
+  if (profiler) await profiler.stop(process.env.BENCH_PROFILE as string);
   report(samples, SECONDS);
 } finally {
   await stack.stop();
