@@ -7,9 +7,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { migrate, readMigrations } from "@steno/db/local";
+import { root, wranglerCli } from "./lib/stack.ts";
 
-const root = path.resolve(import.meta.dirname, "..");
-const wrangler = path.join(root, "node_modules/wrangler/bin/wrangler.js");
+const wrangler = wranglerCli;
 const vite = path.join(root, "node_modules/vite/bin/vite.js");
 
 const args = process.argv.slice(2);

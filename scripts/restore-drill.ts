@@ -32,7 +32,7 @@ import {
   restoreLetter,
 } from "../apps/api-worker/src/backups/letters.ts";
 import { onShutdown } from "./lib/processes.ts";
-import { root, signInDemo, startStack } from "./lib/stack.ts";
+import { root, signInDemo, startStack, wranglerCli } from "./lib/stack.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -59,17 +59,7 @@ function getObject(key: string, persistDir: string | undefined): unknown {
   const where = remoteEnv ? ["--remote", "--env", remoteEnv] : ["--local", "--persist-to", persistDir ?? ""];
   const result = spawnSync(
     process.execPath,
-    [
-      path.join(root, "node_modules/wrangler/bin/wrangler.js"),
-      "r2",
-      "object",
-      "get",
-      `${bucket}/${key}`,
-      "-c",
-      "wrangler.toml",
-      ...where,
-      "--pipe",
-    ],
+    [wranglerCli, "r2", "object", "get", `${bucket}/${key}`, "-c", "wrangler.toml", ...where, "--pipe"],
     { cwd: root, encoding: "utf8", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
   );
   if (result.status !== 0) throw new Error(`could not read ${bucket}/${key}: ${result.stderr.trim()}`);

@@ -10,6 +10,8 @@ import { DEMO_LOGIN, seedDemo } from "../../apps/api-worker/src/seed/demo.ts";
 import { firstJsonLine, run, stop, waitForHttp } from "./processes.ts";
 
 export const root = path.resolve(import.meta.dirname, "../..");
+/** The project's wrangler, run with this Node (`process.execPath`). */
+export const wranglerCli = path.join(root, "node_modules/wrangler/bin/wrangler.js");
 
 /** Writes .dev.vars for both Workers on first run, with one random JWT secret they share. */
 export function ensureDevVars(): void {
@@ -75,7 +77,7 @@ export async function startStack(options: StackOptions) {
     const wrangler = run(
       process.execPath,
       [
-        path.join(root, "node_modules/wrangler/bin/wrangler.js"),
+        wranglerCli,
         "dev",
         "-c",
         "wrangler.toml",

@@ -5,7 +5,6 @@ import { applyMigrations, createDb, eq, migrationsFromFiles, schema } from "@ste
 import { LETTER_FIELD } from "@steno/shared";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { connectClient } from "../../party/test/sync-client.ts";
 import {
   type BackupManifest,
   backupDate,
@@ -15,31 +14,14 @@ import {
   restoreLetter,
 } from "../src/backups/letters.ts";
 import worker from "../src/index.ts";
-import { migrationFiles, signUp, testDb } from "./helpers.ts";
-import { eventually } from "./pdf.ts";
+import { migrationFiles, signUp, typeLetterAndLeave } from "./helpers.ts";
 
 /** A case whose letter someone typed in the room, pushed to Postgres when they left. */
 async function caseWithLetter(words: string) {
   const owner = await signUp("backup");
   const doc = await owner.session.trpc.documents.create.mutate({ title: "Okafor v. Metro Transit" });
-  const { token } = await owner.session.trpc.letters.roomToken.mutate({ documentId: doc.id });
-  const editor = await connectClient(env.PARTY, `http://party/parties/letter-room/${doc.id}?token=${token}`);
-  await editor.synced;
-  const paragraph = new Y.XmlElement("paragraph");
-  paragraph.insert(0, [new Y.XmlText(words)]);
-  editor.doc.getXmlFragment(LETTER_FIELD).insert(0, [paragraph]);
-  await new Promise((r) => setTimeout(r, 50));
-  editor.close();
-  const handle = testDb();
-  try {
-    const stored = await eventually(
-      async () => (await handle.db.select().from(schema.documents).where(eq(schema.documents.id, doc.id)))[0],
-      (row) => JSON.stringify(row?.letterContent ?? null).includes(words),
-    );
-    return { owner, doc, stored };
-  } finally {
-    await handle.close();
-  }
+  const stored = await typeLetterAndLeave(owner.session, doc.id, words);
+  return { owner, doc, stored };
 }
 
 async function runNightly(time: number) {

@@ -1,9 +1,12 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { createDb } from "@steno/db";
+import { createDb, eq, schema } from "@steno/db";
+import { LETTER_FIELD } from "@steno/shared";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
+import { connectClient } from "../../party/test/sync-client.ts";
 import type { JobMessage } from "../src/jobs/service.ts";
 import type { AppRouter } from "../src/trpc/router.ts";
+import { eventually } from "./pdf.ts";
 
 export const API = "http://api.test";
 
@@ -89,6 +92,35 @@ export async function codeOf(call: Promise<unknown>): Promise<string> {
 /** A database handle for test setup and assertions, closed by the caller. */
 export function testDb() {
   return createDb(env);
+}
+
+/**
+ * An editor opens the case's letter room, types a paragraph and leaves; resolves with the case's
+ * row once the room has pushed the letter to Postgres.
+ */
+export async function typeLetterAndLeave(session: Session, documentId: string, words: string) {
+  const Y = await import("yjs");
+  const { token } = await session.trpc.letters.roomToken.mutate({ documentId });
+  const editor = await connectClient(
+    env.PARTY,
+    `http://party/parties/letter-room/${documentId}?token=${token}`,
+  );
+  await editor.synced;
+  const paragraph = new Y.XmlElement("paragraph");
+  paragraph.insert(0, [new Y.XmlText(words)]);
+  editor.doc.getXmlFragment(LETTER_FIELD).insert(0, [paragraph]);
+  await new Promise((r) => setTimeout(r, 50));
+  editor.close();
+  const handle = testDb();
+  try {
+    return await eventually(
+      async () =>
+        (await handle.db.select().from(schema.documents).where(eq(schema.documents.id, documentId)))[0],
+      (row) => JSON.stringify(row?.letterContent ?? null).includes(words),
+    );
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Uploads one file the way the web app does: raw bytes, the name in X-File-Name. */
