@@ -44,6 +44,16 @@ export async function startPostgres(bin: string) {
   run("initdb", ["-D", dataDir, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"]);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`;
   run("pg_ctl", ["-D", dataDir, "-o", options, "-l", path.join(dir, "server.log"), "-w", "start"]);
+  watchParent(dir, [
+    ...(asRoot ? ["runuser", "-u", "postgres", "--"] : []),
+    path.join(bin, "pg_ctl"),
+    "-D",
+    dataDir,
+    "-m",
+    "immediate",
+    "-w",
+    "stop",
+  ]);
   let stopped = false;
   return {
     port,
@@ -58,6 +68,17 @@ export async function startPostgres(bin: string) {
       }
     },
   };
+}
+
+/**
+ * pg_ctl daemonizes the server, so a parent killed hard (a test run's SIGKILL, a tool's timeout)
+ * would leave it running. A detached watcher stops it, and removes its files, once this process
+ * is gone; after a normal stop it finds nothing left to do.
+ */
+function watchParent(dir: string, stopCommand: string[]): void {
+  const quote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ${stopCommand.map(quote).join(" ")} >/dev/null 2>&1; rm -rf ${quote(dir)}`;
+  spawn("sh", ["-c", script], { detached: true, stdio: "ignore" }).unref();
 }
 
 /** Debian's PgBouncer, or undefined when not installed. */
