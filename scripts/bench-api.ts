@@ -24,7 +24,8 @@ const all: Record<string, LoadResult[]> = {};
 for (const database of databases) {
   console.log(`\nstarting the stack on ${database} …`);
   // One client drives the whole load: the per-client rate limit would measure itself.
-  const stack = await startStack({ database, quiet: true, vars: { RATE_LIMITS: "off" } });
+  // Postgres behind PgBouncer when installed, as Neon's pooled string is in production.
+  const stack = await startStack({ database, pooler: true, quiet: true, vars: { RATE_LIMITS: "off" } });
   stopCurrent = stack.stop;
   try {
     const cookie = await signInDemo(stack.apiUrl);
