@@ -9,6 +9,7 @@
 //   BENCH_USERS=200 BENCH_SECONDS=60 BENCH_THINK_MS=1000 npm run bench:load
 //   BENCH_RATE_LIMITS=off (the general limit off) BENCH_TIMELINE=1 (p95 per second)
 //   BENCH_PROFILE=/tmp/api.cpuprofile (a CPU profile of the API Worker during the run)
+//   BENCH_FLOOR_SECONDS=15 (then the same users against the bare route: the stack's floor; 0 skips)
 import { execSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createDb, schema } from "@steno/db";
@@ -20,6 +21,7 @@ import { startStack } from "./lib/stack.ts";
 const USERS = Number(process.env.BENCH_USERS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 1000);
+const FLOOR_SECONDS = Number(process.env.BENCH_FLOOR_SECONDS ?? 15);
 const FACTS_PER_CASE = 30;
 const BILL_LINES = 12;
 const ORIGIN = "http://127.0.0.1:5173";
@@ -255,6 +257,32 @@ if (!process.argv.includes("--dev-tools")) {
   process.env.X_LOCAL_EXPLORER = "false";
 }
 /**
+ * The stack's floor at the same load: the same number of users with the same think time asking
+ * for the bare Hono route (GET /api/ping: no tRPC, no database, no rate limit). What this shows
+ * no API code can do better than under local `wrangler dev`.
+ */
+async function measureFloor(api: string, users: number) {
+  const ms: number[] = [];
+  const until = Date.now() + FLOOR_SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: users }, async () => {
+      await new Promise((r) => setTimeout(r, Math.random() * THINK_MS));
+      while (Date.now() < until) {
+        const started = performance.now();
+        const res = await fetch(`${api}/api/ping`);
+        await res.arrayBuffer();
+        ms.push(performance.now() - started);
+        await new Promise((r) => setTimeout(r, THINK_MS * (0.5 + Math.random())));
+      }
+    }),
+  );
+  ms.sort((a, b) => a - b);
+  console.log(
+    `floor (GET /api/ping, same users and think time, ${FLOOR_SECONDS} s): ${(ms.length / FLOOR_SECONDS).toFixed(1)} req/s, p50 ${percentile(ms, 50).toFixed(1)} ms, p95 ${percentile(ms, 95).toFixed(1)} ms, p99 ${percentile(ms, 99).toFixed(1)} ms`,
+  );
+}
+
+/**
  * BENCH_PROFILE=file.cpuprofile: a CPU profile of the API Worker's isolate during the run, through
  * wrangler's inspector (open it in Chrome DevTools → Performance, or speedscope).
  */
@@ -314,6 +342,7 @@ try {
   await Promise.all(users.map((user) => virtualUser(user, until, samples)));
   if (profiler) await profiler.stop(process.env.BENCH_PROFILE as string);
   report(samples, SECONDS);
+  if (FLOOR_SECONDS > 0) await measureFloor(stack.apiUrl, users.length);
 } finally {
   await stack.stop();
   stopStack = undefined;
