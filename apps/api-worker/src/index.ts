@@ -17,12 +17,12 @@ const monitored = withSentry(sentryOptions, { ...handlers });
 
 // Sentry's wrapper sets up scopes on every invocation even with nothing to send (measured: ~7 %
 // of a request's CPU in bench:load), so it is only in the path where a DSN is configured.
+const handlersFor = (env: Env) => (env.SENTRY_DSN ? monitored : handlers);
+
 export default {
-  fetch: (request, env, ctx) => (env.SENTRY_DSN ? monitored : handlers).fetch(request, env, ctx),
-  queue: (batch, env, ctx) =>
-    (env.SENTRY_DSN ? monitored : handlers).queue(batch as MessageBatch<JobMessage>, env, ctx),
-  scheduled: (controller, env, ctx) =>
-    (env.SENTRY_DSN ? monitored : handlers).scheduled(controller, env, ctx),
+  fetch: (request, env, ctx) => handlersFor(env).fetch(request, env, ctx),
+  queue: (batch, env, ctx) => handlersFor(env).queue(batch as MessageBatch<JobMessage>, env, ctx),
+  scheduled: (controller, env, ctx) => handlersFor(env).scheduled(controller, env, ctx),
 } satisfies ExportedHandler<Env>;
 
 // RPC entrypoint for the party Worker's rooms (service binding `API` in apps/party/wrangler.toml).

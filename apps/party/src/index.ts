@@ -43,6 +43,9 @@ const MAX_CLIENT_IDS_PER_CONNECTION = 4;
  */
 const PUSH_BACKSTOP_MS = 60_000;
 
+/** The API Worker's LetterStore entrypoint (`wrangler types` only knows it as a Service). */
+const letterStoreOf = (env: Env) => env.API as unknown as LetterStoreRpc;
+
 /** Transaction origin of the stored document while it is loaded: not logged, not relayed. */
 const LOADED = Symbol("loaded");
 
@@ -180,7 +183,7 @@ export class LetterRoom extends YServer<Env> {
       if (!this.#unpushed) return;
       this.#unpushed = false;
       try {
-        await (this.env.API as unknown as LetterStoreRpc).save({
+        await letterStoreOf(this.env).save({
           documentId: this.name,
           state: Y.encodeStateAsUpdate(this.document),
           content: readProsemirrorJson(this.document.getXmlFragment(LETTER_FIELD)),
@@ -540,7 +543,7 @@ async function checkHealth(env: Env): Promise<Health> {
       return undefined;
     }),
     timedCheck(async () => {
-      await (env.API as unknown as LetterStoreRpc).ping();
+      await letterStoreOf(env).ping();
       return undefined;
     }),
     timedCheck(async () => {

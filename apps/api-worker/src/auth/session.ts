@@ -1,4 +1,8 @@
 import { and, type Db, eq, gt, isNull, schema, sql } from "@steno/db";
+import type { Context } from "hono";
+import { getCookie } from "hono/cookie";
+import type { AppEnv } from "../env.ts";
+import { ACCESS_COOKIE } from "./cookies.ts";
 import { type AccessClaims, verifyAccessToken } from "./tokens.ts";
 
 export type SessionUser = {
@@ -11,17 +15,26 @@ export type SessionUser = {
 };
 
 /**
- * The user behind an access token. The token alone is not enough: its session must still be
- * live, so logout and reuse detection cut off access at once. One primary-key join.
+ * The access token's claims, verified once per request (the rate limiter, tRPC's context and the
+ * plain routes all ask) and kept on the context; null for a missing, forged or expired token.
  */
-export async function resolveUser(
-  env: { JWT_SECRET?: string },
-  db: () => Db,
-  accessToken: string | undefined,
-): Promise<SessionUser | null> {
-  const claims = await verifyAccessToken(env, accessToken);
+export function requestClaims(c: Context<AppEnv>): Promise<AccessClaims | null> {
+  let claims = c.get("accessClaims");
+  if (!claims) {
+    claims = verifyAccessToken(c.env, getCookie(c, ACCESS_COOKIE));
+    c.set("accessClaims", claims);
+  }
+  return claims;
+}
+
+/**
+ * The user behind the request's access token. The token alone is not enough: its session must
+ * still be live, so logout and reuse detection cut off access at once. One primary-key join.
+ */
+export async function resolveUser(c: Context<AppEnv>): Promise<SessionUser | null> {
+  const claims = await requestClaims(c);
   if (!claims) return null;
-  return loadSessionUser(db(), claims);
+  return loadSessionUser(c.var.db(), claims);
 }
 
 export async function loadSessionUser(db: Db, claims: AccessClaims): Promise<SessionUser | null> {

@@ -1,5 +1,5 @@
 import { and, asc, type Db, eq, gt, isNotNull, schema, sql } from "@steno/db";
-import type { PmNode } from "@steno/shared";
+import { DOCUMENT_STATUSES, letterContentSchema, type PmNode } from "@steno/shared";
 import { z } from "zod";
 
 /**
@@ -23,11 +23,11 @@ const letterBackupSchema = z.object({
     title: z.string(),
     clientName: z.string().nullable(),
     incidentDate: z.string().nullable(),
-    status: z.enum(["draft", "in_review", "finalized"]),
+    status: z.enum(DOCUMENT_STATUSES),
     templateVersion: z.number().int().nullable(),
     letterUpdatedAt: z.string().nullable(),
   }),
-  content: z.looseObject({ type: z.literal("doc") }),
+  content: letterContentSchema,
   /** Y.Doc state, base64 */
   state: z.string().nullable(),
 });

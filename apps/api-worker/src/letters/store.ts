@@ -1,6 +1,6 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { createDb, type Db, eq, schema, sql } from "@steno/db";
-import type { LetterStoreRpc, SavedLetter } from "@steno/shared";
+import { type LetterStoreRpc, letterContentSchema, type SavedLetter } from "@steno/shared";
 import { z } from "zod";
 import type { Env } from "../env.ts";
 import { errorFields, log } from "../lib/log.ts";
@@ -8,7 +8,7 @@ import { errorFields, log } from "../lib/log.ts";
 const savedLetter = z.object({
   documentId: z.uuid(),
   state: z.instanceof(Uint8Array),
-  content: z.object({ type: z.literal("doc") }).passthrough(),
+  content: letterContentSchema,
 });
 
 /**
@@ -26,29 +26,35 @@ export async function saveLetter(db: Db, letter: SavedLetter): Promise<{ saved: 
 
 /**
  * RPC for the party Worker (a service binding, never routed from the internet): the room pushes
- * its letter here on a debounce and when its last editor leaves, so export, search and backups
- * never need a live room.
+ * its letter here on a debounce and when its last editor leaves, so the nightly backup (and
+ * anything else reading Postgres) never needs a live room.
  */
 export class LetterStore extends WorkerEntrypoint<Env> implements LetterStoreRpc {
   async save(letter: SavedLetter): Promise<{ saved: boolean }> {
     const parsed = savedLetter.parse(letter) as SavedLetter;
-    const handle = createDb(this.env);
-    try {
-      return await saveLetter(handle.db, parsed);
-    } catch (error) {
-      log("error", "letter save failed", { documentId: parsed.documentId, ...errorFields(error) });
-      throw error;
-    } finally {
-      this.ctx.waitUntil(handle.close());
-    }
+    return this.#withDb(async (db) => {
+      try {
+        return await saveLetter(db, parsed);
+      } catch (error) {
+        log("error", "letter save failed", { documentId: parsed.documentId, ...errorFields(error) });
+        throw error;
+      }
+    });
   }
 
   /** For the party Worker's /health: the path a push takes, down to the database. */
   async ping(): Promise<{ ok: true }> {
+    return this.#withDb(async (db) => {
+      await db.execute(sql`select 1`);
+      return { ok: true as const };
+    });
+  }
+
+  /** A database for one call, closed after it (as a request's is). */
+  async #withDb<T>(run: (db: Db) => Promise<T>): Promise<T> {
     const handle = createDb(this.env);
     try {
-      await handle.db.execute(sql`select 1`);
-      return { ok: true };
+      return await run(handle.db);
     } finally {
       this.ctx.waitUntil(handle.close());
     }

@@ -1,13 +1,11 @@
 import { AppError } from "@steno/shared";
 import type { Context } from "hono";
-import { getCookie } from "hono/cookie";
-import { ACCESS_COOKIE } from "../auth/cookies.ts";
 import { resolveUser, type SessionUser } from "../auth/session.ts";
 import type { AppEnv } from "../env.ts";
 
 /** The signed-in user for plain Hono routes (uploads, downloads, exports), or 401. */
 export async function requireUser(c: Context<AppEnv>): Promise<SessionUser> {
-  const user = await resolveUser(c.env, c.var.db, getCookie(c, ACCESS_COOKIE));
+  const user = await resolveUser(c);
   if (!user) throw new AppError("UNAUTHORIZED", "Sign in to continue");
   c.set("userId", user.id);
   return user;

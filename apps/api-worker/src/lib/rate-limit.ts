@@ -1,8 +1,6 @@
 import { AppError } from "@steno/shared";
 import type { Context, MiddlewareHandler } from "hono";
-import { getCookie } from "hono/cookie";
-import { ACCESS_COOKIE } from "../auth/cookies.ts";
-import { verifyAccessToken } from "../auth/tokens.ts";
+import { requestClaims } from "../auth/session.ts";
 import type { AppEnv } from "../env.ts";
 import { errorFields, log } from "./log.ts";
 
@@ -31,7 +29,7 @@ const BURST_PERIOD_SECONDS = 60;
  * signature is enough here; the procedures check the session itself.
  */
 async function clientKey(c: Context<AppEnv>): Promise<{ key: string; signedIn: boolean }> {
-  const claims = await verifyAccessToken(c.env, getCookie(c, ACCESS_COOKIE));
+  const claims = await requestClaims(c);
   return claims
     ? { key: `user:${claims.userId}`, signedIn: true }
     : { key: `ip:${c.var.ip}`, signedIn: false };

@@ -1,6 +1,5 @@
 import type { Context as HonoContext } from "hono";
 import { getCookie } from "hono/cookie";
-import { ACCESS_COOKIE } from "../auth/cookies.ts";
 import { resolveUser } from "../auth/session.ts";
 import type { AppEnv } from "../env.ts";
 
@@ -9,7 +8,7 @@ export type { SessionUser } from "../auth/session.ts";
 /** Built per request from the Hono context: bindings, database, who is asking, request id. */
 export async function createContext(c: HonoContext<AppEnv>, resHeaders: Headers) {
   const cookies = getCookie(c);
-  const user = await resolveUser(c.env, c.var.db, cookies[ACCESS_COOKIE]);
+  const user = await resolveUser(c);
   if (user) c.set("userId", user.id);
   return {
     env: c.env,

@@ -10,6 +10,9 @@ export type CollaboratorRole = (typeof COLLABORATOR_ROLES)[number];
 /** Every document-scoped procedure takes the case's id under this name. */
 export const documentScopeInput = z.object({ documentId: idSchema });
 
+/** A letter's content as it travels between Workers and into backups: a ProseMirror document. */
+export const letterContentSchema = z.looseObject({ type: z.literal("doc") });
+
 export const documentTitleSchema = cleanText(500).pipe(
   z.string().min(1, { message: "Give the case a title" }),
 );
