@@ -10,8 +10,9 @@
 //   BENCH_RATE_LIMITS=off (the general limit off) BENCH_TIMELINE=1 (p95 per second)
 //   BENCH_PROFILE=/tmp/api.cpuprofile (a CPU profile of the API Worker during the run)
 //   BENCH_FLOOR_SECONDS=15 (then the same users against the bare route: the stack's floor; 0 skips)
+//   BENCH_DIRECT=1 (past wrangler dev's proxy Worker, straight to the Workers' own workerd)
 import { execSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createDb, schema } from "@steno/db";
 import { findPostgresBin } from "@steno/db/local";
 import WebSocket from "ws";
@@ -286,6 +287,13 @@ async function measureFloor(api: string, users: number) {
  * BENCH_PROFILE=file.cpuprofile: a CPU profile of the API Worker's isolate during the run, through
  * wrangler's inspector (open it in Chrome DevTools → Performance, or speedscope).
  */
+type CpuProfile = {
+  nodes: Array<{ id: number; callFrame: { functionName: string } }>;
+  samples: number[];
+  startTime: number;
+  endTime: number;
+};
+
 async function startProfiler(inspectorPort: number) {
   const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as Array<{
     webSocketDebuggerUrl: string;
@@ -314,10 +322,16 @@ async function startProfiler(inspectorPort: number) {
   await send("Profiler.start");
   return {
     stop: async (file: string) => {
-      const { profile } = (await send("Profiler.stop")) as { profile: unknown };
+      const { profile } = (await send("Profiler.stop")) as { profile: CpuProfile };
       writeFileSync(file, JSON.stringify(profile));
       ws.close();
       console.log(`CPU profile of the API Worker written to ${file}`);
+      // The isolate runs on one thread: how much of the run it was busy is its headroom.
+      const idleIds = new Set(
+        profile.nodes.filter((n) => n.callFrame.functionName === "(idle)").map((n) => n.id),
+      );
+      const busy = profile.samples.filter((id) => !idleIds.has(id)).length / profile.samples.length;
+      return { busy, ms: (profile.endTime - profile.startTime) / 1000 };
     },
   };
 }
@@ -332,7 +346,9 @@ const stack = await startStack({
 stopStack = stack.stop;
 try {
   const setupStarted = performance.now();
-  const users = await setUp(stack.apiUrl, stack.db);
+  const apiUrl = process.env.BENCH_DIRECT ? await workerSocket() : stack.apiUrl;
+  if (apiUrl !== stack.apiUrl) console.log(`straight to the Worker's own socket, ${apiUrl}`);
+  const users = await setUp(apiUrl, stack.db);
   console.log(
     `set up ${users.length} users, firms and cases (${FACTS_PER_CASE} facts each) in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`,
   );
@@ -340,12 +356,36 @@ try {
   const until = Date.now() + SECONDS * 1000;
   const profiler = process.env.BENCH_PROFILE ? await startProfiler(stack.inspectorPort) : undefined;
   await Promise.all(users.map((user) => virtualUser(user, until, samples)));
-  if (profiler) await profiler.stop(process.env.BENCH_PROFILE as string);
+  const isolate = await profiler?.stop(process.env.BENCH_PROFILE as string);
   report(samples, SECONDS);
-  if (FLOOR_SECONDS > 0) await measureFloor(stack.apiUrl, users.length);
+  if (isolate)
+    console.log(
+      `API isolate busy ${(isolate.busy * 100).toFixed(0)} % of the run: ${((isolate.busy * isolate.ms) / samples.length).toFixed(1)} ms of its thread per request (profiler on)`,
+    );
+  if (FLOOR_SECONDS > 0) await measureFloor(apiUrl, users.length);
 } finally {
   await stack.stop();
   stopStack = undefined;
 }
 await stopAll();
 process.exit(0);
+
+/**
+ * BENCH_DIRECT=1: the API Worker's own socket, past wrangler dev's proxy Worker (a second workerd
+ * that holds requests while the code reloads; production has no such hop). wrangler does not print
+ * the address, so it is the loopback port of the workerd that wrangler started with `entry=…:0`.
+ */
+async function workerSocket(): Promise<string> {
+  const listening = execSync("ss -ltnpH", { encoding: "utf8" });
+  for (const [, port, pid] of listening.matchAll(/127\.0\.0\.1:(\d+)\s.*?"workerd",pid=(\d+)/g)) {
+    const command = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    if (!command.includes("entry=127.0.0.1:0")) continue;
+    const url = `http://127.0.0.1:${port}`;
+    const ok = await fetch(`${url}/api/ping`).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) return url;
+  }
+  throw new Error("BENCH_DIRECT: found no socket of the Workers' workerd (needs Linux and `ss`)");
+}
