@@ -62,6 +62,8 @@ app.use(
           requestId: ctx?.requestId,
           ...errorFields(error.cause ?? error),
         });
+        // tRPC answers its own errors, so app.onError and withSentry never see these.
+        captureException(error.cause ?? error, { tags: { route: `/trpc/${path}` } });
       }
     },
   }),

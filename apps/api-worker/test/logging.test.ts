@@ -1,6 +1,7 @@
+import { schema } from "@steno/db";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { errorFields, redact } from "../src/lib/log.ts";
-import { signUp, upload } from "./helpers.ts";
+import { signUp, testDb, upload } from "./helpers.ts";
 import { eventually, makePdf } from "./pdf.ts";
 
 describe("logs", () => {
@@ -79,5 +80,30 @@ describe("logs", () => {
       },
     );
     expect(JSON.stringify(errorFields(modelError))).not.toContain("Rivera");
+  });
+
+  it("keeps a failed statement's parameters out of the error it logs", async () => {
+    const db = testDb();
+    try {
+      // A real failure through drizzle: its message quotes every parameter of the statement.
+      const failure = await db.db
+        .insert(schema.facts)
+        .values({
+          documentId: "00000000-0000-4000-8000-000000000000",
+          category: "injury",
+          text: "Maria Rivera fractured her left wrist",
+          status: "pending",
+        })
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      expect(String((failure as Error).message)).toContain("Rivera");
+      const fields = errorFields(failure);
+      expect(JSON.stringify(fields)).not.toContain("Rivera");
+      expect(fields.error).toMatch(/^database query failed \(23503\): .*foreign key/);
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -1,3 +1,5 @@
+import { DrizzleQueryError } from "@steno/db";
+
 // Structured JSON logs, one object a line, for Workers Logs and Logpush. No PHI: fields whose
 // names say they hold case content or identity are replaced, and email addresses are masked
 // wherever they appear (error messages from the database quote the values they reject).
@@ -31,13 +33,26 @@ export function log(level: Level, message: string, fields: Record<string, unknow
   else console.log(line);
 }
 
-// What a model answered or a file contained can ride inside an error message; those errors say
-// so with `phi = true` and are logged by name only.
+/**
+ * An error's message as it may be logged or sent to Sentry. What a model answered or a file
+ * contained can ride inside a message; those errors say so with `phi = true` and are reported by
+ * name only. drizzle quotes a failed statement's parameters (fact text, names) in its message, so
+ * only the database's own error (code and message) is kept.
+ */
+export function safeErrorMessage(error: unknown): string {
+  if (!(error instanceof Error)) return redact(String(error)) as string;
+  if ((error as Error & { phi?: boolean }).phi === true) return "[redacted: may contain case content]";
+  if (error instanceof DrizzleQueryError) {
+    const cause = error.cause as (Error & { code?: string }) | undefined;
+    return `database query failed${cause?.code ? ` (${cause.code})` : ""}: ${redact(cause?.message ?? "no cause") as string}`;
+  }
+  return redact(error.message) as string;
+}
+
 export function errorFields(error: unknown): Record<string, unknown> {
   if (error instanceof Error) {
-    const phi = (error as Error & { phi?: boolean }).phi === true;
     return {
-      error: phi ? "[redacted: may contain case content]" : error.message,
+      error: safeErrorMessage(error),
       errorName: error.name,
       // Frames only: the stack's first line repeats the message.
       stack: error.stack
@@ -47,5 +62,5 @@ export function errorFields(error: unknown): Record<string, unknown> {
         .join("\n"),
     };
   }
-  return { error: String(error) };
+  return { error: safeErrorMessage(error) };
 }

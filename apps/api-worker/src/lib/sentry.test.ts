@@ -34,4 +34,17 @@ describe("sentry", () => {
     expect(json).not.toContain("1.2.3.4");
     expect(event.user).toEqual({ id: "u1" });
   });
+
+  it("reports an error marked as case content by name only", () => {
+    const options = sentryOptions({ SENTRY_DSN: "https://key@sentry.example/1", ENVIRONMENT: "test" } as Env);
+    const thrown = Object.assign(new Error("could not read the answer: Maria Rivera, C5 fracture"), {
+      phi: true,
+    });
+    const event = options?.beforeSend?.(
+      { type: undefined, exception: { values: [{ type: "Error", value: thrown.message }] } } as ErrorEvent,
+      { originalException: thrown },
+    ) as ErrorEvent;
+    expect(JSON.stringify(event)).not.toContain("Rivera");
+    expect(event.exception?.values?.[0]?.value).toBe("[redacted: may contain case content]");
+  });
 });
