@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import react from "@vitejs/plugin-react";
 import { defineConfig, type Plugin, type ProxyOptions } from "vite";
@@ -56,19 +57,39 @@ function entryBudget(): Plugin {
   };
 }
 
+/** The headers `public/_headers` gives every page on Pages, for `vite preview` to send too. */
+function pagesHeaders(): Record<string, string> {
+  const lines = readFileSync(new URL("./public/_headers", import.meta.url), "utf8").split("\n");
+  const headers: Record<string, string> = {};
+  let inAllPaths = false;
+  for (const line of lines) {
+    if (line.startsWith("#") || !line.trim()) continue;
+    if (!/^\s/.test(line)) inAllPaths = line.trim() === "/*";
+    else if (inAllPaths) {
+      const colon = line.indexOf(":");
+      headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+    }
+  }
+  return headers;
+}
+
+const proxy: Record<string, string | ProxyOptions> = {
+  "/trpc": sameOrigin,
+  "/api": sameOrigin,
+  "/health": api,
+  "/parties": { target: api, ws: true },
+};
+
 export default defineConfig({
   plugins: [react(), entryBudget()],
   server: {
     host: "127.0.0.1",
     port,
     strictPort: true,
-    proxy: {
-      "/trpc": sameOrigin,
-      "/api": sameOrigin,
-      "/health": api,
-      "/parties": { target: api, ws: true },
-    },
+    proxy,
   },
+  // The built app as Pages serves it, with its headers (the browser tests run against this).
+  preview: { host: "127.0.0.1", port, strictPort: true, proxy, headers: pagesHeaders() },
   build: {
     sourcemap: true,
     // The lazy editor (TipTap, Y.js) and PDF viewer (pdf.js) chunks are large by nature; the

@@ -1,5 +1,6 @@
 // Starts the local stack: the database (embedded PGlite, a throwaway Postgres, or DATABASE_URL),
 // migrated and seeded; both Workers in one `wrangler dev`; optionally the web dev server.
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,7 +38,8 @@ export type StackOptions = {
   dataDir?: string;
   databaseUrl?: string;
   apiPort?: number;
-  web?: { port: number };
+  /** the web app on this port: vite's dev server, or with `built` the production build under `vite preview` */
+  web?: { port: number; built?: boolean };
   quiet?: boolean;
   seed?: boolean;
   /** PgBouncer (transaction mode) between the Workers and a throwaway Postgres, as Neon's pooler */
@@ -118,7 +120,14 @@ export async function startStack(options: StackOptions) {
 
     let webUrl: string | undefined;
     if (options.web) {
-      const vite = run(process.execPath, [path.join(root, "node_modules/vite/bin/vite.js")], {
+      const viteBin = path.join(root, "node_modules/vite/bin/vite.js");
+      if (options.web.built) {
+        execFileSync(process.execPath, [viteBin, "build", "--logLevel", "warn"], {
+          cwd: path.join(root, "apps/web"),
+          stdio: options.quiet ? "pipe" : "inherit",
+        });
+      }
+      const vite = run(process.execPath, [viteBin, ...(options.web.built ? ["preview"] : [])], {
         cwd: path.join(root, "apps/web"),
         env: { STENO_API_URL: apiUrl, STENO_WEB_PORT: String(options.web.port) },
         prefix: "[web] ",

@@ -11,6 +11,13 @@ const SHOTS = path.resolve(here, "../screenshots");
 const PASSWORD = "orchid-lantern-42-quill";
 const run = Date.now().toString(36);
 
+// Whatever the browser refuses under the Content-Security-Policy it reports on the console.
+const cspViolations: string[] = [];
+const watchCsp = (page: Page) =>
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 
 async function register(page: Page, who: { name: string; firm: string; email: string }) {
@@ -26,6 +33,7 @@ async function register(page: Page, who: { name: string; firm: string; email: st
 async function newUser(browser: Browser, who: { name: string; firm: string; email: string }) {
   const context = await browser.newContext();
   const page = await context.newPage();
+  watchCsp(page);
   await register(page, who);
   return { context, page };
 }
@@ -49,8 +57,12 @@ test("a new attorney takes a case from PDFs to an exported, co-edited letter", a
   const editor = { name: "Sam Ortiz", firm: "Ortiz Legal", email: `sam-${run}@e2e.test` };
   const viewer = { name: "Vic Chen", firm: "Chen Review", email: `vic-${run}@e2e.test` };
 
+  watchCsp(page);
   await test.step("register", async () => {
-    await page.goto("/sign-in");
+    const signIn = await page.goto("/sign-in");
+    // The production build with the headers Pages sends.
+    expect(signIn?.headers()["content-security-policy"]).toContain("script-src 'self';");
+    expect(signIn?.headers()["x-frame-options"]).toBe("DENY");
     await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
     await expect(page.getByTestId("ai-provider")).toContainText("Local (offline, rule-based)");
     await page.getByLabel("Email").fill(`nobody-${run}@e2e.test`);
@@ -242,4 +254,5 @@ test("a new attorney takes a case from PDFs to an exported, co-edited letter", a
 
   await second.context.close();
   await third.context.close();
+  expect(cspViolations).toEqual([]);
 });

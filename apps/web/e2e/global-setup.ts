@@ -7,7 +7,8 @@ export default async function globalSetup() {
   const started = Date.now();
   const stack = await startStack({
     database: findPostgresBin() ? "postgres" : "pglite",
-    web: { port: await freePort() },
+    // The production build with the headers Pages sends (its Content-Security-Policy included).
+    web: { port: await freePort(), built: true },
     quiet: true,
   });
   process.env.STENO_E2E_BASE_URL = stack.webUrl;
