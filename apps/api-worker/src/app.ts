@@ -1,6 +1,6 @@
 import { trpcServer } from "@hono/trpc-server";
 import { captureException } from "@sentry/cloudflare";
-import { AppError } from "@steno/shared";
+import { AppError, healthOf } from "@steno/shared";
 import { Hono } from "hono";
 import type { AppEnv } from "./env.ts";
 import { letterRoutes } from "./letters/routes.ts";
@@ -35,7 +35,18 @@ app.get("/health", async (c) => {
 });
 
 // The party Worker's own deep health, through the API's origin (the party has no public route).
-app.get("/health/party", (c) => c.env.PARTY.fetch(new Request(new URL("/health", c.req.url))));
+// A party Worker that cannot be reached at all is down, not an error of this one.
+app.get("/health/party", async (c) => {
+  try {
+    return await c.env.PARTY.fetch(new Request(new URL("/health", c.req.url)));
+  } catch (error) {
+    log("warn", "party health unreachable", { requestId: c.var.requestId, ...errorFields(error) });
+    const health = healthOf("steno-party", c.env.ENVIRONMENT, {
+      reachable: { ok: false, detail: "the party Worker did not answer" },
+    });
+    return c.json(health, 503, { "Cache-Control": "no-store" });
+  }
+});
 
 app.route("/", sourceRoutes);
 app.route("/", letterRoutes);

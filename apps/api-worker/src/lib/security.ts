@@ -50,7 +50,8 @@ export const csrfOriginCheck: MiddlewareHandler<AppEnv> = async (c, next) => {
   const origin = c.req.header("origin");
   if (!origin) return next();
   const host = c.req.header("host");
-  const sameOrigin = host !== undefined && (origin === `https://${host}` || origin === `http://${host}`);
+  // Same origin means the same scheme too: in production an http:// page of our host is not ours.
+  const sameOrigin = host !== undefined && origin === `${new URL(c.req.url).protocol}//${host}`;
   if (sameOrigin || allowedOrigins(c.env).includes(origin)) return next();
   throw new AppError("FORBIDDEN", "Cross-site request refused");
 };
