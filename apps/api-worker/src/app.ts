@@ -1,10 +1,9 @@
 import { trpcServer } from "@hono/trpc-server";
 import { captureException } from "@sentry/cloudflare";
-import { AppError, healthOf } from "@steno/shared";
+import { AppError, errorFields, healthOf, log } from "@steno/shared";
 import { Hono } from "hono";
 import type { AppEnv } from "./env.ts";
 import { letterRoutes } from "./letters/routes.ts";
-import { errorFields, log } from "./lib/log.ts";
 import { observeRequests } from "./lib/observe.ts";
 import { apiRateLimit } from "./lib/rate-limit.ts";
 import { requestScope } from "./lib/request-scope.ts";

@@ -1,6 +1,6 @@
 import { schema } from "@steno/db";
+import { errorFields, redact } from "@steno/shared";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { errorFields, redact } from "../src/lib/log.ts";
 import { signUp, testDb, upload } from "./helpers.ts";
 import { eventually, makePdf } from "./pdf.ts";
 

@@ -1,8 +1,10 @@
 import {
+  errorFields,
   type Health,
   healthOf,
   LETTER_FIELD,
   type LetterStoreRpc,
+  log,
   type PmNode,
   timedCheck,
 } from "@steno/shared";
@@ -137,7 +139,10 @@ export class LetterRoom extends YServer<Env> {
         try {
           Y.applyUpdate(this.document, update, LOADED);
         } catch (error) {
-          console.error("letter room: a stored update could not be applied", error);
+          log("error", "letter room: a stored update could not be applied", {
+            documentId: this.name,
+            ...errorFields(error),
+          });
         }
       }
     }, LOADED);
@@ -169,7 +174,10 @@ export class LetterRoom extends YServer<Env> {
     if (this.#unpushed) return;
     this.#unpushed = true;
     this.ctx.storage.setAlarm(Date.now() + PUSH_BACKSTOP_MS).catch((error) => {
-      console.error("letter room: could not set the push alarm", error);
+      log("error", "letter room: could not set the push alarm", {
+        documentId: this.name,
+        ...errorFields(error),
+      });
     });
   }
 
@@ -191,7 +199,10 @@ export class LetterRoom extends YServer<Env> {
         if (!this.#unpushed) await this.ctx.storage.deleteAlarm();
       } catch (error) {
         this.#unpushed = true;
-        console.error("letter room: push to Postgres failed", error);
+        log("error", "letter room: push to Postgres failed", {
+          documentId: this.name,
+          ...errorFields(error),
+        });
       }
     });
     return this.#pushing;
@@ -337,7 +348,9 @@ export class LetterRoom extends YServer<Env> {
         return;
       }
       this.#saveDeadline = undefined;
-      this.onSave().catch((error) => console.error("letter room: compaction failed", error));
+      this.onSave().catch((error) =>
+        log("error", "letter room: compaction failed", { documentId: this.name, ...errorFields(error) }),
+      );
     }, delay);
   }
 
@@ -382,7 +395,7 @@ export class LetterRoom extends YServer<Env> {
         }
       }
     } catch (error) {
-      console.error("letter room: unreadable message", error);
+      log("error", "letter room: unreadable message", { documentId: this.name, ...errorFields(error) });
     }
   }
 

@@ -1,7 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { type Health, LETTER_FIELD, type PmNode } from "@steno/shared";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import * as Y from "yjs";
 import type { LetterRoom } from "../src/index.ts";
 import type { LetterRoomRpc } from "../src/room-api.ts";
@@ -337,12 +337,25 @@ describe("letter room", () => {
     const a = await join(room);
     await a.synced;
     await store.setFailing(true);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     try {
       typeParagraph(a, "Written while the database is down.");
       // The debounced save (2 s after the last edit) tries, and fails.
       await sleep(2_500);
       expect(await store.lastSaved(room)).toBeNull();
+      // On-call sees one structured line: which room, what failed, and no letter text.
+      const lines = errors.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          level: "error",
+          message: "letter room: push to Postgres failed",
+          documentId: room,
+          error: expect.stringContaining("the database is down"),
+        }),
+      );
+      expect(JSON.stringify(lines)).not.toContain("Written while");
     } finally {
+      errors.mockRestore();
       await store.setFailing(false);
     }
     // The backstop alarm (set with the first unpushed change) pushes it, with no one typing.

@@ -1,6 +1,6 @@
 import { createDb } from "@steno/db";
+import { errorFields, log } from "@steno/shared";
 import type { Env } from "../env.ts";
-import { errorFields, log } from "../lib/log.ts";
 import { exportLetters } from "./letters.ts";
 
 /**

@@ -1,11 +1,11 @@
 import { captureException } from "@sentry/cloudflare";
 import { createDb, type Db, eq, schema, sql } from "@steno/db";
+import { errorFields, log } from "@steno/shared";
 import { getProvider } from "../ai/index.ts";
 import { aiTime } from "../ai/usage.ts";
 import type { Env } from "../env.ts";
 import { runExtractFacts } from "../facts/extract-facts.ts";
 import { runGenerateLetter } from "../letters/generate.ts";
-import { errorFields, log } from "../lib/log.ts";
 import { runExtractText } from "../sources/extract-text.ts";
 import { PermanentJobError, readableError } from "./errors.ts";
 import type { JobMessage } from "./service.ts";

@@ -1,9 +1,15 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { createDb, type Db, eq, schema, sql } from "@steno/db";
-import { type LetterStoreRpc, letterContentSchema, type SavedLetter } from "@steno/shared";
+import {
+  errorFields,
+  type LetterStoreRpc,
+  letterContentSchema,
+  log,
+  type SavedLetter,
+  safeErrorMessage,
+} from "@steno/shared";
 import { z } from "zod";
 import type { Env } from "../env.ts";
-import { errorFields, log } from "../lib/log.ts";
 
 const savedLetter = z.object({
   documentId: z.uuid(),
@@ -37,7 +43,9 @@ export class LetterStore extends WorkerEntrypoint<Env> implements LetterStoreRpc
         return await saveLetter(db, parsed);
       } catch (error) {
         log("error", "letter save failed", { documentId: parsed.documentId, ...errorFields(error) });
-        throw error;
+        // The error crosses to the party Worker, which logs it: drizzle's message would carry
+        // the letter itself (the statement's parameters).
+        throw new Error(`letter save failed: ${safeErrorMessage(error)}`);
       }
     });
   }

@@ -1,6 +1,6 @@
+import { log } from "@steno/shared";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.ts";
-import { log } from "./log.ts";
 
 /**
  * One structured log line and one Analytics Engine data point per request: route, status,

@@ -1,8 +1,7 @@
-import { AppError } from "@steno/shared";
+import { AppError, errorFields, log } from "@steno/shared";
 import type { Context, MiddlewareHandler } from "hono";
 import { requestClaims } from "../auth/session.ts";
 import type { AppEnv } from "../env.ts";
-import { errorFields, log } from "./log.ts";
 
 /**
  * Cloudflare's rate-limit binding: `limit` counts the call and says whether the key is still

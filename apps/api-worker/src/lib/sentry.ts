@@ -1,6 +1,6 @@
 import type { CloudflareOptions } from "@sentry/cloudflare";
+import { redact, safeErrorMessage } from "@steno/shared";
 import type { Env } from "../env.ts";
-import { redact, safeErrorMessage } from "./log.ts";
 
 /**
  * Error tracking, only where SENTRY_DSN is set (without a DSN the SDK sends nothing). Events

@@ -1,4 +1,5 @@
 import type { ContentBlock, TextCitation } from "@anthropic-ai/sdk/resources/messages";
+import { log } from "@steno/shared";
 import { z } from "zod";
 import { type ExtractedFact, FACT_CATEGORIES, type PageText } from "../types.ts";
 
@@ -166,13 +167,7 @@ export function parseFactLines(content: ContentBlock[], pages: PageText[]): Extr
   }
   if (problems.length > 0) {
     // Counts only: the lines themselves are case content.
-    console.warn(
-      JSON.stringify({
-        level: "warn",
-        message: "fact extraction skipped unreadable lines",
-        count: problems.length,
-      }),
-    );
+    log("warn", "fact extraction skipped unreadable lines", { count: problems.length });
   }
   return facts;
 }

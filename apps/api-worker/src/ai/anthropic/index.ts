@@ -1,5 +1,6 @@
 // The `anthropic` AI provider: the real SDK, PDFs as cited document blocks, prompt caching, cost per call.
 import Anthropic from "@anthropic-ai/sdk";
+import { log } from "@steno/shared";
 import type { AiProvider } from "../provider.ts";
 import { EXTRACTION_SYSTEM, extractionInstruction, parseFactLines } from "./extraction.ts";
 import { NARRATIVE_SYSTEM, narrativePrompt, parseNarrative } from "./narrative.ts";
@@ -61,7 +62,10 @@ export function createAnthropicProvider(env: AnthropicEnv): AiProvider {
       });
       const usage = toAiUsage(message.model || model, message.usage, performance.now() - started);
       if (message.stop_reason === "max_tokens") {
-        console.warn(`fact extraction of ${filename}: answer cut at ${EXTRACTION_MAX_TOKENS} tokens`);
+        log("warn", "fact extraction answer cut at the token limit", {
+          filename,
+          maxTokens: EXTRACTION_MAX_TOKENS,
+        });
       }
       if (message.stop_reason === "refusal") {
         throw new Error("The model declined to read this document");

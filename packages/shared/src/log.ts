@@ -1,6 +1,4 @@
-import { DrizzleQueryError } from "@steno/db";
-
-// Structured JSON logs, one object a line, for Workers Logs and Logpush. No PHI: fields whose
+// Structured JSON logs, one object a line, for Workers Logs and Logpush (both Workers). No PHI: fields whose
 // names say they hold case content or identity are replaced, and email addresses are masked
 // wherever they appear (error messages from the database quote the values they reject).
 type Level = "debug" | "info" | "warn" | "error";
@@ -33,6 +31,11 @@ export function log(level: Level, message: string, fields: Record<string, unknow
   else console.log(line);
 }
 
+// drizzle's DrizzleQueryError ("Failed query: …\nparams: …"), recognised by shape so this
+// package needs no database driver.
+const isFailedStatement = (error: Error): error is Error & { params: unknown } =>
+  "params" in error && "query" in error && error.message.startsWith("Failed query: ");
+
 /**
  * An error's message as it may be logged or sent to Sentry. What a model answered or a file
  * contained can ride inside a message; those errors say so with `phi = true` and are reported by
@@ -42,7 +45,7 @@ export function log(level: Level, message: string, fields: Record<string, unknow
 export function safeErrorMessage(error: unknown): string {
   if (!(error instanceof Error)) return redact(String(error)) as string;
   if ((error as Error & { phi?: boolean }).phi === true) return "[redacted: may contain case content]";
-  if (error instanceof DrizzleQueryError) {
+  if (isFailedStatement(error)) {
     const cause = error.cause as (Error & { code?: string }) | undefined;
     return `database query failed${cause?.code ? ` (${cause.code})` : ""}: ${redact(cause?.message ?? "no cause") as string}`;
   }
