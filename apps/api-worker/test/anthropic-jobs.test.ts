@@ -100,5 +100,14 @@ describe("anthropic provider in the job pipeline", () => {
     const source = await session.trpc.sources.get.query({ documentId: doc.id, sourceId });
     expect(source.status).toBe("failed");
     expect((await session.trpc.facts.list.query({ documentId: doc.id, sourceId })).items).toEqual([]);
+    // Each attempt was answered, and billed, even though its answer was unusable.
+    const handle = testDb();
+    try {
+      const billed = await handle.db.select().from(schema.aiUsage).where(eq(schema.aiUsage.jobId, job.id));
+      expect(billed).toHaveLength(3);
+      expect(billed.every((row) => row.operation === "extract-facts" && row.inputTokens > 0)).toBe(true);
+    } finally {
+      await handle.close();
+    }
   });
 });

@@ -14,6 +14,20 @@ export type AiUsage = {
 
 export type FactExtraction = { facts: ExtractedFact[]; usage: AiUsage[] };
 
+/**
+ * A call the model answered (and Anthropic billed) whose answer could not be used: the usage
+ * rides on the error, so the job's failure still records what it cost.
+ */
+export function withUsage(error: unknown, usage: AiUsage[]): unknown {
+  if (error instanceof Error) Object.assign(error, { usage });
+  return error;
+}
+
+export function usageOf(error: unknown): AiUsage[] {
+  const usage = error instanceof Error ? (error as Error & { usage?: unknown }).usage : undefined;
+  return Array.isArray(usage) ? (usage as AiUsage[]) : [];
+}
+
 /** An approved fact as drafting sees it: the text the attorney approved, never the raw model output. */
 export type DraftFact = {
   category: FactCategory;

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { type Db, schema } from "@steno/db";
+import { type Db, eq, schema } from "@steno/db";
 import type { AiUsage } from "./provider.ts";
 
 type Queryable = Pick<Db, "insert">;
@@ -53,4 +53,21 @@ export function reportUsage(
       ],
     });
   }
+}
+
+/** The usage a failed job's model call was still billed for (see `withUsage`), in both records. */
+export async function recordFailedCallUsage(
+  db: Db,
+  metrics: AnalyticsEngineDataset | undefined,
+  job: { jobId: string; kind: string },
+  usage: AiUsage[],
+) {
+  if (usage.length === 0) return;
+  const [row] = await db
+    .select({ documentId: schema.jobs.documentId })
+    .from(schema.jobs)
+    .where(eq(schema.jobs.id, job.jobId));
+  if (!row) return;
+  await recordUsage(db, { documentId: row.documentId, jobId: job.jobId, operation: job.kind }, usage);
+  reportUsage(metrics, { documentId: row.documentId, operation: job.kind }, usage);
 }

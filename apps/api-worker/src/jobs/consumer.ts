@@ -2,7 +2,8 @@ import { captureException } from "@sentry/cloudflare";
 import { createDb, type Db, eq, schema, sql } from "@steno/db";
 import { errorFields, log } from "@steno/shared";
 import { getProvider } from "../ai/index.ts";
-import { aiTime } from "../ai/usage.ts";
+import { usageOf } from "../ai/provider.ts";
+import { aiTime, recordFailedCallUsage } from "../ai/usage.ts";
 import type { Env } from "../env.ts";
 import { runExtractFacts } from "../facts/extract-facts.ts";
 import { runGenerateLetter } from "../letters/generate.ts";
@@ -86,6 +87,14 @@ export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env, ctx
         ...errorFields(error),
       });
       if (last && !permanent) captureException(error, { tags: { job: message.body.kind } });
+      try {
+        await recordFailedCallUsage(handle.db, env.METRICS, message.body, usageOf(error));
+      } catch (usageError) {
+        log("error", "could not record a failed call's usage", {
+          jobId: message.body.jobId,
+          ...errorFields(usageError),
+        });
+      }
       try {
         if (last) await markFailed(handle.db, message.body, readable, message.attempts);
         else {

@@ -1,7 +1,7 @@
 // The `anthropic` AI provider: the real SDK, PDFs as cited document blocks, prompt caching, cost per call.
 import Anthropic from "@anthropic-ai/sdk";
 import { log } from "@steno/shared";
-import type { AiProvider } from "../provider.ts";
+import { type AiProvider, withUsage } from "../provider.ts";
 import { EXTRACTION_SYSTEM, extractionInstruction, parseFactLines } from "./extraction.ts";
 import { NARRATIVE_SYSTEM, narrativePrompt, parseNarrative } from "./narrative.ts";
 import { toAiUsage } from "./usage.ts";
@@ -67,10 +67,14 @@ export function createAnthropicProvider(env: AnthropicEnv): AiProvider {
           maxTokens: EXTRACTION_MAX_TOKENS,
         });
       }
-      if (message.stop_reason === "refusal") {
-        throw new Error("The model declined to read this document");
+      try {
+        if (message.stop_reason === "refusal") {
+          throw new Error("The model declined to read this document");
+        }
+        return { facts: parseFactLines(message.content, pages), usage: [usage] };
+      } catch (error) {
+        throw withUsage(error, [usage]);
       }
-      return { facts: parseFactLines(message.content, pages), usage: [usage] };
     },
 
     async draftNarrative(input, onText) {
@@ -84,9 +88,13 @@ export function createAnthropicProvider(env: AnthropicEnv): AiProvider {
       if (onText) stream.on("text", (delta) => onText(delta));
       const message = await stream.finalMessage();
       const usage = toAiUsage(message.model || model, message.usage, performance.now() - started);
-      if (message.stop_reason === "refusal") throw new Error("The model declined to draft this letter");
-      const text = message.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("");
-      return { sections: parseNarrative(text), usage: [usage] };
+      try {
+        if (message.stop_reason === "refusal") throw new Error("The model declined to draft this letter");
+        const text = message.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("");
+        return { sections: parseNarrative(text), usage: [usage] };
+      } catch (error) {
+        throw withUsage(error, [usage]);
+      }
     },
   };
 }
