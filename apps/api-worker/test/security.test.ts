@@ -4,13 +4,27 @@ import { connectClient } from "../../party/test/sync-client.ts";
 import { signUp } from "./helpers.ts";
 
 describe("security", () => {
-  it("sets strict security headers on API responses", async () => {
-    const res = await exports.default.fetch("http://api.test/trpc/system.info");
-    expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
-    expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
-    expect(res.headers.get("strict-transport-security")).toContain("preload");
-    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(res.headers.get("x-frame-options")).toBe("DENY");
+  it("sets strict security headers on API responses, errors included", async () => {
+    const responses = await Promise.all([
+      exports.default.fetch("http://api.test/trpc/system.info"),
+      exports.default.fetch("http://api.test/no/such/route"), // 404
+      exports.default.fetch("http://api.test/trpc/documents.list"), // tRPC 401
+      exports.default.fetch("http://api.test/trpc/auth.login", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{bad",
+      }), // 400
+      exports.default.fetch("http://api.test/health"),
+    ]);
+    expect(responses.map((r) => r.status)).toEqual([200, 404, 401, 400, 200]);
+    for (const res of responses) {
+      expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
+      expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+      expect(res.headers.get("strict-transport-security")).toContain("preload");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
+      await res.body?.cancel();
+    }
   });
 
   it("allows CORS with credentials only for allow-listed origins", async () => {
