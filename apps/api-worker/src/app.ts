@@ -15,15 +15,14 @@ import { appRouter } from "./trpc/router.ts";
 
 export const app = new Hono<AppEnv>();
 
-// The browser reaches the letter rooms through the API's origin, so cookies and CORS stay simple.
-// First, before any middleware that rewrites responses: a WebSocket upgrade must pass untouched.
-// The room checks its own token.
-app.all("/parties/*", (c) => c.env.PARTY.fetch(c.req.raw));
-
 app.use(requestScope);
 app.use(observeRequests);
 app.use(apiSecurityHeaders);
 app.use(apiCors);
+
+// The browser reaches the letter rooms through the API's origin, so cookies and CORS stay simple.
+// Logged and headed like any request; the room checks its own token.
+app.all("/parties/*", (c) => c.env.PARTY.fetch(c.req.raw));
 app.use(csrfOriginCheck);
 app.use("/trpc/*", apiRateLimit);
 app.use("/api/*", async (c, next) => (c.req.path === "/api/ping" ? next() : apiRateLimit(c, next)));

@@ -15,8 +15,12 @@ describe("security", () => {
         body: "{bad",
       }), // 400
       exports.default.fetch("http://api.test/health"),
+      // The room's own refusal, through the API's origin.
+      exports.default.fetch(`http://api.test/parties/letter-room/${crypto.randomUUID()}?token=forged`, {
+        headers: { upgrade: "websocket" },
+      }),
     ]);
-    expect(responses.map((r) => r.status)).toEqual([200, 404, 401, 400, 200]);
+    expect(responses.map((r) => r.status)).toEqual([200, 404, 401, 400, 200, 401]);
     for (const res of responses) {
       expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
       expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
