@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { log } from "./log.ts";
 
 export const healthCheckSchema = z.object({
   ok: z.boolean(),
@@ -47,12 +48,31 @@ export async function timedCheck(check: () => Promise<string | undefined>): Prom
   }
 }
 
-/** The health document of a Worker: "degraded" (served with 503) when any check failed. */
+/**
+ * The health document of a Worker: "degraded" (served with 503) when any check failed. /health is
+ * public, and a failure's message can name hosts, users or settings, so staging and production
+ * log it and answer "unavailable"; development and tests show it.
+ */
 export function healthOf(service: string, environment: string, checks: Record<string, HealthCheck>): Health {
+  const deployed = environment === "staging" || environment === "production";
+  const failed = Object.entries(checks).filter(([, check]) => !check.ok);
+  if (failed.length > 0) {
+    log("warn", "health check failed", {
+      service,
+      checks: Object.fromEntries(failed.map(([name, check]) => [name, check.detail ?? "no detail"])),
+    });
+  }
   return {
-    status: Object.values(checks).every((c) => c.ok) ? "ok" : "degraded",
+    status: failed.length === 0 ? "ok" : "degraded",
     service,
     environment,
-    checks,
+    checks: deployed
+      ? Object.fromEntries(
+          Object.entries(checks).map(([name, check]) => [
+            name,
+            check.ok ? check : { ...check, detail: "unavailable" },
+          ]),
+        )
+      : checks,
   };
 }
