@@ -49,6 +49,13 @@ describe("logs", () => {
     const all = lines.join("\n");
     expect(all).toContain('"message":"request"');
     expect(all).toContain('"route":"/trpc/documents.create"');
+    // The upload's jobs say which case and whose request they ran for.
+    const jobLines = lines
+      .filter((line) => line.includes('"message":"job ran"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(jobLines.length).toBeGreaterThan(0);
+    for (const line of jobLines)
+      expect(line).toMatchObject({ documentId: doc.id, userId: expect.any(String) });
     for (const secret of [email, "Zanzibar", "Quintero", "Xylophonic", "xylophonic"]) {
       expect(all, `logs contain ${secret}`).not.toContain(secret);
     }

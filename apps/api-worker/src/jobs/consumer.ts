@@ -18,8 +18,12 @@ const BACKOFF_BASE_SECONDS = 5;
 /** Exponential backoff: 5 s, 10 s, 20 s … after the first, second, third failed attempt. */
 export const retryDelaySeconds = (attempts: number) => BACKOFF_BASE_SECONDS * 2 ** Math.max(0, attempts - 1);
 
-async function runJob(db: Db, env: Env, message: JobMessage) {
+/** Ids that tie a job's log lines to its case and to who asked (filled in once the job is read). */
+type JobScope = { documentId?: string; userId?: string | null };
+
+async function runJob(db: Db, env: Env, message: JobMessage, scope: JobScope) {
   const [job] = await db.select().from(schema.jobs).where(eq(schema.jobs.id, message.jobId));
+  if (job) Object.assign(scope, { documentId: job.documentId, userId: job.requestedBy });
   // Deleted with its case or source, or already done by an earlier delivery: nothing to do.
   if (!job || job.status === "succeeded" || job.status === "failed") return "skipped";
   if (job.kind === "extract-text") return runExtractText(db, env, job, message);
@@ -52,6 +56,7 @@ export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env, ctx
     const dbStats = { queries: 0, ms: 0 };
     const handle = createDb(env, dbStats);
     const started = Date.now();
+    const scope: JobScope = {};
     try {
       if (deadLetters) {
         // Already marked failed on its last attempt; this is the record that it landed here.
@@ -64,10 +69,11 @@ export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env, ctx
         .set({ attempts: message.attempts, updatedAt: sql`now()` })
         .where(eq(schema.jobs.id, message.body.jobId));
       const ai = { ms: 0 };
-      const outcome = await aiTime.run(ai, () => runJob(handle.db, env, message.body));
+      const outcome = await aiTime.run(ai, () => runJob(handle.db, env, message.body, scope));
       log("info", "job ran", {
         jobId: message.body.jobId,
         kind: message.body.kind,
+        ...scope,
         outcome,
         durationMs: Date.now() - started,
         dbMs: Math.round(dbStats.ms * 10) / 10,
@@ -82,6 +88,7 @@ export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env, ctx
       log(permanent ? "warn" : "error", "job failed", {
         jobId: message.body.jobId,
         kind: message.body.kind,
+        ...scope,
         attempt: message.attempts,
         last,
         ...errorFields(error),
