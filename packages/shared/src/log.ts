@@ -1,6 +1,6 @@
-// Structured JSON logs, one object a line, for Workers Logs and Logpush (both Workers). No PHI: fields whose
-// names say they hold case content or identity are replaced, and email addresses are masked
-// wherever they appear (error messages from the database quote the values they reject).
+// Structured JSON logs for both Workers, one object a line, for Workers Logs and Logpush. No PHI:
+// fields whose names say they hold case content or identity are replaced, and email addresses are
+// masked wherever they appear (error messages from the database quote the values they reject).
 type Level = "debug" | "info" | "warn" | "error";
 
 const PHI_KEY =

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { type Db, eq, schema } from "@steno/db";
+import { type Db, schema } from "@steno/db";
 import type { AiUsage } from "./provider.ts";
 
 type Queryable = Pick<Db, "insert">;
@@ -59,15 +59,10 @@ export function reportUsage(
 export async function recordFailedCallUsage(
   db: Db,
   metrics: AnalyticsEngineDataset | undefined,
-  job: { jobId: string; kind: string },
+  job: { jobId: string; kind: string; documentId: string },
   usage: AiUsage[],
 ) {
   if (usage.length === 0) return;
-  const [row] = await db
-    .select({ documentId: schema.jobs.documentId })
-    .from(schema.jobs)
-    .where(eq(schema.jobs.id, job.jobId));
-  if (!row) return;
-  await recordUsage(db, { documentId: row.documentId, jobId: job.jobId, operation: job.kind }, usage);
-  reportUsage(metrics, { documentId: row.documentId, operation: job.kind }, usage);
+  await recordUsage(db, { documentId: job.documentId, jobId: job.jobId, operation: job.kind }, usage);
+  reportUsage(metrics, { documentId: job.documentId, operation: job.kind }, usage);
 }

@@ -95,7 +95,15 @@ export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env, ctx
       });
       if (last && !permanent) captureException(error, { tags: { job: message.body.kind } });
       try {
-        await recordFailedCallUsage(handle.db, env.METRICS, message.body, usageOf(error));
+        const { documentId } = scope;
+        if (documentId) {
+          await recordFailedCallUsage(
+            handle.db,
+            env.METRICS,
+            { ...message.body, documentId },
+            usageOf(error),
+          );
+        }
       } catch (usageError) {
         log("error", "could not record a failed call's usage", {
           jobId: message.body.jobId,
