@@ -145,18 +145,20 @@ export async function decideFact(
   status: "approved" | "rejected",
   ip: string,
 ) {
-  const fact = await loadFact(db, access.document.id, factId);
   await db.transaction(async (tx) => {
-    await tx
+    // The update finds the fact (in this case) itself: one round trip fewer than reading it first.
+    const [fact] = await tx
       .update(schema.facts)
       .set({ status, reviewedBy: user.id, reviewedAt: sql`now()`, updatedAt: sql`now()` })
-      .where(eq(schema.facts.id, fact.id));
+      .where(and(eq(schema.facts.id, factId), eq(schema.facts.documentId, access.document.id)))
+      .returning({ id: schema.facts.id });
+    if (!fact) throw new AppError("NOT_FOUND", "Fact not found");
     await recordAudit(
       tx,
       decision(access, user, ip, status === "approved" ? "fact.approve" : "fact.reject", fact.id),
     );
   });
-  return viewOf(db, fact.id);
+  return viewOf(db, factId);
 }
 
 /** Approves every pending fact (optionally of one category or source) in one statement. */
