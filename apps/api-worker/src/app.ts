@@ -9,7 +9,7 @@ import { apiRateLimit } from "./lib/rate-limit.ts";
 import { requestScope } from "./lib/request-scope.ts";
 import { apiCors, apiSecurityHeaders, csrfOriginCheck } from "./lib/security.ts";
 import { sourceRoutes } from "./sources/routes.ts";
-import { checkHealth } from "./system/health.ts";
+import { cachedHealth } from "./system/health.ts";
 import { createContext } from "./trpc/context.ts";
 import { appRouter } from "./trpc/router.ts";
 
@@ -28,7 +28,7 @@ app.use("/trpc/*", apiRateLimit);
 app.use("/api/*", async (c, next) => (c.req.path === "/api/ping" ? next() : apiRateLimit(c, next)));
 
 app.get("/health", async (c) => {
-  const health = await checkHealth(c.env, c.var.db);
+  const health = await cachedHealth(c.env, c.var.db);
   return c.json(health, health.status === "ok" ? 200 : 503, { "Cache-Control": "no-store" });
 });
 

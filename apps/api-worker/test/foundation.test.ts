@@ -80,6 +80,11 @@ describe("/health", () => {
     expect(res.status).toBe(200);
     expect(body.status).toBe("ok");
     expect(Object.keys(body.checks).sort()).toEqual(["ai", "database", "queue", "storage"]);
+    // Polled again at once, it answers from the last run: no database query.
+    const again = await exports.default.fetch("http://api.test/health");
+    expect(again.status).toBe(200);
+    expect(again.headers.get("server-timing")).toContain('desc="0 queries"');
+    await again.body?.cancel();
   });
 
   it("is 503 and names the database when it is down", async () => {
