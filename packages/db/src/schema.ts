@@ -42,8 +42,11 @@ export const factCategory = pgEnum("fact_category", [
   "billing",
   "wage_loss",
   "insurance",
+  "future_care",
   "other",
 ]);
+// What an amount on a bill is: only charges are damages; the rest reconcile the statement.
+export const moneyKind = pgEnum("money_kind", ["charge", "total", "payment", "adjustment", "balance"]);
 export const factStatus = pgEnum("fact_status", ["pending", "approved", "rejected", "edited"]);
 export const jobKind = pgEnum("job_kind", ["extract-text", "extract-facts", "generate-letter"]);
 export const jobStatus = pgEnum("job_status", ["queued", "running", "succeeded", "failed"]);
@@ -60,6 +63,8 @@ export const firms = pgTable("firms", {
   email: text("email"),
   attorneyName: text("attorney_name"),
   signatureBlock: text("signature_block"),
+  // Whether letters claim what providers billed or what was paid (firm policy; default billed).
+  claimBasis: text("claim_basis").notNull().default("billed"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -226,6 +231,14 @@ export const facts = pgTable(
     eventDate: date("event_date", { mode: "string" }),
     provider: text("provider"),
     code: text("code"),
+    moneyKind: moneyKind("money_kind"),
+    // The last date of service of a line billed over a range.
+    dateTo: date("date_to", { mode: "string" }),
+    // Groups a bill's lines with its stated totals, so each statement reconciles on its own.
+    statementKey: text("statement_key"),
+    // A case-profile field this fact proposes a value for (see PROFILE_FIELDS), and the value.
+    profileField: text("profile_field"),
+    fieldValue: text("field_value"),
     // Deterministic key of an extracted fact, so a redelivered job cannot insert it twice.
     dedupeKey: text("dedupe_key"),
     reviewedBy: uuid("reviewed_by").references(() => users.id, { onDelete: "set null" }),
@@ -355,4 +368,34 @@ export const auditLog = pgTable(
     index("audit_log_entity_idx").on(t.entityType, t.entityId),
     index("audit_log_created_at_idx").on(t.createdAt.desc()),
   ],
+);
+
+// What a person confirmed about the case's parties and numbers; proposals are computed from facts.
+export const caseProfiles = pgTable("case_profiles", {
+  documentId: uuid("document_id")
+    .primaryKey()
+    .references(() => documents.id, { onDelete: "cascade" }),
+  fields: jsonb("fields")
+    .$type<
+      Record<string, { value: string; factId: string | null; confirmedBy: string; confirmedAt: string }>
+    >()
+    .notNull()
+    .default({}),
+  updatedAt: updatedAt(),
+});
+
+// Readiness items a person dismissed with a reason (the reason is also in audit_log).
+export const readinessDismissals = pgTable(
+  "readiness_dismissals",
+  {
+    id: id(),
+    documentId: uuid("document_id")
+      .notNull()
+      .references(() => documents.id, { onDelete: "cascade" }),
+    itemKey: text("item_key").notNull(),
+    reason: text("reason").notNull(),
+    dismissedBy: uuid("dismissed_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("readiness_dismissals_item_idx").on(t.documentId, t.itemKey)],
 );

@@ -1,3 +1,7 @@
+export * from "./case/ledger.ts";
+export * from "./case/profile.ts";
+export * from "./case/profile-values.ts";
+export * from "./case/providers.ts";
 export * from "./errors.ts";
 export * from "./health.ts";
 export * from "./ids.ts";

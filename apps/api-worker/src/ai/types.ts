@@ -1,7 +1,8 @@
 // The interface both AI providers implement (see DESIGN.md: `local` and `anthropic`).
 
-import { FACT_CATEGORIES, type FactCategoryName } from "@steno/shared";
+import { FACT_CATEGORIES, type FactCategoryName, type MoneyKind, type ProfileField } from "@steno/shared";
 
+export type { MoneyKind, ProfileField };
 export { FACT_CATEGORIES };
 export type FactCategory = FactCategoryName;
 
@@ -22,4 +23,13 @@ export type ExtractedFact = {
   provider?: string | null;
   /** ICD-10 or CPT code where the fact is a diagnosis or a procedure */
   code?: string | null;
+  /** for amounts on bills: a charge (the ledger), or a total, payment, adjustment or balance (reconciliation) */
+  moneyKind?: MoneyKind | null;
+  /** last date of service of a line billed over a range, YYYY-MM-DD */
+  dateTo?: string | null;
+  /** groups one bill's lines and stated totals within a source */
+  statementKey?: string | null;
+  /** a case-profile field this fact proposes a value for, and that value as printed */
+  profileField?: ProfileField | null;
+  fieldValue?: string | null;
 };

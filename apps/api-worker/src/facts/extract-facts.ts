@@ -74,6 +74,11 @@ export async function runExtractFacts(
     eventDate: fact.eventDate ?? null,
     provider: fact.provider ?? null,
     code: fact.code ?? null,
+    moneyKind: fact.moneyKind ?? null,
+    dateTo: fact.dateTo ?? null,
+    statementKey: fact.statementKey ?? null,
+    profileField: fact.profileField ?? null,
+    fieldValue: fact.fieldValue ?? null,
     dedupeKey: keys[i],
   }));
   await db.transaction(async (tx) => {

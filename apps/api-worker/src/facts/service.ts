@@ -1,5 +1,5 @@
 import { and, asc, type Db, eq, inArray, schema, sql } from "@steno/db";
-import { AppError, type FactCategoryName, type FactStatus } from "@steno/shared";
+import { AppError, type FactCategoryName, type FactStatus, type MoneyKind } from "@steno/shared";
 import type { SessionUser } from "../auth/session.ts";
 import type { DocumentAccess } from "../documents/access.ts";
 import { recordAudit } from "../lib/audit.ts";
@@ -21,6 +21,11 @@ export const factView = {
   eventDate: schema.facts.eventDate,
   provider: schema.facts.provider,
   code: schema.facts.code,
+  moneyKind: schema.facts.moneyKind,
+  dateTo: schema.facts.dateTo,
+  statementKey: schema.facts.statementKey,
+  profileField: schema.facts.profileField,
+  fieldValue: schema.facts.fieldValue,
   reviewedBy: schema.facts.reviewedBy,
   reviewedAt: schema.facts.reviewedAt,
   createdAt: schema.facts.createdAt,
@@ -53,7 +58,7 @@ export async function listFacts(
   return { items };
 }
 
-const EDITABLE_FIELDS = ["text", "category", "amountCents", "eventDate"] as const;
+const EDITABLE_FIELDS = ["text", "category", "amountCents", "eventDate", "provider", "moneyKind"] as const;
 
 async function loadFact(db: Db, documentId: string, factId: string) {
   const [fact] = await db
@@ -102,6 +107,8 @@ export async function updateFact(
     category?: FactCategoryName;
     amountCents?: number | null;
     eventDate?: string | null;
+    provider?: string | null;
+    moneyKind?: MoneyKind | null;
   },
   ip: string,
 ) {
@@ -111,7 +118,9 @@ export async function updateFact(
     textChanged ||
     (input.category !== undefined && input.category !== fact.category) ||
     (input.amountCents !== undefined && input.amountCents !== fact.amountCents) ||
-    (input.eventDate !== undefined && input.eventDate !== fact.eventDate);
+    (input.eventDate !== undefined && input.eventDate !== fact.eventDate) ||
+    (input.provider !== undefined && input.provider !== fact.provider) ||
+    (input.moneyKind !== undefined && input.moneyKind !== fact.moneyKind);
   await db.transaction(async (tx) => {
     await tx
       .update(schema.facts)
@@ -120,6 +129,8 @@ export async function updateFact(
         ...(input.category !== undefined ? { category: input.category } : {}),
         ...(input.amountCents !== undefined ? { amountCents: input.amountCents } : {}),
         ...(input.eventDate !== undefined ? { eventDate: input.eventDate } : {}),
+        ...(input.provider !== undefined ? { provider: input.provider } : {}),
+        ...(input.moneyKind !== undefined ? { moneyKind: input.moneyKind } : {}),
         ...(changed ? { status: "edited" as const, originalText: fact.originalText ?? fact.text } : {}),
         reviewedBy: user.id,
         reviewedAt: sql`now()`,
@@ -161,7 +172,10 @@ export async function decideFact(
   return viewOf(db, factId);
 }
 
-/** Approves every pending fact (optionally of one category or source) in one statement. */
+/**
+ * Approves every pending fact (optionally of one category or source) in one statement, except
+ * amounts whose quote was not found on the cited page: those need a person to look.
+ */
 export async function approveAllFacts(
   db: Db,
   access: DocumentAccess,
@@ -177,6 +191,8 @@ export async function approveAllFacts(
         and(
           eq(schema.facts.documentId, access.document.id),
           eq(schema.facts.status, "pending"),
+          // An amount whose citation did not check out waits for a person, one by one.
+          sql`(${schema.facts.amountCents} is null or ${schema.facts.verified})`,
           filter.category ? eq(schema.facts.category, filter.category) : undefined,
           filter.sourceId ? eq(schema.facts.sourceId, filter.sourceId) : undefined,
         ),
@@ -205,6 +221,7 @@ export async function createFact(
     amountCents?: number | null;
     eventDate?: string | null;
     provider?: string | null;
+    moneyKind?: MoneyKind | null;
     citation?: { sourceId: string; pageNumber: number; quote: string };
   },
   ip: string,
@@ -239,6 +256,7 @@ export async function createFact(
         amountCents: input.amountCents ?? null,
         eventDate: input.eventDate ?? null,
         provider: input.provider ?? null,
+        moneyKind: input.moneyKind ?? (input.category === "billing" && input.amountCents ? "charge" : null),
         status: "approved",
         createdBy: user.id,
         reviewedBy: user.id,

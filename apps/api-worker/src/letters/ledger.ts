@@ -1,94 +1,57 @@
-import { and, asc, type Db, eq, inArray, isNotNull, schema } from "@steno/db";
+import { and, asc, type Db, eq, inArray, isNotNull, ne, schema } from "@steno/db";
+import { buildLedger, type Ledger, type LedgerFact } from "@steno/shared";
 
-export type LedgerLine = {
-  provider: string;
-  dateOfService: string | null;
-  amountCents: number;
-  codes: string[];
-  factIds: string[];
-};
+export type { Ledger };
 
-export type Ledger = {
-  lines: LedgerLine[];
-  providers: Array<{ provider: string; totalCents: number }>;
-  medicalTotalCents: number;
-  wageLossCents: number;
-  totalCents: number;
-};
+const LEDGER_CATEGORIES = ["billing", "wage_loss", "future_care"] as const;
 
-const REVIEWED = ["approved", "edited"] as const;
-
-/**
- * The damages ledger, computed in code from reviewed facts, never by a model: one line per
- * provider and date of service, totals per provider and overall, and wage loss apart.
- */
-export async function computeLedger(db: Db, documentId: string): Promise<Ledger> {
-  const facts = await db
+/** The facts a ledger is computed from: every amount not rejected, with its citation. */
+export async function ledgerFacts(db: Db, documentId: string): Promise<LedgerFact[]> {
+  return db
     .select({
       id: schema.facts.id,
       category: schema.facts.category,
+      status: schema.facts.status,
       amountCents: schema.facts.amountCents,
       eventDate: schema.facts.eventDate,
+      dateTo: schema.facts.dateTo,
       provider: schema.facts.provider,
       code: schema.facts.code,
+      moneyKind: schema.facts.moneyKind,
+      statementKey: schema.facts.statementKey,
+      sourceId: schema.facts.sourceId,
+      sourceFilename: schema.sources.filename,
+      pageNumber: schema.facts.pageNumber,
+      quote: schema.facts.quote,
+      verified: schema.facts.verified,
+      text: schema.facts.text,
     })
     .from(schema.facts)
+    .leftJoin(schema.sources, eq(schema.sources.id, schema.facts.sourceId))
     .where(
       and(
         eq(schema.facts.documentId, documentId),
-        inArray(schema.facts.status, [...REVIEWED]),
-        inArray(schema.facts.category, ["billing", "wage_loss"]),
+        ne(schema.facts.status, "rejected"),
+        inArray(schema.facts.category, [...LEDGER_CATEGORIES]),
         isNotNull(schema.facts.amountCents),
       ),
     )
     .orderBy(asc(schema.facts.eventDate), asc(schema.facts.createdAt));
-  return ledgerFromFacts(facts);
 }
 
-export function ledgerFromFacts(
-  facts: Array<{
-    id: string;
-    category: string;
-    amountCents: number | null;
-    eventDate: string | null;
-    provider: string | null;
-    code: string | null;
-  }>,
-): Ledger {
-  const lines = new Map<string, LedgerLine>();
-  let wageLossCents = 0;
-  for (const fact of facts) {
-    if (fact.amountCents === null) continue;
-    if (fact.category === "wage_loss") {
-      wageLossCents += fact.amountCents;
-      continue;
-    }
-    const provider = fact.provider?.trim() || "Unspecified provider";
-    const key = `${provider}\u0000${fact.eventDate ?? ""}`;
-    const line = lines.get(key) ?? {
-      provider,
-      dateOfService: fact.eventDate,
-      amountCents: 0,
-      codes: [],
-      factIds: [],
-    };
-    line.amountCents += fact.amountCents;
-    if (fact.code && !line.codes.includes(fact.code)) line.codes.push(fact.code);
-    line.factIds.push(fact.id);
-    lines.set(key, line);
-  }
-  const sorted = [...lines.values()].sort(
-    (a, b) =>
-      a.provider.localeCompare(b.provider) || (a.dateOfService ?? "").localeCompare(b.dateOfService ?? ""),
-  );
-  const totals = new Map<string, number>();
-  for (const line of sorted) totals.set(line.provider, (totals.get(line.provider) ?? 0) + line.amountCents);
-  const medicalTotalCents = sorted.reduce((sum, line) => sum + line.amountCents, 0);
-  return {
-    lines: sorted,
-    providers: [...totals].map(([provider, totalCents]) => ({ provider, totalCents })),
-    medicalTotalCents,
-    wageLossCents,
-    totalCents: medicalTotalCents + wageLossCents,
-  };
+/**
+ * The damages ledger, computed in code from reviewed facts, never by a model: charges per
+ * provider with citations, each statement reconciled against its own stated total, wage loss
+ * and future care apart. The firm chooses whether letters claim billed or paid amounts.
+ */
+export async function computeLedger(db: Db, documentId: string): Promise<Ledger> {
+  const [facts, [firm]] = await Promise.all([
+    ledgerFacts(db, documentId),
+    db
+      .select({ claimBasis: schema.firms.claimBasis })
+      .from(schema.firms)
+      .innerJoin(schema.documents, eq(schema.documents.firmId, schema.firms.id))
+      .where(eq(schema.documents.id, documentId)),
+  ]);
+  return buildLedger(facts, { claimBasis: firm?.claimBasis === "paid" ? "paid" : "billed" });
 }

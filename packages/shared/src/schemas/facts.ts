@@ -10,8 +10,12 @@ export const FACT_CATEGORIES = [
   "billing",
   "wage_loss",
   "insurance",
+  "future_care",
   "other",
 ] as const;
+/** What an amount on a bill is. Only charges are damages; totals, payments, adjustments and balances reconcile. */
+export const MONEY_KINDS = ["charge", "total", "payment", "adjustment", "balance"] as const;
+export type MoneyKind = (typeof MONEY_KINDS)[number];
 export const FACT_STATUSES = ["pending", "approved", "rejected", "edited"] as const;
 export type FactCategoryName = (typeof FACT_CATEGORIES)[number];
 export type FactStatus = (typeof FACT_STATUSES)[number];
@@ -35,6 +39,8 @@ export const updateFactInput = z.object({
   category: z.enum(FACT_CATEGORIES).optional(),
   amountCents: amountCents.nullish(),
   eventDate: isoDateSchema.nullish(),
+  provider: cleanText(200).nullish(),
+  moneyKind: z.enum(MONEY_KINDS).nullish(),
 });
 
 export const approveAllFactsInput = z.object({
@@ -48,6 +54,7 @@ export const createFactInput = z.object({
   amountCents: amountCents.nullish(),
   eventDate: isoDateSchema.nullish(),
   provider: cleanText(200).nullish(),
+  moneyKind: z.enum(MONEY_KINDS).nullish(),
   citation: z
     .object({
       sourceId: idSchema,

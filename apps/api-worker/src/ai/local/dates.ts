@@ -36,6 +36,22 @@ const MONTH_NAME =
 
 // Separators must agree (3/14/2026, 3-14-2026, 3.14.2026) so statute numbers like 5/11-710 are not dates.
 const NUMERIC = /(?<![\w/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\w/]|[.-]\d)/g;
+const NUMERIC_RANGE =
+  /(?<![\w/.-])(\d{1,2}\/\d{1,2}\/(?:\d{4}|\d{2}))(\s*[-–]\s*)(\d{1,2}\/\d{1,2}\/(?:\d{4}|\d{2}))(?![\w/]|[.-]\d)/g;
+// Forms print dates in boxes: "09 16 26", "09 16 2026" (month, day, year). Only read where a
+// caller knows the line is a form row (see findSpacedDates).
+const SPACED = /(?<![\w/.-])(\d{2}) (\d{2}) (\d{4}|\d{2})(?![\w/.-])/g;
+
+/** Dates printed in form boxes, "09 16 26": read only on rows that are known to carry them. */
+export function findSpacedDates(text: string): DateMatch[] {
+  const found: DateMatch[] = [];
+  for (const m of text.matchAll(SPACED)) {
+    const iso = isoDate(fullYear(m[3] ?? ""), Number(m[1]), Number(m[2]));
+    if (iso) found.push({ index: m.index, end: m.index + m[0].length, text: m[0], iso });
+  }
+  return found;
+}
+
 const ISO = /(?<![\w/.-])(\d{4})-(\d{2})-(\d{2})(?![\w/]|-\d)/g;
 const MONTH_FIRST = new RegExp(`\\b${MONTH_NAME}\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})\\b`, "gi");
 const DAY_FIRST = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+${MONTH_NAME}\\.?,?\\s+(\\d{4})\\b`, "gi");
@@ -65,6 +81,17 @@ export function findDates(text: string): DateMatch[] {
     found.push({ index: m.index, end, text: m[0], iso });
   };
   for (const m of text.matchAll(ISO)) add(m, isoDate(Number(m[1]), Number(m[2]), Number(m[3])));
+  // A service period written without spaces, "04/02/2026-06/25/2026": two dates, not a statute.
+  for (const r of text.matchAll(NUMERIC_RANGE)) {
+    const second = r.index + (r[1] ?? "").length + (r[2] ?? "").length;
+    for (const [part, at] of [
+      [r[1] ?? "", r.index],
+      [r[3] ?? "", second],
+    ] as const) {
+      const m = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})$/.exec(part);
+      if (m) add(Object.assign(m, { index: at }), isoDate(fullYear(m[4] ?? ""), Number(m[1]), Number(m[3])));
+    }
+  }
   for (const m of text.matchAll(NUMERIC)) add(m, isoDate(fullYear(m[4] ?? ""), Number(m[1]), Number(m[3])));
   for (const m of text.matchAll(MONTH_FIRST)) {
     add(m, isoDate(Number(m[3]), MONTHS[(m[1] ?? "").toLowerCase()] ?? 0, Number(m[2])));

@@ -9,15 +9,24 @@
 //   and subtotals are never billing;
 // - among wage_loss facts only the total lost wages carries amountCents, so sums do not
 //   double count the periods it is made of.
-import type { ExtractedFact, FactCategory, PageText } from "../types.ts";
+import { providerKey } from "@steno/shared";
+import type { ExtractedFact, FactCategory, MoneyKind, PageText, ProfileField } from "../types.ts";
 import { type DocumentKind, documentKind, pageKind } from "./classify.ts";
 import { type CodeMatch, findIcd10, findProcedureCodes, findProcedureCodesInContext } from "./codes.ts";
-import { type DateMatch, findDates } from "./dates.ts";
+import { type DateMatch, findDates, findSpacedDates } from "./dates.ts";
 import { findMoney, formatCents, type MoneyMatch } from "./money.ts";
 import * as P from "./patterns.ts";
-import { findOrganizations, isHeading, isTableHeader, splitFields, splitSentences, squash } from "./text.ts";
+import {
+  findOrganizations,
+  isHeading,
+  isTableHeader,
+  splitFields,
+  splitSentences,
+  squash,
+  titleCase,
+} from "./text.ts";
 
-type Table = { moneyColumns: number; chargeIndex: number; hasUnits: boolean };
+type Table = { moneyColumns: number; chargeIndex: number; hasUnits: boolean; balanceLast: boolean };
 
 type State = {
   docKind: DocumentKind;
@@ -42,6 +51,17 @@ type State = {
   lastRowDate: string | null;
   /** index of a line already read as the end of a wrapped service item */
   continuedLine: number;
+  /** a letter from an insurer about the claim (acknowledgment, reservation of rights …) */
+  insurerLetter: boolean;
+  /** police-report facts about a unit's driver, owner, insurer or policy: roles resolved once fault is known */
+  parties: Array<{
+    fact: ExtractedFact;
+    unit: string;
+    role: "driver" | "owner" | "insurer" | "policy";
+    value: string;
+  }>;
+  /** evidence of fault per unit in a police report */
+  fault: Map<string, number>;
 };
 
 type NewFact = {
@@ -52,6 +72,11 @@ type NewFact = {
   eventDate?: string | null;
   provider?: string | null;
   code?: string | null;
+  moneyKind?: MoneyKind | null;
+  dateTo?: string | null;
+  statementKey?: string | null;
+  profileField?: ProfileField | null;
+  fieldValue?: string | null;
 };
 
 const MAX_TEXT = 300;
@@ -81,11 +106,117 @@ export function extractFactsLocally(pages: PageText[], options: { filename: stri
     tableRows: 0,
     lastRowDate: null,
     continuedLine: -1,
+    insurerLetter: isInsurerLetter(texts, docKind),
+    parties: [],
+    fault: new Map(),
   };
   const running = runningLines(texts);
   const seenRunning = new Set<string>();
   for (const page of pages) readPage(state, page, running, seenRunning);
+  if (state.insurerLetter) insurerLetterhead(state, pages);
+  assignParties(state);
   return state.facts;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parties: who the letter goes to. A police report names units; the one the officer faults
+// (citation, contributing factors, the narrative's "Unit 2 struck Unit 1") is the at-fault
+// party, and the other unit's insurer is the client's own carrier, never the addressee.
+
+const FAULT_VERB =
+  /^[^.;]{0,60}?\b(struck|hit|rear[- ]?ended|collided with|ran (?:into|the|a)|failed to|disregarded|was following too|followed too|did not (?:yield|stop)|was unable to stop|made an unsafe|crossed|was at fault|is at fault)\b/i;
+const UNIT_MENTION = /\b(?:unit|vehicle|veh\.?|v|party|p|driver|d)\s*#?\s*(\d{1,2})\b/gi;
+
+function noteFault(s: State, text: string, weight: number): void {
+  for (const m of text.matchAll(UNIT_MENTION)) {
+    if (FAULT_VERB.test(text.slice(m.index + m[0].length))) {
+      const unit = `Unit ${m[1]}`;
+      s.fault.set(unit, (s.fault.get(unit) ?? 0) + weight);
+      return; // the sentence's subject, not the unit it struck
+    }
+  }
+}
+
+function assignParties(s: State): void {
+  if (s.parties.length === 0) return;
+  const ranked = [...s.fault].sort((a, b) => b[1] - a[1]);
+  const [first, second] = ranked;
+  const atFault = first && first[1] > 0 && (!second || second[1] < first[1]) ? first[0] : null;
+  const units = new Set(s.parties.map((p) => p.unit));
+  for (const p of s.parties) {
+    let field: ProfileField | null = null;
+    if (atFault && p.unit === atFault) {
+      field =
+        p.role === "driver"
+          ? "atFaultDriver"
+          : p.role === "owner"
+            ? "vehicleOwner"
+            : p.role === "insurer"
+              ? "atFaultCarrier"
+              : "policyNumber";
+    } else if (atFault && units.size === 2) {
+      field = p.role === "insurer" ? "clientCarrier" : p.role === "driver" ? "clientName" : null;
+    }
+    if (field === "vehicleOwner") {
+      const driver = s.parties.find((q) => q.unit === p.unit && q.role === "driver");
+      if (driver && personKey(driver.value) === personKey(p.value)) field = null;
+    }
+    if (field) {
+      p.fact.profileField = field;
+      p.fact.fieldValue = p.value;
+    }
+  }
+}
+
+/** "HOLLIS, DEREK J" and "Derek J. Hollis" compare equal. */
+const personKey = (name: string) => {
+  const flipped = /^([^,]+),\s*(.+)$/.exec(name.trim());
+  return (flipped ? `${flipped[2]} ${flipped[1]}` : name)
+    .toLowerCase()
+    .replace(/[^a-z ]/g, "")
+    .split(/\s+/)
+    .filter(Boolean)
+    .sort()
+    .join(" ");
+};
+
+/** A person's name as a form prints it: "HOLLIS, DEREK JAMES" becomes "Derek James Hollis". */
+function personName(value: string): string {
+  const flipped =
+    /^([A-Z][A-Za-z'-]+(?: [A-Z][A-Za-z'-]+)?),\s*([A-Z][A-Za-z'.-]*(?: [A-Z][A-Za-z'.-]*){0,2})(?=$|,|\s+-\s|\s{2,}|\s+\d)/.exec(
+      value.trim(),
+    );
+  const name = flipped ? `${flipped[2]} ${flipped[1]}` : (value.split(/,|\s+-\s+|\s+\d/)[0] ?? value);
+  return titleCase(name.trim());
+}
+
+function isInsurerLetter(texts: string[], kind: DocumentKind): boolean {
+  if (kind === "police" || kind === "bill") return false;
+  const head = (texts[0] ?? "").split("\n").slice(0, 8).join("\n");
+  const all = texts.join("\n");
+  return (
+    INSURER_WORDS.test(head) &&
+    /\b(our insured|your client|claimant|named insured|insured:|adjuster|claim (?:number|no))/i.test(all)
+  );
+}
+
+/** The insurer whose letterhead a claim letter is on: the at-fault carrier. */
+function insurerLetterhead(s: State, pages: PageText[]): void {
+  const lines = (pages[0]?.text ?? "").split("\n").slice(0, 8);
+  for (const line of lines) {
+    const name = findInsurer(line) ?? (INSURER_WORDS.test(line) && line.length < 60 ? line.trim() : null);
+    if (!name) continue;
+    s.pageNumber = pages[0]?.pageNumber ?? 1;
+    s.pageText = squash(pages[0]?.text ?? "");
+    emit(s, {
+      category: "insurance",
+      text: `Claim handled by ${name}`,
+      quote: name,
+      profileField: "atFaultCarrier",
+      fieldValue: name,
+    });
+    return;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -143,6 +274,13 @@ function readPage(s: State, page: PageText, running: Set<string>, seenRunning: S
       s.table = readTableHeader(line);
       s.tableRows = 0;
       return;
+    }
+    if (s.kind === "bill") {
+      // A section of a statement billed by another provider starts with that provider's name.
+      const [name] = findOrganizations(line);
+      if (name && name.length >= 0.6 * line.replace(/[^A-Za-z]/g, "").length && !findMoney(line).length) {
+        s.provider = name;
+      }
     }
     if (isHeading(line)) {
       flush();
@@ -204,7 +342,7 @@ function continues(previous: string, next: string, maxLen: number): boolean {
 
 function onHeading(s: State, line: string): void {
   s.section = line;
-  const unit = /^(?:unit|vehicle|veh\.?|v)\s*#?\s*(\d{1,2})\b/i.exec(line);
+  const unit = /^(?:unit|vehicle|veh\.?|v|party|driver)\s*#?\s*(\d{1,2})\b/i.exec(line);
   const next = unit ? `Unit ${unit[1]}` : /driver|vehicle|owner|insurance/i.test(line) ? s.unit : null;
   // Each unit has its own insurer; do not let one carry over to the next.
   if (next !== s.unit) s.insurer = null;
@@ -225,6 +363,7 @@ function readTableHeader(line: string): Table {
     moneyColumns: money.length,
     chargeIndex: charge >= 0 ? charge : money.length - 1,
     hasUnits: /\b(qty|quantity|units)\b|\bunit\b(?! (fee|price|cost|charge))/i.test(line),
+    balanceLast: money.length >= 2 && money.at(-1) === "balance",
   };
 }
 
@@ -262,7 +401,7 @@ function documentProvider(texts: string[], kind: DocumentKind): string | null {
 // ---------------------------------------------------------------------------------------------
 // Emitting
 
-function emit(s: State, fact: NewFact, key?: string): void {
+function emit(s: State, fact: NewFact, key?: string): ExtractedFact | undefined {
   const quote = fact.quote.trim();
   // The citation check: the quote must be on the page (whitespace aside).
   if (quote.length < 3 || !s.pageText.includes(squash(quote))) return;
@@ -273,7 +412,7 @@ function emit(s: State, fact: NewFact, key?: string): void {
       .join("|");
   if (s.seen.has(dedupe)) return;
   s.seen.add(dedupe);
-  s.facts.push({
+  const extracted: ExtractedFact = {
     category: fact.category,
     text: clip(squash(fact.text)),
     quote,
@@ -282,7 +421,14 @@ function emit(s: State, fact: NewFact, key?: string): void {
     eventDate: fact.eventDate ?? null,
     provider: fact.provider ?? null,
     code: fact.code ?? null,
-  });
+    moneyKind: fact.moneyKind ?? null,
+    dateTo: fact.dateTo ?? null,
+    statementKey: fact.statementKey ?? null,
+    profileField: fact.profileField ?? null,
+    fieldValue: fact.fieldValue ?? null,
+  };
+  s.facts.push(extracted);
+  return extracted;
 }
 
 const atProvider = (s: State) => (s.provider ? ` at ${s.provider}` : "");
@@ -310,6 +456,7 @@ function lineRules(s: State, line: string, index: number, next: string | undefin
   if (s.kind === "bill" && billLine(s, line, index)) return true;
   if (s.kind === "wage" && wageRow(s, line)) return true;
   if (s.kind === "police" && citationRow(s, line)) return true;
+  if ((s.kind === "medical" || s.kind === "other") && futureCare(s, line)) return true;
   if (fieldRules(s, line)) used = true;
   if (s.kind !== "bill" && serviceItems(s, line, index, next)) used = true;
   return used;
@@ -329,11 +476,20 @@ function inlineNumbers(s: State, line: string): void {
     const text = claim
       ? `Claim number ${id}${insurer ? ` (${insurer})` : ""}`
       : `${whose}policy number ${id}${insurer ? ` (${insurer})` : ""}`;
-    emit(
+    const fact = emit(
       s,
-      { category: "insurance", text: text.charAt(0).toUpperCase() + text.slice(1), quote: m[0] },
+      {
+        category: "insurance",
+        text: text.charAt(0).toUpperCase() + text.slice(1),
+        quote: m[0],
+        profileField: claim ? "claimNumber" : s.insurerLetter ? "policyNumber" : null,
+        fieldValue: claim || s.insurerLetter ? id : null,
+      },
       `${m[1]}|${id}`,
     );
+    if (fact && !claim && s.kind === "police" && s.unit) {
+      s.parties.push({ fact, unit: s.unit, role: "policy", value: id });
+    }
   }
 }
 
@@ -418,33 +574,64 @@ function serviceItems(s: State, line: string, index: number, next: string | unde
 const overlaps = (a: { index: number; end: number }, list: { index: number; end: number }[]) =>
   list.some((b) => a.index < b.end && a.end > b.index);
 
+/** Which statement of the source a bill amount belongs to: one per billing provider. */
+const statementOf = (s: State) => providerKey(s.provider ?? "") || "unknown";
+
+// Rows that are money moving the other way, by their words.
+const PAYMENT_WORDS =
+  /payments?|paid|remit|check\s*#|\beob\b|med\s?pay|pip\b|insurance (?:pmt|payment)|copay|co-pay|refund/i;
+const ADJUSTMENT_WORDS = /adjust|write[- ]?off|w\/o\b|contractual|discount|courtesy|disallow|credit/i;
+
 /** Statement lines: itemized charges become billing facts; totals, balances and payments do not. */
 function billLine(s: State, line: string, index: number): boolean {
-  const money = findMoney(line, { bare: true });
+  let money = findMoney(line, { bare: true });
+  let dates = findDates(line);
+  // A claim form's row: dates in boxes ("09 16 26") and charges written "325 00".
+  if (money.length === 0 || dates.length === 0) {
+    const form = formRow(line);
+    if (form) {
+      money = form.money;
+      dates = form.dates;
+    }
+  }
   if (money.length === 0) return false;
-  const dates = findDates(line);
   const codes = findProcedureCodes(line).filter((c) => !overlaps(c, dates) && !overlaps(c, money));
-  const amount = pickAmount(money, s.table);
+  const paymentRow = PAYMENT_WORDS.test(line) || ADJUSTMENT_WORDS.test(line);
+  const amount = pickAmount(money, s.table, paymentRow);
   if (!amount) return false;
-  const isCharge = amount.cents > 0 && (codes.length > 0 || !P.SUMMARY.test(line));
-  if (!isCharge) return summaryLine(s, line, money, dates);
+  const isCharge =
+    amount.cents > 0 && (codes.length > 0 || !P.SUMMARY.test(line)) && !(paymentRow && !codes.length);
+  if (!isCharge) return summaryLine(s, line, money, dates, amount);
   const rowLike = s.table !== null || dates[0]?.index === 0 || codes.length > 0;
   const date = dates[0]?.iso ?? (s.table ? s.lastRowDate : null) ?? s.serviceDate;
   if (!rowLike || !date) return false;
   s.lastRowDate = date;
+  // A period, "04/02/2026-06/25/2026" or "From 09 16 26 To 09 30 26": its last date.
+  const second = dates[1];
+  const dateTo =
+    second &&
+    dates[0] &&
+    second.iso > dates[0].iso &&
+    /^\s*(?:-|–|to|thru|through)?\s*$/i.test(line.slice(dates[0].end, second.index))
+      ? second.iso
+      : null;
   const code = codes[0]?.code ?? null;
   const description = describeRow(line, dates, codes, money, s.table);
   const what = [description, code ? `(${codeSystem(code)} ${code})` : ""].filter(Boolean).join(" ");
+  const when = dateTo ? `${date} to ${dateTo}` : date;
   emit(
     s,
     {
       category: "billing",
-      text: `${s.provider ?? "Provider"} charge for ${what || "services"} on ${date}: ${formatCents(amount.cents)}`,
+      text: `${s.provider ?? "Provider"} charge for ${what || "services"} on ${when}: ${formatCents(amount.cents)}`,
       quote: line,
       amountCents: amount.cents,
       eventDate: date,
+      dateTo,
       provider: s.provider,
       code,
+      moneyKind: "charge",
+      statementKey: statementOf(s),
     },
     // Two identical rows are two charges: key by position, not by words.
     `billing|${s.pageNumber}|${index}`,
@@ -452,49 +639,90 @@ function billLine(s: State, line: string, index: number): boolean {
   return true;
 }
 
-function pickAmount(money: MoneyMatch[], table: Table | null): MoneyMatch | undefined {
+/** A claim-form service line: boxed dates and "dollars cents" charges, with a procedure code. */
+function formRow(line: string): { dates: DateMatch[]; money: MoneyMatch[] } | null {
+  const dates = findSpacedDates(line);
+  const first = dates[0];
+  if (!first || first.index > 4) return null;
+  const codes = findProcedureCodes(line).filter((c) => c.index >= first.end && !overlaps(c, dates));
+  const code = codes[0];
+  if (!code) return null;
+  const money: MoneyMatch[] = [];
+  for (const m of line.slice(code.end).matchAll(/(?<![\d.,])(\d{1,3}(?:,\d{3})*|\d+) (\d{2})(?![\d.,])/g)) {
+    const index = code.end + m.index;
+    if (dates.some((d) => index < d.end && index + m[0].length > d.index)) continue;
+    money.push({
+      index,
+      end: index + m[0].length,
+      text: m[0],
+      cents: Number((m[1] ?? "").replace(/,/g, "")) * 100 + Number(m[2]),
+    });
+    break; // box 24F, the charges, is the first amount after the code
+  }
+  return money.length ? { dates, money } : null;
+}
+
+function pickAmount(money: MoneyMatch[], table: Table | null, paymentRow: boolean): MoneyMatch | undefined {
   if (table && table.moneyColumns === money.length) return money[table.chargeIndex] ?? money.at(-1);
+  // A running-balance ledger prints the balance after every row: the row's own amount comes first.
+  if (table?.balanceLast && money.length >= 2) return paymentRow ? money.at(-2) : money[0];
   return money.at(-1);
 }
 
-function summaryLine(s: State, line: string, money: MoneyMatch[], dates: DateMatch[]): boolean {
+function summaryLine(
+  s: State,
+  line: string,
+  money: MoneyMatch[],
+  dates: DateMatch[],
+  amount: MoneyMatch,
+): boolean {
   const last = money.at(-1);
   if (!last || /sub-?total|page total/i.test(line) || last.cents === 0) return true;
-  const payment = /payments?|paid|adjust|credit|write[- ]?off|refund|discount/i.test(line);
+  const payment = PAYMENT_WORDS.test(line) || ADJUSTMENT_WORDS.test(line);
   // Every statement has its own total: keep them apart even when the words repeat.
-  const key = `other|${s.pageNumber}|${squash(line)}`;
-  if (/\btotal\b/i.test(line) && !payment && last.cents > 0) {
+  const key = `billing|${s.pageNumber}|${squash(line)}`;
+  const base = {
+    quote: line,
+    provider: s.provider,
+    statementKey: statementOf(s),
+    category: "billing" as const,
+  };
+  if (/\btotal\b/i.test(line) && !payment && !/balance|due/i.test(line) && last.cents > 0) {
     emit(
       s,
       {
-        category: "other",
+        ...base,
         text: `${s.provider ?? "Statement"} total charges: ${formatCents(last.cents)}`,
-        quote: line,
         amountCents: last.cents,
-        provider: s.provider,
+        moneyKind: "total",
       },
       key,
     );
-  } else if (/balance|amount due/i.test(line) && !/previous|prior/i.test(line) && last.cents > 0) {
+  } else if (
+    /balance|amount due|please pay|pay this amount/i.test(line) &&
+    !/previous|prior|forward/i.test(line)
+  ) {
     emit(
       s,
       {
-        category: "other",
+        ...base,
         text: `${s.provider ?? "Statement"} balance due: ${formatCents(last.cents)}`,
-        quote: line,
         amountCents: last.cents,
-        provider: s.provider,
+        moneyKind: "balance",
       },
       key,
     );
   } else if (payment && !/\btotal\b/i.test(line)) {
+    const kind: MoneyKind =
+      ADJUSTMENT_WORDS.test(line) && !PAYMENT_WORDS.test(line) ? "adjustment" : "payment";
     const description = describeRow(line, dates, [], money, null);
+    const cents = Math.abs(amount.cents);
     emit(s, {
-      category: "other",
-      text: `Payment or adjustment${onDate(dates[0]?.iso)}: ${description} ${formatCents(last.cents)}`,
-      quote: line,
+      ...base,
+      text: `${kind === "payment" ? "Payment" : "Adjustment"}${onDate(dates[0]?.iso)}: ${description} ${formatCents(cents)}`,
+      amountCents: cents,
       eventDate: dates[0]?.iso ?? null,
-      provider: s.provider,
+      moneyKind: kind,
     });
   }
   return true;
@@ -515,6 +743,33 @@ function describeRow(
   rest = rest.replace(/^(?:-\s*)?\d{3,4}\s+/, ""); // revenue code
   if (table?.hasUnits || money.length > 0) rest = rest.replace(/\s+\d+(?:\.\d+)?$/, ""); // units
   return rest.replace(/^[\s,;:-]+|[\s,;:-]+$/g, "");
+}
+
+const FUTURE_SECTION = /future|anticipated|life care|prognosis|recommend|estimate/i;
+const FUTURE_LINE =
+  /\bfuture\b|anticipated|will (?:likely |probably )?(?:require|need)|estimated? (?:cost|total|future)/i;
+
+/** A physician's estimate of future care: each item with its cost, and the estimate's total. */
+function futureCare(s: State, line: string): boolean {
+  if (!(FUTURE_SECTION.test(s.section) || FUTURE_LINE.test(line))) return false;
+  const money = findMoney(line).filter((m) => m.cents > 0 && !RATE_AFTER.test(line.slice(m.end)));
+  const last = money.at(-1);
+  if (!last) return false;
+  const total = /\btotal\b/i.test(line);
+  // A range ("$3,000 to $4,500") is claimed at what the physician put last: say so in the text.
+  const item = line.slice(0, money[0]?.index ?? line.length).replace(/[\s:.,-]+$/, "");
+  emit(s, {
+    category: "future_care",
+    text: total
+      ? `Estimated future medical care, total${atProvider(s)}: ${formatCents(last.cents)}`
+      : `Future care: ${item || "estimated care"} ${formatCents(last.cents)}${atProvider(s)}`,
+    quote: line,
+    amountCents: last.cents,
+    provider: s.provider,
+    moneyKind: total ? "total" : "charge",
+    eventDate: s.visitDate,
+  });
+  return true;
 }
 
 /** An employer's wage table: periods (no amount on the fact) and the total lost wages. */
@@ -580,6 +835,33 @@ const LOCATION =
   /^(?:location|crash location|accident location|place of (?:accident|incident|crash|loss|injury)|scene|intersection|location of (?:crash|accident|collision|incident))$/;
 const CRASH_TYPE =
   /^(?:(?:crash|collision|accident) type|manner of (?:collision|crash)|type of (?:crash|collision|accident)|first harmful event)$/;
+const INSURER_LETTER_FIELDS: Array<[RegExp, ProfileField]> = [
+  [/^(?:our|your|the)? ?(?:named )?insured(?: driver| name)?$/, "insuredName"],
+  [/^(?:your client|claimant|claimant name|injured party)$/, "clientName"],
+  [
+    /^(?:adjuster|claims? adjuster|claim representative|claims? specialist|claims? examiner|handled by|assigned adjuster|adjuster name)$/,
+    "adjusterName",
+  ],
+  [/^(?:e-?mail|adjuster e-?mail)$/, "adjusterEmail"],
+  [/^(?:policy limits?|limits?|bodily injury limits?|bi limits?)$/, "policyLimits"],
+];
+const PROFILE_LABEL: Record<ProfileField, string> = {
+  clientName: "Claimant",
+  dateOfLoss: "Date of loss",
+  location: "Location",
+  atFaultDriver: "At-fault driver",
+  vehicleOwner: "Vehicle owner",
+  atFaultCarrier: "Carrier",
+  claimNumber: "Claim number",
+  policyNumber: "Policy number",
+  policyLimits: "Policy limits",
+  adjusterName: "Adjuster",
+  adjusterAddress: "Adjuster's address",
+  adjusterEmail: "Adjuster's email",
+  insuredName: "Insured",
+  clientCarrier: "Client's carrier",
+};
+
 const PARTY =
   /^(driver|driver name|operator|owner|registered owner|vehicle owner|pedestrian|passenger|bicyclist|cyclist)(?: \d)?$/;
 const VEHICLE = /^(?:vehicle|vehicle description|year\/make\/model|make\/model)$/;
@@ -635,7 +917,7 @@ function fieldRules(s: State, line: string): boolean {
         what === "loss" || what === "injury" || label.length <= 3
           ? `Date of ${what === "loss" ? "loss" : "injury"}: ${date}`
           : `${what.charAt(0).toUpperCase()}${what.slice(1)} on ${date}${time ? ` at ${time}` : ""}`;
-      fact("incident", text, { eventDate: date });
+      fact("incident", text, { eventDate: date, profileField: "dateOfLoss", fieldValue: date });
       continue;
     }
     if (INSURER.test(label) && (INSURER_WORDS.test(value) || /insur|carrier/.test(label))) {
@@ -644,24 +926,52 @@ function fieldRules(s: State, line: string): boolean {
       const text = /payer|payor|bill to|liability/.test(label)
         ? `${f.label}: ${name}`
         : `${who}insurer: ${name}`;
+      const before = s.facts.length;
       fact(
         "insurance",
         text.charAt(0).toUpperCase() + text.slice(1),
         {},
         `insurer|${who}|${name.toLowerCase()}`,
       );
+      const added = s.facts[before];
+      if (added && s.kind === "police" && s.unit) {
+        s.parties.push({ fact: added, unit: s.unit, role: "insurer", value: findInsurer(value) ?? name });
+      }
       continue;
     }
+    if (s.insurerLetter) {
+      const role = INSURER_LETTER_FIELDS.find(([re]) => re.test(label))?.[1];
+      if (role) {
+        const person = role === "adjusterEmail" ? value : personName(value);
+        fact(role === "adjusterEmail" ? "insurance" : "insurance", `${PROFILE_LABEL[role]}: ${person}`, {
+          profileField: role,
+          fieldValue: person,
+        });
+        continue;
+      }
+    }
     if (s.kind === "police") {
-      if (LOCATION.test(label)) fact("incident", `Crash location: ${value}`, { eventDate: s.incidentDate });
+      if (LOCATION.test(label))
+        fact("incident", `Crash location: ${value}`, {
+          eventDate: s.incidentDate,
+          profileField: "location",
+          fieldValue: value,
+        });
       else if (CRASH_TYPE.test(label))
         fact("incident", `Crash type: ${value}`, { eventDate: s.incidentDate });
       else if (PARTY.test(label)) {
-        const name = (value.split(/,|\s+-\s+/)[0] ?? value).trim();
+        const name = personName(value);
+        const before = s.facts.length;
         fact(
           "incident",
           `${who}${label.replace(/ \d$/, "")}: ${name}`.replace(/^./, (c) => c.toUpperCase()),
         );
+        const added = s.facts[before];
+        const unit = s.unit ?? (/(\d)$/.exec(label)?.[1] ? `Unit ${/(\d)$/.exec(label)?.[1]}` : null);
+        if (added && unit) {
+          const role = /owner/.test(label) ? "owner" : /driver|operator/.test(label) ? "driver" : null;
+          if (role) s.parties.push({ fact: added, unit, role, value: name });
+        }
       } else if (VEHICLE.test(label))
         fact(
           "incident",
@@ -674,10 +984,16 @@ function fieldRules(s: State, line: string): boolean {
         );
       else if (REPORT.test(label)) fact("other", `Police report number ${value}`, {}, `report|${value}`);
       else if (OFFICER.test(label)) fact("other", `Reporting officer: ${value}`);
-      else if (FAULT.test(label))
+      else if (FAULT.test(label)) {
         fact("liability", `Police finding - ${f.label}: ${value}`, { eventDate: s.incidentDate });
-      else if (CITATION.test(label)) fact("liability", `Citation: ${value}`, { eventDate: s.incidentDate });
-      else if (WITNESS.test(label)) fact("liability", `Witness: ${value.split(",")[0]}`);
+        if (/at fault|fault/.test(label)) noteFault(s, `Unit ${/\d/.exec(value)?.[0] ?? ""} was at fault`, 5);
+        else if (s.unit && !/^(none|no|not|n\/a)/i.test(value))
+          s.fault.set(s.unit, (s.fault.get(s.unit) ?? 0) + 2);
+      } else if (CITATION.test(label)) {
+        fact("liability", `Citation: ${value}`, { eventDate: s.incidentDate });
+        if (s.unit) s.fault.set(s.unit, (s.fault.get(s.unit) ?? 0) + 2);
+        else noteFault(s, value, 1);
+      } else if (WITNESS.test(label)) fact("liability", `Witness: ${value.split(",")[0]}`);
       continue;
     }
     if (VISIT_DATE.test(label) && date) {
@@ -754,6 +1070,7 @@ function sentenceFacts(s: State, sentence: string): void {
 
 function policeSentence(s: State, sentence: string, date: string | null): void {
   const base = { quote: sentence, eventDate: date ?? s.incidentDate };
+  if (!/witness/i.test(s.section)) noteFault(s, sentence, 3);
   if (/witness/i.test(s.section)) {
     if (P.WITNESS_RELEVANT.test(sentence)) {
       emit(s, { ...base, category: "liability", text: `Witness statement: ${sentence}` });
@@ -780,13 +1097,35 @@ function policeSentence(s: State, sentence: string, date: string | null): void {
   }
 }
 
+// A rate, not a loss: "$26.50 per hour", "$300.00/day", "$78,000.00 annually".
+const RATE_AFTER =
+  /^\s*(?:per\b|\/|an? (?:hour|day|week|month|year)\b|hourly|daily|weekly|monthly|annually|a year|each\b)/i;
+const LOSS_WORDS =
+  /\b(lost wages|wages lost|wage loss|lost (?:income|earnings|pay)|(?:income|earnings|pay) lost|loss of (?:income|earnings|wages)|total (?:wages|income|earnings)|claimed (?:income|earnings|wages))\b/i;
+
+/**
+ * The amount of time lost from work a sentence states: the result of a computation
+ * ("18 days x 8 hours x $26.50 = $3,816.00") or the total it names, never a rate.
+ */
+function lossAmount(sentence: string): number | null {
+  if (
+    !(LOSS_WORDS.test(sentence) || (/\btotal\b/i.test(sentence) && /wage|earning|income/i.test(sentence)))
+  ) {
+    return null;
+  }
+  const amounts = findMoney(sentence).filter((m) => m.cents > 0 && !RATE_AFTER.test(sentence.slice(m.end)));
+  const equals = sentence.lastIndexOf("=");
+  const result = equals >= 0 ? amounts.find((m) => m.index > equals) : undefined;
+  return (result ?? amounts.at(-1))?.cents ?? null;
+}
+
 function wageSentence(s: State, sentence: string, date: string | null): void {
-  if (!(P.WAGE_ANY.test(sentence) || P.WAGE_DOC.test(sentence))) return;
-  const money = findMoney(sentence);
+  if (!(P.WAGE_ANY.test(sentence) || P.WAGE_DOC.test(sentence) || LOSS_WORDS.test(sentence))) return;
   let amountCents: number | null = null;
   // "a total of $4,263.00 in lost wages": the total, once per document.
-  if (!s.wageTotal && money.length && /\btotal\b/i.test(sentence) && /wage|earning|income/i.test(sentence)) {
-    amountCents = money.at(-1)?.cents ?? null;
+  const loss = s.wageTotal ? null : lossAmount(sentence);
+  if (loss !== null) {
+    amountCents = loss;
     s.wageTotal = true;
   }
   emit(s, {

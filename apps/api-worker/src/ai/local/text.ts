@@ -133,7 +133,7 @@ function pushSentence(out: Sentence[], block: string, start: number, end: number
 
 // Organisations that treat or bill: the name ends in (or contains) one of these words.
 const FACILITY =
-  /^(hospital|clinic|rehabilitation|rehab|chiropractic|orthopedics?|orthopaedics?|imaging|radiology|ambulance|pharmacy|neurology|physicians|diagnostics|laboratory|laboratories|healthcare|urgent|physical|medical|health|surgery|surgical|pain|sports|family|spine|emergency)$/;
+  /^(hospital|clinic|ems|rescue|rehabilitation|rehab|chiropractic|orthopedics?|orthopaedics?|imaging|radiology|ambulance|pharmacy|neurology|physicians|diagnostics|laboratory|laboratories|healthcare|urgent|physical|medical|health|surgery|surgical|pain|sports|family|spine|emergency)$/;
 // Words that must follow some of the above for a facility ("Physical Therapy", "Medical Center").
 const FACILITY_PAIR: Record<string, RegExp> = {
   urgent: /^care$/,
@@ -150,6 +150,8 @@ const FACILITY_PAIR: Record<string, RegExp> = {
 };
 const SUFFIX =
   /^(associates|group|center|centre|clinic|institute|services|partners|specialists|care|therapy|management|medicine|system|llc|pllc|pc|p\.c\.|inc\.?|ltd\.?|s\.c\.)$/;
+const LEGAL =
+  /^(P\.?C\.?|P\.?A\.?|Inc\.?|INC\.?|LLC\.?|L\.L\.C\.|PLLC\.?|Ltd\.?|LTD\.?|S\.C\.|Corp\.?|CORP\.?)$/;
 const NAME_STOP =
   /^(to|by|at|from|for|in|on|with|of|and|the|a|an|re|attn|dear|patient|statement|record|account)$/i;
 
@@ -170,12 +172,25 @@ export function findOrganizations(line: string): string[] {
       if (!isCap(at(k + 1)) || !pair.test(bareWord(at(k + 1)))) continue;
       end = k + 1;
     }
-    while (!/[,;]$/.test(at(end)) && isCap(at(end + 1)) && SUFFIX.test(bareWord(at(end + 1)))) end += 1;
+    for (;;) {
+      if (!/[,;]$/.test(at(end)) && isCap(at(end + 1)) && SUFFIX.test(bareWord(at(end + 1)))) end += 1;
+      // "Orthopedic & Spine", "Spine and Rehab": a name joined by "&" goes on to its last word.
+      else if (
+        !/[,;]$/.test(at(end)) &&
+        /^(&|and)$/i.test(at(end + 1)) &&
+        isCap(at(end + 2)) &&
+        (FACILITY.test(bareWord(at(end + 2))) || SUFFIX.test(bareWord(at(end + 2))))
+      )
+        end += 2;
+      // "…, P.C.", "…, Inc.": the legal suffix after a comma is part of the name.
+      else if (/,$/.test(at(end)) && LEGAL.test(at(end + 1))) end += 1;
+      else break;
+    }
     let start = k;
     while (start > 0 && k - start < 4) {
       const previous = at(start - 1);
       // "St." and initials belong to the name; other words ending a clause do not.
-      const endsClause = /[,;.)]$/.test(previous.replace(/^([A-Z]|St|Mt|Ft)\.$/, "A"));
+      const endsClause = /[,;.)]$/.test(previous.replace(/^([A-Z]|St|Mt|Ft)\.$/i, "A"));
       if (!isCap(previous) || endsClause || NAME_STOP.test(bareWord(previous)) || /^\d+$/.test(previous))
         break;
       start -= 1;
@@ -186,7 +201,7 @@ export function findOrganizations(line: string): string[] {
       .slice(start, end + 1)
       .join(" ")
       .replace(/[,;:]+$/, "");
-    if (!/\b(inc|ltd|co|p\.c|s\.c)\.$/i.test(name)) name = name.replace(/\.+$/, "");
+    if (!/\b(inc|ltd|co|p\.c|s\.c|p\.a|l\.l\.c|corp)\.$/i.test(name)) name = name.replace(/\.+$/, "");
     names.push(titleCase(name));
     k = end;
   }
@@ -195,6 +210,9 @@ export function findOrganizations(line: string): string[] {
 
 const ACRONYMS = new Set([
   "LLC",
+  "EMS",
+  "P.A.",
+  "L.L.C.",
   "PLLC",
   "PC",
   "P.C.",
@@ -226,7 +244,14 @@ export function titleCase(name: string): string {
       if (ACRONYMS.has(word)) return word;
       const lower = word.toLowerCase();
       if (i > 0 && SMALL.has(lower)) return lower;
-      return lower.replace(/(^|[-'&/])([a-z])/g, (_m, p: string, c: string) => p + c.toUpperCase());
+      // "DAVID'S" is "David's", "O'NEIL" is "O'Neil".
+      return lower
+        .replace(
+          /(^|[-'&/])([a-z])(?!$)|^([a-z])$/g,
+          (_m, p: string | undefined, c: string | undefined, lone: string | undefined) =>
+            lone ? lone.toUpperCase() : (p ?? "") + (c ?? "").toUpperCase(),
+        )
+        .replace(/'S$/, "'s");
     })
     .join(" ");
 }

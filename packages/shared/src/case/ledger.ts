@@ -1,0 +1,337 @@
+// The damages ledger, computed in code from facts, never by a model. Every bill is a
+// statement: its itemized charges (the only amounts that are damages) and what the document
+// itself states (total charges, payments, adjustments, balance), so each statement reconciles
+// on its own and a line the reader missed shows as a gap instead of a smaller total.
+import type { MoneyKind } from "../schemas/facts.ts";
+import { displayProviderName, providerKey } from "./providers.ts";
+
+export type LedgerFact = {
+  id: string;
+  category: string;
+  status: string;
+  amountCents: number | null;
+  eventDate: string | null;
+  dateTo?: string | null;
+  provider: string | null;
+  code: string | null;
+  moneyKind?: MoneyKind | null;
+  statementKey?: string | null;
+  sourceId?: string | null;
+  sourceFilename?: string | null;
+  pageNumber?: number | null;
+  quote?: string | null;
+  verified?: boolean;
+  text?: string;
+};
+
+export type Citation = {
+  factId: string;
+  sourceId: string | null;
+  sourceFilename: string | null;
+  pageNumber: number | null;
+  quote: string | null;
+  verified: boolean;
+};
+
+export type LedgerCharge = Citation & {
+  dateOfService: string | null;
+  dateTo: string | null;
+  code: string | null;
+  amountCents: number;
+  /** the same charge already counted from another source (not summed again) */
+  duplicateOf: string | null;
+};
+
+export type StatementReconciliation = {
+  key: string;
+  provider: string;
+  sourceId: string | null;
+  sourceFilename: string | null;
+  /** reviewed charges on this statement */
+  linesCents: number;
+  lineCount: number;
+  /** charges still pending review or unverified on this statement */
+  pendingCents: number;
+  statedTotalCents: number | null;
+  paymentsCents: number;
+  adjustmentsCents: number;
+  statedBalanceCents: number | null;
+  /**
+   * reconciled: the reviewed lines sum to the stated total; gap: they do not (gapCents is the
+   * stated total minus the lines); unstated: the document states no total to check against.
+   */
+  status: "reconciled" | "gap" | "unstated";
+  gapCents: number;
+  total: Citation | null;
+  pages: number[];
+};
+
+export type ProviderDamages = {
+  provider: string;
+  /** other spellings of the same provider in the case file */
+  aliases: string[];
+  billedCents: number;
+  paidCents: number;
+  adjustedCents: number;
+  /** what the letter claims for this provider under the firm's claim basis */
+  claimedCents: number;
+  balanceCents: number | null;
+  charges: LedgerCharge[];
+  statements: StatementReconciliation[];
+};
+
+/** One row of the letter's damages table: a provider's charges on one date of service. */
+export type LedgerLine = {
+  provider: string;
+  dateOfService: string | null;
+  dateTo: string | null;
+  amountCents: number;
+  codes: string[];
+  factIds: string[];
+};
+
+export type CitedAmount = Citation & { text: string; amountCents: number; moneyKind: MoneyKind | null };
+
+export type Ledger = {
+  claimBasis: "billed" | "paid";
+  providers: Array<ProviderDamages & { totalCents: number }>;
+  lines: LedgerLine[];
+  statements: StatementReconciliation[];
+  billedCents: number;
+  paidCents: number;
+  adjustedCents: number;
+  /** medical specials claimed: billed, or billed less adjustments under the "paid" basis */
+  medicalTotalCents: number;
+  wageLossCents: number;
+  wageLoss: CitedAmount[];
+  futureCareCents: number;
+  futureCare: CitedAmount[];
+  /** medical + wage loss (past economic damages) */
+  totalCents: number;
+};
+
+const REVIEWED = new Set(["approved", "edited"]);
+const isReviewed = (f: LedgerFact) => REVIEWED.has(f.status);
+
+/** An amount on a bill without a kind (a fact added by hand, an older extraction) is a charge. */
+const kindOf = (f: LedgerFact): MoneyKind => f.moneyKind ?? "charge";
+
+const citationOf = (f: LedgerFact): Citation => ({
+  factId: f.id,
+  sourceId: f.sourceId ?? null,
+  sourceFilename: f.sourceFilename ?? null,
+  pageNumber: f.pageNumber ?? null,
+  quote: f.quote ?? null,
+  verified: f.verified ?? false,
+});
+
+const byDate = (a: { dateOfService: string | null }, b: { dateOfService: string | null }) =>
+  (a.dateOfService ?? "9999").localeCompare(b.dateOfService ?? "9999");
+
+export function buildLedger(facts: LedgerFact[], options: { claimBasis?: "billed" | "paid" } = {}): Ledger {
+  const claimBasis = options.claimBasis ?? "billed";
+  const live = facts.filter((f) => f.status !== "rejected" && f.amountCents !== null);
+  const billing = live.filter((f) => f.category === "billing");
+
+  // Providers: one per key, named by their best spelling.
+  const spellings = new Map<string, string[]>();
+  const keyOf = (f: LedgerFact) => {
+    const name = f.provider?.trim() || "Unspecified provider";
+    const key = providerKey(name) || name.toLowerCase();
+    spellings.set(key, [...(spellings.get(key) ?? []), name]);
+    return key;
+  };
+  const factProvider = new Map(billing.map((f) => [f.id, keyOf(f)]));
+
+  // Charges counted once across sources: the same provider, dates, code and amount in two PDFs
+  // (a bill and the records set that repeats it) is one charge; two rows in one PDF are two.
+  const charges = billing.filter((f) => kindOf(f) === "charge" && isReviewed(f));
+  const identity = (f: LedgerFact) =>
+    [factProvider.get(f.id), f.eventDate, f.dateTo ?? "", f.code ?? "", f.amountCents].join("|");
+  const firstSource = new Map<string, string | null>();
+  const perSource = new Map<string, number>();
+  const counted = new Map<string, number>();
+  const duplicateOf = new Map<string, string>();
+  const firstFactOf = new Map<string, string>();
+  for (const f of charges) {
+    const id = identity(f);
+    const source = f.sourceId ?? null;
+    if (!firstSource.has(id)) {
+      firstSource.set(id, source);
+      firstFactOf.set(id, f.id);
+    }
+    const sourceKey = `${id}#${source}`;
+    const n = (perSource.get(sourceKey) ?? 0) + 1;
+    perSource.set(sourceKey, n);
+    if (n > (counted.get(id) ?? 0)) counted.set(id, n);
+    else duplicateOf.set(f.id, firstFactOf.get(id) ?? "");
+  }
+
+  // Statements: a source's facts sharing a statement key (or, without one, a provider).
+  const statements = new Map<string, StatementReconciliation & { providerKey: string }>();
+  for (const f of billing) {
+    const pk = factProvider.get(f.id) ?? "";
+    const key = `${f.sourceId ?? "manual"}|${f.statementKey ?? pk}`;
+    let st = statements.get(key);
+    if (!st) {
+      st = {
+        key,
+        providerKey: pk,
+        provider: "",
+        sourceId: f.sourceId ?? null,
+        sourceFilename: f.sourceFilename ?? null,
+        linesCents: 0,
+        lineCount: 0,
+        pendingCents: 0,
+        statedTotalCents: null,
+        paymentsCents: 0,
+        adjustmentsCents: 0,
+        statedBalanceCents: null,
+        status: "unstated",
+        gapCents: 0,
+        total: null,
+        pages: [],
+      };
+      statements.set(key, st);
+    }
+    if (f.pageNumber && !st.pages.includes(f.pageNumber)) st.pages.push(f.pageNumber);
+    const amount = f.amountCents ?? 0;
+    switch (kindOf(f)) {
+      case "charge":
+        if (isReviewed(f)) {
+          st.linesCents += amount;
+          st.lineCount += 1;
+        } else st.pendingCents += amount;
+        break;
+      case "total":
+        // The largest stated total is the statement's (a page subtotal is smaller).
+        if (st.statedTotalCents === null || amount > st.statedTotalCents) {
+          st.statedTotalCents = amount;
+          st.total = citationOf(f);
+        }
+        break;
+      case "payment":
+        st.paymentsCents += Math.abs(amount);
+        break;
+      case "adjustment":
+        st.adjustmentsCents += Math.abs(amount);
+        break;
+      case "balance":
+        st.statedBalanceCents = amount;
+        break;
+    }
+  }
+  for (const st of statements.values()) {
+    st.pages.sort((a, b) => a - b);
+    if (st.statedTotalCents === null) continue;
+    st.gapCents = st.statedTotalCents - st.linesCents;
+    st.status = st.gapCents === 0 ? "reconciled" : "gap";
+  }
+
+  const providers = new Map<string, ProviderDamages & { totalCents: number }>();
+  const providerOf = (pk: string) => {
+    let p = providers.get(pk);
+    if (!p) {
+      const names = spellings.get(pk) ?? [pk];
+      const provider = displayProviderName(names);
+      p = {
+        provider,
+        aliases: [...new Set(names)].filter((n) => n !== provider),
+        billedCents: 0,
+        paidCents: 0,
+        adjustedCents: 0,
+        claimedCents: 0,
+        balanceCents: null,
+        totalCents: 0,
+        charges: [],
+        statements: [],
+      };
+      providers.set(pk, p);
+    }
+    return p;
+  };
+  for (const f of charges) {
+    const p = providerOf(factProvider.get(f.id) ?? "");
+    const dup = duplicateOf.get(f.id) ?? null;
+    p.charges.push({
+      ...citationOf(f),
+      dateOfService: f.eventDate,
+      dateTo: f.dateTo ?? null,
+      code: f.code,
+      amountCents: f.amountCents ?? 0,
+      duplicateOf: dup,
+    });
+    if (!dup) p.billedCents += f.amountCents ?? 0;
+  }
+  for (const st of statements.values()) {
+    const p = providerOf(st.providerKey);
+    st.provider = p.provider;
+    p.statements.push(st);
+    p.paidCents += st.paymentsCents;
+    p.adjustedCents += st.adjustmentsCents;
+    if (st.statedBalanceCents !== null) p.balanceCents = (p.balanceCents ?? 0) + st.statedBalanceCents;
+  }
+  for (const p of providers.values()) {
+    p.charges.sort(byDate);
+    p.claimedCents = claimBasis === "paid" ? p.billedCents - p.adjustedCents : p.billedCents;
+    p.totalCents = p.claimedCents;
+  }
+  const providerList = [...providers.values()]
+    .filter((p) => p.charges.length > 0 || p.statements.some((s) => s.statedTotalCents !== null))
+    .sort((a, b) => a.provider.localeCompare(b.provider));
+
+  // The letter's table: a provider's charges per date of service (or range).
+  const lines = new Map<string, LedgerLine>();
+  for (const p of providerList) {
+    for (const c of p.charges) {
+      if (c.duplicateOf) continue;
+      const key = `${p.provider}\u0000${c.dateOfService ?? ""}\u0000${c.dateTo ?? ""}`;
+      const line = lines.get(key) ?? {
+        provider: p.provider,
+        dateOfService: c.dateOfService,
+        dateTo: c.dateTo,
+        amountCents: 0,
+        codes: [],
+        factIds: [],
+      };
+      line.amountCents += c.amountCents;
+      if (c.code && !line.codes.includes(c.code)) line.codes.push(c.code);
+      line.factIds.push(c.factId);
+      lines.set(key, line);
+    }
+  }
+
+  const cited = (f: LedgerFact): CitedAmount => ({
+    ...citationOf(f),
+    text: f.text ?? "",
+    amountCents: f.amountCents ?? 0,
+    moneyKind: f.moneyKind ?? null,
+  });
+  const wageLoss = live.filter((f) => f.category === "wage_loss" && isReviewed(f)).map(cited);
+  // A physician's estimate: its items, or its stated total when it itemizes nothing.
+  const futureFacts = live.filter((f) => f.category === "future_care" && isReviewed(f));
+  const futureItems = futureFacts.filter((f) => kindOf(f) === "charge");
+  const futureCare = (
+    futureItems.length ? futureItems : futureFacts.filter((f) => kindOf(f) === "total")
+  ).map(cited);
+
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const billedCents = sum(providerList.map((p) => p.billedCents));
+  const medicalTotalCents = sum(providerList.map((p) => p.claimedCents));
+  const wageLossCents = sum(wageLoss.map((w) => w.amountCents));
+  return {
+    claimBasis,
+    providers: providerList,
+    lines: [...lines.values()].sort((a, b) => a.provider.localeCompare(b.provider) || byDate(a, b)),
+    statements: providerList.flatMap((p) => p.statements),
+    billedCents,
+    paidCents: sum(providerList.map((p) => p.paidCents)),
+    adjustedCents: sum(providerList.map((p) => p.adjustedCents)),
+    medicalTotalCents,
+    wageLossCents,
+    wageLoss,
+    futureCareCents: sum(futureCare.map((f) => f.amountCents)),
+    futureCare,
+    totalCents: medicalTotalCents + wageLossCents,
+  };
+}
