@@ -101,7 +101,7 @@ describe("local fact extraction on the synthetic case file", () => {
       amountCents: number;
     }) => `${x.provider}|${x.dateOfService}|${x.code}|${x.amountCents}`;
     const billed = allFacts()
-      .filter((f) => f.category === "billing")
+      .filter((f) => f.category === "billing" && f.moneyKind === "charge")
       .map((f) =>
         key({
           provider: f.provider ?? null,
@@ -116,23 +116,23 @@ describe("local fact extraction on the synthetic case file", () => {
   });
 
   it("adds up to the statement totals to the cent, per provider and overall", () => {
-    const billing = allFacts().filter((f) => f.category === "billing");
+    const billing = allFacts().filter((f) => f.category === "billing" && f.moneyKind === "charge");
     for (const total of expected.ledger.totals) {
       const sum = billing
         .filter((f) => f.provider === total.provider)
         .reduce((s, f) => s + (f.amountCents ?? 0), 0);
       expect(sum, total.provider).toBe(total.amountCents);
-      // The statement's own total, emitted as `other`, agrees with the ledger.
+      // The statement's own total, a billing amount of kind `total`, agrees with the ledger.
       const statementTotal = allFacts().find(
-        (f) => f.category === "other" && f.provider === total.provider && /total charges/i.test(f.text),
+        (f) => f.moneyKind === "total" && f.provider === total.provider && /total charges/i.test(f.text),
       );
       expect(statementTotal?.amountCents).toBe(total.amountCents);
     }
     expect(billing.reduce((s, f) => s + (f.amountCents ?? 0), 0)).toBe(expected.ledger.medicalTotalCents);
   });
 
-  it("never counts totals, subtotals, balances or payments as billing", () => {
-    for (const f of allFacts().filter((x) => x.category === "billing")) {
+  it("never counts totals, subtotals, balances or payments as charges", () => {
+    for (const f of allFacts().filter((x) => x.category === "billing" && x.moneyKind === "charge")) {
       expect(f.quote).not.toMatch(/total|balance|payment|paid|adjust|amount due/i);
       expect(f.amountCents).toBeGreaterThan(0);
       expect(f.eventDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -168,20 +168,25 @@ describe("documents the fixtures do not contain", () => {
       "Balance due 420.00",
     ].join("\n");
     const facts = extractFactsLocally([{ pageNumber: 1, text }], { filename: "statement.pdf" });
-    const billing = facts.filter((f) => f.category === "billing");
+    const billing = facts.filter((f) => f.moneyKind === "charge");
     expect(billing.map((f) => [f.eventDate, f.code, f.amountCents])).toEqual([
       ["2026-01-05", "99204", 32500],
       ["2026-01-05", "73030", 14000],
       ["2026-01-05", "20610", 21000],
       ["2026-01-19", "99213", 14500],
     ]);
-    expect(billing.every((f) => f.provider === "Lakeside Orthopedic Associates")).toBe(true);
+    // The legal suffix is part of the name as printed.
+    expect(billing.every((f) => f.provider === "Lakeside Orthopedic Associates, LLC")).toBe(true);
     expect(facts.filter((f) => f.category === "insurance").map((f) => f.quote)).toEqual([
       "Claim No. ABC-2291-X",
       "Policy #: 77-551902",
     ]);
-    const other = facts.filter((f) => f.category === "other" && f.amountCents != null);
-    expect(other.map((f) => f.amountCents)).toEqual([82000, 42000]);
+    const stated = facts.filter((f) => f.category === "billing" && f.moneyKind !== "charge");
+    expect(stated.map((f) => [f.moneyKind, f.amountCents])).toEqual([
+      ["total", 82000],
+      ["payment", 40000],
+      ["balance", 42000],
+    ]);
   });
 
   it("reads a hospital bill by revenue code, in capitals, without currency signs", () => {
@@ -197,14 +202,20 @@ describe("documents the fixtures do not contain", () => {
     ].join("\n");
     const facts = extractFactsLocally([{ pageNumber: 1, text }], { filename: "ub04.pdf" });
     expect(
-      facts.filter((f) => f.category === "billing").map((f) => [f.eventDate, f.code, f.amountCents]),
+      facts.filter((f) => f.moneyKind === "charge").map((f) => [f.eventDate, f.code, f.amountCents]),
     ).toEqual([
       ["2026-03-14", null, 125000],
       ["2026-03-14", null, 38000],
     ]);
     expect(
-      facts.filter((f) => f.amountCents != null && f.category === "other").map((f) => f.amountCents),
-    ).toEqual([163000, 83000]);
+      facts
+        .filter((f) => f.category === "billing" && f.moneyKind !== "charge")
+        .map((f) => [f.moneyKind, f.amountCents]),
+    ).toEqual([
+      ["total", 163000],
+      ["payment", 80000],
+      ["balance", 83000],
+    ]);
   });
 
   it("reads a crash report with other labels and a statute in prose", () => {
