@@ -62,6 +62,8 @@ type State = {
   }>;
   /** evidence of fault per unit in a police report */
   fault: Map<string, number>;
+  /** a section whose columns are units ("VEHICLE 1 VEHICLE 2"), in column order */
+  columnUnits: string[] | null;
 };
 
 type NewFact = {
@@ -109,6 +111,7 @@ export function extractFactsLocally(pages: PageText[], options: { filename: stri
     insurerLetter: isInsurerLetter(texts, docKind),
     parties: [],
     fault: new Map(),
+    columnUnits: null,
   };
   const running = runningLines(texts);
   const seenRunning = new Set<string>();
@@ -124,17 +127,27 @@ export function extractFactsLocally(pages: PageText[], options: { filename: stri
 // party, and the other unit's insurer is the client's own carrier, never the addressee.
 
 const FAULT_VERB =
-  /^[^.;]{0,60}?\b(struck|hit|rear[- ]?ended|collided with|ran (?:into|the|a)|failed to|disregarded|was following too|followed too|did not (?:yield|stop)|was unable to stop|made an unsafe|crossed|was at fault|is at fault)\b/i;
+  /\b(struck|hit|rear[- ]?ended|collided with|ran (?:into|the|a)|failed to|failure to|disregarded|following too|followed too|too closely|did not (?:yield|stop|see)|unable to stop|unsafe|crossed|at fault|inattenti\w+|distract\w+|speeding|too fast|excessive speed|improper\w*|ran (?:a|the) red|cited)\b/i;
+const PASSIVE = /\b(?:was|were|been|got|is)\s+(?:struck|hit|rear[- ]?ended)\b/i;
+const NOT_A_FACTOR =
+  /\b(?:none|not applicable|n\/a|no (?:improper|contributing|apparent)|not a factor|unknown)\b/i;
 const UNIT_MENTION = /\b(?:unit|vehicle|veh\.?|v|party|p|driver|d)\s*#?\s*(\d{1,2})\b/gi;
 
+/**
+ * Evidence of fault in a sentence or a field: the unit that is the subject of a faulting verb
+ * ("Unit 2 failed to stop", "Veh 1: Following Too Closely"), or the agent of a passive one
+ * ("Unit 1 was struck by Unit 2").
+ */
 function noteFault(s: State, text: string, weight: number): void {
-  for (const m of text.matchAll(UNIT_MENTION)) {
-    if (FAULT_VERB.test(text.slice(m.index + m[0].length))) {
-      const unit = `Unit ${m[1]}`;
-      s.fault.set(unit, (s.fault.get(unit) ?? 0) + weight);
-      return; // the sentence's subject, not the unit it struck
-    }
-  }
+  const mentions = [...text.matchAll(UNIT_MENTION)];
+  mentions.forEach((m, i) => {
+    const next = mentions[i + 1];
+    const segment = text.slice(m.index + m[0].length, next?.index ?? Math.min(text.length, m.index + 120));
+    if (!FAULT_VERB.test(segment)) return;
+    if (NOT_A_FACTOR.test(segment.slice(0, 30)) && !FAULT_VERB.test(segment.slice(0, 12))) return;
+    const unit = PASSIVE.test(segment) ? (next ? `Unit ${next[1]}` : null) : `Unit ${m[1]}`;
+    if (unit) s.fault.set(unit, (s.fault.get(unit) ?? 0) + weight);
+  });
 }
 
 function assignParties(s: State): void {
@@ -198,6 +211,28 @@ function isInsurerLetter(texts: string[], kind: DocumentKind): boolean {
     INSURER_WORDS.test(head) &&
     /\b(our insured|your client|claimant|named insured|insured:|adjuster|claim (?:number|no))/i.test(all)
   );
+}
+
+const ADJUSTER_TITLE =
+  /^(?:senior |sr\.? |field |casualty |bodily injury |bi )?(?:claims? )?(?:adjuster|representative|specialist|examiner|professional|handler)\b/i;
+const PERSON = /^[A-Z][a-z]+(?: [A-Z]\.?| [A-Z][a-z]+)?(?: [A-Z][a-z'-]+){1,2}$/;
+
+/** A letter signed by its adjuster: the name on the line above the title. */
+function signature(s: State, lines: string[], index: number): void {
+  const line = lines[index] ?? "";
+  if (!ADJUSTER_TITLE.test(line)) return;
+  const name = lines
+    .slice(Math.max(0, index - 3), index)
+    .reverse()
+    .find(Boolean);
+  if (!name || !PERSON.test(name)) return;
+  emit(s, {
+    category: "insurance",
+    text: `Adjuster: ${name}`,
+    quote: name,
+    profileField: "adjusterName",
+    fieldValue: name,
+  });
 }
 
 /** The insurer whose letterhead a claim letter is on: the at-fault carrier. */
@@ -288,6 +323,7 @@ function readPage(s: State, page: PageText, running: Set<string>, seenRunning: S
       onHeading(s, line);
       return;
     }
+    if (s.insurerLetter) signature(s, lines, index);
     const wrapped = line.length >= 0.7 * maxLen;
     const used =
       lineRules(s, line, index, wrapped ? lines[index + 1] : undefined) || s.continuedLine === index;
@@ -342,6 +378,14 @@ function continues(previous: string, next: string, maxLen: number): boolean {
 
 function onHeading(s: State, line: string): void {
   s.section = line;
+  const named = [...line.matchAll(/\b(?:unit|vehicle|veh\.?|party|driver)\s*#?\s*(\d{1,2})\b/gi)].map(
+    (m) => `Unit ${m[1]}`,
+  );
+  s.columnUnits = named.length >= 2 ? named : null;
+  if (s.columnUnits) {
+    s.unit = null;
+    return;
+  }
   const unit = /^(?:unit|vehicle|veh\.?|v|party|driver)\s*#?\s*(\d{1,2})\b/i.exec(line);
   const next = unit ? `Unit ${unit[1]}` : /driver|vehicle|owner|insurance/i.test(line) ? s.unit : null;
   // Each unit has its own insurer; do not let one carry over to the next.
@@ -467,6 +511,7 @@ const CLAIM_OR_POLICY =
 
 /** Claim and policy numbers wherever they appear ("Claim No. X", "Policy #: Y"). */
 function inlineNumbers(s: State, line: string): void {
+  let policies = 0;
   for (const m of line.matchAll(CLAIM_OR_POLICY)) {
     const id = m[2] ?? "";
     if (!/\d/.test(id)) continue;
@@ -487,9 +532,9 @@ function inlineNumbers(s: State, line: string): void {
       },
       `${m[1]}|${id}`,
     );
-    if (fact && !claim && s.kind === "police" && s.unit) {
-      s.parties.push({ fact, unit: s.unit, role: "policy", value: id });
-    }
+    const unit = claim ? null : (s.columnUnits?.[policies] ?? s.unit);
+    if (!claim) policies += 1;
+    if (fact && unit && s.kind === "police") s.parties.push({ fact, unit, role: "policy", value: id });
   }
 }
 
@@ -823,6 +868,8 @@ function citationRow(s: State, line: string): boolean {
 const normLabel = (label: string) =>
   label
     .toLowerCase()
+    // "Driver Name (Last, First, M.I.)": what the form says about the format is not the label.
+    .replace(/\s*\([^)]*\)\s*/g, " ")
     .replace(/#/g, "no")
     .replace(/[.:]+$/g, "")
     .replace(/\.\s*/g, " ")
@@ -863,18 +910,18 @@ const PROFILE_LABEL: Record<ProfileField, string> = {
 };
 
 const PARTY =
-  /^(driver|driver name|operator|owner|registered owner|vehicle owner|pedestrian|passenger|bicyclist|cyclist)(?: \d)?$/;
+  /^(driver|driver name|driver's name|name of driver|driver\/operator|operator|operator name|owner|owner name|owner's name|name of owner|owner\/lessee|owner or lessee|registered owner|vehicle owner|pedestrian|passenger|bicyclist|cyclist)(?: \d)?$/;
 const VEHICLE = /^(?:vehicle|vehicle description|year\/make\/model|make\/model)$/;
 const DAMAGE = /^(?:damage|vehicle damage|damage area|damage description|extent of damage)$/;
 const REPORT =
   /^(?:report (?:number|no|id)|crash report (?:number|no)|case (?:number|no|id)|incident (?:number|no|id)|crash id)$/;
 const OFFICER = /^(?:(?:reporting|investigating|arresting) officer|officer)$/;
 const FAULT =
-  /contributing (?:cause|factor|circumstance)|primary cause|secondary cause|cause of (?:the )?(?:crash|collision|accident)|fault|apparent violation/;
+  /contributing (?:cause|factor|circumstance)|primary cause|secondary cause|cause of (?:the )?(?:crash|collision|accident)|fault|apparent violation|collision factor|\bpcf\b|human factor|driver (?:condition|action)s? contributing/;
 const CITATION = /^(?:citation|citation (?:no|number)|ticket|ticket (?:no|number)|violation|cited for)$/;
 const WITNESS = /^witness(?: \d+| name| information)?$/;
 const INSURER =
-  /^(?:insurance|insurance company|insurance co|insurer|insurance carrier|carrier|liability (?:carrier|insurer)|third[- ]party liability|primary payer|secondary payer|payer|payor|primary insurance|secondary insurance|bill to|auto insurer|insured by)$/;
+  /^(?:insurance|insurance company|insurance co|ins co|ins company|insurance company name|insurance name|name of insurance(?: company)?|insurer|insurer name|insurance carrier|carrier|carrier name|liability (?:carrier|insurer|insurance(?: company| carrier)?)|financial responsibility(?: carrier| company| insurer)?|third[- ]party liability|primary payer|secondary payer|payer|payor|primary insurance|secondary insurance|bill to|auto insurer|insured by)$/;
 const VISIT_DATE =
   /^(?:date of service|dos|service date|visit date|date of visit|encounter date|admit date|admission date|date of admission|exam date|date of exam|date of evaluation|evaluation date|treatment date|appointment date|admit ?\/ ?service date)$/;
 const DISCHARGE_DATE = /^(?:date of discharge|discharge date)$/;
@@ -888,8 +935,16 @@ const EMPLOYMENT =
 function fieldRules(s: State, line: string): boolean {
   const { fields } = splitFields(line);
   let used = false;
-  for (const f of fields) {
+  const labels = fields.map((f) => normLabel(f.label));
+  for (const [i, f] of fields.entries()) {
     const label = normLabel(f.label);
+    // Forms print units side by side: the same label twice in a line is one per column.
+    const occurrence = labels.slice(0, i).filter((l) => l === label).length;
+    const columns = labels.filter((l) => l === label).length;
+    const fieldUnit =
+      s.kind !== "police"
+        ? null
+        : (s.columnUnits?.[occurrence] ?? (columns > 1 ? `Unit ${occurrence + 1}` : null));
     const value = f.value.replace(/\s+-\s*$/, "").trim();
     if (!value || /^(none|n\/a|unknown)\.?$/i.test(value)) {
       if (FAULT.test(label) && value) {
@@ -904,7 +959,7 @@ function fieldRules(s: State, line: string): boolean {
       used = true;
     };
     const date = findDates(value)[0]?.iso ?? null;
-    const who = s.unit ? `${s.unit} ` : "";
+    const who = (fieldUnit ?? s.unit) ? `${fieldUnit ?? s.unit} ` : "";
 
     const incident = INCIDENT_DATE.exec(label);
     if (incident && date) {
@@ -934,8 +989,9 @@ function fieldRules(s: State, line: string): boolean {
         `insurer|${who}|${name.toLowerCase()}`,
       );
       const added = s.facts[before];
-      if (added && s.kind === "police" && s.unit) {
-        s.parties.push({ fact: added, unit: s.unit, role: "insurer", value: findInsurer(value) ?? name });
+      const unit = fieldUnit ?? s.unit;
+      if (added && s.kind === "police" && unit) {
+        s.parties.push({ fact: added, unit, role: "insurer", value: findInsurer(value) ?? name });
       }
       continue;
     }
@@ -967,7 +1023,8 @@ function fieldRules(s: State, line: string): boolean {
           `${who}${label.replace(/ \d$/, "")}: ${name}`.replace(/^./, (c) => c.toUpperCase()),
         );
         const added = s.facts[before];
-        const unit = s.unit ?? (/(\d)$/.exec(label)?.[1] ? `Unit ${/(\d)$/.exec(label)?.[1]}` : null);
+        const digit = /(\d)$/.exec(label)?.[1];
+        const unit = fieldUnit ?? s.unit ?? (digit ? `Unit ${digit}` : null);
         if (added && unit) {
           const role = /owner/.test(label) ? "owner" : /driver|operator/.test(label) ? "driver" : null;
           if (role) s.parties.push({ fact: added, unit, role, value: name });
@@ -986,13 +1043,21 @@ function fieldRules(s: State, line: string): boolean {
       else if (OFFICER.test(label)) fact("other", `Reporting officer: ${value}`);
       else if (FAULT.test(label)) {
         fact("liability", `Police finding - ${f.label}: ${value}`, { eventDate: s.incidentDate });
-        if (/at fault|fault/.test(label)) noteFault(s, `Unit ${/\d/.exec(value)?.[0] ?? ""} was at fault`, 5);
-        else if (s.unit && !/^(none|no|not|n\/a)/i.test(value))
-          s.fault.set(s.unit, (s.fault.get(s.unit) ?? 0) + 2);
+        const unit = fieldUnit ?? s.unit;
+        const mentionsUnit = new RegExp(UNIT_MENTION.source, "i").test(value);
+        if (/fault/.test(label) && /^\W*(?:unit|vehicle|veh|v|party|p|driver|d)?\W*\d+\b/i.test(value)) {
+          noteFault(s, `Unit ${/\d+/.exec(value)?.[0]} at fault`, 5);
+        } else if (/fault/.test(label) && unit && /^(yes|y|x)\b/i.test(value)) {
+          s.fault.set(unit, (s.fault.get(unit) ?? 0) + 5);
+        } else if (mentionsUnit) noteFault(s, value, 2);
+        else if (unit && !/^(no|n)\b/i.test(value) && !NOT_A_FACTOR.test(value)) {
+          s.fault.set(unit, (s.fault.get(unit) ?? 0) + 2);
+        }
       } else if (CITATION.test(label)) {
         fact("liability", `Citation: ${value}`, { eventDate: s.incidentDate });
-        if (s.unit) s.fault.set(s.unit, (s.fault.get(s.unit) ?? 0) + 2);
-        else noteFault(s, value, 1);
+        const unit = fieldUnit ?? s.unit;
+        if (unit && !NOT_A_FACTOR.test(value)) s.fault.set(unit, (s.fault.get(unit) ?? 0) + 2);
+        else noteFault(s, `${value} cited`, 1);
       } else if (WITNESS.test(label)) fact("liability", `Witness: ${value.split(",")[0]}`);
       continue;
     }
