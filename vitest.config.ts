@@ -11,6 +11,7 @@ export default defineConfig({
       "packages/*/vitest.config.ts",
       "apps/api-worker/vitest.config.ts",
       "apps/party/vitest.config.ts",
+      "scripts/vitest.config.ts",
     ],
     globalSetup: ["./scripts/vitest-global-setup.ts"],
     // Off unless asked for (`npm run coverage`, or `vitest run --coverage`); `npm test` does not measure.

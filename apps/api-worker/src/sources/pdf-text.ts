@@ -25,7 +25,12 @@ export async function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
   }
 }
 
-type TextItem = { str: string; hasEOL?: boolean; transform?: number[] };
+type TextItem = { str: string; hasEOL?: boolean; transform?: number[]; width?: number };
+
+// A gap wider than this (in points) between two runs on one line separates cells of a form or
+// table. It is kept as a tab: whitespace to every reader and to the citation check, a cell
+// boundary to the one that reads forms (label row over value row).
+const CELL_GAP = 8;
 
 /**
  * The text of one page, in reading order, one visual line per line. pdf.js gives runs of
@@ -43,13 +48,19 @@ export async function readPageText(pdf: PdfDocument, pageNumber: number): Promis
       const y = item.transform?.[5];
       if (lastY !== undefined && y !== undefined && Math.abs(y - lastY) > 2 && !text.endsWith("\n"))
         text += "\n";
-      text += item.str;
+      const gap = item.str.length > 0 && item.str.trim() === "" && (item.width ?? 0) > CELL_GAP;
+      text += gap ? "\t" : item.str;
       if (item.hasEOL) text += "\n";
       if (y !== undefined) lastY = y;
     }
     return text
       .split("\n")
-      .map((line) => line.replace(/[ \t]+/g, " ").trim())
+      .map((line) =>
+        line
+          .replace(/ *\t[ \t]*/g, "\t")
+          .replace(/ +/g, " ")
+          .trim(),
+      )
       .join("\n")
       .replace(/\n{3,}/g, "\n\n")
       .trim();

@@ -28,6 +28,7 @@ const SIGNALS: Record<Exclude<DocumentKind, "other">, RegExp[]> = {
     /\bbalance due\b|\bamount due\b|\btotal charges\b|\bplease pay\b/i,
     /\bbilling\b|\bfinancial services\b|\bremit\b/i,
     /\b(CPT|HCPCS|rev(enue)? code)\b.*\b(charges?|amount|fee)\b/i,
+    /\bUB-?04\b|health insurance claim form|\bCMS-?1500\b|\bHCFA\b|\bsummary bill\b|\$ ?charges\b/i,
   ],
   wage: [
     /\blost wages\b|\bwage loss\b|\blost (earnings|income)\b/i,
@@ -43,6 +44,8 @@ function chargeRows(text: string): number {
   let rows = 0;
   for (const line of text.split("\n")) {
     if (findDates(line).length && findMoney(line, { bare: true }).some((m) => m.cents > 0)) rows += 1;
+    // A claim form's service line: boxed dates, a procedure code, "325 00".
+    else if (/^\s*\d{0,2}\s*\d{2} \d{2} \d{2,4}\b.*\b\d{5}\b.*\b\d+ \d{2}\b/.test(line)) rows += 1;
   }
   return rows;
 }

@@ -9,13 +9,16 @@ const ICD10_DOTTED = /(?<![A-Za-z0-9./-])([A-TV-Z][0-9][0-9A-Z])\.([0-9A-Z]{1,4}
 const ICD10_UNDOTTED = /(?<![A-Za-z0-9./-])([A-TV-Z][0-9][0-9A-Z])([0-9A-Z]{0,4})(?![A-Za-z0-9]|\.\d)/g;
 const DIAGNOSIS_CONTEXT = /\b(ICD(?:-?10)?(?:-CM)?|Dx|DX|diagnos[ie]s|impression)\b/i;
 
-/** ICD-10 codes in `text`; codes without the dot only where the text speaks of diagnoses. */
-export function findIcd10(text: string): CodeMatch[] {
+/**
+ * ICD-10 codes in `text`; codes without the dot only where the text speaks of diagnoses, or
+ * where the caller knows it does (`inContext`: the line under a "Diagnosis codes" label).
+ */
+export function findIcd10(text: string, inContext = false): CodeMatch[] {
   const found: CodeMatch[] = [];
   for (const m of text.matchAll(ICD10_DOTTED)) {
     found.push({ index: m.index, end: m.index + m[0].length, code: `${m[1]}.${m[2]}` });
   }
-  if (found.length === 0 && DIAGNOSIS_CONTEXT.test(text)) {
+  if (found.length === 0 && (inContext || DIAGNOSIS_CONTEXT.test(text))) {
     for (const m of text.matchAll(ICD10_UNDOTTED)) {
       const code = m[2] ? `${m[1]}.${m[2]}` : (m[1] ?? "");
       found.push({ index: m.index, end: m.index + m[0].length, code });
@@ -33,7 +36,8 @@ const PROCEDURE =
 const IDENTIFIER_BEFORE =
   /(?:#|\bno\.?|\bnumber|\bbox|\bsuite|\bste\.?|\bapt\.?|\bunit|\broom|\brm\.?|\bacct\.?|\baccount|\bmrn|\bnpi|\bid|\bclaim|\bpolicy|\bbadge|\blic\.?|\blicense|\bplate|\bphone|\btel\.?|\bfax|\bzip|\bext\.?|\btax|\bmedic|\bvisit|\bage)\s*:?\s*$/i;
 // A two-letter state before a five-digit number makes it a ZIP code ("IL 62704").
-const STATE_BEFORE = /\b[A-Z]{2}\s+$/;
+const STATE_BEFORE =
+  /\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR)\.?,?\s+$/;
 
 /** Procedure-code candidates in `text` that are not obviously ZIP codes or identifiers. */
 export function findProcedureCodes(text: string): CodeMatch[] {

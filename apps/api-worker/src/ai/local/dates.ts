@@ -52,6 +52,18 @@ export function findSpacedDates(text: string): DateMatch[] {
   return found;
 }
 
+const COMPACT = /(?<![\w/.-])(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(\d{2}|20\d{2})(?![\w/.-])/g;
+
+/** MMDDYY or MMDDYYYY as claim forms print them ("012326"): only on rows known to be dated. */
+export function findCompactDates(text: string): DateMatch[] {
+  const found: DateMatch[] = [];
+  for (const m of text.matchAll(COMPACT)) {
+    const iso = isoDate(fullYear(m[3] ?? ""), Number(m[1]), Number(m[2]));
+    if (iso) found.push({ index: m.index, end: m.index + m[0].length, text: m[0], iso });
+  }
+  return found;
+}
+
 const ISO = /(?<![\w/.-])(\d{4})-(\d{2})-(\d{2})(?![\w/]|-\d)/g;
 const MONTH_FIRST = new RegExp(`\\b${MONTH_NAME}\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})\\b`, "gi");
 const DAY_FIRST = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+${MONTH_NAME}\\.?,?\\s+(\\d{4})\\b`, "gi");

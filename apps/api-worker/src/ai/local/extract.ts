@@ -13,7 +13,7 @@ import { providerKey } from "@steno/shared";
 import type { ExtractedFact, FactCategory, MoneyKind, PageText, ProfileField } from "../types.ts";
 import { type DocumentKind, documentKind, pageKind } from "./classify.ts";
 import { type CodeMatch, findIcd10, findProcedureCodes, findProcedureCodesInContext } from "./codes.ts";
-import { type DateMatch, findDates, findSpacedDates } from "./dates.ts";
+import { type DateMatch, findCompactDates, findDates, findSpacedDates } from "./dates.ts";
 import { findMoney, formatCents, type MoneyMatch } from "./money.ts";
 import * as P from "./patterns.ts";
 import {
@@ -60,6 +60,10 @@ type State = {
     role: "driver" | "owner" | "insurer" | "policy";
     value: string;
   }>;
+  /** the line above speaks of diagnoses (codes without dots are codes there) */
+  diagnosisContext: boolean;
+  /** the last non-empty line read before this one */
+  previousLine: string;
   /** evidence of fault per unit in a police report */
   fault: Map<string, number>;
   /** a section whose columns are units ("VEHICLE 1 VEHICLE 2"), in column order */
@@ -112,6 +116,8 @@ export function extractFactsLocally(pages: PageText[], options: { filename: stri
     parties: [],
     fault: new Map(),
     columnUnits: null,
+    diagnosisContext: false,
+    previousLine: "",
   };
   const running = runningLines(texts);
   const seenRunning = new Set<string>();
@@ -193,8 +199,21 @@ const personKey = (name: string) => {
     .join(" ");
 };
 
-/** A person's name as a form prints it: "HOLLIS, DEREK JAMES" becomes "Derek James Hollis". */
+const ORGANIZATION =
+  /\b(?:LLC|L\.L\.C\.|INC|CORP|CORPORATION|CO|COMPANY|LP|LLP|LTD|PLLC|P\.C\.|TRUST|HAULERS|TRANSPORT|TRUCKING|LOGISTICS|EXPRESS|SERVICES|ENTERPRISES|RENTALS?|DELIVERY|FREIGHT|LINES|CONSTRUCTION|COUNTY|CITY OF)\b\.?/i;
+
+/**
+ * A party as a form prints it: "HOLLIS, DEREK JAMES" becomes "Derek James Hollis"; "HILL
+ * COUNTRY HAULERS, LLC, 4400 QUARRY RD" becomes "Hill Country Haulers, LLC". The address after
+ * the name is not part of it.
+ */
 function personName(value: string): string {
+  const name = value.replace(/,?\s+\d{1,6}\s+[A-Z0-9].*$/i, "").replace(/[,\s]+$/, "");
+  if (ORGANIZATION.test(name)) return titleCase(name.replace(/\s*,\s*$/, ""));
+  return personNameOnly(name);
+}
+
+function personNameOnly(value: string): string {
   const flipped =
     /^([A-Z][A-Za-z'-]+(?: [A-Z][A-Za-z'-]+)?),\s*([A-Z][A-Za-z'.-]*(?: [A-Z][A-Za-z'.-]*){0,2})(?=$|,|\s+-\s|\s{2,}|\s+\d)/.exec(
       value.trim(),
@@ -214,7 +233,7 @@ function isInsurerLetter(texts: string[], kind: DocumentKind): boolean {
 }
 
 const ADJUSTER_TITLE =
-  /^(?:senior |sr\.? |field |casualty |bodily injury |bi )?(?:claims? )?(?:adjuster|representative|specialist|examiner|professional|handler)\b/i;
+  /^(?:(?:senior|sr\.?|field|casualty|commercial|auto|bodily injury|bi|liability|general|third[- ]party)\s+){0,3}(?:claims?\s+)?(?:adjuster|representative|specialist|examiner|professional|handler)\b/i;
 const PERSON = /^[A-Z][a-z]+(?: [A-Z]\.?| [A-Z][a-z]+)?(?: [A-Z][a-z'-]+){1,2}$/;
 
 /** A letter signed by its adjuster: the name on the line above the title. */
@@ -260,7 +279,16 @@ function insurerLetterhead(s: State, pages: PageText[]): void {
 const PAGE_FOOTER = /\bpage \d+ (?:of|\/) \d+\b/i;
 
 function readPage(s: State, page: PageText, running: Set<string>, seenRunning: Set<string>): void {
-  const lines = (page.text ?? "").split("\n").map((l) => l.replace(/\s+/g, " ").trim());
+  const rawLines = (page.text ?? "").split("\n");
+  const lines = rawLines.map((l) => l.replace(/\s+/g, " ").trim());
+  const cells = rawLines.map((l) =>
+    l
+      .split("\t")
+      .map((c) => c.replace(/\s+/g, " ").trim())
+      .filter(Boolean),
+  );
+  /** value rows already read as the second half of a label row / value row pair */
+  const formValues = new Set<number>();
   s.pageNumber = page.pageNumber;
   s.pageText = squash(page.text ?? "");
   s.kind = pageKind(page.text ?? "", s.docKind);
@@ -283,6 +311,16 @@ function readPage(s: State, page: PageText, running: Set<string>, seenRunning: S
     block = [];
   };
   lines.forEach((line, index) => {
+    if (formValues.has(index)) return;
+    const form = s.kind === "bill" ? null : formPair(cells, index);
+    if (form) {
+      flush();
+      for (const k of form.valueIndexes) formValues.add(k);
+      for (const row of form.rows) formRow(s, form.labels, row);
+      return;
+    }
+    s.diagnosisContext = /diagnos|\bicd\b|\bdx\b|\bdiag\b/i.test(lines[index - 1] || lines[index - 2] || "");
+    s.previousLine = lines[index - 1] || lines[index - 2] || "";
     if (!line) {
       flush();
       // A gap after the rows ends a table (one right under the header does not).
@@ -412,6 +450,86 @@ function readTableHeader(line: string): Table {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Forms: a row of labels over a row of values, cell for cell (crash reports, claim forms).
+// Cells are the runs pdf.js reads with a wide gap between them (see readPageText).
+
+const isLabelCell = (cell: string) =>
+  cell.length <= 70 &&
+  // "Insurance Company: Great Lakes …" is a field with its value; "Name: Last, First" is a label with a hint.
+  !/:\s+(?!(?:last|first|middle|mm|dd|yy|hh|street|no\.|number)\b)\S/i.test(cell) &&
+  /[A-Za-z]{2}/.test(cell) &&
+  findMoney(cell, { bare: true }).length === 0 &&
+  findDates(cell).length === 0 &&
+  // Box numbers ("24.", "1a.", "11c.") are the only digits a label has, besides a "(MM/DD/YYYY)" hint.
+  !/\d/.test(
+    cell
+      .replace(/^\d+[a-z]?\.\s*/i, "")
+      .replace(/\([^)]*\)/g, "")
+      .replace(/\b\d+\s*(?:HR|hour)s?\b/gi, ""),
+  );
+
+type FormRows = { labels: string[]; rows: string[][]; valueIndexes: number[] };
+
+/** A label cell that names a box this reader knows, so a one-box row can be paired too. */
+const knownLabel = (cell: string) => {
+  const label = normLabel(cleanLabel(cell));
+  return [PARTY, INSURER, POLICY_LABEL, CLAIM_LABEL, INCIDENT_DATE, LOCATION, OFFICER, CITATION].some((re) =>
+    re.test(label),
+  );
+};
+
+function formPair(cells: string[][], index: number): FormRows | null {
+  const labels = cells[index] ?? [];
+  if (labels.length === 0 || !labels.every(isLabelCell)) return null;
+  if (labels.length === 1 && !knownLabel(labels[0] ?? "")) return null;
+  let j = index + 1;
+  while (j < cells.length && (cells[j]?.length ?? 0) === 0 && j - index <= 2) j += 1;
+  const rows: string[][] = [];
+  const valueIndexes: number[] = [];
+  // A table: every following row with one value per label.
+  for (let k = j; k < cells.length; k++) {
+    const values = cells[k] ?? [];
+    if (values.length === 0 || values.every(isLabelCell)) break;
+    if (values.some((v) => findMoney(v, { bare: true }).length > 0)) break;
+    if (values.length !== labels.length) {
+      // Without positions a blank box shifts every value after it; only the first boxes align.
+      if (rows.length === 0) {
+        rows.push([values[0] ?? ""]);
+        valueIndexes.push(k);
+      }
+      break;
+    }
+    rows.push(values);
+    valueIndexes.push(k);
+  }
+  return rows.length ? { labels, rows, valueIndexes } : null;
+}
+
+const cleanLabel = (raw: string) =>
+  raw
+    .replace(/^\d+[a-z]?\.\s*/i, "")
+    .replace(/\[[^\]]*\]\s*\w+/g, "")
+    .replace(/\([^)]*\)/g, "")
+    .replace(/:.*$/, "")
+    .replace(/\s+/g, " ")
+    .trim();
+
+/** One row of a form or table: each box by its label; a "Unit #" box says whose row it is. */
+function formRow(s: State, labels: string[], values: string[]): void {
+  const unitBox = labels.findIndex((l) =>
+    /^(?:unit|veh(?:icle)?|party|v)\s*(?:#|no\.?|num\.?)?$/i.test(cleanLabel(l)),
+  );
+  const rowUnit = unitBox >= 0 && /^\d{1,2}$/.test(values[unitBox] ?? "") ? `Unit ${values[unitBox]}` : null;
+  const saved = s.unit;
+  if (rowUnit) s.unit = rowUnit;
+  values.forEach((value, k) => {
+    const label = cleanLabel(labels[k] ?? "");
+    if (label && value && /[A-Za-z0-9]/.test(value)) fieldRules(s, `${label}: ${value}`, value);
+  });
+  if (rowUnit) s.unit = saved;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Providers
 
 function topProvider(lines: string[]): string | null {
@@ -437,6 +555,19 @@ function documentProvider(texts: string[], kind: DocumentKind): string | null {
           if (name) return name;
         }
       }
+    }
+  }
+  // A claim form: the billing provider's box, in the row under its label.
+  for (const text of texts) {
+    const rows = text.split("\n").map((l) => l.split("\t").map((c) => c.trim()));
+    for (const [i, labels] of rows.entries()) {
+      const box = labels.findIndex((c) => /billing provider|pay[- ]to provider/i.test(c));
+      if (box < 0) continue;
+      const values = rows.slice(i + 1, i + 3).find((r) => r.some(Boolean)) ?? [];
+      const cell = values.length === labels.length ? values[box] : undefined;
+      if (!cell) continue;
+      const [name] = findOrganizations(cell);
+      return name ?? titleCase(cell);
     }
   }
   return null;
@@ -527,16 +658,31 @@ function inlineNumbers(s: State, line: string): void {
         category: "insurance",
         text: text.charAt(0).toUpperCase() + text.slice(1),
         quote: m[0],
-        profileField: claim ? "claimNumber" : s.insurerLetter ? "policyNumber" : null,
-        fieldValue: claim || s.insurerLetter ? id : null,
+        profileField: claim
+          ? liabilityClaim(s, line)
+            ? "claimNumber"
+            : null
+          : s.insurerLetter
+            ? "policyNumber"
+            : null,
+        fieldValue: (claim && liabilityClaim(s, line)) || (!claim && s.insurerLetter) ? id : null,
       },
-      `${m[1]}|${id}`,
+      `${claim ? "claim" : "policy"}|${id}`,
     );
     const unit = claim ? null : (s.columnUnits?.[policies] ?? s.unit);
     if (!claim) policies += 1;
     if (fact && unit && s.kind === "police") s.parties.push({ fact, unit, role: "policy", value: id });
   }
 }
+
+/**
+ * Whether a claim number is the liability claim the letter is about: in the carrier's own
+ * letter, or named as third-party / liability / bodily injury. A bill's MedPay or PIP claim
+ * number is the client's own carrier's and must not be proposed as the addressee's claim.
+ */
+const liabilityClaim = (s: State, line: string) =>
+  !/med\s?pay|\bpip\b|personal injury protection|health|group|member/i.test(line) &&
+  (s.insurerLetter || /liability|third[- ]party|bodily injury|\bBI\b|adverse|at[- ]fault/i.test(line));
 
 const INSURER_WORDS =
   /\b(insurance|mutual|casualty|assurance|indemnity|underwriters|insurers|fire & marine|state farm|geico|progressive|allstate|farmers|liberty|nationwide|usaa|travelers|hartford)\b/i;
@@ -551,7 +697,7 @@ function findInsurer(line: string): string | null {
 
 /** ICD-10 codes with their descriptions: "S13.4XXA Sprain of ...", "cervical strain (S16.1XXA)". */
 function diagnoses(s: State, line: string): boolean {
-  const codes = findIcd10(line);
+  const codes = findIcd10(line, s.diagnosisContext);
   codes.forEach((c, i) => {
     const nextStart = codes[i + 1]?.index ?? line.length;
     const after = line.slice(c.end, nextStart);
@@ -631,15 +777,17 @@ const ADJUSTMENT_WORDS = /adjust|write[- ]?off|w\/o\b|contractual|discount|court
 function billLine(s: State, line: string, index: number): boolean {
   let money = findMoney(line, { bare: true });
   let dates = findDates(line);
+  // UB-04 rows print service dates as MMDDYY ("012326").
+  if (dates.length === 0 && money.length > 0) dates = findCompactDates(line);
   // A claim form's row: dates in boxes ("09 16 26") and charges written "325 00".
   if (money.length === 0 || dates.length === 0) {
-    const form = formRow(line);
+    const form = claimFormRow(line);
     if (form) {
       money = form.money;
       dates = form.dates;
     }
   }
-  if (money.length === 0) return false;
+  if (money.length === 0) return claimFormTotals(s, line, index);
   const codes = findProcedureCodes(line).filter((c) => !overlaps(c, dates) && !overlaps(c, money));
   const paymentRow = PAYMENT_WORDS.test(line) || ADJUSTMENT_WORDS.test(line);
   const amount = pickAmount(money, s.table, paymentRow);
@@ -684,8 +832,45 @@ function billLine(s: State, line: string, index: number): boolean {
   return true;
 }
 
+/** Box 28 (total charge) and 29 (amount paid) of a claim form, in the row under their labels. */
+function claimFormTotals(s: State, line: string, index: number): boolean {
+  if (!/total charge/i.test(s.previousLine) || !/\b\d+ \d{2}\b/.test(line)) return false;
+  const amounts = [...line.matchAll(/(?<![\d.,-])(\d{1,3}(?:,\d{3})*|\d+) (\d{2})(?![\d.,])/g)].map((m) => ({
+    text: m[0],
+    cents: Number((m[1] ?? "").replace(/,/g, "")) * 100 + Number(m[2]),
+  }));
+  const [total, paid] = amounts;
+  if (!total) return false;
+  const base = { category: "billing" as const, provider: s.provider, statementKey: statementOf(s) };
+  emit(
+    s,
+    {
+      ...base,
+      text: `${s.provider ?? "Claim"} total charge (box 28): ${formatCents(total.cents)}`,
+      quote: total.text,
+      amountCents: total.cents,
+      moneyKind: "total",
+    },
+    `claim-total|${s.pageNumber}|${index}`,
+  );
+  if (paid && /amount paid/i.test(s.previousLine) && paid.cents > 0) {
+    emit(
+      s,
+      {
+        ...base,
+        text: `Amount paid (box 29): ${formatCents(paid.cents)}`,
+        quote: paid.text,
+        amountCents: paid.cents,
+        moneyKind: "payment",
+      },
+      `claim-paid|${s.pageNumber}|${index}`,
+    );
+  }
+  return true;
+}
+
 /** A claim-form service line: boxed dates and "dollars cents" charges, with a procedure code. */
-function formRow(line: string): { dates: DateMatch[]; money: MoneyMatch[] } | null {
+function claimFormRow(line: string): { dates: DateMatch[]; money: MoneyMatch[] } | null {
   const dates = findSpacedDates(line);
   const first = dates[0];
   if (!first || first.index > 4) return null;
@@ -732,20 +917,27 @@ function summaryLine(
     statementKey: statementOf(s),
     category: "billing" as const,
   };
-  if (/\btotal\b/i.test(line) && !payment && !/balance|due/i.test(line) && last.cents > 0) {
+  // A totals row under a table with its columns: the charges column, not the balance.
+  const stated = s.table && s.table.moneyColumns === money.length ? amount : last;
+  if (
+    /\btotals?\b/i.test(line) &&
+    (!payment || s.table?.moneyColumns === money.length) &&
+    !/balance|due/i.test(line) &&
+    stated.cents > 0
+  ) {
     emit(
       s,
       {
         ...base,
-        text: `${s.provider ?? "Statement"} total charges: ${formatCents(last.cents)}`,
-        amountCents: last.cents,
+        text: `${s.provider ?? "Statement"} total charges: ${formatCents(stated.cents)}`,
+        amountCents: stated.cents,
         moneyKind: "total",
       },
       key,
     );
   } else if (
     /balance|amount due|please pay|pay this amount/i.test(line) &&
-    !/previous|prior|forward/i.test(line)
+    !/(?:previous|prior) balance|balance forward/i.test(line)
   ) {
     emit(
       s,
@@ -879,9 +1071,14 @@ const normLabel = (label: string) =>
 const INCIDENT_DATE =
   /^(?:date(?:\/time)? of (?:the )?(crash|accident|collision|incident|loss|injury)|(crash|accident|collision|incident|loss|injury) date|doi|d\/o\/i|dol)$/;
 const LOCATION =
-  /^(?:location|crash location|accident location|place of (?:accident|incident|crash|loss|injury)|scene|intersection|location of (?:crash|accident|collision|incident))$/;
+  /^(?:loss location|location of loss|crash location|accident location|place of (?:accident|incident|crash|loss|injury)|scene|intersection|location of (?:crash|accident|collision|incident))$/;
 const CRASH_TYPE =
   /^(?:(?:crash|collision|accident) type|manner of (?:collision|crash)|type of (?:crash|collision|accident)|first harmful event)$/;
+const POLICY_LABEL =
+  /^(?:policy|policy no|policy number|pol no|insurance policy(?: no| number)?|fin resp number|fin resp no|financial responsibility(?: policy)? (?:no|number)|liability policy(?: no| number)?)$/;
+const CLAIM_LABEL =
+  /^(?:claim|claim no|claim number|claim id|our claim(?: no| number)?|your claim(?: no| number)?)$/;
+
 const INSURER_LETTER_FIELDS: Array<[RegExp, ProfileField]> = [
   [/^(?:our|your|the)? ?(?:named )?insured(?: driver| name)?$/, "insuredName"],
   [/^(?:your client|claimant|claimant name|injured party)$/, "clientName"],
@@ -910,18 +1107,22 @@ const PROFILE_LABEL: Record<ProfileField, string> = {
 };
 
 const PARTY =
-  /^(driver|driver name|driver's name|name of driver|driver\/operator|operator|operator name|owner|owner name|owner's name|name of owner|owner\/lessee|owner or lessee|registered owner|vehicle owner|pedestrian|passenger|bicyclist|cyclist)(?: \d)?$/;
+  /^(driver|driver name|driver's name|name of driver|driver\/operator|operator|operator name|owner|owner name|owner's name|name of owner|owner\/lessee|owner\/lessee name|owner\/lessee name & address|owner or lessee|owner name & address|owner name and address|registered owner|vehicle owner|pedestrian|passenger|bicyclist|cyclist)(?: \d)?$/;
 const VEHICLE = /^(?:vehicle|vehicle description|year\/make\/model|make\/model)$/;
 const DAMAGE = /^(?:damage|vehicle damage|damage area|damage description|extent of damage)$/;
 const REPORT =
   /^(?:report (?:number|no|id)|crash report (?:number|no)|case (?:number|no|id)|incident (?:number|no|id)|crash id)$/;
-const OFFICER = /^(?:(?:reporting|investigating|arresting) officer|officer)$/;
+const OFFICER =
+  /^(?:(?:reporting|investigating|arresting) officer|officer|investigator|investigator name|officer name|investigating officer name)$/;
+const INJURY_SEVERITY = /^(?:injury sev|injury severity|inj sev|injury|injury code|injury type|injured)$/;
+const TRANSPORTED = /^(?:taken to|transported to|destination|hospital|medical facility|treated at)$/;
 const FAULT =
   /contributing (?:cause|factor|circumstance)|primary cause|secondary cause|cause of (?:the )?(?:crash|collision|accident)|fault|apparent violation|collision factor|\bpcf\b|human factor|driver (?:condition|action)s? contributing/;
-const CITATION = /^(?:citation|citation (?:no|number)|ticket|ticket (?:no|number)|violation|cited for)$/;
+const CITATION =
+  /^(?:citation|citation (?:no|number)|ticket|ticket (?:no|number)|violation|cited for|charge|charges|charged with|offense|violation description)$/;
 const WITNESS = /^witness(?: \d+| name| information)?$/;
 const INSURER =
-  /^(?:insurance|insurance company|insurance co|ins co|ins company|insurance company name|insurance name|name of insurance(?: company)?|insurer|insurer name|insurance carrier|carrier|carrier name|liability (?:carrier|insurer|insurance(?: company| carrier)?)|financial responsibility(?: carrier| company| insurer)?|third[- ]party liability|primary payer|secondary payer|payer|payor|primary insurance|secondary insurance|bill to|auto insurer|insured by)$/;
+  /^(?:fin resp name|insurance on file|(?:primary|secondary|other) ins|financial responsibility name|insurance|insurance company|insurance co|ins co|ins company|insurance company name|insurance name|name of insurance(?: company)?|insurer|insurer name|insurance carrier|carrier|carrier name|liability (?:carrier|insurer|insurance(?: company| carrier)?)|financial responsibility(?: carrier| company| insurer)?|third[- ]party liability|primary payer|secondary payer|payer|payor|primary insurance|secondary insurance|bill to|auto insurer|insured by)$/;
 const VISIT_DATE =
   /^(?:date of service|dos|service date|visit date|date of visit|encounter date|admit date|admission date|date of admission|exam date|date of exam|date of evaluation|evaluation date|treatment date|appointment date|admit ?\/ ?service date)$/;
 const DISCHARGE_DATE = /^(?:date of discharge|discharge date)$/;
@@ -932,7 +1133,8 @@ const EMPLOYMENT =
   /^(?:occupation|job title|position|employer|hourly rate|rate of pay|pay rate|wage|salary|hours per week|average weekly wage|date of hire|hire date)$/;
 
 /** Facts stated as "Label: value" fields. */
-function fieldRules(s: State, line: string): boolean {
+/** `quoteOverride`: the words on the page when the line was put together from a form's boxes. */
+function fieldRules(s: State, line: string, quoteOverride?: string): boolean {
   const { fields } = splitFields(line);
   let used = false;
   const labels = fields.map((f) => normLabel(f.label));
@@ -953,7 +1155,7 @@ function fieldRules(s: State, line: string): boolean {
       }
       continue;
     }
-    const quote = line.slice(f.start, f.end).replace(/[\s,;-]+$/, "");
+    const quote = quoteOverride ?? line.slice(f.start, f.end).replace(/[\s,;-]+$/, "");
     const fact = (category: FactCategory, text: string, extra: Partial<NewFact> = {}, key?: string) => {
       emit(s, { category, text, quote, ...extra }, key);
       used = true;
@@ -995,8 +1197,51 @@ function fieldRules(s: State, line: string): boolean {
       }
       continue;
     }
+    const numberLabel = POLICY_LABEL.test(label) ? "policy" : CLAIM_LABEL.test(label) ? "claim" : null;
+    if (numberLabel && /\d/.test(value) && /^[A-Z0-9][A-Z0-9./ -]{3,}$/i.test(value)) {
+      const id = value.replace(/\s+/g, " ").trim();
+      const unit = fieldUnit ?? s.unit;
+      const before = s.facts.length;
+      const claim = numberLabel === "claim";
+      fact(
+        "insurance",
+        claim
+          ? `Claim number ${id}`
+          : `${unit && s.kind === "police" ? `${unit} policy` : "Policy"} number ${id}`,
+        {
+          profileField: claim
+            ? liabilityClaim(s, line)
+              ? "claimNumber"
+              : null
+            : s.insurerLetter
+              ? "policyNumber"
+              : null,
+          fieldValue: (claim && liabilityClaim(s, line)) || (!claim && s.insurerLetter) ? id : null,
+        },
+        `${numberLabel}|${id}`,
+      );
+      const added = s.facts[before];
+      if (added && !claim && unit && s.kind === "police")
+        s.parties.push({ fact: added, unit, role: "policy", value: id });
+      continue;
+    }
     if (s.insurerLetter) {
+      if (LOCATION.test(label)) {
+        fact("incident", `Location of the loss: ${value}`, { profileField: "location", fieldValue: value });
+        continue;
+      }
+      if (/^(?:direct|direct line|direct dial|phone|telephone|tel)$/.test(label)) {
+        fact("insurance", `Adjuster's direct line: ${value}`);
+        continue;
+      }
       const role = INSURER_LETTER_FIELDS.find(([re]) => re.test(label))?.[1];
+      if (role === "clientName") {
+        fact("other", `Claimant (our client): ${personName(value)}`, {
+          profileField: role,
+          fieldValue: personName(value),
+        });
+        continue;
+      }
       if (role) {
         const person = role === "adjusterEmail" ? value : personName(value);
         fact(role === "adjusterEmail" ? "insurance" : "insurance", `${PROFILE_LABEL[role]}: ${person}`, {
@@ -1039,7 +1284,25 @@ function fieldRules(s: State, line: string): boolean {
           "incident",
           `${who}damage: ${value}`.replace(/^./, (c) => c.toUpperCase()),
         );
-      else if (REPORT.test(label)) fact("other", `Police report number ${value}`, {}, `report|${value}`);
+      else if (INJURY_SEVERITY.test(label) && /[A-Za-z]/.test(value))
+        fact(
+          "injury",
+          `${who}injury severity: ${value}`.replace(/^./, (c) => c.toUpperCase()),
+          {
+            eventDate: s.incidentDate,
+          },
+        );
+      else if (TRANSPORTED.test(label)) {
+        const [provider] = findOrganizations(value);
+        fact(
+          "treatment",
+          `${who}transported to ${value}`.replace(/^./, (c) => c.toUpperCase()),
+          {
+            eventDate: s.incidentDate,
+            provider: provider ?? null,
+          },
+        );
+      } else if (REPORT.test(label)) fact("other", `Police report number ${value}`, {}, `report|${value}`);
       else if (OFFICER.test(label)) fact("other", `Reporting officer: ${value}`);
       else if (FAULT.test(label)) {
         fact("liability", `Police finding - ${f.label}: ${value}`, { eventDate: s.incidentDate });
@@ -1063,8 +1326,15 @@ function fieldRules(s: State, line: string): boolean {
     }
     if (VISIT_DATE.test(label) && date) {
       s.visitDate = date;
-      if (s.kind === "bill") s.serviceDate = date;
-      else if (s.kind === "medical" || s.kind === "other") {
+      if (s.kind === "bill") {
+        s.serviceDate = date;
+        fact(
+          "treatment",
+          `Service${atProvider(s)} on ${date}`,
+          { eventDate: date, provider: s.provider },
+          `service|${s.provider}|${date}`,
+        );
+      } else if (s.kind === "medical" || s.kind === "other") {
         // A heading names the visit it is over ("PROGRESS NOTE"), not every visit after it.
         const type = s.title ? visitType(s.title) : visitType(s.provider ?? "");
         s.title = "";
@@ -1078,7 +1348,16 @@ function fieldRules(s: State, line: string): boolean {
       used = true;
       continue;
     }
-    if (s.kind === "bill") continue;
+    if (s.kind === "bill") {
+      if (TRANSPORTED.test(label)) {
+        const [to] = findOrganizations(value);
+        fact("treatment", `${s.provider ?? "Provider"}: ${value}`, {
+          eventDate: s.serviceDate,
+          provider: to ?? s.provider,
+        });
+      }
+      continue;
+    }
     if (DISCHARGE_DATE.test(label) && date) {
       fact("treatment", `Discharged${s.provider ? ` from ${s.provider}` : ""} on ${date}`, {
         eventDate: date,
@@ -1143,7 +1422,10 @@ function policeSentence(s: State, sentence: string, date: string | null): void {
     return;
   }
   const findings = /finding|opinion|contributing|fault|conclusion/i.test(s.section);
-  if (findings || P.LIABILITY.test(sentence)) {
+  if (
+    P.LIABILITY.test(sentence) ||
+    (findings && !P.MECHANISM.test(sentence) && !P.TRANSPORT.test(sentence))
+  ) {
     emit(s, { ...base, category: "liability", text: `Police report: ${sentence}` });
   } else if (P.TRANSPORT.test(sentence)) {
     const [provider] = findOrganizations(sentence);

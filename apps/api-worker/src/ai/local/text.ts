@@ -69,7 +69,9 @@ export function splitFields(line: string): { prefix: string; fields: Field[] } {
 
 /** A section heading: a short line in capitals ("OFFICER'S FINDINGS") or a lone "Label:". */
 export function isHeading(line: string): boolean {
-  if (line.length > 80 || /\$|\d{1,2}\/\d{1,2}\/\d{2}|\d\.\d{2}\b|\d,\d{3}/.test(line)) return false;
+  // A street number or an identifier makes a line a value in capitals, not a heading.
+  if (line.length > 80 || /\d{3,}/.test(line) || /\$|\d{1,2}\/\d{1,2}\/\d{2}|\d\.\d{2}\b|\d,\d{3}/.test(line))
+    return false;
   if (/^[A-Z][A-Za-z /&'()-]{1,40}:$/.test(line)) return true;
   const letters = line.replace(/[^A-Za-z]/g, "");
   if (letters.length < 3) return false;
@@ -149,7 +151,7 @@ const FACILITY_PAIR: Record<string, RegExp> = {
   emergency: /^(physicians|associates|medicine)$/,
 };
 const SUFFIX =
-  /^(associates|group|center|centre|clinic|institute|services|partners|specialists|care|therapy|management|medicine|system|llc|pllc|pc|p\.c\.|inc\.?|ltd\.?|s\.c\.)$/;
+  /^(wellness|rehabilitation|associates|group|center|centre|clinic|institute|services|partners|specialists|care|therapy|management|medicine|system|llc|pllc|pc|p\.c\.|inc\.?|ltd\.?|s\.c\.)$/;
 const LEGAL =
   /^(P\.?C\.?|P\.?A\.?|Inc\.?|INC\.?|LLC\.?|L\.L\.C\.|PLLC\.?|Ltd\.?|LTD\.?|S\.C\.|Corp\.?|CORP\.?)$/;
 const NAME_STOP =
