@@ -26,7 +26,14 @@ import {
   titleCase,
 } from "./text.ts";
 
-type Table = { moneyColumns: number; chargeIndex: number; hasUnits: boolean; balanceLast: boolean };
+type Table = {
+  moneyColumns: number;
+  chargeIndex: number;
+  hasUnits: boolean;
+  balanceLast: boolean;
+  /** false for a table of amounts due or enclosed (a remittance stub), whose rows are no charges */
+  charges: boolean;
+};
 
 type State = {
   docKind: DocumentKind;
@@ -64,6 +71,8 @@ type State = {
   diagnosisContext: boolean;
   /** the last non-empty line read before this one */
   previousLine: string;
+  /** below a statement's "detach and return" line: the remittance stub repeats amounts */
+  stub: boolean;
   /** evidence of fault per unit in a police report */
   fault: Map<string, number>;
   /** a section whose columns are units ("VEHICLE 1 VEHICLE 2"), in column order */
@@ -118,6 +127,7 @@ export function extractFactsLocally(pages: PageText[], options: { filename: stri
     columnUnits: null,
     diagnosisContext: false,
     previousLine: "",
+    stub: false,
   };
   const running = runningLines(texts);
   const seenRunning = new Set<string>();
@@ -295,6 +305,7 @@ function readPage(s: State, page: PageText, running: Set<string>, seenRunning: S
   s.table = null;
   s.lastRowDate = null;
   s.continuedLine = -1;
+  s.stub = false;
   const provider = s.kind === "police" || s.kind === "wage" ? null : (topProvider(lines) ?? s.docProvider);
   if (provider && s.provider && provider !== s.provider) {
     // A record set moving to another provider: earlier visit dates no longer apply.
@@ -348,13 +359,20 @@ function readPage(s: State, page: PageText, running: Set<string>, seenRunning: S
       s.tableRows = 0;
       return;
     }
-    if (s.kind === "bill") {
-      // A section of a statement billed by another provider starts with that provider's name.
+    if (s.kind === "bill" && index > 6) {
+      // A section of a statement billed by another provider starts with that provider's name,
+      // alone on its line or after a "Provider:" marker (taglines and facility lines do not).
       const [name] = findOrganizations(line);
-      if (name && name.length >= 0.6 * line.replace(/[^A-Za-z]/g, "").length && !findMoney(line).length) {
+      const letters = (x: string) => x.replace(/[^A-Za-z]/g, "").length;
+      const marked =
+        /^(?:(?:rendering |billing |treating )?provider|practice|physician group|group)\b[^:]{0,20}:/i.test(
+          line,
+        );
+      if (name && !findMoney(line).length && (marked || letters(name) >= 0.9 * letters(line)))
         s.provider = name;
-      }
     }
+    if (/detach|remittance|return (?:this|the) (?:bottom )?portion/i.test(line)) s.stub = true;
+    if (s.stub && s.kind === "bill") return;
     if (isHeading(line)) {
       flush();
       s.table = null;
@@ -446,6 +464,7 @@ function readTableHeader(line: string): Table {
     chargeIndex: charge >= 0 ? charge : money.length - 1,
     hasUnits: /\b(qty|quantity|units)\b|\bunit\b(?! (fee|price|cost|charge))/i.test(line),
     balanceLast: money.length >= 2 && money.at(-1) === "balance",
+    charges: !/amount (?:due|enclosed)|pay this amount|amount paid\b(?!.*charge)/i.test(line),
   };
 }
 
@@ -789,6 +808,7 @@ function billLine(s: State, line: string, index: number): boolean {
   }
   if (money.length === 0) return claimFormTotals(s, line, index);
   const codes = findProcedureCodes(line).filter((c) => !overlaps(c, dates) && !overlaps(c, money));
+  if (s.table && !s.table.charges) return true;
   const paymentRow = PAYMENT_WORDS.test(line) || ADJUSTMENT_WORDS.test(line);
   const amount = pickAmount(money, s.table, paymentRow);
   if (!amount) return false;

@@ -151,7 +151,7 @@ const FACILITY_PAIR: Record<string, RegExp> = {
   emergency: /^(physicians|associates|medicine)$/,
 };
 const SUFFIX =
-  /^(wellness|rehabilitation|associates|group|center|centre|clinic|institute|services|partners|specialists|care|therapy|management|medicine|system|llc|pllc|pc|p\.c\.|inc\.?|ltd\.?|s\.c\.)$/;
+  /^(ems|wellness|rehabilitation|associates|group|center|centre|clinic|institute|services|partners|specialists|care|therapy|management|medicine|system|llc|pllc|pc|p\.c\.|inc\.?|ltd\.?|s\.c\.)$/;
 const LEGAL =
   /^(P\.?C\.?|P\.?A\.?|Inc\.?|INC\.?|LLC\.?|L\.L\.C\.|PLLC\.?|Ltd\.?|LTD\.?|S\.C\.|Corp\.?|CORP\.?)$/;
 const NAME_STOP =
