@@ -147,7 +147,7 @@ const FAULT_VERB =
 const PASSIVE = /\b(?:was|were|been|got|is)\s+(?:struck|hit|rear[- ]?ended)\b/i;
 const NOT_A_FACTOR =
   /\b(?:none|not applicable|n\/a|no (?:improper|contributing|apparent)|not a factor|unknown)\b/i;
-const UNIT_MENTION = /\b(?:unit|vehicle|veh\.?|v|party|p|driver|d)\s*#?\s*(\d{1,2})\b/gi;
+const UNIT_MENTION = /\b(?:unit|vehicle|veh\.?|v|party|p|driver|d)\s*[#-]?\s*(\d{1,2})\b/gi;
 
 /**
  * Evidence of fault in a sentence or a field: the unit that is the subject of a faulting verb
@@ -535,17 +535,102 @@ const cleanLabel = (raw: string) =>
 
 /** One row of a form or table: each box by its label; a "Unit #" box says whose row it is. */
 function formRow(s: State, labels: string[], values: string[]): void {
-  const unitBox = labels.findIndex((l) =>
-    /^(?:unit|veh(?:icle)?|party|v)\s*(?:#|no\.?|num\.?)?$/i.test(cleanLabel(l)),
-  );
+  const clean = labels.map((l) => boxLabel(l, s));
+  const unitBox = clean.findIndex((l) => /^(?:unit|veh(?:icle)?|party|v)\s*(?:#|no\.?|num\.?)?$/i.test(l));
   const rowUnit = unitBox >= 0 && /^\d{1,2}$/.test(values[unitBox] ?? "") ? `Unit ${values[unitBox]}` : null;
-  const saved = s.unit;
-  if (rowUnit) s.unit = rowUnit;
+  const saved = { unit: s.unit, columns: s.columnUnits };
+  const aligned = values.length === labels.length;
   values.forEach((value, k) => {
-    const label = cleanLabel(labels[k] ?? "");
-    if (label && value && /[A-Za-z0-9]/.test(value)) fieldRules(s, `${label}: ${value}`, value);
+    const label = clean[k] ?? "";
+    if (!label || !value || !/[A-Za-z0-9]/.test(value)) return;
+    // Units side by side: the n-th "Insurance Company" box is the n-th unit's.
+    const same = clean.filter((l) => l === label).length;
+    const occurrence = clean.slice(0, k).filter((l) => l === label).length;
+    s.unit = rowUnit ?? (same > 1 ? (saved.columns?.[occurrence] ?? `Unit ${occurrence + 1}`) : saved.unit);
+    s.columnUnits = null;
+    const next = clean[k + 1] ?? "";
+    if (aligned && CITATION.test(normLabel(label)) && /^description$/i.test(next) && values[k + 1]) {
+      // "40-6-49" and "FOLLOWING TOO CLOSELY" are one citation.
+      fieldRules(s, `${label}: ${value} ${values[k + 1]}`, `${value} ${values[k + 1]}`);
+    } else fieldRules(s, `${label}: ${value}`, value);
   });
-  if (rowUnit) s.unit = saved;
+  s.unit = saved.unit;
+  s.columnUnits = saved.columns;
+  if (!aligned) misalignedFactors(s, labels, values);
+  if (aligned) dateParts(s, clean, values);
+  if (aligned) roadAndCross(s, clean, values);
+}
+
+/**
+ * A box label as the reader matches it: "NAME - EXACTLY AS PRINTED ON REGISTRATION" is the
+ * owner's name, "DRIVER NAME - EXACTLY AS PRINTED ON LICENSE" the driver's, a bare "NAME" in a
+ * unit's block the driver's.
+ */
+function boxLabel(raw: string, s: State): string {
+  const hint = /\s-\s(.*)$/.exec(raw)?.[1] ?? "";
+  const label = cleanLabel(raw.replace(/\s-\s.*$/, ""));
+  if (/^name$/i.test(label) && s.kind === "police") {
+    if (/registration|owner/i.test(hint)) return "Owner Name";
+    if (/licen[cs]e|driver/i.test(hint) || (s.unit && !/injur|witness|passenger|person/i.test(s.section)))
+      return "Driver Name";
+  }
+  return label;
+}
+
+/** Factors whose boxes cannot be aligned (a blank box): kept as liability facts, no unit. */
+function misalignedFactors(s: State, labels: string[], values: string[]): void {
+  if (s.kind !== "police" || !labels.some((l) => FAULT.test(normLabel(cleanLabel(l))))) return;
+  for (const value of values) {
+    if (NOT_A_FACTOR.test(value) || !FAULT_VERB.test(value)) continue;
+    emit(s, {
+      category: "liability",
+      text: `Contributing factor: ${value}`,
+      quote: value,
+      eventDate: s.incidentDate,
+    });
+  }
+}
+
+/** A date written in three boxes: MONTH, DAY, YEAR. */
+function dateParts(s: State, labels: string[], values: string[]): void {
+  const m = labels.findIndex((l) => /^(?:month|mo)$/i.test(l));
+  if (m < 0 || !/^(?:day)$/i.test(labels[m + 1] ?? "") || !/^(?:year|yr)$/i.test(labels[m + 2] ?? "")) return;
+  const quote = values.slice(m, m + 3).join(" ");
+  const iso = findSpacedDates(quote)[0]?.iso;
+  if (!iso || s.kind !== "police") return;
+  s.incidentDate ??= iso;
+  emit(s, {
+    category: "incident",
+    text: `Crash on ${iso}`,
+    quote,
+    eventDate: iso,
+    profileField: "dateOfLoss",
+    fieldValue: iso,
+  });
+}
+
+const ROAD =
+  /^(?:road on which (?:crash|accident|collision) occurred|(?:crash|accident|collision) occurred on|road of occurrence|on street or highway|roadway|street name)$/i;
+const CROSS =
+  /^(?:at (?:its )?intersection with|at intersecting street|intersecting (?:road|street)|cross street)$/i;
+
+/** "SUNRISE BL" in one box and "MADISON AV" in the next: the crash location. */
+function roadAndCross(s: State, labels: string[], values: string[]): void {
+  if (s.kind !== "police") return;
+  const r = labels.findIndex((l) => ROAD.test(l));
+  const c = labels.findIndex((l) => CROSS.test(l));
+  const road = values[r];
+  const cross = values[c];
+  if (r < 0 || c !== r + 1 || !road || !cross) return;
+  const value = `${titleCase(road)} at ${titleCase(cross)}`;
+  emit(s, {
+    category: "incident",
+    text: `Crash location: ${value}`,
+    quote: `${road} ${cross}`,
+    eventDate: s.incidentDate,
+    profileField: "location",
+    fieldValue: value,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1128,18 +1213,20 @@ const PROFILE_LABEL: Record<ProfileField, string> = {
 
 const PARTY =
   /^(driver|driver name|driver's name|name of driver|driver\/operator|operator|operator name|owner|owner name|owner's name|name of owner|owner\/lessee|owner\/lessee name|owner\/lessee name & address|owner or lessee|owner name & address|owner name and address|registered owner|vehicle owner|pedestrian|passenger|bicyclist|cyclist)(?: \d)?$/;
-const VEHICLE = /^(?:vehicle|vehicle description|year\/make\/model|make\/model)$/;
+const VEHICLE =
+  /^(?:vehicle|vehicle description|year\/make\/model|make\/model|make \/ model \/ color|vehicle year & make|plate number|plate|tag no|license plate|plate no)$/;
 const DAMAGE = /^(?:damage|vehicle damage|damage area|damage description|extent of damage)$/;
 const REPORT =
   /^(?:report (?:number|no|id)|crash report (?:number|no)|case (?:number|no|id)|incident (?:number|no|id)|crash id)$/;
 const OFFICER =
   /^(?:(?:reporting|investigating|arresting) officer|officer|investigator|investigator name|officer name|investigating officer name)$/;
-const INJURY_SEVERITY = /^(?:injury sev|injury severity|inj sev|injury|injury code|injury type|injured)$/;
+const INJURY_SEVERITY =
+  /^(?:injury sev|injury severity|inj sev|injury|injury code|injury type|injured|type of injury|extent of injury|injury description(?: \/ complaint)?|complaint|location of most severe injury|injury \(kabco\)|kabco)$/;
 const TRANSPORTED = /^(?:taken to|transported to|destination|hospital|medical facility|treated at)$/;
 const FAULT =
-  /contributing (?:cause|factor|circumstance)|primary cause|secondary cause|cause of (?:the )?(?:crash|collision|accident)|fault|apparent violation|collision factor|\bpcf\b|human factor|driver (?:condition|action)s? contributing/;
+  /contributing (?:cause|factor|circumstance)|primary cause|secondary cause|cause of (?:the )?(?:crash|collision|accident)|fault|apparent violation|collision factor|associated factor|inattention|\bpcf\b|human factor|driver (?:condition|action)s? contributing/;
 const CITATION =
-  /^(?:citation|citation (?:no|number)|ticket|ticket (?:no|number)|violation|cited for|charge|charges|charged with|offense|violation description)$/;
+  /^(?:citation|citation (?:no|number)|ticket|ticket (?:no|number)|violation|violation \/ code|violation(?:s)? charged|cited for|charge|charges|charged with|offense|violation description|section of \w+|statute|o c g a section|ocga section|vc section|code section)$/;
 const WITNESS = /^witness(?: \d+| name| information)?$/;
 const INSURER =
   /^(?:fin resp name|insurance on file|(?:primary|secondary|other) ins|financial responsibility name|insurance|insurance company|insurance co|ins co|ins company|insurance company name|insurance name|name of insurance(?: company)?|insurer|insurer name|insurance carrier|carrier|carrier name|liability (?:carrier|insurer|insurance(?: company| carrier)?)|financial responsibility(?: carrier| company| insurer)?|third[- ]party liability|primary payer|secondary payer|payer|payor|primary insurance|secondary insurance|bill to|auto insurer|insured by)$/;
@@ -1180,7 +1267,8 @@ function fieldRules(s: State, line: string, quoteOverride?: string): boolean {
       emit(s, { category, text, quote, ...extra }, key);
       used = true;
     };
-    const date = findDates(value)[0]?.iso ?? null;
+    // A labelled date may be printed in boxes ("02 27 2026").
+    const date = findDates(value)[0]?.iso ?? findSpacedDates(value)[0]?.iso ?? null;
     const who = (fieldUnit ?? s.unit) ? `${fieldUnit ?? s.unit} ` : "";
 
     const incident = INCIDENT_DATE.exec(label);
@@ -1272,7 +1360,7 @@ function fieldRules(s: State, line: string, quoteOverride?: string): boolean {
       }
     }
     if (s.kind === "police") {
-      if (LOCATION.test(label))
+      if (LOCATION.test(label) && value.length <= 90 && !/\b(?:is|was|were|are)\b/i.test(value))
         fact("incident", `Crash location: ${value}`, {
           eventDate: s.incidentDate,
           profileField: "location",

@@ -13,7 +13,7 @@ export const WAGE_DOC =
   /\b(employed|employment|position|job title|occupation|rate of pay|per hour|hourly|salary|hours per week|scheduled to work|wages?|earnings|missed|absen(?:t|ce|ces)|paid time off|sick (?:pay|leave)|disability benefits|overtime)\b/i;
 
 export const LIABILITY =
-  /\b(at fault|fault|failed to|failure to|following too closely|too closely|distract\w*|inattent\w*|look(?:ed|ing) down|cell ?phone|phone|texting|scanner|did not see|never saw|speeding|excessive speed|too fast|ran (?:a|the) red|disregard\w*|cited|citation|violat\w*|admitted|lawfully|contributing|right[- ]of[- ]way|yield\w*|impair\w*|intoxicat\w*|alcohol|DUI|DWI)\b/i;
+  /\b(at fault|fault|failed to|failure to|following too closely|too closely|distract\w*|inattent\w*|look(?:ed|ing) down|cell ?phone|phone|texting|scanner|did not see|never saw|speeding|excessive speed|too fast|ran (?:a|the) red|disregard\w*|cited|citation|violat\w*|admitted|lawfully|contributing|right[- ]of[- ]way|yield\w*|impair\w*|intoxicat\w*|alcohol|DUI|DWI|never (?:slowed|braked|stopped)|for (?:his|her|their) employer|making a delivery|scope of (?:his |her )?employment|on duty)\b|\b(?:witness|w-\d|driver of (?:veh|vehicle|unit|v)\.? ?\d|d-?\d|p-?\d)\b[^.]{0,60}?\b(?:stated|states|said|admitted|reported)\b/i;
 
 export const RESTRAINT = /\b(seat ?belt|lap and shoulder belt|shoulder belt|restrained)\b/i;
 
