@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { createDb, eq, schema } from "@steno/db";
-import { LETTER_FIELD } from "@steno/shared";
+import { LETTER_FIELD, type ProfileField } from "@steno/shared";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import { connectClient } from "../../party/test/sync-client.ts";
 import type { JobMessage } from "../src/jobs/service.ts";
@@ -75,6 +75,17 @@ export async function signUp(label = "attorney") {
     firmName: `Firm of ${label}`,
   });
   return { session, user, email };
+}
+
+/** Confirms case-profile values as an attorney does in the profile panel (one call per field). */
+export async function confirmProfile(
+  session: Session,
+  documentId: string,
+  values: Partial<Record<ProfileField, string>>,
+) {
+  for (const [field, value] of Object.entries(values) as Array<[ProfileField, string]>) {
+    await session.trpc.profile.confirm.mutate({ documentId, field, value });
+  }
 }
 
 /** The tRPC error code (NOT_FOUND, FORBIDDEN…) a call failed with, or "OK". */

@@ -3,7 +3,7 @@ import { and, eq, schema } from "@steno/db";
 import { buildLedger, formatUsd, type Health, LETTER_FIELD } from "@steno/shared";
 import { describe, expect, it } from "vitest";
 import { connectClient, waitFor } from "../../party/test/sync-client.ts";
-import { API, codeOf, Session, signUp, testDb, typeLetterAndLeave } from "./helpers.ts";
+import { API, codeOf, confirmProfile, Session, signUp, testDb, typeLetterAndLeave } from "./helpers.ts";
 import { eventually } from "./pdf.ts";
 
 type FactSeed = Partial<typeof schema.facts.$inferInsert> & { category: string; text: string };
@@ -34,7 +34,13 @@ const RIVERA: FactSeed[] = [
     text: "Maria Rivera was stopped at a red light when a delivery truck struck her car from behind",
   },
   { category: "incident", text: "Location: Main Street and 5th Avenue, Springfield, IL" },
-  { category: "insurance", text: "Insurer: Prairie State Mutual", quote: "Claim No. PSM-2026-0042" },
+  {
+    category: "insurance",
+    text: "Insurer: Prairie State Mutual",
+    quote: "Claim No. PSM-2026-0042",
+    profileField: "claimNumber",
+    fieldValue: "PSM-2026-0042",
+  },
   { category: "liability", text: "The truck driver was cited for following too closely" },
   { category: "injury", text: "Cervical sprain (S13.4XXA)" },
   {
@@ -85,6 +91,28 @@ const RIVERA: FactSeed[] = [
   },
   { category: "wage_loss", text: "Missed 3 weeks of work", amountCents: 270_000 },
 ];
+
+/**
+ * The attorney confirms what the letter is addressed with: the claim number the records propose
+ * (from its fact) and the rest typed in. Generation prints nothing unconfirmed.
+ */
+async function confirmRiveraProfile(session: Session, documentId: string) {
+  const profile = await session.trpc.profile.get.query({ documentId });
+  const claim = profile.fields.claimNumber.proposals[0];
+  await session.trpc.profile.confirm.mutate({
+    documentId,
+    field: "claimNumber",
+    value: claim?.value ?? "",
+    factId: claim?.citations[0]?.factId,
+  });
+  await confirmProfile(session, documentId, {
+    atFaultCarrier: "Prairie State Mutual",
+    adjusterName: "Jordan Lee",
+    policyNumber: "PSM-POL-7781",
+    insuredName: "Acme Logistics LLC",
+    location: "Main Street and 5th Avenue, Springfield, IL",
+  });
+}
 
 describe("damages ledger", () => {
   it("groups by provider and date of service and totals to the cent, without rejected facts", async () => {
@@ -156,6 +184,7 @@ describe("draft generation", () => {
     await editor.synced;
     const fragment = editor.doc.getXmlFragment("default");
 
+    await confirmRiveraProfile(owner.session, doc.id);
     const { jobId } = await owner.session.trpc.letters.generate.mutate({ documentId: doc.id });
     const job = await eventually(
       () => owner.session.trpc.jobs.get.query({ documentId: doc.id, jobId }),
@@ -204,6 +233,7 @@ describe("draft generation", () => {
 
   it("exports the letter to Word with its text and totals; restores versions into open editors", async () => {
     const { owner, doc } = await caseWithFacts(RIVERA);
+    await confirmRiveraProfile(owner.session, doc.id);
     const { jobId } = await owner.session.trpc.letters.generate.mutate({ documentId: doc.id });
     await eventually(
       () => owner.session.trpc.jobs.get.query({ documentId: doc.id, jobId }),
@@ -270,6 +300,7 @@ describe("draft generation", () => {
 
   it("allows 20 AI operations per user per hour, then 429 with Retry-After", async () => {
     const { owner, doc } = await caseWithFacts(RIVERA);
+    await confirmRiveraProfile(owner.session, doc.id);
     const handle = testDb();
     try {
       await handle.db.insert(schema.jobs).values(

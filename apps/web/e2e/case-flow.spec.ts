@@ -131,6 +131,43 @@ test("a new attorney takes a case from PDFs to an exported, co-edited letter", a
     return formatUsd(cents);
   });
 
+  await test.step("confirm the case profile; what is left blocks generation until dismissed", async () => {
+    const readiness = page.getByTestId("readiness");
+    await expect(page.getByTestId("readiness-count")).toHaveText(/^\d+ items? to resolve$/);
+    await expect(page.getByRole("button", { name: "Generate draft" })).toBeDisabled();
+    await page.getByRole("tab", { name: "Case profile" }).click();
+    const profile = page.getByRole("tabpanel", { name: "Case profile" });
+    // The records propose these (police report, insurer's letter); the attorney confirms each.
+    for (const label of ["At-fault carrier (addressee)", "Claim number", "Policy number", "Location"]) {
+      const escaped = label.replace(/[()]/g, "\\$&");
+      await profile
+        .getByRole("button", { name: new RegExp(`^Confirm ${escaped}: `) })
+        .first()
+        .click();
+      await expect(profile.getByRole("button", { name: `Clear ${label}` })).toBeVisible();
+    }
+    // Nothing proposes the insured: typed in.
+    await profile.getByRole("button", { name: "Enter Insured" }).click();
+    await profile.getByLabel("Insured", { exact: true }).fill("Lincoln Parcel Express LLC");
+    await profile.getByRole("button", { name: "Confirm", exact: true }).click();
+    await expect(profile.getByRole("button", { name: "Clear Insured" })).toBeVisible();
+    await shot(page, "06a-case-profile");
+    // No adjuster yet: dismissed with a reason (the letter keeps the [adjuster] placeholder).
+    const adjuster = readiness.getByTestId("readiness-item").filter({ hasText: "Adjuster is not confirmed" });
+    await adjuster.getByRole("button", { name: "Dismiss…" }).click();
+    await adjuster
+      .getByLabel("Reason for dismissing")
+      .fill("No adjuster assigned yet; goes to the claims department");
+    await adjuster.getByRole("button", { name: "Dismiss", exact: true }).click();
+    await expect(page.getByTestId("readiness-count")).toHaveText("Ready: nothing to resolve");
+    await page.getByRole("tab", { name: "Damages" }).click();
+    await expect(
+      page.getByRole("tabpanel", { name: "Damages" }).getByTestId("provider-damages").first(),
+    ).toBeVisible();
+    await shot(page, "06b-damages");
+    await page.getByRole("tab", { name: "Facts" }).click();
+  });
+
   const letter = page.getByRole("textbox", { name: "Letter text" });
   await test.step("generate the draft", async () => {
     await expect(page.getByTestId("sync-status")).toContainText("Live");
@@ -140,6 +177,7 @@ test("a new attorney takes a case from PDFs to an exported, co-edited letter", a
     });
     await expect(letter).toContainText("Dear");
     await expect(letter).toContainText(total);
+    await expect(letter).toContainText("GLC-26-0314-7781"); // the confirmed claim number
     await shot(page, "06-workspace-draft");
   });
 

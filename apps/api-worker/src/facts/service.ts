@@ -222,6 +222,7 @@ export async function createFact(
     eventDate?: string | null;
     provider?: string | null;
     moneyKind?: MoneyKind | null;
+    statementKey?: string | null;
     citation?: { sourceId: string; pageNumber: number; quote: string };
   },
   ip: string,
@@ -257,6 +258,8 @@ export async function createFact(
         eventDate: input.eventDate ?? null,
         provider: input.provider ?? null,
         moneyKind: input.moneyKind ?? (input.category === "billing" && input.amountCents ? "charge" : null),
+        // Only with a cited source: a statement is one bill within one source.
+        statementKey: input.citation ? (input.statementKey ?? null) : null,
         status: "approved",
         createdBy: user.id,
         reviewedBy: user.id,

@@ -15,10 +15,11 @@ const letterhead = {
   email: schema.firms.email,
   attorneyName: schema.firms.attorneyName,
   signatureBlock: schema.firms.signatureBlock,
+  claimBasis: schema.firms.claimBasis,
 };
 
 export const firmRouter = router({
-  /** The letterhead used by generation and export. */
+  /** The letterhead used by generation and export, and the firm's claim basis (billed or paid). */
   get: authedProcedure.query(async ({ ctx }) => {
     const [firm] = await ctx
       .db()

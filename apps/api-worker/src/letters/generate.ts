@@ -1,15 +1,17 @@
 import { and, count, type Db, desc, eq, gt, inArray, isNull, schema, sql } from "@steno/db";
 import { letterRoom } from "@steno/party/room";
-import { AppError } from "@steno/shared";
+import { AppError, toIsoDate } from "@steno/shared";
 import type { AiProvider, DraftFact } from "../ai/provider.ts";
 import { recordUsage, reportUsage } from "../ai/usage.ts";
 import type { SessionUser } from "../auth/session.ts";
+import { confirmedProfile } from "../case-profile/service.ts";
 import type { DocumentAccess } from "../documents/access.ts";
 import { PermanentJobError } from "../jobs/errors.ts";
 import { createJob, enqueue, updateJob } from "../jobs/service.ts";
 import { recordAudit } from "../lib/audit.ts";
 import { enforceRateLimit } from "../lib/rate-limit.ts";
 import { computeLedger } from "./ledger.ts";
+import { assertReady } from "./readiness.ts";
 import { renderLetter } from "./render.ts";
 
 export const AI_OPERATIONS_PER_HOUR = 20;
@@ -41,7 +43,10 @@ export async function enforceAiQuota(db: Db, env: Pick<Cloudflare.Env, "AI_RATE_
   }
 }
 
-/** Queues a draft; the consumer writes it into the letter's room. Needs an approved fact. */
+/**
+ * Queues a draft; the consumer writes it into the letter's room. Needs an approved fact and a
+ * ready case: every readiness item resolved or dismissed.
+ */
 export async function requestGeneration(
   db: Db,
   env: Pick<Cloudflare.Env, "AI_JOBS" | "AI_RATE_LIMIT">,
@@ -73,6 +78,7 @@ export async function requestGeneration(
       );
     if (!template) throw new AppError("NOT_FOUND", "Template not found");
   }
+  await assertReady(db, { document: access.document, templateId: params.templateId, action: "generating" });
   await enforceAiQuota(db, env, user);
   const job = await createJob(db, {
     documentId: access.document.id,
@@ -136,15 +142,21 @@ export async function runGenerateLetter(
     )
     .orderBy(sql`${schema.facts.eventDate} asc nulls last`, schema.facts.createdAt);
   if (facts.length === 0) throw new PermanentJobError("No approved facts to draft from");
-  const ledger = await computeLedger(db, document.id);
+  const [ledger, profile] = await Promise.all([
+    computeLedger(db, document.id),
+    confirmedProfile(db, document.id),
+  ]);
+  // The narrative names the client and the date the attorney confirmed, as the letter does.
+  const clientName = profile.clientName ?? document.clientName;
+  const incidentDate = (profile.dateOfLoss && toIsoDate(profile.dateOfLoss)) || document.incidentDate;
 
   await updateJob(db, job.id, { phase: `drafting narrative (${provider.name})` });
   let streamed = 0;
   let lastUpdate = Date.now();
   const draft = await provider.draftNarrative(
     {
-      clientName: document.clientName ?? "our client",
-      incidentDate: document.incidentDate,
+      clientName: clientName ?? "our client",
+      incidentDate,
       facts: facts as DraftFact[],
     },
     (delta) => {
@@ -163,8 +175,9 @@ export async function runGenerateLetter(
   const content = renderLetter({
     templateBody: template.body,
     firm,
-    clientName: document.clientName ?? "our client",
+    clientName: document.clientName,
     incidentDate: document.incidentDate,
+    profile,
     today,
     facts,
     narrative: draft.sections,

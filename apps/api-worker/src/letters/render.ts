@@ -4,9 +4,11 @@ import {
   formatUsd,
   heading,
   type PmNode,
+  type ProfileField,
   paragraph,
   type TemplateVariable,
   table,
+  toIsoDate,
 } from "@steno/shared";
 import type { DraftFact, NarrativeSections } from "../ai/provider.ts";
 import type { Ledger } from "./ledger.ts";
@@ -27,8 +29,11 @@ export type Letterhead = {
 export type LetterInput = {
   templateBody: string;
   firm: Letterhead;
-  clientName: string;
+  /** the case's own client name and date (typed when it was opened); a confirmed profile value wins */
+  clientName: string | null;
   incidentDate: string | null;
+  /** confirmed case-profile values only: an unconfirmed field prints as a placeholder */
+  profile: Partial<Record<ProfileField, string>>;
   today: string;
   facts: Array<DraftFact & { quote: string | null }>;
   narrative: NarrativeSections;
@@ -40,40 +45,59 @@ export type LetterInput = {
 // What an attorney must fill in by hand reads as a bracketed placeholder, never as a blank.
 const missing = (what: string) => `[${what}]`;
 
-function firstMatch(facts: LetterInput["facts"], categories: string[], pattern: RegExp): string | undefined {
-  for (const fact of facts) {
-    if (!categories.includes(fact.category)) continue;
-    for (const source of [fact.quote ?? "", fact.text]) {
-      const match = pattern.exec(source);
-      if (match?.[1]) return match[1].trim().replace(/[.,;]$/, "");
-    }
+/** A bracketed placeholder left in a value: what readiness reports before generating. */
+export const PLACEHOLDER = /\[[^\]\n]+\]/;
+
+/** A confirmed date of loss as a long date when it parses, as typed otherwise. */
+const longDate = (value: string) => formatLongDate(toIsoDate(value) ?? value);
+
+/** The date of service of a table line: one day, or the range a line was billed over. */
+const serviceDates = (from: string | null, to: string | null) =>
+  to && to !== from ? `${formatLongDate(from)} – ${formatLongDate(to)}` : formatLongDate(from);
+
+/**
+ * The damages table from the ledger, in integer cents: a row per provider and date of service
+ * (or range), adjustments when the firm claims what was paid, lost wages, the past economic
+ * total, then future care on its own rows, outside that total.
+ */
+function damagesTable(ledger: Ledger): PmNode {
+  const rows: string[][] = ledger.lines.map((line) => [
+    line.provider,
+    serviceDates(line.dateOfService, line.dateTo),
+    formatUsd(line.amountCents),
+  ]);
+  const adjustments = ledger.billedCents - ledger.medicalTotalCents;
+  if (adjustments !== 0) {
+    rows.push(["Less adjustments and write-offs (amounts paid)", "", formatUsd(-adjustments)]);
   }
-  return undefined;
+  if (ledger.wageLossCents > 0) rows.push(["Lost wages", "", formatUsd(ledger.wageLossCents)]);
+  if (ledger.futureCareCents === 0)
+    return table(["Provider", "Date of service", "Amount"], rows, [
+      "Total",
+      "",
+      formatUsd(ledger.totalCents),
+    ]);
+  rows.push(["Total past economic damages", "", formatUsd(ledger.totalCents)]);
+  for (const item of ledger.futureCare) {
+    rows.push([`Future care (estimate): ${item.text}`, "", formatUsd(item.amountCents)]);
+  }
+  return table(["Provider", "Date of service", "Amount"], rows, [
+    "Total including future care",
+    "",
+    formatUsd(ledger.totalCents + ledger.futureCareCents),
+  ]);
 }
 
 /** The template's variables for one case: text values, or whole blocks (lists, the damages table). */
 export function letterVariables(input: LetterInput): Record<TemplateVariable, string | PmNode> {
-  const { firm, ledger, facts } = input;
+  const { firm, ledger, facts, profile } = input;
   const cityLine = [firm.city, [firm.region, firm.postalCode].filter(Boolean).join(" ")]
     .filter(Boolean)
     .join(", ");
-  const insuranceFacts = ["insurance", "incident", "liability", "other"];
   const treatment = facts
     .filter((f) => f.category === "treatment")
     .sort((a, b) => (a.eventDate ?? "9999").localeCompare(b.eventDate ?? "9999"))
     .map((f) => (f.eventDate ? `${formatLongDate(f.eventDate)}: ${f.text}` : f.text));
-  const damagesTable = table(
-    ["Provider", "Date of service", "Amount"],
-    [
-      ...ledger.lines.map((line) => [
-        line.provider,
-        formatLongDate(line.dateOfService),
-        formatUsd(line.amountCents),
-      ]),
-      ...(ledger.wageLossCents > 0 ? [["Lost wages", "", formatUsd(ledger.wageLossCents)]] : []),
-    ],
-    ["Total", "", formatUsd(ledger.totalCents)],
-  );
   return {
     today: formatLongDate(input.today),
     "firm.name": firm.name,
@@ -82,37 +106,22 @@ export function letterVariables(input: LetterInput): Record<TemplateVariable, st
     "firm.email": firm.email ?? "",
     "attorney.name": firm.attorneyName ?? missing("attorney"),
     "attorney.signature": firm.signatureBlock ?? firm.attorneyName ?? missing("signature"),
-    "client.name": input.clientName,
-    "incident.date": formatLongDate(input.incidentDate) || missing("date of loss"),
-    "incident.location":
-      firstMatch(facts, ["incident"], /(?:location|place|occurred at|intersection of)[:\s]+([^\n]+)/i) ??
-      missing("location"),
+    "client.name": profile.clientName ?? (input.clientName?.trim() || missing("client name")),
+    "incident.date": profile.dateOfLoss
+      ? longDate(profile.dateOfLoss)
+      : formatLongDate(input.incidentDate) || missing("date of loss"),
+    "incident.location": profile.location ?? missing("location"),
     "incident.description": input.narrative.incident,
-    "insurer.name":
-      firstMatch(
-        facts,
-        insuranceFacts,
-        /(?:insurer|insurance company|carrier)[:\s]+([^\n]+?)(?:,|\.|\n|$)/i,
-      ) ?? missing("insurance company"),
-    "insurer.adjuster":
-      firstMatch(facts, insuranceFacts, /adjuster[:\s]+([^\n]+?)(?:,|\.|\n|$)/i) ?? "Claims Adjuster",
-    "claim.number":
-      firstMatch(facts, insuranceFacts, /claim\s*(?:no\.?|number|#)[:\s#]*([A-Z0-9][A-Z0-9-]+)/i) ??
-      missing("claim number"),
-    "policy.number":
-      firstMatch(facts, insuranceFacts, /policy\s*(?:no\.?|number|#)[:\s#]*([A-Z0-9][A-Z0-9-]+)/i) ??
-      missing("policy number"),
-    "insured.name":
-      firstMatch(
-        facts,
-        insuranceFacts,
-        /(?:insured|named insured|driver of (?:vehicle|unit) 2)[:\s]+([^\n]+?)(?:,|\.|\n|$)/i,
-      ) ?? missing("insured"),
+    "insurer.name": profile.atFaultCarrier ?? missing("insurance company"),
+    "insurer.adjuster": profile.adjusterName ?? missing("adjuster"),
+    "claim.number": profile.claimNumber ?? missing("claim number"),
+    "policy.number": profile.policyNumber ?? missing("policy number"),
+    "insured.name": profile.insuredName ?? missing("insured"),
     "facts.incident": input.narrative.incident,
     "facts.liability": input.narrative.liability,
     "facts.injuries": input.narrative.injuries,
     "facts.treatment": treatment.length ? bulletList(treatment) : input.narrative.treatment,
-    "damages.table": damagesTable,
+    "damages.table": damagesTable(ledger),
     "damages.medical_total": formatUsd(ledger.medicalTotalCents),
     "damages.wage_loss": formatUsd(ledger.wageLossCents),
     "damages.total": formatUsd(ledger.totalCents),

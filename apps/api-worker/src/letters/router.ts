@@ -1,14 +1,32 @@
-import { cleanText, generateLetterInput, idSchema } from "@steno/shared";
+import {
+  cleanText,
+  dismissReadinessItemInput,
+  generateLetterInput,
+  idSchema,
+  readinessInput,
+} from "@steno/shared";
 import { z } from "zod";
 import { signRoomToken } from "../auth/tokens.ts";
 import { documentProcedure, router } from "../trpc/init.ts";
 import { requestGeneration } from "./generate.ts";
 import { computeLedger } from "./ledger.ts";
+import { computeReadiness, dismissReadinessItem } from "./readiness.ts";
 import { createVersion, listVersions, restoreVersion } from "./versions.ts";
 
 export const lettersRouter = router({
   /** The damages ledger: approved billing facts by provider and date, computed in code. */
   damages: documentProcedure("viewer").query(({ ctx }) => computeLedger(ctx.db(), ctx.document.id)),
+
+  /** What must be confirmed, fixed or dismissed before a letter is generated or exported. */
+  readiness: documentProcedure("viewer")
+    .input(readinessInput)
+    .query(({ ctx, input }) =>
+      computeReadiness(ctx.db(), { document: ctx.document, templateId: input.templateId }),
+    ),
+
+  dismissReadinessItem: documentProcedure("editor")
+    .input(dismissReadinessItemInput)
+    .mutation(({ ctx, input }) => dismissReadinessItem(ctx.db(), ctx, ctx.user, input, ctx.ip)),
 
   generate: documentProcedure("editor")
     .input(generateLetterInput)

@@ -8,12 +8,13 @@ import { recordAudit } from "../lib/audit.ts";
 import { pathId, requireUser } from "../lib/http-auth.ts";
 import { cleanFilename } from "../sources/upload.ts";
 import { letterToDocx } from "./export-docx.ts";
+import { assertReady } from "./readiness.ts";
 
 export const letterRoutes = new Hono<AppEnv>();
 
 /**
  * The letter as a Word file, from the room's persisted content (the stored copy when the room
- * is empty), recorded in the audit log.
+ * is empty), recorded in the audit log. Refused (409) while readiness items are open.
  */
 letterRoutes.get("/api/documents/:documentId/export.docx", async (c) => {
   const user = await requireUser(c);
@@ -24,6 +25,8 @@ letterRoutes.get("/api/documents/:documentId/export.docx", async (c) => {
   const content = live.empty ? (access.document.letterContent as PmNode | null) : live.content;
   if (!content?.content?.length)
     throw new AppError("CONFLICT", "This case has no letter yet; generate a draft first");
+  // A letter leaves the firm only when nothing in it is unconfirmed or unexplained.
+  await assertReady(db, { document: access.document, action: "exporting" });
   const [firm] = await db
     .select({ name: schema.firms.name })
     .from(schema.firms)

@@ -1,4 +1,5 @@
 import { authRouter } from "../auth/router.ts";
+import { caseProfileRouter } from "../case-profile/router.ts";
 import { collaboratorsRouter } from "../collaborators/router.ts";
 import { documentsRouter } from "../documents/router.ts";
 import { factsRouter } from "../facts/router.ts";
@@ -20,6 +21,7 @@ export const appRouter = router({
   sources: sourcesRouter,
   jobs: jobsRouter,
   facts: factsRouter,
+  profile: caseProfileRouter,
   letters: lettersRouter,
 });
 

@@ -7,18 +7,37 @@ import { describeError } from "../lib/errors.ts";
 import { downloadFile } from "../lib/http.ts";
 import { parseUsd } from "../lib/money.ts";
 import type { SessionData } from "../lib/session.ts";
-import { type CaseDocument, canEdit, type Job } from "../lib/types.ts";
+import { type CaseDocument, canEdit, type Job, type ReadinessItem } from "../lib/types.ts";
 import { useTRPC } from "../trpc.ts";
 import { insertBlock, LetterEditor } from "./letter-editor.tsx";
+import { ReadinessPanel } from "./readiness-panel.tsx";
 import { colorFor, type LetterRoom, useLetterRoom } from "./use-letter-room.ts";
 
 const done = (job: Job | undefined) => job?.status === "succeeded" || job?.status === "failed";
 
-export default function LetterPane({ document, session }: { document: CaseDocument; session: SessionData }) {
+export default function LetterPane({
+  document,
+  session,
+  onFix,
+}: {
+  document: CaseDocument;
+  session: SessionData;
+  /** takes the attorney to what a readiness item is about */
+  onFix?: (item: ReadinessItem) => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const headingId = useId();
+  const exportNoteId = useId();
   const documentId = document.id;
+  // The template chosen for the next draft decides which profile fields it needs.
+  const [templateId, setTemplateId] = useState("");
+  const readiness = useQuery(
+    trpc.letters.readiness.queryOptions({ documentId, templateId: templateId || undefined }),
+  );
+  // Export checks the letter's own template (the same query unless another one is chosen).
+  const exportReadiness = useQuery(trpc.letters.readiness.queryOptions({ documentId }));
+  const exportBlocked = exportReadiness.data?.open ?? 0;
   const room = useLetterRoom(documentId, session.user.id);
   const [editor, setEditor] = useState<Editor | null>(null);
   const [showVersions, setShowVersions] = useState(false);
@@ -53,7 +72,13 @@ export default function LetterPane({ document, session }: { document: CaseDocume
           <button type="button" className="button button-small" onClick={() => setShowVersions(true)}>
             Versions
           </button>
-          <button type="button" className="button button-small" onClick={exportDocx} disabled={exporting}>
+          <button
+            type="button"
+            className="button button-small"
+            onClick={exportDocx}
+            disabled={exporting || exportBlocked > 0}
+            aria-describedby={exportBlocked > 0 ? exportNoteId : undefined}
+          >
             {exporting ? "Exporting…" : "Export .docx"}
           </button>
           {/* The print stylesheet leaves only the letter's page, so "Save as PDF" gives the letter. */}
@@ -63,12 +88,29 @@ export default function LetterPane({ document, session }: { document: CaseDocume
         </div>
       </header>
       <div className="pane-body">
+        {exportBlocked > 0 && (
+          <p className="muted export-blocked" id={exportNoteId}>
+            Export waits until the {exportBlocked} item{exportBlocked === 1 ? "" : "s"} below{" "}
+            {exportBlocked === 1 ? "is" : "are"} resolved or dismissed.
+          </p>
+        )}
         <ErrorMessage error={exportError} />
+        <ReadinessPanel
+          documentId={documentId}
+          readiness={readiness.data}
+          error={readiness.error}
+          editable={editable}
+          onFix={onFix}
+        />
         {editable && (
           <GeneratePanel
             documentId={documentId}
             room={room}
             approvedFacts={document.factCounts.approved + document.factCounts.edited}
+            templateId={templateId}
+            onTemplateChange={setTemplateId}
+            // When the list cannot load, the server still refuses an unready draft (409, naming each item).
+            openItems={readiness.isError ? 0 : readiness.data?.open}
           />
         )}
         <DamagesCard
@@ -165,15 +207,23 @@ function GeneratePanel({
   documentId,
   room,
   approvedFacts,
+  templateId,
+  onTemplateChange,
+  openItems,
 }: {
   documentId: string;
   room: LetterRoom | null;
   approvedFacts: number;
+  templateId: string;
+  onTemplateChange: (templateId: string) => void;
+  /** readiness items still open for this template (undefined while loading) */
+  openItems: number | undefined;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [jobId, setJobId] = useState<string | null>(null);
-  const [options, setOptions] = useState({ templateId: "", demand: "", responseDays: "30" });
+  const reasonId = useId();
+  const [options, setOptions] = useState({ demand: "", responseDays: "30" });
   const [optionError, setOptionError] = useState<string | null>(null);
   const templates = useQuery(trpc.templates.list.queryOptions());
   const info = useQuery(trpc.system.info.queryOptions(undefined, { staleTime: 10 * 60_000 }));
@@ -224,7 +274,7 @@ function GeneratePanel({
     }
     generate.mutate({
       documentId,
-      templateId: options.templateId || undefined,
+      templateId: templateId || undefined,
       demandAmountCents: demand.cents ?? undefined,
       responseDays: days,
     });
@@ -232,22 +282,28 @@ function GeneratePanel({
 
   const running = jobId !== null && !finished;
   const local = info.data?.aiProvider === "local";
+  const blocked = openItems === undefined || openItems > 0;
   return (
     <form className="generate" onSubmit={start} aria-label="Generate a draft">
       <div className="generate-row">
         <button
           type="submit"
           className="button button-primary"
-          disabled={generate.isPending || running || approvedFacts === 0}
+          disabled={generate.isPending || running || approvedFacts === 0 || blocked}
+          aria-describedby={reasonId}
         >
           {running ? "Generating…" : "Generate draft"}
         </button>
-        <span className="muted">
+        <span className="muted" id={reasonId}>
           {approvedFacts === 0
             ? "Approve facts first: drafts are built from approved facts only."
-            : `From the ${approvedFacts} approved fact${approvedFacts === 1 ? "" : "s"}${
-                local ? ", drafted offline by the local rule-based generator" : " with Claude"
-              }.`}
+            : openItems === undefined
+              ? "Checking what the letter needs…"
+              : openItems > 0
+                ? `Resolve or dismiss the ${openItems} item${openItems === 1 ? "" : "s"} above first.`
+                : `From the ${approvedFacts} approved fact${approvedFacts === 1 ? "" : "s"}${
+                    local ? ", drafted offline by the local rule-based generator" : " with Claude"
+                  }.`}
         </span>
       </div>
       <details className="generate-options">
@@ -255,11 +311,7 @@ function GeneratePanel({
         <div className="form-row">
           <Field label="Template">
             {(p) => (
-              <select
-                {...p}
-                value={options.templateId}
-                onChange={(e) => setOptions((o) => ({ ...o, templateId: e.target.value }))}
-              >
+              <select {...p} value={templateId} onChange={(e) => onTemplateChange(e.target.value)}>
                 <option value="">The case's template</option>
                 {templates.data?.items.map((t) => (
                   <option key={t.id} value={t.id}>
@@ -320,6 +372,10 @@ function GeneratePanel({
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
+/** One day, or the range a line was billed over. */
+const serviceDates = (from: string | null, to: string | null) =>
+  to && to !== from ? `${formatDate(from)} – ${formatDate(to)}` : formatDate(from);
+
 function DamagesCard({
   documentId,
   onInsert,
@@ -336,7 +392,11 @@ function DamagesCard({
   const asTable = () =>
     table(
       ["Provider", "Date of service", "Amount"],
-      ledger.lines.map((l) => [l.provider, formatDate(l.dateOfService), formatUsd(l.amountCents)]),
+      ledger.lines.map((l) => [
+        l.provider,
+        serviceDates(l.dateOfService, l.dateTo),
+        formatUsd(l.amountCents),
+      ]),
       ["Total economic damages", "", formatUsd(ledger.totalCents)],
     );
   return (
@@ -365,9 +425,9 @@ function DamagesCard({
             </thead>
             <tbody>
               {ledger.lines.map((line) => (
-                <tr key={`${line.provider}:${line.dateOfService}`}>
+                <tr key={`${line.provider}:${line.dateOfService}:${line.dateTo}`}>
                   <td>{line.provider}</td>
-                  <td>{formatDate(line.dateOfService)}</td>
+                  <td>{serviceDates(line.dateOfService, line.dateTo)}</td>
                   <td>{line.codes.join(", ")}</td>
                   <td className="num">{formatUsd(line.amountCents)}</td>
                 </tr>
@@ -392,6 +452,14 @@ function DamagesCard({
                 </th>
                 <td className="num">{formatUsd(ledger.totalCents)}</td>
               </tr>
+              {ledger.futureCareCents > 0 && (
+                <tr>
+                  <th scope="row" colSpan={3}>
+                    Future care (estimates, not in the total)
+                  </th>
+                  <td className="num">{formatUsd(ledger.futureCareCents)}</td>
+                </tr>
+              )}
             </tfoot>
           </table>
           {onInsert && (

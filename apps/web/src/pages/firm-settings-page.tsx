@@ -19,7 +19,7 @@ const FIELDS = [
   { name: "email", label: "Email", autoComplete: "email" },
 ] as const;
 
-type Values = Record<(typeof FIELDS)[number]["name"] | "signatureBlock", string>;
+type Values = Record<(typeof FIELDS)[number]["name"] | "signatureBlock" | "claimBasis", string>;
 
 export default function FirmSettingsPage({ session }: { session: SessionData }) {
   const trpc = useTRPC();
@@ -34,6 +34,8 @@ export default function FirmSettingsPage({ session }: { session: SessionData }) 
       onSuccess: () => {
         void queryClient.invalidateQueries({ queryKey: trpc.firm.get.queryKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.auth.me.queryKey() });
+        // The letterhead and the claim basis change what a letter prints and what blocks it.
+        void queryClient.invalidateQueries({ queryKey: trpc.letters.pathKey() });
       },
     }),
   );
@@ -97,6 +99,18 @@ export default function FirmSettingsPage({ session }: { session: SessionData }) 
           >
             {(p) => (
               <textarea {...p} rows={4} value={values.signatureBlock} onChange={set("signatureBlock")} />
+            )}
+          </Field>
+          <Field
+            label="Medical specials claimed"
+            errors={errors.claimBasis ?? serverFields.claimBasis}
+            hint="Firm policy for every letter: the amounts providers billed, or what was paid (billed less adjustments and write-offs)."
+          >
+            {(p) => (
+              <select {...p} value={values.claimBasis} onChange={set("claimBasis")}>
+                <option value="billed">What providers billed</option>
+                <option value="paid">What was paid</option>
+              </select>
             )}
           </Field>
         </fieldset>

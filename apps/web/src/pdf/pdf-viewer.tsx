@@ -1,6 +1,6 @@
 import { GlobalWorkerOptions, getDocument, type PDFDocumentProxy, TextLayer } from "pdfjs-dist";
 import workerUrl from "pdfjs-dist/build/pdf.worker.min.mjs?url";
-import { useEffect, useRef, useState } from "react";
+import { type ReactNode, useEffect, useRef, useState } from "react";
 import { Dialog, ErrorMessage, Loading } from "../components/ui.tsx";
 import { fetchWithSession } from "../lib/http.ts";
 import type { Citation } from "../lib/types.ts";
@@ -53,7 +53,16 @@ function highlight(divs: HTMLElement[], strings: string[], quote: string): HTMLE
   return divs[first] ?? null;
 }
 
-export default function PdfViewer({ citation, onClose }: { citation: Citation; onClose: () => void }) {
+export default function PdfViewer({
+  citation,
+  onClose,
+  aside,
+}: {
+  citation: Citation;
+  onClose: () => void;
+  /** a panel beside the page (the add-fact form while reading a bill) */
+  aside?: ReactNode;
+}) {
   const [pdf, setPdf] = useState<PDFDocumentProxy | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [page, setPage] = useState(citation.pageNumber);
@@ -196,11 +205,14 @@ export default function PdfViewer({ citation, onClose }: { citation: Citation; o
       )}
       <ErrorMessage error={error} />
       {!pdf && !error && <Loading label="Loading the PDF…" />}
-      <div className="pdf-stage" data-testid="pdf-stage">
-        <div className="pdf-page" ref={pageRef} hidden={!pdf}>
-          <canvas ref={canvasRef} />
-          <div className="textLayer" ref={textRef} />
+      <div className={aside ? "pdf-split" : "pdf-single"}>
+        <div className="pdf-stage" data-testid="pdf-stage">
+          <div className="pdf-page" ref={pageRef} hidden={!pdf}>
+            <canvas ref={canvasRef} />
+            <div className="textLayer" ref={textRef} />
+          </div>
         </div>
+        {aside}
       </div>
     </Dialog>
   );

@@ -1,4 +1,11 @@
-import { formatLongDate, formatUsd, TEMPLATE_VARIABLES, type TemplateVariable } from "@steno/shared";
+import {
+  formatLongDate,
+  formatUsd,
+  TEMPLATE_PROFILE_FIELDS,
+  TEMPLATE_VARIABLES,
+  type TemplateVariable,
+  toIsoDate,
+} from "@steno/shared";
 import type { ReactNode } from "react";
 import type { Outputs } from "../lib/types.ts";
 
@@ -6,15 +13,22 @@ type Ledger = Outputs["letters"]["damages"];
 type Firm = Outputs["firm"]["get"];
 type Doc = Outputs["documents"]["get"];
 type Fact = Outputs["facts"]["list"]["items"][number];
+type Profile = Outputs["profile"]["get"];
 
 type Value = string | { list: string[] } | { ledger: Ledger };
 
 /**
- * The variables filled from what the case has now. Values the server derives from facts when
- * drafting (insurer, claim number, narrative) show as bracketed placeholders, as in a draft.
+ * The variables filled from what the case has now: the case profile's confirmed values (as a
+ * draft prints them); the rest (an unconfirmed field, the narrative) as bracketed placeholders.
  */
-export function previewValues(input: { firm: Firm; doc: Doc; facts: Fact[]; ledger: Ledger }) {
-  const { firm, doc, facts, ledger } = input;
+export function previewValues(input: {
+  firm: Firm;
+  doc: Doc;
+  facts: Fact[];
+  ledger: Ledger;
+  profile?: Profile;
+}) {
+  const { firm, doc, facts, ledger, profile } = input;
   const today = new Date().toISOString().slice(0, 10);
   const deadline = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
   const of = (category: string) => facts.filter((f) => f.category === category).map((f) => f.text);
@@ -52,6 +66,12 @@ export function previewValues(input: { firm: Firm; doc: Doc; facts: Fact[]; ledg
     "demand.amount": formatUsd(Math.ceil((ledger.totalCents * 3) / 100_000) * 100_000),
     "demand.deadline": formatLongDate(deadline),
   };
+  for (const [variable, field] of Object.entries(TEMPLATE_PROFILE_FIELDS)) {
+    const confirmed = field ? profile?.fields[field].confirmed?.value : undefined;
+    if (!confirmed) continue;
+    values[variable as TemplateVariable] =
+      field === "dateOfLoss" ? formatLongDate(toIsoDate(confirmed) ?? confirmed) : confirmed;
+  }
   return values;
 }
 
@@ -125,9 +145,13 @@ export function TemplatePreview({ body, values }: { body: string; values: Record
               </thead>
               <tbody>
                 {value.ledger.lines.map((l) => (
-                  <tr key={`${l.provider}:${l.dateOfService}`}>
+                  <tr key={`${l.provider}:${l.dateOfService}:${l.dateTo}`}>
                     <td>{l.provider}</td>
-                    <td>{formatLongDate(l.dateOfService)}</td>
+                    <td>
+                      {l.dateTo && l.dateTo !== l.dateOfService
+                        ? `${formatLongDate(l.dateOfService)} – ${formatLongDate(l.dateTo)}`
+                        : formatLongDate(l.dateOfService)}
+                    </td>
                     <td className="num">{formatUsd(l.amountCents)}</td>
                   </tr>
                 ))}

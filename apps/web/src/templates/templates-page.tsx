@@ -266,9 +266,10 @@ function PreviewPanel({ body }: { body: string }) {
     enabled,
   });
   const ledger = useQuery({ ...trpc.letters.damages.queryOptions(input), enabled });
-  const queries = [doc, firm, facts, ledger];
+  const profile = useQuery({ ...trpc.profile.get.queryOptions(input), enabled });
+  const queries = [doc, firm, facts, ledger, profile];
   const error = queries.find((q) => q.isError)?.error;
-  const ready = doc.data && firm.data && facts.data && ledger.data;
+  const ready = doc.data && firm.data && facts.data && ledger.data && profile.data;
 
   return (
     <section className="template-preview-panel" aria-label="Preview">
@@ -297,8 +298,8 @@ function PreviewPanel({ body }: { body: string }) {
       ) : (
         <>
           <p className="muted small">
-            Highlighted text comes from the case. Bracketed values are filled from the facts when a draft is
-            generated.
+            Highlighted text comes from the case. Bracketed values are not confirmed in the case profile (or
+            are written when a draft is generated).
           </p>
           <TemplatePreview
             body={body}
@@ -307,6 +308,7 @@ function PreviewPanel({ body }: { body: string }) {
               doc: doc.data,
               facts: facts.data.items,
               ledger: ledger.data,
+              profile: profile.data,
             })}
           />
         </>

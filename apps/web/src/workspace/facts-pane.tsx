@@ -4,6 +4,8 @@ import {
   type FactCategoryName,
   type FactStatus,
   formatUsd,
+  MONEY_KINDS,
+  type MoneyKind,
   updateFactInput,
 } from "@steno/shared";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -23,7 +25,17 @@ export const CATEGORY_LABELS: Record<FactCategoryName, string> = {
   billing: "Medical bills",
   wage_loss: "Wage loss",
   insurance: "Insurance",
+  future_care: "Future care",
   other: "Other",
+};
+
+/** What an amount on a bill is; only charges count as damages, the rest reconcile the bill. */
+export const MONEY_KIND_LABELS: Record<MoneyKind, string> = {
+  charge: "Charge (a line of the bill)",
+  total: "Stated total",
+  payment: "Payment",
+  adjustment: "Adjustment / write-off",
+  balance: "Balance due",
 };
 
 const STATUS_FILTERS: Record<string, { label: string; statuses?: FactStatus[] }> = {
@@ -50,13 +62,16 @@ type Props = {
   onOpenCitation: (citation: Citation) => void;
 };
 
-function useFactMutations(documentId: string) {
+export function useFactMutations(documentId: string) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const onSuccess = () => {
     void queryClient.invalidateQueries({ queryKey: trpc.facts.list.pathKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.documents.get.queryKey({ documentId }) });
     void queryClient.invalidateQueries({ queryKey: trpc.letters.damages.queryKey({ documentId }) });
+    // Facts propose profile values and decide what blocks the letter.
+    void queryClient.invalidateQueries({ queryKey: trpc.profile.get.queryKey({ documentId }) });
+    void queryClient.invalidateQueries({ queryKey: trpc.letters.readiness.pathKey() });
   };
   return {
     approve: useMutation(trpc.facts.approve.mutationOptions({ onSuccess })),
@@ -229,14 +244,22 @@ function FactItem({
     null;
   const details = [
     fact.amountCents !== null ? formatUsd(fact.amountCents) : null,
-    fact.eventDate ? formatDate(fact.eventDate) : null,
+    fact.category === "billing" && fact.moneyKind && fact.moneyKind !== "charge"
+      ? MONEY_KIND_LABELS[fact.moneyKind]
+      : null,
+    fact.eventDate
+      ? fact.dateTo && fact.dateTo !== fact.eventDate
+        ? `${formatDate(fact.eventDate)} – ${formatDate(fact.dateTo)}`
+        : formatDate(fact.eventDate)
+      : null,
     fact.provider,
     fact.code ? `code ${fact.code}` : null,
+    fact.profileField && fact.fieldValue ? `proposes ${fact.fieldValue}` : null,
   ].filter(Boolean);
 
   if (editing) {
     return (
-      <li className="fact is-editing">
+      <li className="fact is-editing" id={`fact-${fact.id}`}>
         <EditFactForm
           documentId={documentId}
           fact={fact}
@@ -247,7 +270,8 @@ function FactItem({
     );
   }
   return (
-    <li className={`fact fact-${fact.status}`} data-testid="fact">
+    // Reachable by id so a readiness item can bring the attorney here.
+    <li className={`fact fact-${fact.status}`} data-testid="fact" id={`fact-${fact.id}`} tabIndex={-1}>
       <div className="fact-main">
         <p className="fact-text">{fact.text}</p>
         <div className="fact-badges">
@@ -336,6 +360,8 @@ function EditFactForm({
     category: fact.category as FactCategoryName,
     amount: centsToInput(fact.amountCents),
     eventDate: fact.eventDate ?? "",
+    provider: fact.provider ?? "",
+    moneyKind: (fact.moneyKind ?? "charge") as MoneyKind,
   });
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const serverFields = update.error ? describeError(update.error).fieldErrors : {};
@@ -343,12 +369,19 @@ function EditFactForm({
     event.preventDefault();
     const amount = parseUsd(values.amount);
     if ("error" in amount) return setErrors({ amountCents: [amount.error] });
+    // Only an amount on a bill has a kind; one without (an older extraction) counts as a charge,
+    // so saving it unchanged does not mark the fact edited.
+    const kind = values.category === "billing" && amount.cents !== null ? values.moneyKind : null;
+    const effectiveKind =
+      fact.moneyKind ?? (fact.category === "billing" && fact.amountCents !== null ? "charge" : null);
     const parsed = updateFactInput.safeParse({
       factId: fact.id,
       text: values.text,
       category: values.category,
       amountCents: amount.cents,
       eventDate: values.eventDate || null,
+      provider: values.provider.trim() || null,
+      moneyKind: kind === effectiveKind ? undefined : kind,
     });
     if (!parsed.success) return setErrors(zodFieldErrors(parsed.error.issues).fields);
     setErrors({});
@@ -415,6 +448,34 @@ function EditFactForm({
           )}
         </Field>
       </div>
+      <div className="form-row">
+        <Field label="Provider" errors={errors.provider ?? serverFields.provider}>
+          {(p) => (
+            <input
+              {...p}
+              value={values.provider}
+              onChange={(e) => setValues((v) => ({ ...v, provider: e.target.value }))}
+            />
+          )}
+        </Field>
+        {values.category === "billing" && (
+          <Field label="Kind of amount" errors={errors.moneyKind ?? serverFields.moneyKind}>
+            {(p) => (
+              <select
+                {...p}
+                value={values.moneyKind}
+                onChange={(e) => setValues((v) => ({ ...v, moneyKind: e.target.value as MoneyKind }))}
+              >
+                {MONEY_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {MONEY_KIND_LABELS[k]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
+      </div>
       <ErrorMessage error={update.error} />
       <div className="form-actions">
         <button
@@ -435,6 +496,20 @@ function EditFactForm({
   );
 }
 
+/** What the add-fact form starts with: "Add the missing line" prefills a charge on a bill's page. */
+export type AddFactPrefill = {
+  category?: FactCategoryName;
+  moneyKind?: MoneyKind;
+  amountCents?: number | null;
+  provider?: string | null;
+  sourceId?: string;
+  pageNumber?: number;
+  /** the bill the line belongs to, so it reconciles against that bill's stated total */
+  statementKey?: string | null;
+};
+
+type SourceOption = { id: string; filename: string; pageCount: number | null };
+
 function AddFactDialog({
   documentId,
   sources,
@@ -442,18 +517,66 @@ function AddFactDialog({
   onClose,
 }: {
   documentId: string;
-  sources: Array<{ id: string; filename: string; pageCount: number | null }>;
+  sources: SourceOption[];
   create: Mutations["create"];
   onClose: () => void;
 }) {
+  return (
+    <Dialog title="Add a fact" onClose={onClose}>
+      <AddFactForm documentId={documentId} sources={sources} create={create} onDone={onClose} />
+    </Dialog>
+  );
+}
+
+/** The add-fact form beside a PDF page (the viewer's side panel), prefilled. */
+export function AddFactPanel({
+  documentId,
+  prefill,
+  onDone,
+}: {
+  documentId: string;
+  prefill: AddFactPrefill;
+  onDone: () => void;
+}) {
+  const sources = useSources(documentId);
+  const { create } = useFactMutations(documentId);
+  const headingId = useId();
+  return (
+    <section className="pdf-aside" aria-labelledby={headingId}>
+      <h3 id={headingId}>Add the missing line</h3>
+      <AddFactForm
+        documentId={documentId}
+        sources={sources.data?.items ?? []}
+        create={create}
+        prefill={prefill}
+        onDone={onDone}
+      />
+    </section>
+  );
+}
+
+function AddFactForm({
+  documentId,
+  sources,
+  create,
+  prefill,
+  onDone,
+}: {
+  documentId: string;
+  sources: SourceOption[];
+  create: Mutations["create"];
+  prefill?: AddFactPrefill;
+  onDone: () => void;
+}) {
   const [values, setValues] = useState({
-    category: "other" as FactCategoryName,
+    category: prefill?.category ?? ("other" as FactCategoryName),
+    moneyKind: prefill?.moneyKind ?? ("charge" as MoneyKind),
     text: "",
-    amount: "",
+    amount: centsToInput(prefill?.amountCents),
     eventDate: "",
-    provider: "",
-    sourceId: "",
-    pageNumber: "1",
+    provider: prefill?.provider ?? "",
+    sourceId: prefill?.sourceId ?? "",
+    pageNumber: String(prefill?.pageNumber ?? 1),
     quote: "",
   });
   const [errors, setErrors] = useState<Record<string, string[]>>({});
@@ -465,12 +588,16 @@ function AddFactDialog({
     event.preventDefault();
     const amount = parseUsd(values.amount);
     if ("error" in amount) return setErrors({ amountCents: [amount.error] });
+    const billing = values.category === "billing" && amount.cents !== null;
     const parsed = createFactInput.safeParse({
       category: values.category,
       text: values.text,
       amountCents: amount.cents,
       eventDate: values.eventDate || null,
       provider: values.provider || null,
+      moneyKind: billing ? values.moneyKind : null,
+      // The prefilled bill, as long as the line is still cited to that bill's source.
+      statementKey: values.sourceId === prefill?.sourceId ? (prefill?.statementKey ?? null) : null,
       citation: values.sourceId
         ? { sourceId: values.sourceId, pageNumber: Number(values.pageNumber), quote: values.quote }
         : undefined,
@@ -481,12 +608,16 @@ function AddFactDialog({
       return setErrors(flat);
     }
     setErrors({});
-    create.mutate({ documentId, ...parsed.data }, { onSuccess: onClose });
+    create.mutate({ documentId, ...parsed.data }, { onSuccess: onDone });
   };
   return (
-    <Dialog title="Add a fact" onClose={onClose}>
-      <form onSubmit={submit} noValidate>
-        <p className="muted">Facts you add are approved. Cite a page to have the quote checked against it.</p>
+    <form onSubmit={submit} noValidate aria-label="Add a fact">
+      <p className="muted">
+        {prefill?.statementKey
+          ? "Type the line as the bill prints it; the quote is checked against the page."
+          : "Facts you add are approved. Cite a page to have the quote checked against it."}
+      </p>
+      <div className="form-row">
         <Field label="Category">
           {(p) => (
             <select {...p} value={values.category} onChange={set("category")}>
@@ -498,71 +629,84 @@ function AddFactDialog({
             </select>
           )}
         </Field>
-        <Field label="Fact" errors={err("text")}>
-          {(p) => <textarea {...p} rows={3} value={values.text} onChange={set("text")} />}
-        </Field>
-        <div className="form-row">
-          <Field label="Amount ($)" errors={err("amountCents")}>
-            {(p) => <input {...p} inputMode="decimal" value={values.amount} onChange={set("amount")} />}
-          </Field>
-          <Field label="Date" errors={err("eventDate")}>
-            {(p) => <input {...p} type="date" value={values.eventDate} onChange={set("eventDate")} />}
-          </Field>
-          <Field label="Provider" errors={err("provider")}>
-            {(p) => <input {...p} value={values.provider} onChange={set("provider")} />}
-          </Field>
-        </div>
-        <fieldset className="fieldset">
-          <legend>Citation (optional)</legend>
-          <div className="form-row">
-            <Field label="Source">
-              {(p) => (
-                <select {...p} value={values.sourceId} onChange={set("sourceId")}>
-                  <option value="">None</option>
-                  {sources.map((s) => (
-                    <option key={s.id} value={s.id}>
-                      {s.filename}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <Field label="Page">
-              {(p) => (
-                <input
-                  {...p}
-                  type="number"
-                  min={1}
-                  max={sources.find((s) => s.id === values.sourceId)?.pageCount ?? undefined}
-                  value={values.pageNumber}
-                  onChange={set("pageNumber")}
-                  disabled={!values.sourceId}
-                />
-              )}
-            </Field>
-          </div>
-          <Field label="Quoted text" errors={err("quote")}>
+        {values.category === "billing" && (
+          <Field label="Kind of amount">
             {(p) => (
-              <textarea
+              <select {...p} value={values.moneyKind} onChange={set("moneyKind")}>
+                {MONEY_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {MONEY_KIND_LABELS[k]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
+      </div>
+      <Field label="Fact" errors={err("text")}>
+        {(p) => <textarea {...p} rows={3} value={values.text} onChange={set("text")} />}
+      </Field>
+      <div className="form-row">
+        <Field label="Amount ($)" errors={err("amountCents")}>
+          {(p) => <input {...p} inputMode="decimal" value={values.amount} onChange={set("amount")} />}
+        </Field>
+        <Field label="Date" errors={err("eventDate")}>
+          {(p) => <input {...p} type="date" value={values.eventDate} onChange={set("eventDate")} />}
+        </Field>
+        <Field label="Provider" errors={err("provider")}>
+          {(p) => <input {...p} value={values.provider} onChange={set("provider")} />}
+        </Field>
+      </div>
+      <fieldset className="fieldset">
+        <legend>Citation (optional)</legend>
+        <div className="form-row">
+          <Field label="Source">
+            {(p) => (
+              <select {...p} value={values.sourceId} onChange={set("sourceId")}>
+                <option value="">None</option>
+                {sources.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.filename}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Page">
+            {(p) => (
+              <input
                 {...p}
-                rows={2}
-                value={values.quote}
-                onChange={set("quote")}
+                type="number"
+                min={1}
+                max={sources.find((s) => s.id === values.sourceId)?.pageCount ?? undefined}
+                value={values.pageNumber}
+                onChange={set("pageNumber")}
                 disabled={!values.sourceId}
               />
             )}
           </Field>
-        </fieldset>
-        <ErrorMessage error={create.error} />
-        <div className="form-actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={create.isPending}>
-            {create.isPending ? "Adding…" : "Add fact"}
-          </button>
         </div>
-      </form>
-    </Dialog>
+        <Field label="Quoted text" errors={err("quote")}>
+          {(p) => (
+            <textarea
+              {...p}
+              rows={2}
+              value={values.quote}
+              onChange={set("quote")}
+              disabled={!values.sourceId}
+            />
+          )}
+        </Field>
+      </fieldset>
+      <ErrorMessage error={create.error} />
+      <div className="form-actions">
+        <button type="button" className="button" onClick={onDone}>
+          Cancel
+        </button>
+        <button type="submit" className="button button-primary" disabled={create.isPending}>
+          {create.isPending ? "Adding…" : "Add fact"}
+        </button>
+      </div>
+    </form>
   );
 }

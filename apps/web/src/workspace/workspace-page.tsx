@@ -1,15 +1,17 @@
-import { DOCUMENT_STATUSES, type DocumentStatus } from "@steno/shared";
+import { DOCUMENT_STATUSES, type DocumentStatus, type ProfileField } from "@steno/shared";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { lazy, Suspense, useState } from "react";
+import { type KeyboardEvent, lazy, Suspense, useState } from "react";
 import { Link } from "wouter";
 import { ErrorBoundary } from "../components/error-boundary.tsx";
 import { Badge, ErrorMessage, formatDate, Loading, STATUS_LABELS } from "../components/ui.tsx";
 import type { SessionData } from "../lib/session.ts";
-import type { Citation } from "../lib/types.ts";
+import type { Citation, ReadinessItem } from "../lib/types.ts";
 import { useTitle } from "../lib/use-title.ts";
 import { useTRPC } from "../trpc.ts";
 import { CollaboratorsDialog } from "./collaborators-dialog.tsx";
-import { FactsPane } from "./facts-pane.tsx";
+import { DamagesPane } from "./damages-pane.tsx";
+import { AddFactPanel, type AddFactPrefill, FactsPane } from "./facts-pane.tsx";
+import { ProfilePane } from "./profile-pane.tsx";
 import { SourcesPane } from "./sources-pane.tsx";
 import { useCaseActivity } from "./use-case-activity.ts";
 
@@ -17,12 +19,23 @@ import { useCaseActivity } from "./use-case-activity.ts";
 const LetterPane = lazy(() => import("../letter/letter-pane.tsx"));
 const PdfViewer = lazy(() => import("../pdf/pdf-viewer.tsx"));
 
+const TABS = [
+  { id: "facts", label: "Facts" },
+  { id: "profile", label: "Case profile" },
+  { id: "damages", label: "Damages" },
+] as const;
+type Tab = (typeof TABS)[number]["id"];
+
 export default function WorkspacePage({ documentId, session }: { documentId: string; session: SessionData }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const doc = useQuery(trpc.documents.get.queryOptions({ documentId }));
   const [sourceFilter, setSourceFilter] = useState<string | null>(null);
   const [citation, setCitation] = useState<Citation | null>(null);
+  // "Add the missing line": the add-fact form shown beside the bill's page.
+  const [addLine, setAddLine] = useState<AddFactPrefill | null>(null);
+  const [tab, setTab] = useState<Tab>("facts");
+  const [focusField, setFocusField] = useState<{ field: ProfileField; at: number } | null>(null);
   const [showCollaborators, setShowCollaborators] = useState(false);
   useCaseActivity(documentId, doc.isSuccess);
   useTitle(doc.data?.title);
@@ -44,6 +57,53 @@ export default function WorkspacePage({ documentId, session }: { documentId: str
     );
   }
   const document = doc.data;
+  const openCitation = (next: Citation) => {
+    setAddLine(null);
+    setCitation(next);
+  };
+
+  /** Takes the attorney to what a readiness item is about: the field, the bill's page, the fact. */
+  const fix = (item: ReadinessItem) => {
+    const { link } = item;
+    if (link.field && (item.kind === "profile" || item.kind === "conflict")) {
+      setTab("profile");
+      setFocusField({ field: link.field, at: Date.now() });
+      return;
+    }
+    if (item.kind === "statement") setTab("damages");
+    if (link.factId) {
+      setTab("facts");
+      setSourceFilter(null);
+      const factId = link.factId;
+      // After the tab is shown: the fact's element exists once the facts pane renders it.
+      requestAnimationFrame(() => {
+        const element = window.document.getElementById(`fact-${factId}`);
+        element?.scrollIntoView({ block: "center" });
+        element?.focus({ preventScroll: true });
+      });
+    }
+    if (link.sourceId && link.pageNumber) {
+      openCitation({
+        sourceId: link.sourceId,
+        filename: link.sourceFilename ?? "Source",
+        pageNumber: link.pageNumber,
+        quote: link.quote ?? null,
+      });
+    }
+  };
+
+  // Arrow keys move between tabs, as in any tab list.
+  const onTabKey = (event: KeyboardEvent<HTMLButtonElement>) => {
+    const index = TABS.findIndex((t) => t.id === tab);
+    const step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
+    if (!step) return;
+    event.preventDefault();
+    const next = TABS[(index + step + TABS.length) % TABS.length];
+    if (!next) return;
+    setTab(next.id);
+    window.document.getElementById(`case-tab-${next.id}`)?.focus();
+  };
+
   return (
     <section className="workspace" aria-labelledby="case-title">
       <header className="workspace-header">
@@ -95,16 +155,76 @@ export default function WorkspacePage({ documentId, session }: { documentId: str
           role={document.role}
           selectedSourceId={sourceFilter}
           onSelectSource={setSourceFilter}
-          onOpen={setCitation}
+          onOpen={openCitation}
         />
-        <FactsPane
-          documentId={documentId}
-          role={document.role}
-          pendingInCase={document.factCounts.pending}
-          sourceFilter={sourceFilter}
-          onSourceFilterChange={setSourceFilter}
-          onOpenCitation={setCitation}
-        />
+        <div className="pane-column">
+          <div className="pane-tabs" role="tablist" aria-label="Case">
+            {TABS.map((t) => (
+              <button
+                key={t.id}
+                type="button"
+                role="tab"
+                id={`case-tab-${t.id}`}
+                aria-selected={tab === t.id}
+                aria-controls={`case-panel-${t.id}`}
+                tabIndex={tab === t.id ? 0 : -1}
+                className="pane-tab"
+                onClick={() => setTab(t.id)}
+                onKeyDown={onTabKey}
+              >
+                {t.label}
+              </button>
+            ))}
+          </div>
+          {/* Every panel stays mounted (filters and forms keep their state); the others are hidden. */}
+          <div
+            className="tab-panel"
+            role="tabpanel"
+            id="case-panel-facts"
+            aria-labelledby="case-tab-facts"
+            hidden={tab !== "facts"}
+          >
+            <FactsPane
+              documentId={documentId}
+              role={document.role}
+              pendingInCase={document.factCounts.pending}
+              sourceFilter={sourceFilter}
+              onSourceFilterChange={setSourceFilter}
+              onOpenCitation={openCitation}
+            />
+          </div>
+          <div
+            className="tab-panel"
+            role="tabpanel"
+            id="case-panel-profile"
+            aria-labelledby="case-tab-profile"
+            hidden={tab !== "profile"}
+          >
+            <ProfilePane
+              documentId={documentId}
+              role={document.role}
+              onOpenCitation={openCitation}
+              focusField={focusField}
+            />
+          </div>
+          <div
+            className="tab-panel"
+            role="tabpanel"
+            id="case-panel-damages"
+            aria-labelledby="case-tab-damages"
+            hidden={tab !== "damages"}
+          >
+            <DamagesPane
+              documentId={documentId}
+              role={document.role}
+              onOpenCitation={openCitation}
+              onAddMissingLine={(page, prefill) => {
+                setCitation(page);
+                setAddLine(prefill);
+              }}
+            />
+          </div>
+        </div>
         <ErrorBoundary label="The letter editor">
           <Suspense
             fallback={
@@ -113,14 +233,32 @@ export default function WorkspacePage({ documentId, session }: { documentId: str
               </section>
             }
           >
-            <LetterPane document={document} session={session} />
+            <LetterPane document={document} session={session} onFix={fix} />
           </Suspense>
         </ErrorBoundary>
       </div>
       {citation && (
         <ErrorBoundary label="The PDF viewer">
           <Suspense fallback={<Loading label="Loading the PDF viewer…" />}>
-            <PdfViewer citation={citation} onClose={() => setCitation(null)} />
+            <PdfViewer
+              citation={citation}
+              onClose={() => {
+                setCitation(null);
+                setAddLine(null);
+              }}
+              aside={
+                addLine ? (
+                  <AddFactPanel
+                    documentId={documentId}
+                    prefill={addLine}
+                    onDone={() => {
+                      setCitation(null);
+                      setAddLine(null);
+                    }}
+                  />
+                ) : undefined
+              }
+            />
           </Suspense>
         </ErrorBoundary>
       )}

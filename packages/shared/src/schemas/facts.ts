@@ -55,6 +55,8 @@ export const createFactInput = z.object({
   eventDate: isoDateSchema.nullish(),
   provider: cleanText(200).nullish(),
   moneyKind: z.enum(MONEY_KINDS).nullish(),
+  /** the bill a line belongs to (a missing line added to a statement that does not reconcile) */
+  statementKey: cleanText(300).nullish(),
   citation: z
     .object({
       sourceId: idSchema,

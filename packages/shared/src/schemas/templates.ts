@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CLAIM_BASES } from "../case/profile.ts";
 import { idSchema } from "../ids.ts";
 import { unknownTemplateVariables } from "../templates/variables.ts";
 import { cleanText } from "./common.ts";
@@ -40,4 +41,6 @@ export const firmUpdateInput = z.object({
   email: z.string().trim().max(254).pipe(z.email()).nullish(),
   attorneyName: cleanText(200).nullish(),
   signatureBlock: cleanText(1000, { multiline: true }).nullish(),
+  /** whether letters claim what providers billed or what was paid (billed less adjustments) */
+  claimBasis: z.enum(CLAIM_BASES).optional(),
 });

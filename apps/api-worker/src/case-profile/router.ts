@@ -1,0 +1,16 @@
+import { clearProfileFieldInput, confirmProfileFieldInput } from "@steno/shared";
+import { documentProcedure, router } from "../trpc/init.ts";
+import { clearProfileField, confirmProfileField, getCaseProfile } from "./service.ts";
+
+export const caseProfileRouter = router({
+  /** Each field's confirmed value, the values the records propose (cited), and the conflicts. */
+  get: documentProcedure("viewer").query(({ ctx }) => getCaseProfile(ctx.db(), ctx.document)),
+
+  confirm: documentProcedure("editor")
+    .input(confirmProfileFieldInput)
+    .mutation(({ ctx, input }) => confirmProfileField(ctx.db(), ctx, ctx.user, input, ctx.ip)),
+
+  clear: documentProcedure("editor")
+    .input(clearProfileFieldInput)
+    .mutation(({ ctx, input }) => clearProfileField(ctx.db(), ctx, ctx.user, input, ctx.ip)),
+});

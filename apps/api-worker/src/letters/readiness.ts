@@ -1,0 +1,352 @@
+import { and, type Db, desc, eq, isNull, schema, sql } from "@steno/db";
+import {
+  AppError,
+  buildLedger,
+  formatUsd,
+  idSchema,
+  PROFILE_FIELD_NAMES,
+  PROFILE_FIELDS,
+  type ProfileField,
+  type ReadinessKind,
+  type StatementReconciliation,
+  TEMPLATE_PROFILE_FIELDS,
+  TEMPLATE_VARIABLES,
+  type TemplateVariable,
+  templateVariablesIn,
+} from "@steno/shared";
+import type { SessionUser } from "../auth/session.ts";
+import { getCaseProfile } from "../case-profile/service.ts";
+import type { DocumentAccess } from "../documents/access.ts";
+import { recordAudit } from "../lib/audit.ts";
+import { ledgerFacts } from "./ledger.ts";
+import { letterVariables, PLACEHOLDER } from "./render.ts";
+
+/** Where the attorney goes to fix an item: a profile field, a page of a source, a fact, a setting. */
+export type ReadinessLink = {
+  field?: ProfileField;
+  factId?: string;
+  sourceId?: string;
+  sourceFilename?: string;
+  pageNumber?: number;
+  quote?: string | null;
+  provider?: string;
+  variable?: TemplateVariable;
+};
+
+export type ReadinessItem = {
+  /** stable across requests: what a dismissal is recorded against */
+  key: string;
+  kind: ReadinessKind;
+  message: string;
+  link: ReadinessLink;
+  dismissed: { reason: string; by: string | null; at: string } | null;
+};
+
+export type Readiness = {
+  templateId: string | null;
+  items: ReadinessItem[];
+  /** items neither resolved nor dismissed: generation and export wait for these */
+  open: number;
+};
+
+type CaseDocument = DocumentAccess["document"];
+
+const AMOUNT_LABELS: Record<string, string> = {
+  billing: "bill amount",
+  wage_loss: "wage loss",
+  future_care: "future care estimate",
+};
+const KIND_LABELS: Record<string, string> = {
+  charge: "charge",
+  total: "stated total",
+  payment: "payment",
+  adjustment: "adjustment",
+  balance: "balance",
+};
+
+const KEY_PREFIXES = ["profile", "conflict", "statement", "fact", "variable"] as const;
+
+/** The template a draft would use: the one asked for, the case's, or the firm's latest. */
+async function templateFor(db: Db, document: CaseDocument, templateId?: string) {
+  const id = templateId ?? document.templateId;
+  const [template] = await db
+    .select({ id: schema.templates.id, body: schema.templates.body, firmId: schema.templates.firmId })
+    .from(schema.templates)
+    .where(
+      id
+        ? and(eq(schema.templates.id, id), eq(schema.templates.firmId, document.firmId))
+        : and(eq(schema.templates.firmId, document.firmId), isNull(schema.templates.archivedAt)),
+    )
+    .orderBy(desc(schema.templates.updatedAt))
+    .limit(1);
+  if (!template && templateId) throw new AppError("NOT_FOUND", "Template not found");
+  return template ?? null;
+}
+
+const cite = (filename: string | null | undefined, page: number | null | undefined) =>
+  filename ? (page ? `p. ${page} of ${filename}` : filename) : "added by hand";
+
+function statementMessage(st: StatementReconciliation): string {
+  const where = `${st.provider} (${st.sourceFilename ?? "added by hand"}${
+    st.total?.pageNumber ? `, p. ${st.total.pageNumber}` : ""
+  })`;
+  const stated = st.statedTotalCents ?? 0;
+  const pending = st.pendingCents > 0 ? ` (${formatUsd(st.pendingCents)} of lines still to review)` : "";
+  if (st.gapCents > 0) {
+    return `${where}: lines ${formatUsd(st.linesCents)} of stated ${formatUsd(stated)} — ${formatUsd(st.gapCents)} not itemized${pending}`;
+  }
+  return `${where}: lines ${formatUsd(st.linesCents)} exceed the stated total ${formatUsd(stated)} by ${formatUsd(-st.gapCents)}${pending}`;
+}
+
+/**
+ * What stands between the case and a letter an attorney can send: profile fields the template
+ * prints that nobody confirmed, bills whose itemized lines do not add up to their stated total,
+ * amounts whose citation did not check out or that nobody reviewed, values that would print as
+ * a bracketed placeholder, and name or date conflicts. Each item keeps its dismissal, if any.
+ */
+export async function computeReadiness(
+  db: Db,
+  { document, templateId }: { document: CaseDocument; templateId?: string },
+): Promise<Readiness> {
+  const [template, facts, profile, [firm], dismissals] = await Promise.all([
+    templateFor(db, document, templateId),
+    ledgerFacts(db, document.id),
+    getCaseProfile(db, document),
+    db.select().from(schema.firms).where(eq(schema.firms.id, document.firmId)),
+    db
+      .select({
+        itemKey: schema.readinessDismissals.itemKey,
+        reason: schema.readinessDismissals.reason,
+        by: schema.users.name,
+        at: schema.readinessDismissals.createdAt,
+      })
+      .from(schema.readinessDismissals)
+      .leftJoin(schema.users, eq(schema.users.id, schema.readinessDismissals.dismissedBy))
+      .where(eq(schema.readinessDismissals.documentId, document.id)),
+  ]);
+  if (!firm) throw new AppError("NOT_FOUND", "Firm not found");
+  const ledger = buildLedger(facts, { claimBasis: firm.claimBasis === "paid" ? "paid" : "billed" });
+  const confirmed: Partial<Record<ProfileField, string>> = {};
+  for (const field of PROFILE_FIELD_NAMES) {
+    const value = profile.fields[field].confirmed?.value;
+    if (value) confirmed[field] = value;
+  }
+  const items: Array<Omit<ReadinessItem, "dismissed">> = [];
+
+  // Name and date conflicts the letter would otherwise settle silently with the case's own value.
+  for (const conflict of profile.conflicts) {
+    if (conflict.resolved || (conflict.field !== "clientName" && conflict.field !== "dateOfLoss")) continue;
+    const said = conflict.values
+      .map((v) => {
+        const where = v.fromCase
+          ? "the case"
+          : v.citations
+              .slice(0, 2)
+              .map((c) => cite(c.sourceFilename, c.pageNumber))
+              .join(", ");
+        return `“${v.value}” (${where})`;
+      })
+      .join(" vs ");
+    items.push({
+      key: conflict.key,
+      kind: "conflict",
+      message: `${conflict.label} differs between the case and its records: ${said}. Confirm the right one.`,
+      link: { field: conflict.field },
+    });
+  }
+
+  // The template's variables as they would print: a bracketed value is a hole in the letter.
+  if (template) {
+    const values = letterVariables({
+      templateBody: template.body,
+      firm,
+      clientName: document.clientName,
+      incidentDate: document.incidentDate,
+      profile: confirmed,
+      today: new Date().toISOString().slice(0, 10),
+      facts: [],
+      narrative: { incident: "", liability: "", injuries: "", treatment: "" },
+      ledger,
+      demandAmountCents: 0,
+      deadline: new Date().toISOString().slice(0, 10),
+    });
+    for (const name of templateVariablesIn(template.body)) {
+      if (!(name in TEMPLATE_VARIABLES)) continue;
+      const variable = name as TemplateVariable;
+      const value = values[variable];
+      const hole = typeof value === "string" ? PLACEHOLDER.exec(value)?.[0] : undefined;
+      if (!hole) continue;
+      const field = TEMPLATE_PROFILE_FIELDS[variable];
+      if (field) {
+        if (items.some((i) => i.key === `conflict:${field}`)) continue;
+        items.push({
+          key: `profile:${field}`,
+          kind: "profile",
+          message: `${PROFILE_FIELDS[field]} is not confirmed: the letter would print ${hole}.`,
+          link: { field, variable },
+        });
+      } else {
+        items.push({
+          key: `variable:${variable}`,
+          kind: "variable",
+          message: `${TEMPLATE_VARIABLES[variable]} is not set (Firm settings): the letter would print ${hole}.`,
+          link: { variable },
+        });
+      }
+    }
+  }
+
+  // Bills whose reviewed lines do not add up to the total the bill itself states.
+  for (const st of ledger.statements) {
+    if (st.status !== "gap") continue;
+    items.push({
+      key: `statement:${st.key}`,
+      kind: "statement",
+      message: statementMessage(st),
+      link: {
+        sourceId: st.sourceId ?? undefined,
+        sourceFilename: st.sourceFilename ?? undefined,
+        pageNumber: st.total?.pageNumber ?? st.pages[0],
+        quote: st.total?.quote ?? null,
+        provider: st.provider,
+      },
+    });
+  }
+
+  // Amounts: reviewed ones whose quote is not on the cited page, and ones nobody reviewed.
+  for (const fact of facts) {
+    const amount = formatUsd(fact.amountCents ?? 0);
+    const what =
+      fact.category === "billing"
+        ? (KIND_LABELS[fact.moneyKind ?? "charge"] ?? "amount")
+        : AMOUNT_LABELS[fact.category];
+    const about = [fact.provider, cite(fact.sourceFilename, fact.pageNumber)].filter(Boolean).join(", ");
+    const link: ReadinessLink = {
+      factId: fact.id,
+      sourceId: fact.sourceId ?? undefined,
+      sourceFilename: fact.sourceFilename ?? undefined,
+      pageNumber: fact.pageNumber ?? undefined,
+      quote: fact.quote ?? null,
+    };
+    if (fact.status === "pending") {
+      items.push({
+        key: `fact:${fact.id}`,
+        kind: "pending",
+        message: `A ${what} of ${amount} (${about}) is still to review.`,
+        link,
+      });
+    } else if (fact.sourceId && !fact.verified) {
+      items.push({
+        key: `fact:${fact.id}`,
+        kind: "unverified",
+        message: `The ${what} of ${amount} (${about}) is not verified: its quote was not found on the cited page.`,
+        link,
+      });
+    }
+  }
+
+  const dismissedBy = new Map(dismissals.map((d) => [d.itemKey, d]));
+  const withDismissals = items.map((item) => {
+    const d = dismissedBy.get(item.key);
+    return { ...item, dismissed: d ? { reason: d.reason, by: d.by, at: d.at } : null };
+  });
+  return {
+    templateId: template?.id ?? null,
+    items: withDismissals,
+    open: withDismissals.filter((i) => !i.dismissed).length,
+  };
+}
+
+/** Refuses (409) while any item is open, naming each, so nothing unconfirmed reaches an insurer. */
+export async function assertReady(
+  db: Db,
+  { document, templateId, action }: { document: CaseDocument; templateId?: string; action: string },
+) {
+  const readiness = await computeReadiness(db, { document, templateId });
+  const open = readiness.items.filter((i) => !i.dismissed);
+  if (open.length === 0) return readiness;
+  throw new AppError(
+    "CONFLICT",
+    `${open.length} item${open.length === 1 ? "" : "s"} to resolve or dismiss before ${action}: ${open
+      .map((i, n) => `(${n + 1}) ${i.message}`)
+      .join(" ")}`,
+  );
+}
+
+/**
+ * Checks that a key names something of this case (a profile field, a template variable, one of
+ * its facts or sources), so a dismissal cannot be recorded against anything else.
+ */
+async function checkItemKey(db: Db, documentId: string, key: string) {
+  const at = key.indexOf(":");
+  const prefix = key.slice(0, at) as (typeof KEY_PREFIXES)[number];
+  const rest = key.slice(at + 1);
+  if (at < 1 || !KEY_PREFIXES.includes(prefix) || !rest)
+    throw new AppError("BAD_REQUEST", "Unknown readiness item");
+  if (prefix === "profile" || prefix === "conflict") {
+    if (!PROFILE_FIELD_NAMES.includes(rest as ProfileField))
+      throw new AppError("BAD_REQUEST", "Unknown readiness item");
+    return { kind: prefix, field: rest };
+  }
+  if (prefix === "variable") {
+    if (!(rest in TEMPLATE_VARIABLES)) throw new AppError("BAD_REQUEST", "Unknown readiness item");
+    return { kind: prefix, variable: rest };
+  }
+  if (prefix === "fact") {
+    if (!idSchema.safeParse(rest).success) throw new AppError("NOT_FOUND", "Fact not found");
+    const [fact] = await db
+      .select({ id: schema.facts.id })
+      .from(schema.facts)
+      .where(and(eq(schema.facts.documentId, documentId), eq(schema.facts.id, rest)));
+    if (!fact) throw new AppError("NOT_FOUND", "Fact not found");
+    return { kind: prefix, factId: fact.id };
+  }
+  // statement:<sourceId or "manual">|<statement key>
+  const sourceId = rest.split("|")[0] ?? "";
+  if (sourceId !== "manual") {
+    if (!idSchema.safeParse(sourceId).success) throw new AppError("NOT_FOUND", "Source not found");
+    const [source] = await db
+      .select({ id: schema.sources.id })
+      .from(schema.sources)
+      .where(and(eq(schema.sources.documentId, documentId), eq(schema.sources.id, sourceId)));
+    if (!source) throw new AppError("NOT_FOUND", "Source not found");
+    return { kind: prefix, sourceId: source.id };
+  }
+  return { kind: prefix };
+}
+
+/** Records why an item does not block this letter; the reason goes to the audit log too. */
+export async function dismissReadinessItem(
+  db: Db,
+  access: DocumentAccess,
+  user: SessionUser,
+  input: { key: string; reason: string },
+  ip: string,
+) {
+  const target = await checkItemKey(db, access.document.id, input.key);
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(schema.readinessDismissals)
+      .values({
+        documentId: access.document.id,
+        itemKey: input.key,
+        reason: input.reason,
+        dismissedBy: user.id,
+      })
+      .onConflictDoUpdate({
+        target: [schema.readinessDismissals.documentId, schema.readinessDismissals.itemKey],
+        set: { reason: input.reason, dismissedBy: user.id, createdAt: sql`now()` },
+      });
+    await recordAudit(tx, {
+      actorId: user.id,
+      action: "readiness.dismiss",
+      entityType: "readiness_item",
+      entityId: access.document.id,
+      documentId: access.document.id,
+      ip,
+      // Ids, field and variable names; a statement's key carries a provider's name, so not the key.
+      metadata: { ...target, reason: input.reason },
+    });
+  });
+  return { key: input.key, dismissed: { reason: input.reason, by: user.name, at: new Date().toISOString() } };
+}
