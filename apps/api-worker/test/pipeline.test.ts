@@ -87,8 +87,16 @@ describe("the synthetic case, end to end", () => {
     expect(ledger.medicalTotalCents).toBe(expected.ledger.medicalTotalCents);
     expect(ledger.wageLossCents).toBe(expected.ledger.wageLossCents);
     expect(ledger.totalCents).toBe(expected.ledger.medicalTotalCents + expected.ledger.wageLossCents);
+    // Each bill's itemized lines add up to the total the bill itself states.
+    expect(ledger.statements.map((st) => [st.provider, st.status, st.gapCents])).toEqual(
+      expected.ledger.totals
+        .map((t) => [t.provider, "reconciled", 0])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
     for (const total of expected.ledger.totals) {
-      expect(ledger.providers).toContainEqual({ provider: total.provider, totalCents: total.amountCents });
+      expect(ledger.providers).toContainEqual(
+        expect.objectContaining({ provider: total.provider, totalCents: total.amountCents }),
+      );
     }
   });
 
