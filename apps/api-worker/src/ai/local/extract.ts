@@ -266,10 +266,26 @@ function signature(s: State, lines: string[], index: number): void {
 
 /** The insurer whose letterhead a claim letter is on: the at-fault carrier. */
 function insurerLetterhead(s: State, pages: PageText[]): void {
-  const lines = (pages[0]?.text ?? "").split("\n").slice(0, 8);
-  for (const line of lines) {
-    const name = findInsurer(line) ?? (INSURER_WORDS.test(line) && line.length < 60 ? line.trim() : null);
+  // First cells only: "GOLDEN POPPY<tab>Bodily Injury Claims" is a logo beside a department.
+  const lines = (pages[0]?.text ?? "")
+    .split("\n")
+    .slice(0, 8)
+    .map((l) => (l.split("\t")[0] ?? "").trim())
+    .filter(Boolean);
+  for (const [i, line] of lines.entries()) {
+    let name =
+      findInsurer(line) ??
+      findInsurer(titleCase(line)) ??
+      (INSURER_WORDS.test(line) && line.length < 60 ? line : null);
     if (!name) continue;
+    // A logo sets the name over two lines: "EMPIRE KEYSTONE" / "MUTUAL INSURANCE COMPANY".
+    const above = lines
+      .slice(0, i)
+      .find((l) => /^[A-Z][A-Z&' .-]{2,30}$/.test(l) && l.split(" ").length <= 3);
+    if (/^(?:casualty|mutual|insurance|indemnity|assurance|general|fire|property)\b/i.test(name) && above) {
+      name = `${above} ${name}`;
+    }
+    name = titleCase(name);
     s.pageNumber = pages[0]?.pageNumber ?? 1;
     s.pageText = squash(pages[0]?.text ?? "");
     emit(s, {
@@ -323,6 +339,18 @@ function readPage(s: State, page: PageText, running: Set<string>, seenRunning: S
   };
   lines.forEach((line, index) => {
     if (formValues.has(index)) return;
+    const pairCells = cells[index] ?? [];
+    if (
+      pairCells.length === 2 &&
+      !line.includes(":") &&
+      knownLabel(pairCells[0] ?? "") &&
+      !isLabelCell(pairCells[1] ?? "")
+    ) {
+      // "Our Insured<tab>Trevor J. Baskin": a field without its colon.
+      flush();
+      fieldRules(s, `${pairCells[0]}: ${pairCells[1]}`, `${pairCells[0]} ${pairCells[1]}`);
+      return;
+    }
     const form = s.kind === "bill" ? null : formPair(cells, index);
     if (form) {
       flush();
@@ -472,8 +500,40 @@ function readTableHeader(line: string): Table {
 // Forms: a row of labels over a row of values, cell for cell (crash reports, claim forms).
 // Cells are the runs pdf.js reads with a wide gap between them (see readPageText).
 
+// Words that form labels print and values rarely do: a row of capitals is a label row only if
+// its boxes speak of names, dates, numbers, insurance and the like ("OSTROWSKI, SAMUEL K" does not).
+const LABEL_VOCAB = new Set(
+  (
+    "name names date dates time address street city state zip county number no no. # num nbr id insurance ins insurer " +
+    "company co carrier policy driver driver's drivers owner owner's vehicle veh unit party type code codes phone license " +
+    "lic plate make model year color sex age dob birth birthdate injury injured injuries severity sev factor factors " +
+    "contributing citation citations violation violations section description desc speed direction travel traveling damage " +
+    "weather light lighting surface condition conditions road roadway intersection intersecting location occurred " +
+    "occurrence agency officer badge shield report case crash accident collision day week month transported taken seat " +
+    "position restraint restr airbag air bag safety equip equipment class charge charges amount total units rate service " +
+    "diagnosis pointer modifier procedures days npi signature payer insured insured's patient patient's relationship " +
+    "employment limits photos tow towed disposition maneuver movement harmful event manner lanes character zone killed " +
+    "vehicles occupants apt registration reg precinct supervisor approval ori latitude longitude feet miles beat district " +
+    "hwy sys rdwy part block prefix suffix parked lp vin body style cmv dl fin resp proof rating prsn occpnt pos cargo " +
+    "gvwr hazmat oper ecc qual cond const via mi wit pass ped bicyclist pedestrian witness witnesses passenger passengers " +
+    "summons utt issued cited statute o.c.g.a. vtl vc kabco estimated est military hit run left scene sobriety preceding " +
+    "inattention associated primary other special reporting investigating investigator reviewing filed notified arrived"
+  ).split(" "),
+);
+const labelish = (cell: string) => {
+  const words = cell
+    .toLowerCase()
+    .replace(/\([^)]*\)/g, " ")
+    .split(/[\s/&,-]+/)
+    .filter((w) => /[a-z#]/.test(w));
+  if (words.length === 0) return false;
+  const known = words.filter((w) => LABEL_VOCAB.has(w) || LABEL_VOCAB.has(w.replace(/[.:?]+$/, ""))).length;
+  return known >= 1 && known / words.length >= 0.3;
+};
+
 const isLabelCell = (cell: string) =>
   cell.length <= 70 &&
+  labelish(cell) &&
   // "Insurance Company: Great Lakes …" is a field with its value; "Name: Last, First" is a label with a hint.
   !/:\s+(?!(?:last|first|middle|mm|dd|yy|hh|street|no\.|number)\b)\S/i.test(cell) &&
   /[A-Za-z]{2}/.test(cell) &&
@@ -492,8 +552,10 @@ type FormRows = { labels: string[]; rows: string[][]; valueIndexes: number[] };
 /** A label cell that names a box this reader knows, so a one-box row can be paired too. */
 const knownLabel = (cell: string) => {
   const label = normLabel(cleanLabel(cell));
-  return [PARTY, INSURER, POLICY_LABEL, CLAIM_LABEL, INCIDENT_DATE, LOCATION, OFFICER, CITATION].some((re) =>
-    re.test(label),
+  return (
+    [PARTY, INSURER, POLICY_LABEL, CLAIM_LABEL, INCIDENT_DATE, LOCATION, OFFICER, CITATION].some((re) =>
+      re.test(label),
+    ) || INSURER_LETTER_FIELDS.some(([re]) => re.test(label))
   );
 };
 
@@ -1174,7 +1236,7 @@ const normLabel = (label: string) =>
     .trim();
 
 const INCIDENT_DATE =
-  /^(?:date(?:\/time)? of (?:the )?(crash|accident|collision|incident|loss|injury)|(crash|accident|collision|incident|loss|injury) date|doi|d\/o\/i|dol)$/;
+  /^(?:d\/l|dt of loss|loss date|date of occurrence|date(?:\/time)? of (?:the )?(crash|accident|collision|incident|loss|injury)|(crash|accident|collision|incident|loss|injury) date|doi|d\/o\/i|dol)$/;
 const LOCATION =
   /^(?:loss location|location of loss|crash location|accident location|place of (?:accident|incident|crash|loss|injury)|scene|intersection|location of (?:crash|accident|collision|incident))$/;
 const CRASH_TYPE =
