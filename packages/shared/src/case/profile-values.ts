@@ -74,6 +74,8 @@ export function profileValueKey(field: ProfileField, value: string): string {
   if (field === "dateOfLoss") return toIsoDate(text) ?? plain(text);
   if (IDENTIFIER_FIELDS.has(field)) return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
   if (field === "adjusterEmail") return text.toLowerCase();
+  if (field === "atFaultCarrier" || field === "clientCarrier") return carrierKey(text);
+  if (field === "location") return locationKey(text);
   if (PERSON_FIELDS.has(field)) {
     // "RAMIREZ, ELENA M" is Elena M. Ramirez; a name with more than one comma is left as printed.
     const parts = text.split(",");
@@ -85,6 +87,62 @@ export function profileValueKey(field: ProfileField, value: string): string {
       .join(" ");
   }
   return plain(text);
+}
+
+// "GOLDEN POPPY CASUALTY INS CO" on a crash report is Golden Poppy Casualty Insurance Company.
+const CARRIER_ABBREVIATIONS: Record<string, string> = {
+  ins: "insurance",
+  mut: "mutual",
+  cas: "casualty",
+  gen: "general",
+};
+const CARRIER_GENERIC = new Set([
+  "insurance",
+  "company",
+  "co",
+  "inc",
+  "group",
+  "corporation",
+  "corp",
+  "auto",
+  "automobile",
+  "the",
+  "of",
+  "and",
+]);
+
+/** An insurer's identity: its distinctive words, whatever the form abbreviated or left out. */
+function carrierKey(value: string): string {
+  return plain(value.replace(/\(.*?\)|\s-\s.*$/g, " "))
+    .split(" ")
+    .map((w) => CARRIER_ABBREVIATIONS[w] ?? w)
+    .filter((w) => !CARRIER_GENERIC.has(w))
+    .join(" ");
+}
+
+const STREET_WORDS: Record<string, string> = {
+  boulevard: "bl",
+  blvd: "bl",
+  avenue: "av",
+  ave: "av",
+  street: "st",
+  road: "rd",
+  drive: "dr",
+  highway: "hwy",
+  parkway: "pkwy",
+  lane: "ln",
+  court: "ct",
+  place: "pl",
+  and: "at",
+};
+
+/** A crash location: the street and cross street, however abbreviated, without the city. */
+function locationKey(value: string): string {
+  const streets = value.split(",")[0] ?? value;
+  return plain(streets)
+    .split(" ")
+    .map((w) => STREET_WORDS[w] ?? w)
+    .join(" ");
 }
 
 /**

@@ -559,9 +559,20 @@ const knownLabel = (cell: string) => {
   );
 };
 
+/**
+ * A row of box labels: most boxes read as labels (a form has labels no list knows: "HAIR",
+ * "EYES"), and none holds an amount or a date.
+ */
+function isLabelRow(row: string[]): boolean {
+  if (row.length === 0) return false;
+  if (row.some((c) => findMoney(c, { bare: true }).length > 0 || findDates(c).length > 0)) return false;
+  const labels = row.filter(isLabelCell).length;
+  return row.length <= 2 ? labels === row.length : labels / row.length >= 0.6;
+}
+
 function formPair(cells: string[][], index: number): FormRows | null {
   const labels = cells[index] ?? [];
-  if (labels.length === 0 || !labels.every(isLabelCell)) return null;
+  if (!isLabelRow(labels)) return null;
   if (labels.length === 1 && !knownLabel(labels[0] ?? "")) return null;
   let j = index + 1;
   while (j < cells.length && (cells[j]?.length ?? 0) === 0 && j - index <= 2) j += 1;
@@ -570,7 +581,7 @@ function formPair(cells: string[][], index: number): FormRows | null {
   // A table: every following row with one value per label.
   for (let k = j; k < cells.length; k++) {
     const values = cells[k] ?? [];
-    if (values.length === 0 || values.every(isLabelCell)) break;
+    if (values.length === 0 || isLabelRow(values)) break;
     if (values.some((v) => findMoney(v, { bare: true }).length > 0)) break;
     if (values.length !== labels.length) {
       // Without positions a blank box shifts every value after it; only the first boxes align.
