@@ -73,6 +73,8 @@ type State = {
   previousLine: string;
   /** below a statement's "detach and return" line: the remittance stub repeats amounts */
   stub: boolean;
+  /** the last table of the page, for a totals row after a blank line */
+  lastTable: Table | null;
   /** evidence of fault per unit in a police report */
   fault: Map<string, number>;
   /** a section whose columns are units ("VEHICLE 1 VEHICLE 2"), in column order */
@@ -128,6 +130,7 @@ export function extractFactsLocally(pages: PageText[], options: { filename: stri
     diagnosisContext: false,
     previousLine: "",
     stub: false,
+    lastTable: null,
   };
   const running = runningLines(texts);
   const seenRunning = new Set<string>();
@@ -351,7 +354,7 @@ function readPage(s: State, page: PageText, running: Set<string>, seenRunning: S
       fieldRules(s, `${pairCells[0]}: ${pairCells[1]}`, `${pairCells[0]} ${pairCells[1]}`);
       return;
     }
-    const form = s.kind === "bill" ? null : formPair(cells, index);
+    const form = formPair(cells, index);
     if (form) {
       flush();
       for (const k of form.valueIndexes) formValues.add(k);
@@ -384,6 +387,7 @@ function readPage(s: State, page: PageText, running: Set<string>, seenRunning: S
     if (isTableHeader(line)) {
       flush();
       s.table = readTableHeader(line);
+      s.lastTable = s.table;
       s.tableRows = 0;
       return;
     }
@@ -582,11 +586,12 @@ function formPair(cells: string[][], index: number): FormRows | null {
   for (let k = j; k < cells.length; k++) {
     const values = cells[k] ?? [];
     if (values.length === 0 || isLabelRow(values)) break;
-    if (values.some((v) => findMoney(v, { bare: true }).length > 0)) break;
+    // Rows with amounts are a table's, not a form's (a claim form's service lines included).
+    if (values.some((v) => findMoney(v, { bare: true }).length > 0) || claimFormRow(values.join(" "))) break;
     if (values.length !== labels.length) {
-      // Without positions a blank box shifts every value after it; only the first boxes align.
+      // Without positions a blank box shifts every value after it; formRow reads only the first.
       if (rows.length === 0) {
-        rows.push([values[0] ?? ""]);
+        rows.push(values);
         valueIndexes.push(k);
       }
       break;
@@ -614,6 +619,7 @@ function formRow(s: State, labels: string[], values: string[]): void {
   const saved = { unit: s.unit, columns: s.columnUnits };
   const aligned = values.length === labels.length;
   values.forEach((value, k) => {
+    if (!aligned && k > 0) return;
     const label = clean[k] ?? "";
     if (!label || !value || !/[A-Za-z0-9]/.test(value)) return;
     // Units side by side: the n-th "Insurance Company" box is the n-th unit's.
@@ -630,8 +636,9 @@ function formRow(s: State, labels: string[], values: string[]): void {
   s.unit = saved.unit;
   s.columnUnits = saved.columns;
   if (!aligned) misalignedFactors(s, labels, values);
-  if (aligned) dateParts(s, clean, values);
-  if (aligned) roadAndCross(s, clean, values);
+  // Boxes filled from the left line up until the first blank one: dates and roads come first.
+  dateParts(s, clean, values, aligned);
+  roadAndCross(s, clean, values, aligned);
 }
 
 /**
@@ -665,8 +672,9 @@ function misalignedFactors(s: State, labels: string[], values: string[]): void {
 }
 
 /** A date written in three boxes: MONTH, DAY, YEAR. */
-function dateParts(s: State, labels: string[], values: string[]): void {
+function dateParts(s: State, labels: string[], values: string[], aligned: boolean): void {
   const m = labels.findIndex((l) => /^(?:month|mo)$/i.test(l));
+  if (!aligned && m !== 0) return;
   if (m < 0 || !/^(?:day)$/i.test(labels[m + 1] ?? "") || !/^(?:year|yr)$/i.test(labels[m + 2] ?? "")) return;
   const quote = values.slice(m, m + 3).join(" ");
   const iso = findSpacedDates(quote)[0]?.iso;
@@ -688,10 +696,11 @@ const CROSS =
   /^(?:at (?:its )?intersection with|at intersecting street|intersecting (?:road|street)|cross street)$/i;
 
 /** "SUNRISE BL" in one box and "MADISON AV" in the next: the crash location. */
-function roadAndCross(s: State, labels: string[], values: string[]): void {
+function roadAndCross(s: State, labels: string[], values: string[], aligned: boolean): void {
   if (s.kind !== "police") return;
   const r = labels.findIndex((l) => ROAD.test(l));
   const c = labels.findIndex((l) => CROSS.test(l));
+  if (!aligned && r !== 0) return;
   const road = values[r];
   const cross = values[c];
   if (r < 0 || c !== r + 1 || !road || !cross) return;
@@ -948,7 +957,8 @@ const statementOf = (s: State) => providerKey(s.provider ?? "") || "unknown";
 // Rows that are money moving the other way, by their words.
 const PAYMENT_WORDS =
   /payments?|paid|remit|check\s*#|\beob\b|med\s?pay|pip\b|insurance (?:pmt|payment)|copay|co-pay|refund/i;
-const ADJUSTMENT_WORDS = /adjust|write[- ]?off|w\/o\b|contractual|discount|courtesy|disallow|credit/i;
+const ADJUSTMENT_WORDS =
+  /adjust|write[- ]?off|w\/o\b|contractual|discount|courtesy|disallow|credit|reduction|fee schedule|not covered|allowance/i;
 
 /** Statement lines: itemized charges become billing facts; totals, balances and payments do not. */
 function billLine(s: State, line: string, index: number): boolean {
@@ -1085,8 +1095,10 @@ function summaryLine(
   amount: MoneyMatch,
 ): boolean {
   const last = money.at(-1);
-  if (!last || /sub-?total|page total/i.test(line) || last.cents === 0) return true;
+  const largest = money.reduce((a, b) => (b.cents > a.cents ? b : a), money[0] ?? amount);
+  if (!last || /sub-?total|page total/i.test(line) || largest.cents <= 0) return true;
   const payment = PAYMENT_WORDS.test(line) || ADJUSTMENT_WORDS.test(line);
+  const table = s.table ?? s.lastTable;
   // Every statement has its own total: keep them apart even when the words repeat.
   const key = `billing|${s.pageNumber}|${squash(line)}`;
   const base = {
@@ -1096,10 +1108,12 @@ function summaryLine(
     category: "billing" as const,
   };
   // A totals row under a table with its columns: the charges column, not the balance.
-  const stated = s.table && s.table.moneyColumns === money.length ? amount : last;
+  // A totals row: the charges column when the columns are known, else its largest amount.
+  const stated =
+    table && table.moneyColumns === money.length ? (money[table.chargeIndex] ?? largest) : largest;
   if (
     /\btotals?\b/i.test(line) &&
-    (!payment || s.table?.moneyColumns === money.length) &&
+    (!payment || table?.moneyColumns === money.length) &&
     !/balance|due/i.test(line) &&
     stated.cents > 0
   ) {
@@ -1258,7 +1272,8 @@ const CLAIM_LABEL =
   /^(?:claim|claim no|claim number|claim id|our claim(?: no| number)?|your claim(?: no| number)?)$/;
 
 const INSURER_LETTER_FIELDS: Array<[RegExp, ProfileField]> = [
-  [/^(?:our|your|the)? ?(?:named )?insured(?: driver| name)?$/, "insuredName"],
+  [/^(?:our|your|the)? ?(?:named )?insured(?: name)?$/, "insuredName"],
+  [/^(?:insured driver|our driver|driver|operator|insured operator)$/, "atFaultDriver"],
   [/^(?:your client|claimant|claimant name|injured party)$/, "clientName"],
   [
     /^(?:adjuster|claims? adjuster|claim representative|claims? specialist|claims? examiner|handled by|assigned adjuster|adjuster name)$/,
@@ -1302,11 +1317,13 @@ const CITATION =
   /^(?:citation|citation (?:no|number)|ticket|ticket (?:no|number)|violation|violation \/ code|violation(?:s)? charged|cited for|charge|charges|charged with|offense|violation description|section of \w+|statute|o c g a section|ocga section|vc section|code section)$/;
 const WITNESS = /^witness(?: \d+| name| information)?$/;
 const INSURER =
-  /^(?:fin resp name|insurance on file|(?:primary|secondary|other) ins|financial responsibility name|insurance|insurance company|insurance co|ins co|ins company|insurance company name|insurance name|name of insurance(?: company)?|insurer|insurer name|insurance carrier|carrier|carrier name|liability (?:carrier|insurer|insurance(?: company| carrier)?)|financial responsibility(?: carrier| company| insurer)?|third[- ]party liability|primary payer|secondary payer|payer|payor|primary insurance|secondary insurance|bill to|auto insurer|insured by)$/;
+  /^(?:no-fault carrier|no fault carrier|pip carrier|med ?pay carrier|auto carrier|fin resp name|insurance on file|(?:primary|secondary|other) ins|financial responsibility name|insurance|insurance company|insurance co|ins co|ins company|insurance company name|insurance name|name of insurance(?: company)?|insurer|insurer name|insurance carrier|carrier|carrier name|liability (?:carrier|insurer|insurance(?: company| carrier)?)|financial responsibility(?: carrier| company| insurer)?|third[- ]party liability|primary payer|secondary payer|payer|payor|primary insurance|secondary insurance|bill to|auto insurer|insured by)$/;
 const VISIT_DATE =
   /^(?:date of service|dos|service date|visit date|date of visit|encounter date|admit date|admission date|date of admission|exam date|date of exam|date of evaluation|evaluation date|treatment date|appointment date|admit ?\/ ?service date)$/;
 const DISCHARGE_DATE = /^(?:date of discharge|discharge date)$/;
-const VISITS = /^(?:total visits|number of visits|visits attended|total treatments)$/;
+const VISITS = /^(?:total visits|number of visits|visits attended|total treatments|no of visits)$/;
+const PERIOD =
+  /^(?:treatment period|period of treatment|dates of service|service dates|service period|dates of treatment|treatment dates)$/;
 const COMPLAINT = /^(?:chief complaint|cc|reason for visit|presenting complaint)$/;
 const WORK = /^(?:work status|work restrictions?|return to work|off work|work note|disability status)$/;
 const EMPLOYMENT =
@@ -1373,6 +1390,13 @@ function fieldRules(s: State, line: string, quoteOverride?: string): boolean {
       );
       const added = s.facts[before];
       const unit = fieldUnit ?? s.unit;
+      if (
+        added &&
+        /no-?fault|\bpip\b|med ?pay|personal injury protection|medical payments/i.test(`${label} ${value}`)
+      ) {
+        added.profileField = "clientCarrier";
+        added.fieldValue = findInsurer(value) ?? name;
+      }
       if (added && s.kind === "police" && unit) {
         s.parties.push({ fact: added, unit, role: "insurer", value: findInsurer(value) ?? name });
       }
@@ -1425,7 +1449,7 @@ function fieldRules(s: State, line: string, quoteOverride?: string): boolean {
       }
       if (role) {
         const person = role === "adjusterEmail" ? value : personName(value);
-        fact(role === "adjusterEmail" ? "insurance" : "insurance", `${PROFILE_LABEL[role]}: ${person}`, {
+        fact(role === "atFaultDriver" ? "incident" : "insurance", `${PROFILE_LABEL[role]}: ${person}`, {
           profileField: role,
           fieldValue: person,
         });
@@ -1529,6 +1553,19 @@ function fieldRules(s: State, line: string, quoteOverride?: string): boolean {
       used = true;
       continue;
     }
+    if (VISITS.test(label)) {
+      fact("treatment", `Total visits${atProvider(s)}: ${value}`, { provider: s.provider });
+      continue;
+    }
+    if (PERIOD.test(label) && date) {
+      const to = findDates(value)[1]?.iso ?? null;
+      fact("treatment", `Treatment${atProvider(s)} ${to ? `from ${date} to ${to}` : `on ${date}`}`, {
+        eventDate: date,
+        dateTo: to,
+        provider: s.provider,
+      });
+      continue;
+    }
     if (s.kind === "bill") {
       if (TRANSPORTED.test(label)) {
         const [to] = findOrganizations(value);
@@ -1579,6 +1616,10 @@ function sentenceFacts(s: State, sentence: string): void {
     wageSentence(s, sentence, date);
     return;
   }
+  if (s.insurerLetter) {
+    insurerSentence(s, sentence);
+    return;
+  }
   if (s.kind === "bill") {
     if (P.LIEN.test(sentence)) {
       emit(s, {
@@ -1591,6 +1632,30 @@ function sentenceFacts(s: State, sentence: string): void {
     return;
   }
   clinicalSentence(s, sentence, date);
+}
+
+const COVERAGE =
+  /reservation of (?:its |our )?rights|coverage|exclu(?:de|des|sion)|policy limits?|limits of (?:liability|coverage)|medical payments|med ?pay|\bpip\b|no-?fault|lien|reimburse|declarations page|excess/i;
+const LIABILITY_POSITION =
+  /(?:accept|den(?:y|ied)|disput)\w* liability|liability (?:is|has been|was) (?:accepted|denied|disputed)|\d+ ?%|percent|comparative|at fault|for (?:a fee|compensation|hire)|deliver\w*|not listed as a driver|excluded driver|scope of/i;
+
+/** What a carrier's letter says about liability and coverage, and other carriers it names. */
+function insurerSentence(s: State, sentence: string): void {
+  if (LIABILITY_POSITION.test(sentence)) {
+    emit(s, { category: "liability", text: `Carrier's letter: ${sentence}`, quote: sentence });
+  } else if (COVERAGE.test(sentence)) {
+    emit(s, { category: "insurance", text: `Carrier's letter: ${sentence}`, quote: sentence });
+  }
+  const carrier = findInsurer(sentence);
+  if (carrier && /your client(?:'s)? own|med ?pay|medical payments|\bpip\b|no-?fault/i.test(sentence)) {
+    emit(s, {
+      category: "insurance",
+      text: `Client's own carrier: ${carrier}`,
+      quote: carrier,
+      profileField: "clientCarrier",
+      fieldValue: carrier,
+    });
+  }
 }
 
 function policeSentence(s: State, sentence: string, date: string | null): void {

@@ -10,10 +10,10 @@ export const WAGE_ANY =
 
 /** Employment facts, in an employer's letter. */
 export const WAGE_DOC =
-  /\b(employed|employment|position|job title|occupation|rate of pay|per hour|hourly|salary|hours per week|scheduled to work|wages?|earnings|missed|absen(?:t|ce|ces)|paid time off|sick (?:pay|leave)|disability benefits|overtime)\b/i;
+  /\b(employed|employment|position|job title|occupation|rate of pay|per hour|hourly|salary|hours per week|scheduled to work|wages?|earnings|missed|absen(?:t|ce|ces)|paid time off|sick (?:pay|leave)|disability benefits|overtime|per day|daily rate|working days|annual(?:ly)?|per year|gross|net profit|schedule c|gross receipts|self-employ\w*|income)\b/i;
 
 export const LIABILITY =
-  /\b(at fault|fault|failed to|failure to|following too closely|too closely|distract\w*|inattent\w*|look(?:ed|ing) down|cell ?phone|phone|texting|scanner|did not see|never saw|speeding|excessive speed|too fast|ran (?:a|the) red|disregard\w*|cited|citation|violat\w*|admitted|lawfully|contributing|right[- ]of[- ]way|yield\w*|impair\w*|intoxicat\w*|alcohol|DUI|DWI|never (?:slowed|braked|stopped)|for (?:his|her|their) employer|making a delivery|scope of (?:his |her )?employment|on duty)\b|\b(?:witness|w-\d|driver of (?:veh|vehicle|unit|v)\.? ?\d|d-?\d|p-?\d)\b[^.]{0,60}?\b(?:stated|states|said|admitted|reported)\b/i;
+  /\b(at fault|fault|failed to|failure to|following too closely|too closely|distract\w*|inattent\w*|look(?:ed|ing) down|cell ?phone|phone|texting|scanner|did not see|never saw|speeding|excessive speed|too fast|ran (?:a|the) red|disregard\w*|cited|citation|violat\w*|admitted|lawfully|contributing|right[- ]of[- ]way|yield\w*|impair\w*|intoxicat\w*|alcohol|DUI|DWI|never (?:slowed|braked|stopped))\b|\b(?:witness|w-\d|driver of (?:veh|vehicle|unit|v)\.? ?\d|d-?\d|p-?\d)\b.{0,60}?\b(?:stated|states|said|admitted|reported)\b/i;
 
 export const RESTRAINT = /\b(seat ?belt|lap and shoulder belt|shoulder belt|restrained)\b/i;
 
@@ -23,7 +23,7 @@ export const POLICE_INJURY = /\b(complain\w*|injur\w*|pain|headache|bleeding|unc
 
 /** How the crash happened. */
 export const MECHANISM =
-  /\b(rear[- ]?end(?:ed)?|struck|strike|collided|collision|crashed|impact|hit|t-?boned|sideswiped|rolled|stopped at|stopped for|skid\w*|pushed|northbound|southbound|eastbound|westbound|approaching|traveling|travelling|merg(?:ed|ing)|turn(?:ed|ing) left)\b/i;
+  /\b(rear[- ]?end(?:ed)?|struck|strike|collided|collision|crashed|impact|hit|t-?boned|sideswiped|rolled|stopped at|stopped for|skid\w*|pushed|northbound|southbound|eastbound|westbound|approaching|traveling|travelling|merg(?:ed|ing)|turn(?:ed|ing) left|stopped|waiting for|facing (?:north|south|east|west)\w*)\b/i;
 
 /** What a witness saw that bears on fault. */
 export const WITNESS_RELEVANT =
