@@ -111,6 +111,8 @@ export type Ledger = {
 };
 
 const REVIEWED = new Set(["approved", "edited"]);
+/** The statement key of an account summary over all the providers of one statement. */
+export const ACCOUNT_SUMMARY = "*";
 const isReviewed = (f: LedgerFact) => REVIEWED.has(f.status);
 
 /** An amount on a bill without a kind (a fact added by hand, an older extraction) is a charge. */
@@ -221,6 +223,15 @@ export function buildLedger(facts: LedgerFact[], options: { claimBasis?: "billed
         break;
     }
   }
+  // A statement's account summary over all its providers ("*") reconciles against every line
+  // of its source, not against one provider's.
+  for (const st of statements.values()) {
+    if (!st.key.endsWith(`|${ACCOUNT_SUMMARY}`)) continue;
+    const others = [...statements.values()].filter((o) => o !== st && o.sourceId === st.sourceId);
+    st.linesCents = others.reduce((n, o) => n + o.linesCents, 0);
+    st.lineCount = others.reduce((n, o) => n + o.lineCount, 0);
+    st.pendingCents = others.reduce((n, o) => n + o.pendingCents, 0);
+  }
   for (const st of statements.values()) {
     st.pages.sort((a, b) => a - b);
     if (st.statedTotalCents === null) continue;
@@ -263,7 +274,13 @@ export function buildLedger(facts: LedgerFact[], options: { claimBasis?: "billed
     });
     if (!dup) p.billedCents += f.amountCents ?? 0;
   }
+  const accountSummaries: StatementReconciliation[] = [];
   for (const st of statements.values()) {
+    if (st.key.endsWith(`|${ACCOUNT_SUMMARY}`)) {
+      st.provider = "All providers on this statement";
+      accountSummaries.push(st);
+      continue;
+    }
     const p = providerOf(st.providerKey);
     st.provider = p.provider;
     p.statements.push(st);
@@ -323,7 +340,7 @@ export function buildLedger(facts: LedgerFact[], options: { claimBasis?: "billed
     claimBasis,
     providers: providerList,
     lines: [...lines.values()].sort((a, b) => a.provider.localeCompare(b.provider) || byDate(a, b)),
-    statements: providerList.flatMap((p) => p.statements),
+    statements: [...providerList.flatMap((p) => p.statements), ...accountSummaries],
     billedCents,
     paidCents: sum(providerList.map((p) => p.paidCents)),
     adjustedCents: sum(providerList.map((p) => p.adjustedCents)),

@@ -9,7 +9,7 @@
 //   and subtotals are never billing;
 // - among wage_loss facts only the total lost wages carries amountCents, so sums do not
 //   double count the periods it is made of.
-import { providerKey } from "@steno/shared";
+import { ACCOUNT_SUMMARY, providerKey } from "@steno/shared";
 import type { ExtractedFact, FactCategory, MoneyKind, PageText, ProfileField } from "../types.ts";
 import { type DocumentKind, documentKind, pageKind } from "./classify.ts";
 import { type CodeMatch, findIcd10, findProcedureCodes, findProcedureCodesInContext } from "./codes.ts";
@@ -75,6 +75,8 @@ type State = {
   stub: boolean;
   /** the last table of the page, for a totals row after a blank line */
   lastTable: Table | null;
+  /** in a statement's summary over all its providers */
+  accountSummary: boolean;
   /** evidence of fault per unit in a police report */
   fault: Map<string, number>;
   /** a section whose columns are units ("VEHICLE 1 VEHICLE 2"), in column order */
@@ -131,6 +133,7 @@ export function extractFactsLocally(pages: PageText[], options: { filename: stri
     previousLine: "",
     stub: false,
     lastTable: null,
+    accountSummary: false,
   };
   const running = runningLines(texts);
   const seenRunning = new Set<string>();
@@ -404,6 +407,13 @@ function readPage(s: State, page: PageText, running: Set<string>, seenRunning: S
         s.provider = name;
     }
     if (/detach|remittance|return (?:this|the) (?:bottom )?portion/i.test(line)) s.stub = true;
+    if (
+      s.kind === "bill" &&
+      /all providers|(?:account|statement) summary|grand total|combined total/i.test(line)
+    ) {
+      s.accountSummary = !/^\s*grand total|combined total/i.test(line) || s.accountSummary;
+      if (/^\s*(?:grand|combined) total/i.test(line)) s.accountSummary = true;
+    }
     if (s.stub && s.kind === "bill") return;
     if (isHeading(line)) {
       flush();
@@ -951,8 +961,12 @@ function serviceItems(s: State, line: string, index: number, next: string | unde
 const overlaps = (a: { index: number; end: number }, list: { index: number; end: number }[]) =>
   list.some((b) => a.index < b.end && a.end > b.index);
 
-/** Which statement of the source a bill amount belongs to: one per billing provider. */
-const statementOf = (s: State) => providerKey(s.provider ?? "") || "unknown";
+/**
+ * Which statement of the source a bill amount belongs to: one per billing provider, or the
+ * account summary over all of them ("ACCOUNT SUMMARY - ALL PROVIDERS").
+ */
+const statementOf = (s: State) =>
+  s.accountSummary ? ACCOUNT_SUMMARY : providerKey(s.provider ?? "") || "unknown";
 
 // Rows that are money moving the other way, by their words.
 const PAYMENT_WORDS =
