@@ -68,6 +68,30 @@ describe("buildLedger", () => {
     expect(missing.medicalTotalCents).toBe(379_500);
   });
 
+  it("reconciles a statement's summary over all its providers against every line of the statement", () => {
+    const ledger = buildLedger([
+      fact({ amountCents: 10_000, provider: "Lakemont Fire Rescue EMS" }),
+      fact({ amountCents: 10_000, provider: "Lakemont Fire Rescue EMS", moneyKind: "total" }),
+      fact({ amountCents: 5_000, provider: "Peachtree Imaging Associates, LLC" }),
+      fact({ amountCents: 5_000, provider: "Peachtree Imaging Associates, LLC", moneyKind: "total" }),
+      fact({
+        amountCents: 15_000,
+        provider: "MedAxis Revenue Partners, LLC",
+        moneyKind: "total",
+        statementKey: "*",
+      }),
+    ]);
+    expect(ledger.providers.map((p) => p.provider)).toEqual([
+      "Lakemont Fire Rescue EMS",
+      "Peachtree Imaging Associates, LLC",
+    ]);
+    expect(ledger.statements.map((s) => [s.provider, s.status])).toEqual([
+      ["Lakemont Fire Rescue EMS", "reconciled"],
+      ["Peachtree Imaging Associates, LLC", "reconciled"],
+      ["All providers on this statement", "reconciled"],
+    ]);
+  });
+
   it("counts pending charges apart and never sums totals, payments or balances as charges", () => {
     const ledger = buildLedger([
       fact({ amountCents: 10_000 }),

@@ -407,12 +407,12 @@ function readPage(s: State, page: PageText, running: Set<string>, seenRunning: S
         s.provider = name;
     }
     if (/detach|remittance|return (?:this|the) (?:bottom )?portion/i.test(line)) s.stub = true;
+    // Totals over every provider of the statement are the account's, not the last provider's.
     if (
       s.kind === "bill" &&
       /all providers|(?:account|statement) summary|grand total|combined total/i.test(line)
     ) {
-      s.accountSummary = !/^\s*grand total|combined total/i.test(line) || s.accountSummary;
-      if (/^\s*(?:grand|combined) total/i.test(line)) s.accountSummary = true;
+      s.accountSummary = true;
     }
     if (s.stub && s.kind === "bill") return;
     if (isHeading(line)) {
