@@ -587,7 +587,10 @@ function isLabelRow(row: string[]): boolean {
 function formPair(cells: string[][], index: number): FormRows | null {
   const labels = cells[index] ?? [];
   if (!isLabelRow(labels)) return null;
-  if (labels.length === 1 && !knownLabel(labels[0] ?? "")) return null;
+  // One box alone: a known label in capitals or title case, not a word ending a sentence.
+  const lone = labels[0] ?? "";
+  if (labels.length === 1 && (!knownLabel(lone) || !/^[A-Z0-9]/.test(lone) || /[.;,]$/.test(lone)))
+    return null;
   let j = index + 1;
   while (j < cells.length && (cells[j]?.length ?? 0) === 0 && j - index <= 2) j += 1;
   const rows: string[][] = [];
@@ -595,6 +598,8 @@ function formPair(cells: string[][], index: number): FormRows | null {
   // A table: every following row with one value per label.
   for (let k = j; k < cells.length; k++) {
     const values = cells[k] ?? [];
+    // Under one box, a value is short: a sentence is prose, not a box's content.
+    if (labels.length === 1 && (values.length !== 1 || (values[0] ?? "").length > 80)) break;
     if (values.length === 0 || isLabelRow(values)) break;
     // Rows with amounts are a table's, not a form's (a claim form's service lines included).
     if (values.some((v) => findMoney(v, { bare: true }).length > 0) || claimFormRow(values.join(" "))) break;
@@ -1277,7 +1282,7 @@ const normLabel = (label: string) =>
 const INCIDENT_DATE =
   /^(?:d\/l|dt of loss|loss date|date of occurrence|date(?:\/time)? of (?:the )?(crash|accident|collision|incident|loss|injury)|(crash|accident|collision|incident|loss|injury) date|doi|d\/o\/i|dol)$/;
 const LOCATION =
-  /^(?:loss location|location of loss|crash location|accident location|place of (?:accident|incident|crash|loss|injury)|scene|intersection|location of (?:crash|accident|collision|incident))$/;
+  /^(?:loss location|location of loss|location|crash location|accident location|place of (?:accident|incident|crash|loss|injury)|scene|intersection|location of (?:crash|accident|collision|incident))$/;
 const CRASH_TYPE =
   /^(?:(?:crash|collision|accident) type|manner of (?:collision|crash)|type of (?:crash|collision|accident)|first harmful event)$/;
 const POLICY_LABEL =

@@ -44,7 +44,7 @@ export const STATUTE =
 
 /** Statement lines that are not charges. */
 export const SUMMARY =
-  /\b(sub-?total|total|balance|amount due|payments?|paid|adjust(?:ment)?s?|write[- ]?off|discount|credit|refund|deductible|co-?pay(?:ment)?|co-?insurance|previous|prior|please pay|pay this amount)\b/i;
+  /\b(sub-?totals?|totals?|balance|amount due|payments?|paid|adjust(?:ment)?s?|write[- ]?off|discount|credit|refund|deductible|co-?pay(?:ment)?|co-?insurance|previous|prior|please pay|pay this amount)\b/i;
 
 /** Sections whose sentences are boilerplate or history, not facts of this case. */
 export const SKIP_SECTION =
