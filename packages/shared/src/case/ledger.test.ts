@@ -92,6 +92,18 @@ describe("buildLedger", () => {
     ]);
   });
 
+  it("takes a statement's payments once, whether itemized, stated as a sum, or both", () => {
+    const ledger = buildLedger([
+      fact({ amountCents: 50_000 }),
+      fact({ amountCents: 20_000, moneyKind: "payment", eventDate: "2026-04-06" }),
+      fact({ amountCents: 5_000, moneyKind: "payment", eventDate: "2026-04-20" }),
+      fact({ amountCents: 25_000, moneyKind: "payment", eventDate: null }),
+      fact({ amountCents: 3_000, moneyKind: "adjustment", eventDate: null }),
+    ]);
+    expect(ledger.statements[0]).toMatchObject({ paymentsCents: 25_000, adjustmentsCents: 3_000 });
+    expect(ledger.paidCents).toBe(25_000);
+  });
+
   it("counts pending charges apart and never sums totals, payments or balances as charges", () => {
     const ledger = buildLedger([
       fact({ amountCents: 10_000 }),

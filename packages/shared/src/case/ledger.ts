@@ -170,7 +170,14 @@ export function buildLedger(facts: LedgerFact[], options: { claimBasis?: "billed
   }
 
   // Statements: a source's facts sharing a statement key (or, without one, a provider).
-  const statements = new Map<string, StatementReconciliation & { providerKey: string }>();
+  const statements = new Map<
+    string,
+    StatementReconciliation & {
+      providerKey: string;
+      statedPaymentsCents: number;
+      statedAdjustmentsCents: number;
+    }
+  >();
   for (const f of billing) {
     const pk = factProvider.get(f.id) ?? "";
     const key = `${f.sourceId ?? "manual"}|${f.statementKey ?? pk}`;
@@ -188,6 +195,8 @@ export function buildLedger(facts: LedgerFact[], options: { claimBasis?: "billed
         statedTotalCents: null,
         paymentsCents: 0,
         adjustmentsCents: 0,
+        statedPaymentsCents: 0,
+        statedAdjustmentsCents: 0,
         statedBalanceCents: null,
         status: "unstated",
         gapCents: 0,
@@ -212,11 +221,14 @@ export function buildLedger(facts: LedgerFact[], options: { claimBasis?: "billed
           st.total = citationOf(f);
         }
         break;
+      // Dated rows are single payments; an undated one is the statement's stated sum of them.
       case "payment":
-        st.paymentsCents += Math.abs(amount);
+        if (f.eventDate) st.paymentsCents += Math.abs(amount);
+        else st.statedPaymentsCents += Math.abs(amount);
         break;
       case "adjustment":
-        st.adjustmentsCents += Math.abs(amount);
+        if (f.eventDate) st.adjustmentsCents += Math.abs(amount);
+        else st.statedAdjustmentsCents += Math.abs(amount);
         break;
       case "balance":
         st.statedBalanceCents = amount;
@@ -231,6 +243,10 @@ export function buildLedger(facts: LedgerFact[], options: { claimBasis?: "billed
     st.linesCents = others.reduce((n, o) => n + o.linesCents, 0);
     st.lineCount = others.reduce((n, o) => n + o.lineCount, 0);
     st.pendingCents = others.reduce((n, o) => n + o.pendingCents, 0);
+  }
+  for (const st of statements.values()) {
+    st.paymentsCents = Math.max(st.paymentsCents, st.statedPaymentsCents);
+    st.adjustmentsCents = Math.max(st.adjustmentsCents, st.statedAdjustmentsCents);
   }
   for (const st of statements.values()) {
     st.pages.sort((a, b) => a - b);

@@ -346,6 +346,15 @@ function readPage(s: State, page: PageText, running: Set<string>, seenRunning: S
   lines.forEach((line, index) => {
     if (formValues.has(index)) return;
     const pairCells = cells[index] ?? [];
+    const colonPairs = labelledCells(pairCells);
+    if (colonPairs) {
+      // "DOB:<tab>09/12/1990<tab>Encounter Date:<tab>03/10/2026": fields cell by cell.
+      flush();
+      for (const [label, value] of colonPairs) fieldRules(s, `${label} ${value}`, `${label} ${value}`);
+      diagnoses(s, line);
+      inlineNumbers(s, line);
+      return;
+    }
     if (
       pairCells.length === 2 &&
       !line.includes(":") &&
@@ -558,7 +567,9 @@ const isLabelCell = (cell: string) =>
     cell
       .replace(/^\d+[a-z]?\.\s*/i, "")
       .replace(/\([^)]*\)/g, "")
-      .replace(/\b\d+\s*(?:HR|hour)s?\b/gi, ""),
+      .replace(/\b\d+\s*(?:HR|hour)s?\b/gi, "")
+      // "CONTRIBUTING FACTOR 1", "VEHICLE 2": a box's number is part of its label.
+      .replace(/\s\d$/, ""),
   );
 
 type FormRows = { labels: string[]; rows: string[][]; valueIndexes: number[] };
@@ -625,6 +636,19 @@ const cleanLabel = (raw: string) =>
     .replace(/:.*$/, "")
     .replace(/\s+/g, " ")
     .trim();
+
+/** Cells that alternate "Label:" and its value, when every value follows its label. */
+function labelledCells(cells: string[]): Array<[string, string]> | null {
+  if (cells.length < 2 || cells.length % 2 !== 0) return null;
+  const pairs: Array<[string, string]> = [];
+  for (let i = 0; i < cells.length; i += 2) {
+    const label = cells[i] ?? "";
+    const value = cells[i + 1] ?? "";
+    if (!/^[A-Z][^:]{0,40}:$/.test(label) || value.endsWith(":") || !value) return null;
+    pairs.push([label, value]);
+  }
+  return pairs;
+}
 
 /** One row of a form or table: each box by its label; a "Unit #" box says whose row it is. */
 function formRow(s: State, labels: string[], values: string[]): void {
@@ -1115,7 +1139,7 @@ function summaryLine(
 ): boolean {
   const last = money.at(-1);
   const largest = money.reduce((a, b) => (b.cents > a.cents ? b : a), money[0] ?? amount);
-  if (!last || /sub-?total|page total/i.test(line) || largest.cents <= 0) return true;
+  if (!last || /sub-?total|page total/i.test(line) || money.every((m) => m.cents === 0)) return true;
   const payment = PAYMENT_WORDS.test(line) || ADJUSTMENT_WORDS.test(line);
   const table = s.table ?? s.lastTable;
   // Every statement has its own total: keep them apart even when the words repeat.
@@ -1160,11 +1184,14 @@ function summaryLine(
       },
       key,
     );
-  } else if (payment && !/\btotal\b/i.test(line)) {
+  } else if (payment) {
+    // A dated row is one payment; an undated "Payments" or "Total Payments" line states the
+    // statement's sum of them (the ledger takes the larger, never both).
     const kind: MoneyKind =
       ADJUSTMENT_WORDS.test(line) && !PAYMENT_WORDS.test(line) ? "adjustment" : "payment";
     const description = describeRow(line, dates, [], money, null);
     const cents = Math.abs(amount.cents);
+    if (cents === 0) return true;
     emit(s, {
       ...base,
       text: `${kind === "payment" ? "Payment" : "Adjustment"}${onDate(dates[0]?.iso)}: ${description} ${formatCents(cents)}`,
@@ -1338,7 +1365,7 @@ const WITNESS = /^witness(?: \d+| name| information)?$/;
 const INSURER =
   /^(?:no-fault carrier|no fault carrier|pip carrier|med ?pay carrier|auto carrier|fin resp name|insurance on file|(?:primary|secondary|other) ins|financial responsibility name|insurance|insurance company|insurance co|ins co|ins company|insurance company name|insurance name|name of insurance(?: company)?|insurer|insurer name|insurance carrier|carrier|carrier name|liability (?:carrier|insurer|insurance(?: company| carrier)?)|financial responsibility(?: carrier| company| insurer)?|third[- ]party liability|primary payer|secondary payer|payer|payor|primary insurance|secondary insurance|bill to|auto insurer|insured by)$/;
 const VISIT_DATE =
-  /^(?:date of service|dos|service date|visit date|date of visit|encounter date|admit date|admission date|date of admission|exam date|date of exam|date of evaluation|evaluation date|treatment date|appointment date|admit ?\/ ?service date)$/;
+  /^(?:doe|date of service|dos|service date|visit date|date of visit|encounter date|admit date|admission date|date of admission|exam date|date of exam|date of evaluation|evaluation date|treatment date|appointment date|admit ?\/ ?service date)$/;
 const DISCHARGE_DATE = /^(?:date of discharge|discharge date)$/;
 const VISITS = /^(?:total visits|number of visits|visits attended|total treatments|no of visits)$/;
 const PERIOD =
@@ -1653,6 +1680,10 @@ function sentenceFacts(s: State, sentence: string): void {
   clinicalSentence(s, sentence, date);
 }
 
+/** A physician's opinion that the injuries come from the crash: the link the claim rests on. */
+const CAUSATION =
+  /\b(?:caus(?:ed|ally related|ation)|reasonable degree of medical (?:probability|certainty)|result(?:ed)? (?:of|from) the (?:motor vehicle )?(?:collision|accident|crash)|related to the (?:motor vehicle )?(?:collision|accident|crash))\b/i;
+
 const COVERAGE =
   /reservation of (?:its |our )?rights|coverage|exclu(?:de|des|sion)|policy limits?|limits of (?:liability|coverage)|medical payments|med ?pay|\bpip\b|no-?fault|lien|reimburse|declarations page|excess/i;
 const LIABILITY_POSITION =
@@ -1770,7 +1801,9 @@ function clinicalSentence(s: State, sentence: string, date: string | null): void
     }
     return;
   }
-  if (P.TREATMENT.test(sentence)) emit(s, { ...base, category: "treatment", text: `${where}${sentence}` });
+  if (CAUSATION.test(sentence)) emit(s, { ...base, category: "injury", text: `${where}${sentence}` });
+  else if (P.TREATMENT.test(sentence))
+    emit(s, { ...base, category: "treatment", text: `${where}${sentence}` });
   else if (P.INJURY.test(sentence)) emit(s, { ...base, category: "injury", text: `${where}${sentence}` });
   else if (P.MECHANISM.test(sentence)) {
     const today = /\b(today|tonight|this (morning|afternoon|evening))\b/i.test(sentence) ? s.visitDate : null;
