@@ -596,7 +596,8 @@ function isLabelRow(row: string[]): boolean {
 }
 
 function formPair(cells: string[][], index: number): FormRows | null {
-  const labels = cells[index] ?? [];
+  // Narrow boxes run their labels together: "Crash Date (MM/DD/YYYY) Crash Time (24HR) Case ID".
+  const labels = (cells[index] ?? []).flatMap((c) => c.split(/(?<=\))\s+(?=[A-Z])/));
   if (!isLabelRow(labels)) return null;
   // One box alone: a known label in capitals or title case, not a word ending a sentence.
   const lone = labels[0] ?? "";
@@ -1373,7 +1374,7 @@ const PERIOD =
 const COMPLAINT = /^(?:chief complaint|cc|reason for visit|presenting complaint)$/;
 const WORK = /^(?:work status|work restrictions?|return to work|off work|work note|disability status)$/;
 const EMPLOYMENT =
-  /^(?:occupation|job title|position|employer|hourly rate|rate of pay|pay rate|wage|salary|hours per week|average weekly wage|date of hire|hire date)$/;
+  /^(?:annual(?: base)? salary|base salary|annual (?:income|earnings|wages)|daily rate|weekly wage|gross (?:pay|wages)|occupation|job title|position|employer|hourly rate|rate of pay|pay rate|wage|salary|hours per week|average weekly wage|date of hire|hire date)$/;
 
 /** Facts stated as "Label: value" fields. */
 /** `quoteOverride`: the words on the page when the line was put together from a form's boxes. */

@@ -70,6 +70,8 @@ export function splitFields(line: string): { prefix: string; fields: Field[] } {
 /** A section heading: a short line in capitals ("OFFICER'S FINDINGS") or a lone "Label:". */
 export function isHeading(line: string): boolean {
   // A street number or an identifier makes a line a value in capitals, not a heading.
+  // A sentence in capitals ("DRIVER OF VEH 2 STATES HE THOUGHT ….") is prose, not a heading.
+  if (/[.!?]["')]?$/.test(line) && line.split(/\s+/).length >= 5) return false;
   if (line.length > 80 || /\d{3,}/.test(line) || /\$|\d{1,2}\/\d{1,2}\/\d{2}|\d\.\d{2}\b|\d,\d{3}/.test(line))
     return false;
   if (/^[A-Z][A-Za-z /&'()-]{1,40}:$/.test(line)) return true;
