@@ -651,6 +651,20 @@ function labelledCells(cells: string[]): Array<[string, string]> | null {
   return pairs;
 }
 
+/** The run of boxes that make up a citation: at least two of number, violation, statute, description. */
+function citationBoxes(labels: string[]): { from: number; to: number } | null {
+  const part = (l: string) => CITATION.test(normLabel(l)) || /^(?:description|desc|statute)$/i.test(l);
+  let best: { from: number; to: number } | null = null;
+  for (let i = 0; i < labels.length; i++) {
+    if (!part(labels[i] ?? "")) continue;
+    let j = i;
+    while (j + 1 < labels.length && part(labels[j + 1] ?? "")) j += 1;
+    if (j > i && (!best || j - i > best.to - best.from)) best = { from: i, to: j };
+    i = j;
+  }
+  return best;
+}
+
 /** One row of a form or table: each box by its label; a "Unit #" box says whose row it is. */
 function formRow(s: State, labels: string[], values: string[]): void {
   const clean = labels.map((l) => boxLabel(l, s));
@@ -658,8 +672,17 @@ function formRow(s: State, labels: string[], values: string[]): void {
   const rowUnit = unitBox >= 0 && /^\d{1,2}$/.test(values[unitBox] ?? "") ? `Unit ${values[unitBox]}` : null;
   const saved = { unit: s.unit, columns: s.columnUnits };
   const aligned = values.length === labels.length;
+  // A citation spans boxes (number, violation, statute, description): one fact, quoted whole.
+  const cited = aligned ? citationBoxes(clean) : null;
+  if (cited && s.kind === "police") {
+    const quote = values.slice(cited.from, cited.to + 1).join(" ");
+    const unit = rowUnit ?? saved.unit;
+    emit(s, { category: "liability", text: `Citation: ${quote}`, quote, eventDate: s.incidentDate });
+    if (unit) s.fault.set(unit, (s.fault.get(unit) ?? 0) + 2);
+  }
   values.forEach((value, k) => {
     if (!aligned && k > 0) return;
+    if (cited && k >= cited.from && k <= cited.to) return;
     const label = clean[k] ?? "";
     if (!label || !value || !/[A-Za-z0-9]/.test(value)) return;
     // Units side by side: the n-th "Insurance Company" box is the n-th unit's.
@@ -667,11 +690,7 @@ function formRow(s: State, labels: string[], values: string[]): void {
     const occurrence = clean.slice(0, k).filter((l) => l === label).length;
     s.unit = rowUnit ?? (same > 1 ? (saved.columns?.[occurrence] ?? `Unit ${occurrence + 1}`) : saved.unit);
     s.columnUnits = null;
-    const next = clean[k + 1] ?? "";
-    if (aligned && CITATION.test(normLabel(label)) && /^description$/i.test(next) && values[k + 1]) {
-      // "40-6-49" and "FOLLOWING TOO CLOSELY" are one citation.
-      fieldRules(s, `${label}: ${value} ${values[k + 1]}`, `${value} ${values[k + 1]}`);
-    } else fieldRules(s, `${label}: ${value}`, value);
+    fieldRules(s, `${label}: ${value}`, value);
   });
   s.unit = saved.unit;
   s.columnUnits = saved.columns;
@@ -1458,8 +1477,8 @@ function fieldRules(s: State, line: string, quoteOverride?: string): boolean {
       fact(
         "insurance",
         claim
-          ? `Claim number ${id}`
-          : `${unit && s.kind === "police" ? `${unit} policy` : "Policy"} number ${id}`,
+          ? `Claim number ${id}${s.insurer ? ` (${s.insurer})` : ""}`
+          : `${unit && s.kind === "police" ? `${unit} policy` : "Policy"} number ${id}${s.insurer ? ` (${s.insurer})` : ""}`,
         {
           profileField: claim
             ? liabilityClaim(s, line)
