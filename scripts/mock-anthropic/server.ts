@@ -1,16 +1,41 @@
-// A local stand-in for Anthropic's Messages API, so tests run the real SDK code path offline.
-// It answers fact extraction with cited JSON lines built from the PDF's own text, drafting with
-// four narrative sections, streams like the real API, and emulates prompt caching in `usage`.
+// A local stand-in for Anthropic's Messages API, so tests and benchmarks run the real SDK code
+// path offline. It is faithful where the app depends on the API's behaviour:
 //
-// Scenarios, chosen by the request's `model`:
+// - Limits per model (MODEL_LIMITS): context window (a longer prompt is a 400 "prompt is too
+//   long"), maximum output (a larger max_tokens is a 400), PDF pages per request (100 with a
+//   200k context, 600 with 1M), 32 MB per request (413 request_too_large), and the minimum
+//   cacheable prefix (4,096 tokens for Haiku 4.5 and Opus 4.5, 1,024 for Sonnet 4.5 and 4.6; a
+//   shorter prefix is neither written nor read).
+// - Token counts from one estimator (estimateTokens) for POST /v1/messages/count_tokens, for
+//   `usage` and for the limits, so what the app counts before sending is what it is billed.
+//   A PDF page costs its text plus an image of the page (1,500 tokens), per the PDF support docs.
+// - `max_tokens` is honoured: a longer answer is cut and stops with stop_reason "max_tokens".
+// - Citations: PDFs are cited by page (page_location), custom-content documents by content block
+//   (content_block_location). Like a different text extraction would, `cited_text` varies from
+//   the request's own text: doubled spaces and line breaks, ligatures (ﬁ, ﬂ), words hyphenated
+//   across a line break; the app's verification has to see through that.
+// - Rate-limit headers (anthropic-ratelimit-*) on every answer, counted per model per minute.
+// - Streaming with the real event sequence; mid-stream `error` events; Message Batches
+//   (create, retrieve, results, delete).
+//
+// Scenarios, chosen by the request's `model` (all take Haiku 4.5's limits):
 //   mock-overloaded-once    529 overloaded_error on a call's first attempt, then normal
 //   mock-overloaded         529 on every attempt
 //   mock-rate-limited-once  429 rate_limit_error (retry-after: 1) on the first attempt, then normal
+//   mock-504-once           504 timeout_error on the first attempt, then normal
+//   mock-slow-once          the first attempt answers its headers only after 1.5 s (client timeouts)
+//   mock-stream-error-once  the first request with a given body fails mid-stream (an `error`
+//                           event after the first blocks); the same request again succeeds
+//   mock-short-answers      every answer stops at 500 output tokens (stop_reason max_tokens)
+//   mock-refusal            streams a little, then stops with stop_reason "refusal"
+//   mock-413                413 request_too_large, whatever the size
+//   mock-too-long           400 "prompt is too long" on messages (count_tokens still answers)
+//   mock-misread            fact amounts one cent off what the cited line says
+//   mock-low-itpm           20,000 input tokens per 2-second window; over it, 429 with retry-after
 //   mock-malformed          an answer that is neither fact lines nor sections
-//   anything else           normal
-// "First attempt" is read from the SDK's x-stainless-retry-count header, so every call fails once.
+// "First attempt" is read from the SDK's x-stainless-retry-count header.
 //
-// GET /__requests lists every request body received (failed attempts too); DELETE /__requests clears it.
+// GET /__requests lists every request body received (failed attempts too); DELETE clears it.
 // Standalone: `node scripts/mock-anthropic/server.ts [port]` prints its URL.
 import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -19,15 +44,229 @@ import { fileURLToPath } from "node:url";
 import { extractText } from "unpdf";
 
 type Json = Record<string, unknown>;
-type Citation = {
-  type: "page_location";
-  cited_text: string;
-  document_index: number;
-  document_title: string | null;
-  start_page_number: number;
-  end_page_number: number;
-  file_id: null;
+
+export type ModelLimits = {
+  /** context window: input tokens at most */
+  context: number;
+  /** the largest max_tokens accepted */
+  maxOutput: number;
+  /** the shortest prefix the prompt cache writes */
+  cacheMin: number;
+  /** PDF pages per request */
+  pdfPages: number;
+  /** input tokens per minute (the rate limit's window) */
+  inputTokensPerMinute: number;
+  outputTokensPerMinute: number;
+  requestsPerMinute: number;
 };
+
+// Anthropic's documented limits (models overview, PDF support, prompt caching) and a Tier 4
+// organisation's rate limits.
+export const MODEL_LIMITS: Record<string, ModelLimits> = {
+  "claude-haiku-4-5": {
+    context: 200_000,
+    maxOutput: 64_000,
+    cacheMin: 4_096,
+    pdfPages: 100,
+    inputTokensPerMinute: 4_000_000,
+    outputTokensPerMinute: 800_000,
+    requestsPerMinute: 4_000,
+  },
+  "claude-sonnet-4-5": {
+    context: 200_000,
+    maxOutput: 64_000,
+    cacheMin: 1_024,
+    pdfPages: 100,
+    inputTokensPerMinute: 2_000_000,
+    outputTokensPerMinute: 400_000,
+    requestsPerMinute: 4_000,
+  },
+  "claude-sonnet-4-6": {
+    context: 1_000_000,
+    maxOutput: 128_000,
+    cacheMin: 1_024,
+    pdfPages: 600,
+    inputTokensPerMinute: 2_000_000,
+    outputTokensPerMinute: 400_000,
+    requestsPerMinute: 4_000,
+  },
+  "claude-opus-4-5": {
+    context: 200_000,
+    maxOutput: 64_000,
+    cacheMin: 4_096,
+    pdfPages: 100,
+    inputTokensPerMinute: 2_000_000,
+    outputTokensPerMinute: 400_000,
+    requestsPerMinute: 4_000,
+  },
+};
+export const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+const SHORT_ANSWER_TOKENS = 500;
+const LOW_ITPM = { tokens: 20_000, windowMs: 2_000 };
+const TOKENS_PER_PDF_PAGE_IMAGE = 1500;
+const CACHE_TTL_MS = { "5m": 5 * 60_000, "1h": 60 * 60_000 };
+
+/** The limits a model id answers to: dated ids (…-20251001) as their family, scenarios as Haiku. */
+export function limitsOf(model: string): ModelLimits | undefined {
+  if (model.startsWith("mock-")) return MODEL_LIMITS["claude-haiku-4-5"];
+  return MODEL_LIMITS[model.replace(/-\d{8}$/, "")];
+}
+
+/**
+ * Tokens of a text, the way a byte-pair tokenizer splits English: a short word with its leading
+ * space is one token, a long word one per ~5 letters, digits in groups of three, every
+ * punctuation mark and line break one. Within ~10 % of Claude's counts on prose; bills (digits,
+ * punctuation) come out denser than prose, as they do for the real tokenizer.
+ */
+export function estimateTokens(text: string): number {
+  let n = 0;
+  for (const m of text.matchAll(/[A-Za-z]+|\d+|[ \t]+|\n+|[^\sA-Za-z\d]/g)) {
+    const t = m[0];
+    const c = t.charCodeAt(0);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) n += t.length <= 7 ? 1 : Math.ceil(t.length / 5);
+    else if (c >= 48 && c <= 57) n += Math.ceil(t.length / 3);
+    else if (t[0] === " " || t[0] === "\t") n += t.length > 1 ? 1 : 0;
+    else n += 1;
+  }
+  return n;
+}
+
+const sha = (s: string) => createHash("sha256").update(s).digest("hex");
+const id = (prefix: string) => `${prefix}_${randomBytes(12).toString("base64url")}`;
+
+// ---------------------------------------------------------------------------------------------
+// Reading the request
+
+type Document = {
+  kind: "pdf" | "content" | "text";
+  title: string | null;
+  citations: boolean;
+  /** pages of a PDF, blocks of a custom-content document, the one text of a text document */
+  parts: string[];
+  tokens: number;
+};
+
+type Prompt = {
+  system: string;
+  documents: Document[];
+  userText: string;
+  /** the prompt as cacheable segments: system blocks, then each message's content blocks */
+  segments: { key: string; tokens: number; ttl?: "5m" | "1h" }[];
+  inputTokens: number;
+};
+
+const BLOCK_OVERHEAD = 3;
+const MESSAGE_OVERHEAD = 4;
+
+async function readDocument(block: Json): Promise<Document | null> {
+  const source = block.source as { type?: string; media_type?: string; data?: unknown; content?: unknown };
+  const citations = (block.citations as { enabled?: boolean } | undefined)?.enabled === true;
+  const title = typeof block.title === "string" ? block.title : null;
+  const head = estimateTokens(`${title ?? ""} ${typeof block.context === "string" ? block.context : ""}`);
+  if (source?.type === "base64" && source.media_type === "application/pdf") {
+    const bytes = new Uint8Array(Buffer.from(String(source.data ?? ""), "base64"));
+    const { text } = await extractText(bytes, { mergePages: false });
+    const tokens =
+      head + text.reduce((sum, page) => sum + TOKENS_PER_PDF_PAGE_IMAGE + estimateTokens(page), 0);
+    return { kind: "pdf", title, citations, parts: text, tokens };
+  }
+  if (source?.type === "content") {
+    const content = source.content;
+    const parts =
+      typeof content === "string"
+        ? [content]
+        : ((content ?? []) as Json[]).flatMap((b) => (b.type === "text" ? [String(b.text ?? "")] : []));
+    const tokens = head + parts.reduce((sum, p) => sum + estimateTokens(p) + BLOCK_OVERHEAD, 0);
+    return { kind: "content", title, citations, parts, tokens };
+  }
+  if (source?.type === "text") {
+    const text = String(source.data ?? "");
+    return { kind: "text", title, citations, parts: [text], tokens: head + estimateTokens(text) };
+  }
+  return null;
+}
+
+async function readPrompt(body: Json): Promise<Prompt> {
+  const segments: Prompt["segments"] = [];
+  const documents: Document[] = [];
+  const userText: string[] = [];
+  const system: string[] = [];
+  const ttlOf = (block: Json) =>
+    block.cache_control ? ((block.cache_control as { ttl?: "5m" | "1h" }).ttl ?? "5m") : undefined;
+  const addText = (block: Json, text: string) => {
+    const { cache_control: _, ...rest } = block;
+    segments.push({
+      key: JSON.stringify(rest),
+      tokens: estimateTokens(text) + BLOCK_OVERHEAD,
+      ttl: ttlOf(block),
+    });
+  };
+  if (typeof body.system === "string") addText({ text: body.system }, body.system);
+  else if (Array.isArray(body.system)) {
+    for (const block of body.system as Json[]) {
+      system.push(String(block.text ?? ""));
+      addText(block, String(block.text ?? ""));
+    }
+  }
+  if (typeof body.system === "string") system.push(body.system);
+  for (const m of body.messages as { role: string; content: unknown }[]) {
+    if (typeof m.content === "string") {
+      if (m.role === "user") userText.push(m.content);
+      addText({ role: m.role, text: m.content }, m.content);
+      continue;
+    }
+    for (const block of (m.content ?? []) as Json[]) {
+      if (block.type === "document") {
+        const doc = await readDocument(block);
+        if (doc) documents.push(doc);
+        const { cache_control: _, ...rest } = block;
+        segments.push({ key: JSON.stringify(rest), tokens: doc?.tokens ?? 0, ttl: ttlOf(block) });
+      } else {
+        const text = typeof block.text === "string" ? block.text : "";
+        if (m.role === "user" && text) userText.push(text);
+        addText(block, text || JSON.stringify(block));
+      }
+    }
+  }
+  // Automatic caching: a top-level cache_control marks the last block.
+  const last = segments.at(-1);
+  if (body.cache_control && last && !last.ttl) last.ttl = "5m";
+  const inputTokens =
+    segments.reduce((sum, s) => sum + s.tokens, 0) + MESSAGE_OVERHEAD * (body.messages as unknown[]).length;
+  return { system: system.join("\n"), documents, userText: userText.join("\n"), segments, inputTokens };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server
+
+type Citation =
+  | {
+      type: "page_location";
+      cited_text: string;
+      document_index: number;
+      document_title: string | null;
+      start_page_number: number;
+      end_page_number: number;
+      file_id: null;
+    }
+  | {
+      type: "content_block_location";
+      cited_text: string;
+      document_index: number;
+      document_title: string | null;
+      start_block_index: number;
+      end_block_index: number;
+      file_id: null;
+    };
 type TextBlock = { type: "text"; text: string; citations: Citation[] | null };
 type Usage = {
   input_tokens: number;
@@ -36,25 +275,46 @@ type Usage = {
   cache_read_input_tokens: number;
   cache_creation: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
 };
+type Message = {
+  id: string;
+  type: "message";
+  role: "assistant";
+  model: string;
+  content: TextBlock[];
+  stop_reason: string;
+  stop_sequence: null;
+  usage: Usage;
+};
 
-// The smallest prefix the real API caches (it is larger for some models).
-const MIN_CACHEABLE_TOKENS = 1024;
-// A PDF page costs its text plus an image of the page; the docs give 1,500-3,000 tokens a page.
-const TOKENS_PER_PDF_PAGE = 1500;
-const CACHE_TTL_MS = { "5m": 5 * 60_000, "1h": 60 * 60_000 };
-
-const estimateTokens = (text: string) => Math.ceil(text.length / 4);
-const sha = (s: string) => createHash("sha256").update(s).digest("hex");
-const id = (prefix: string) => `${prefix}_${randomBytes(12).toString("base64url")}`;
+class ApiError extends Error {
+  readonly status: number;
+  readonly type: string;
+  readonly headers: Record<string, string>;
+  constructor(status: number, type: string, message: string, headers: Record<string, string> = {}) {
+    super(message);
+    this.status = status;
+    this.type = type;
+    this.headers = headers;
+  }
+}
 
 export async function startMockAnthropic(
   options: { port?: number; host?: string } = {},
 ): Promise<{ url: string; stop: () => Promise<void> }> {
   const requests: unknown[] = [];
   const cache = new Map<string, number>(); // prefix hash -> expiry time
+  const seenBodies = new Set<string>(); // mock-stream-error-once
+  const windows = new Map<string, { start: number; input: number; output: number; requests: number }>();
+  const batches = new Map<string, { batch: Json; results: Json[]; polls: number }>();
+  let baseUrl = "";
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
+      if (error instanceof ApiError) {
+        if (!res.headersSent) sendError(res, error.status, error.type, error.message, error.headers);
+        else res.end();
+        return;
+      }
       console.error("mock-anthropic:", error);
       if (!res.headersSent) sendError(res, 500, "api_error", "Internal server error");
       else res.end();
@@ -69,98 +329,182 @@ export async function startMockAnthropic(
       res.end(JSON.stringify(req.method === "DELETE" ? [] : requests));
       return;
     }
-    if (path !== "/v1/messages" || req.method !== "POST") {
-      sendError(res, 404, "not_found_error", `No route for ${req.method} ${path}`);
+    const batchPath = /^\/v1\/messages\/batches\/([\w-]+)(\/results)?$/.exec(path);
+    if (batchPath && req.method === "GET") {
+      authenticate(req);
+      return batchStatus(res, batchPath[1] ?? "", Boolean(batchPath[2]));
+    }
+    if (batchPath && !batchPath[2] && req.method === "DELETE") {
+      authenticate(req);
+      const batchId = batchPath[1] ?? "";
+      const entry = batches.get(batchId);
+      if (!entry) throw new ApiError(404, "not_found_error", `batch ${batchId}`);
+      if (entry.batch.processing_status !== "ended") {
+        throw new ApiError(400, "invalid_request_error", "A batch must end before it is deleted");
+      }
+      batches.delete(batchId);
+      res.writeHead(200, { "content-type": "application/json", "request-id": id("req") });
+      res.end(JSON.stringify({ id: batchId, type: "message_batch_deleted" }));
       return;
+    }
+    const routes = ["/v1/messages", "/v1/messages/count_tokens", "/v1/messages/batches"];
+    if (!routes.includes(path) || req.method !== "POST") {
+      throw new ApiError(404, "not_found_error", `No route for ${req.method} ${path}`);
     }
     const raw = await readBody(req);
+    // The API refuses a request over 32 MB at its edge, before reading it.
+    if (raw.length > MAX_REQUEST_BYTES && path !== "/v1/messages/batches") {
+      throw new ApiError(413, "request_too_large", "Request exceeds the maximum allowed number of bytes.");
+    }
     let body: Json;
     try {
-      body = JSON.parse(raw) as Json;
+      body = JSON.parse(raw.toString("utf8")) as Json;
     } catch {
-      sendError(res, 400, "invalid_request_error", "The request body is not valid JSON");
+      throw new ApiError(400, "invalid_request_error", "The request body is not valid JSON");
+    }
+    requests.push(path === "/v1/messages" ? body : { path, ...body });
+    authenticate(req);
+    if (path === "/v1/messages/batches") return createBatch(res, body);
+    const model = validModel(body.model);
+    if (path === "/v1/messages/count_tokens") {
+      const prompt = await readPrompt(requireMessages(body));
+      checkPdfPages(model, prompt);
+      res.writeHead(200, { "content-type": "application/json", "request-id": id("req") });
+      res.end(JSON.stringify({ input_tokens: prompt.inputTokens }));
       return;
     }
-    requests.push(body);
-    if (!req.headers["x-api-key"] && !req.headers.authorization) {
-      sendError(res, 401, "authentication_error", "x-api-key header is required");
-      return;
-    }
-    const model = typeof body.model === "string" ? body.model : "";
-    if (!model || typeof body.max_tokens !== "number" || !Array.isArray(body.messages)) {
-      sendError(res, 400, "invalid_request_error", "model, max_tokens and messages are required");
-      return;
-    }
-
     const firstAttempt = (req.headers["x-stainless-retry-count"] ?? "0") === "0";
     if (model === "mock-overloaded" || (model === "mock-overloaded-once" && firstAttempt)) {
-      sendError(res, 529, "overloaded_error", "Overloaded");
-      return;
+      throw new ApiError(529, "overloaded_error", "Overloaded");
     }
     if (model === "mock-rate-limited-once" && firstAttempt) {
-      sendError(res, 429, "rate_limit_error", "Number of request tokens has exceeded your rate limit", {
+      throw new ApiError(429, "rate_limit_error", "Number of request tokens has exceeded your rate limit", {
         "retry-after": "1",
       });
-      return;
     }
+    if (model === "mock-504-once" && firstAttempt) {
+      throw new ApiError(504, "timeout_error", "Request timed out");
+    }
+    if (model === "mock-413") {
+      throw new ApiError(413, "request_too_large", "Request exceeds the maximum allowed number of bytes.");
+    }
+    if (model === "mock-slow-once" && firstAttempt) await new Promise((r) => setTimeout(r, 1_500));
 
+    const { message, rateHeaders, failMidStream } = await answerOf(body, model);
+    if (body.stream === true) sendStream(res, message, rateHeaders, failMidStream);
+    else {
+      res.writeHead(200, { "content-type": "application/json", "request-id": id("req"), ...rateHeaders });
+      res.end(JSON.stringify(message));
+    }
+  }
+
+  function authenticate(req: IncomingMessage) {
+    if (!req.headers["x-api-key"] && !req.headers.authorization) {
+      throw new ApiError(401, "authentication_error", "x-api-key header is required");
+    }
+  }
+
+  function validModel(value: unknown): string {
+    const model = typeof value === "string" ? value : "";
+    if (!model) throw new ApiError(400, "invalid_request_error", "model: Field required");
+    if (!limitsOf(model)) throw new ApiError(404, "not_found_error", `model: ${model}`);
+    return model;
+  }
+
+  function requireMessages(body: Json): Json {
+    if (!Array.isArray(body.messages)) {
+      throw new ApiError(400, "invalid_request_error", "messages: Field required");
+    }
+    return body;
+  }
+
+  function checkPdfPages(model: string, prompt: Prompt) {
+    const limits = limitsOf(model) as ModelLimits;
+    const pages = prompt.documents.filter((d) => d.kind === "pdf").reduce((n, d) => n + d.parts.length, 0);
+    if (pages > limits.pdfPages) {
+      throw new ApiError(
+        400,
+        "invalid_request_error",
+        `A maximum of ${limits.pdfPages} PDF pages may be provided.`,
+      );
+    }
+  }
+
+  /** One Messages API answer: validated, rate-limited, cached, generated, cut at max_tokens. */
+  async function answerOf(body: Json, model: string) {
+    const limits = limitsOf(model) as ModelLimits;
+    requireMessages(body);
+    if (typeof body.max_tokens !== "number" || body.max_tokens < 1) {
+      throw new ApiError(400, "invalid_request_error", "max_tokens: Field required");
+    }
+    if (body.max_tokens > limits.maxOutput) {
+      throw new ApiError(
+        400,
+        "invalid_request_error",
+        `max_tokens: ${body.max_tokens} > ${limits.maxOutput}, which is the maximum allowed number of output tokens for ${model}`,
+      );
+    }
     const prompt = await readPrompt(body);
-    const blocks =
-      model === "mock-malformed"
-        ? [
-            textBlock(
-              "Sure! Here is a summary of the document: a collision happened and the client was hurt.",
-            ),
-          ]
-        : prompt.document
-          ? factAnswer(prompt.document)
-          : narrativeAnswer(prompt.userText);
+    checkPdfPages(model, prompt);
+    if (model === "mock-too-long" || prompt.inputTokens > limits.context) {
+      const tokens = model === "mock-too-long" ? limits.context + 12_345 : prompt.inputTokens;
+      throw new ApiError(
+        400,
+        "invalid_request_error",
+        `prompt is too long: ${tokens} tokens > ${limits.context} maximum`,
+      );
+    }
+    const cached = cacheUsage(model, prompt);
+    const rateHeaders = rateLimit(model, cached.input_tokens + cached.cache_creation_input_tokens);
+
+    let blocks: TextBlock[];
+    const narrative = /## Incident/.test(prompt.system);
+    if (model === "mock-malformed") {
+      blocks = [
+        textBlock("Sure! Here is a summary of the document: a collision happened and the client was hurt."),
+      ];
+    } else if (narrative) {
+      blocks = narrativeAnswer(prompt);
+    } else if (prompt.documents[0]) {
+      blocks = factAnswer(prompt.documents[0], model === "mock-misread");
+    } else {
+      blocks = [textBlock("OK")];
+    }
+    let stop = "end_turn";
+    const budget = model === "mock-short-answers" ? SHORT_ANSWER_TOKENS : (body.max_tokens as number);
+    const cut = cutAt(blocks, budget);
+    if (cut) {
+      blocks = cut;
+      stop = "max_tokens";
+    }
+    if (model === "mock-refusal") {
+      blocks = [textBlock('{"category":"incident","text":"')];
+      stop = "refusal";
+    }
     const outputText = blocks.map((b) => b.text).join("");
-    const usage: Usage = {
-      ...cacheUsage(model, body, prompt.documentTokens),
-      output_tokens: Math.max(1, estimateTokens(outputText)),
-    };
-    const message = {
+    const message: Message = {
       id: id("msg"),
       type: "message",
       role: "assistant",
       model,
       content: blocks,
-      stop_reason: "end_turn",
+      stop_reason: stop,
       stop_sequence: null,
-      usage,
+      usage: { ...cached, output_tokens: Math.max(1, estimateTokens(outputText)) },
     };
-    if (body.stream === true) sendStream(res, message, usage);
-    else {
-      res.writeHead(200, { "content-type": "application/json", "request-id": id("req") });
-      res.end(JSON.stringify(message));
-    }
+    const key = sha(JSON.stringify(body));
+    const failMidStream = model === "mock-stream-error-once" && !seenBodies.has(key);
+    seenBodies.add(key);
+    return { message, rateHeaders, failMidStream };
   }
 
   /**
-   * Prompt caching as the API reports it: the prompt is a sequence of blocks (system, then each
-   * message's content); a block with cache_control ends a cacheable prefix. The longest prefix
-   * seen before is read from the cache, the rest up to the last breakpoint is written to it.
+   * Prompt caching as the API reports it: a block with cache_control ends a cacheable prefix,
+   * cached only when at least the model's minimum long. The longest prefix seen before is read
+   * from the cache; the rest up to the last breakpoint is written to it.
    */
-  function cacheUsage(model: string, body: Json, documentTokens: number): Omit<Usage, "output_tokens"> {
-    const segments: { key: string; tokens: number; ttl?: "5m" | "1h" }[] = [];
-    const add = (block: unknown) => {
-      const { cache_control, ...rest } = (typeof block === "string" ? { text: block } : block) as Json;
-      const isDocument = rest.type === "document";
-      const tokens = isDocument ? documentTokens : estimateTokens(JSON.stringify(rest));
-      const ttl = cache_control ? ((cache_control as { ttl?: "5m" | "1h" }).ttl ?? "5m") : undefined;
-      segments.push({ key: JSON.stringify(rest), tokens, ttl });
-    };
-    const system = body.system;
-    if (typeof system === "string") add(system);
-    else if (Array.isArray(system)) system.forEach(add);
-    for (const m of body.messages as { role: string; content: unknown }[]) {
-      if (typeof m.content === "string") add({ role: m.role, text: m.content });
-      else if (Array.isArray(m.content)) m.content.forEach(add);
-    }
-    const last = segments.at(-1);
-    if (body.cache_control && last && !last.ttl) last.ttl = "5m";
-
+  function cacheUsage(model: string, prompt: Prompt): Omit<Usage, "output_tokens"> {
+    const min = (limitsOf(model) as ModelLimits).cacheMin;
     const now = Date.now();
     let hash = sha(`model:${model}`);
     let prefixTokens = 0;
@@ -169,10 +513,10 @@ export async function startMockAnthropic(
     let writtenTtl: "5m" | "1h" = "5m";
     let lastBreakpointTokens = 0;
     const newPrefixes: { hash: string; ttl: "5m" | "1h" }[] = [];
-    for (const segment of segments) {
+    for (const segment of prompt.segments) {
       hash = sha(hash + segment.key);
       prefixTokens += segment.tokens;
-      if (!segment.ttl || prefixTokens < MIN_CACHEABLE_TOKENS) continue;
+      if (!segment.ttl || prefixTokens < min) continue;
       lastBreakpointTokens = prefixTokens;
       const expiry = cache.get(hash);
       if (expiry !== undefined && expiry > now) {
@@ -186,8 +530,9 @@ export async function startMockAnthropic(
       }
     }
     for (const p of newPrefixes) cache.set(p.hash, now + CACHE_TTL_MS[p.ttl]);
+    const uncached = prompt.inputTokens - Math.max(lastBreakpointTokens, read);
     return {
-      input_tokens: prefixTokens - Math.max(lastBreakpointTokens, read),
+      input_tokens: uncached,
       cache_read_input_tokens: read,
       cache_creation_input_tokens: written,
       cache_creation: {
@@ -197,65 +542,135 @@ export async function startMockAnthropic(
     };
   }
 
+  /**
+   * Input tokens (uncached and cache writes; cache reads do not count, as for current models)
+   * and requests per model per window; over the limit, a 429 with retry-after.
+   */
+  function rateLimit(model: string, inputTokens: number): Record<string, string> {
+    const limits = limitsOf(model) as ModelLimits;
+    const low = model === "mock-low-itpm";
+    const windowMs = low ? LOW_ITPM.windowMs : 60_000;
+    const inputLimit = low ? LOW_ITPM.tokens : limits.inputTokensPerMinute;
+    const now = Date.now();
+    let w = windows.get(model);
+    if (!w || now - w.start >= windowMs) {
+      w = { start: now, input: 0, output: 0, requests: 0 };
+      windows.set(model, w);
+    }
+    const reset = new Date(w.start + windowMs).toISOString();
+    if (w.input + inputTokens > inputLimit && w.input > 0) {
+      throw new ApiError(
+        429,
+        "rate_limit_error",
+        "This request would exceed the rate limit for input tokens",
+        {
+          "retry-after": String(Math.max(1, Math.ceil((w.start + windowMs - now) / 1000))),
+          "anthropic-ratelimit-input-tokens-limit": String(inputLimit),
+          "anthropic-ratelimit-input-tokens-remaining": String(Math.max(0, inputLimit - w.input)),
+          "anthropic-ratelimit-input-tokens-reset": reset,
+        },
+      );
+    }
+    w.input += inputTokens;
+    w.requests += 1;
+    return {
+      "anthropic-ratelimit-requests-limit": String(limits.requestsPerMinute),
+      "anthropic-ratelimit-requests-remaining": String(Math.max(0, limits.requestsPerMinute - w.requests)),
+      "anthropic-ratelimit-requests-reset": reset,
+      "anthropic-ratelimit-input-tokens-limit": String(inputLimit),
+      "anthropic-ratelimit-input-tokens-remaining": String(Math.max(0, inputLimit - w.input)),
+      "anthropic-ratelimit-input-tokens-reset": reset,
+      "anthropic-ratelimit-output-tokens-limit": String(limits.outputTokensPerMinute),
+      "anthropic-ratelimit-output-tokens-remaining": String(limits.outputTokensPerMinute),
+      "anthropic-ratelimit-output-tokens-reset": reset,
+    };
+  }
+
+  // Message Batches: created at once, ended at the second retrieve (so a poller sees "in
+  // progress" first), results as JSONL at results_url.
+  async function createBatch(res: ServerResponse, body: Json) {
+    const list = Array.isArray(body.requests) ? (body.requests as Json[]) : [];
+    if (list.length === 0) throw new ApiError(400, "invalid_request_error", "requests: Field required");
+    const batchId = id("msgbatch");
+    const results: Json[] = [];
+    for (const r of list) {
+      const params = r.params as Json;
+      try {
+        const model = validModel(params.model);
+        const { message } = await answerOf({ ...params, stream: false }, model);
+        results.push({ custom_id: r.custom_id, result: { type: "succeeded", message } });
+      } catch (error) {
+        const e = error instanceof ApiError ? error : new ApiError(500, "api_error", String(error));
+        results.push({
+          custom_id: r.custom_id,
+          result: { type: "errored", error: { type: "error", error: { type: e.type, message: e.message } } },
+        });
+      }
+    }
+    const batch: Json = {
+      id: batchId,
+      type: "message_batch",
+      processing_status: "in_progress",
+      request_counts: { processing: list.length, succeeded: 0, errored: 0, canceled: 0, expired: 0 },
+      created_at: new Date().toISOString(),
+      expires_at: new Date(Date.now() + 86_400_000).toISOString(),
+      ended_at: null,
+      archived_at: null,
+      cancel_initiated_at: null,
+      results_url: null,
+    };
+    batches.set(batchId, { batch, results, polls: 0 });
+    res.writeHead(200, { "content-type": "application/json", "request-id": id("req") });
+    res.end(JSON.stringify(batch));
+  }
+
+  function batchStatus(res: ServerResponse, batchId: string, wantResults: boolean) {
+    const entry = batches.get(batchId);
+    if (!entry) throw new ApiError(404, "not_found_error", `batch ${batchId}`);
+    if (wantResults) {
+      if (entry.batch.processing_status !== "ended") {
+        throw new ApiError(400, "invalid_request_error", "The batch has not ended yet");
+      }
+      res.writeHead(200, { "content-type": "application/binary", "request-id": id("req") });
+      res.end(entry.results.map((r) => JSON.stringify(r)).join("\n"));
+      return;
+    }
+    entry.polls += 1;
+    if (entry.polls >= 2 && entry.batch.processing_status !== "ended") {
+      const count = (type: string) =>
+        entry.results.filter((r) => (r.result as { type: string }).type === type).length;
+      entry.batch = {
+        ...entry.batch,
+        processing_status: "ended",
+        ended_at: new Date().toISOString(),
+        results_url: `${baseUrl}/v1/messages/batches/${batchId}/results`,
+        request_counts: {
+          processing: 0,
+          succeeded: count("succeeded"),
+          errored: count("errored"),
+          canceled: 0,
+          expired: 0,
+        },
+      };
+    }
+    res.writeHead(200, { "content-type": "application/json", "request-id": id("req") });
+    res.end(JSON.stringify(entry.batch));
+  }
+
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: baseUrl,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reading the request
-
-type PdfDocument = { title: string | null; pages: string[]; citations: boolean };
-
-async function readPrompt(body: Json): Promise<{
-  document: PdfDocument | null;
-  documentTokens: number;
-  userText: string;
-}> {
-  let document: PdfDocument | null = null;
-  let documentTokens = 0;
-  const userText: string[] = [];
-  for (const m of body.messages as { role: string; content: unknown }[]) {
-    if (m.role !== "user") continue;
-    if (typeof m.content === "string") {
-      userText.push(m.content);
-      continue;
-    }
-    for (const block of (m.content ?? []) as Json[]) {
-      if (block.type === "text" && typeof block.text === "string") userText.push(block.text);
-      const source = block.source as { type?: string; media_type?: string; data?: string } | undefined;
-      if (block.type === "document" && source?.type === "base64" && source.media_type === "application/pdf") {
-        const bytes = new Uint8Array(Buffer.from(source.data ?? "", "base64"));
-        const { text } = await extractText(bytes, { mergePages: false });
-        document ??= {
-          title: (block.title as string | undefined) ?? null,
-          pages: text,
-          citations: (block.citations as { enabled?: boolean } | undefined)?.enabled === true,
-        };
-        documentTokens += text.length * TOKENS_PER_PDF_PAGE + estimateTokens(text.join("\n"));
-      }
-    }
-  }
-  return { document, documentTokens, userText: userText.join("\n") };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -267,20 +682,66 @@ const textBlock = (text: string, citations: Citation[] | null = null): TextBlock
   citations,
 });
 
+/** The answer cut after `budget` output tokens, or null when it fits. */
+function cutAt(blocks: TextBlock[], budget: number): TextBlock[] | null {
+  let used = 0;
+  const out: TextBlock[] = [];
+  for (const block of blocks) {
+    const tokens = estimateTokens(block.text);
+    if (used + tokens <= budget) {
+      out.push(block);
+      used += tokens;
+      continue;
+    }
+    // Keep the words that fit; the rest of the answer is never written.
+    let text = "";
+    for (const piece of block.text.split(/(?<=\s)/)) {
+      if (used + estimateTokens(text + piece) > budget) break;
+      text += piece;
+    }
+    if (text) out.push({ ...block, text });
+    return out;
+  }
+  return null;
+}
+
+/**
+ * The passage as another text extraction renders it: whitespace doubled or broken, ligatures
+ * joined, a long word hyphenated across a line break. Which one depends on the passage, so
+ * answers are the same on every run.
+ */
+export function varyCitedText(text: string, n: number): string {
+  switch (n % 4) {
+    case 0:
+      return text.replace(/ /g, "  ");
+    case 1:
+      return text.replace(/fi/g, "\uFB01").replace(/fl/g, "\uFB02").replace(/ff/g, "\uFB00");
+    case 2: {
+      const long = /[A-Za-z]{9,}/.exec(text);
+      if (!long) return text.replace(/ /, "\n");
+      const cut = long.index + Math.floor(long[0].length / 2);
+      return `${text.slice(0, cut)}-\n${text.slice(cut)}`;
+    }
+    default:
+      return text.replace(/: /g, ":\n");
+  }
+}
+
 const MONTHS = "january february march april may june july august september october november december".split(
   " ",
 );
 
-function findDate(s: string): string | undefined {
-  const iso = /\b(\d{4})-(\d{2})-(\d{2})\b/.exec(s);
-  if (iso) return iso[0];
-  const us = /\b(\d{1,2})\/(\d{1,2})\/(\d{4})\b/.exec(s);
-  if (us) return `${us[3]}-${us[1]?.padStart(2, "0")}-${us[2]?.padStart(2, "0")}`;
-  const long = /\b([A-Z][a-z]+) (\d{1,2}), (\d{4})\b/.exec(s);
-  const month = long ? MONTHS.indexOf(long[1]?.toLowerCase() ?? "") : -1;
-  if (long && month >= 0)
-    return `${long[3]}-${String(month + 1).padStart(2, "0")}-${long[2]?.padStart(2, "0")}`;
-  return undefined;
+function findDates(s: string): string[] {
+  const out: string[] = [];
+  for (const m of s.matchAll(/\b(\d{4})-(\d{2})-(\d{2})\b/g)) out.push(m[0]);
+  for (const m of s.matchAll(/\b(\d{1,2})\/(\d{1,2})\/(\d{4})\b/g)) {
+    out.push(`${m[3]}-${m[1]?.padStart(2, "0")}-${m[2]?.padStart(2, "0")}`);
+  }
+  for (const m of s.matchAll(/\b([A-Z][a-z]+) (\d{1,2}), (\d{4})\b/g)) {
+    const month = MONTHS.indexOf(m[1]?.toLowerCase() ?? "");
+    if (month >= 0) out.push(`${m[3]}-${String(month + 1).padStart(2, "0")}-${m[2]?.padStart(2, "0")}`);
+  }
+  return out;
 }
 
 const CATEGORY_WORDS: [string, RegExp][] = [
@@ -295,18 +756,21 @@ const CATEGORY_WORDS: [string, RegExp][] = [
   ["incident", /\b(collision|crash|accident|rear-ended|struck|intersection)\b/i],
 ];
 const ICD10 = /\b([A-TV-Z]\d{2}(?:\.[0-9A-Z]{1,4})?)\b/;
-const CPT = /\bCPT:?\s*(\d{5})\b/;
+const CPT = /\b(?:CPT:?\s*)?(\d{4}[0-9T])\b|\b([A-Z]\d{4})\b/;
 const PROVIDER =
-  /\b((?:[A-Z][A-Za-z.'&-]*\s)+(?:Hospital|Clinic|Medical Center|Physical Therapy|Chiropractic|Urgent Care|Imaging|Orthopedics))\b/;
+  /\b((?:[A-Z][A-Za-z.'&-]*\s)+(?:Hospital|Clinic|Medical Center|Physical Therapy|Chiropractic|Urgent Care|Imaging|Orthopedics)|(?:[A-Z][A-Z.'&-]+\s)+(?:HOSPITAL|CLINIC|CENTER|THERAPY|ASSOCIATES|MANAGEMENT|CHIROPRACTIC))\b/;
+const PROFILE_LABELS: [RegExp, string][] = [
+  [/^claim\s*(?:no\.?|number|#):?\s*(.+)$/i, "claimNumber"],
+  [/^policy\s*(?:no\.?|number|#):?\s*(.+)$/i, "policyNumber"],
+  [/^adjuster:?\s*(.+)$/i, "adjusterName"],
+  [/^(?:named\s+)?insured:?\s*(.+)$/i, "insuredName"],
+];
 
 // A period after these ends an abbreviation, not a sentence ("S. MacArthur Blvd", "Policy No.: 12").
 const SENTENCE_END =
   /\n(?=[^a-z])|(?<=[.!?])(?<!\b(?:[A-Z]|Dr|St|Ave|Blvd|Rd|Mr|Mrs|Ms|No|Co|Inc|Ltd|Ofc|Jr|Sr|vs|Rev)\.)\s+(?=[A-Z0-9])/;
 
-/**
- * The text of a page cut into sentence-sized passages, as the API chunks PDFs for citations.
- * Each passage is a slice of the page text, so a quote is always found on its page.
- */
+/** A PDF page cut into sentence-sized passages, as the API chunks PDFs for citations. */
 function passages(page: string): string[] {
   return page
     .split(SENTENCE_END)
@@ -314,84 +778,164 @@ function passages(page: string): string[] {
     .filter((s) => s.length > 3);
 }
 
-/** One cited JSON line per fact-like passage of the PDF; quotes are the page's own words. */
-function factAnswer(doc: PdfDocument): TextBlock[] {
-  const blocks: TextBlock[] = [];
-  let n = 0;
-  doc.pages.forEach((page, i) => {
-    const pageProvider = PROVIDER.exec(page)?.[1];
-    for (const passage of passages(page)) {
-      const amount = /\$\s?(\d[\d,]*(?:\.\d{1,2})?)/.exec(passage);
-      // Headings are not facts; totals and payments are computed by the app, not extracted.
-      if (!amount && !findDate(passage) && !/[.!?]$/.test(passage)) continue;
-      if (amount && /-\s?\$|\b(total|balance|paid|payment)/i.test(passage)) continue;
-      const category = amount ? "billing" : CATEGORY_WORDS.find(([, re]) => re.test(passage))?.[0];
-      if (!category) continue;
-      const date = findDate(passage);
-      const code = (ICD10.exec(passage) ?? CPT.exec(passage))?.[1];
-      const provider = PROVIDER.exec(passage)?.[1] ?? (category === "incident" ? undefined : pageProvider);
-      const text = passage.replace(/\s+/g, " ");
-      // Without citations enabled the real API cites nothing; neither does the mock.
-      const citations: Citation[] | null = doc.citations
-        ? [
-            {
-              type: "page_location",
-              cited_text: passage,
-              document_index: 0,
-              document_title: doc.title,
-              start_page_number: i + 1,
-              end_page_number: i + 2,
-              file_id: null,
-            },
-          ]
-        : null;
-      // The amount is written as the document wrote it (1234.50): valid JSON, and exact in cents.
-      const rest = [
-        amount ? `,"amount_usd":${amount[1]?.replace(/,/g, "")}` : "",
-        date ? `,"date":"${date}"` : "",
-        provider ? `,"provider":${JSON.stringify(provider)}` : "",
-        code && category !== "billing" ? `,"code":"${code}"` : "",
-      ].join("");
-      const head = `{"category":"${category}","text":`;
-      // Like the real API, the cited claim is a block of its own, split from the text around it;
-      // every other line is one cited block, to cover both shapes.
-      if (n % 2 === 0) {
-        blocks.push(textBlock(`${head}"`));
-        blocks.push(textBlock(JSON.stringify(text).slice(1, -1), citations));
-        blocks.push(textBlock(`"${rest}}\n`));
-      } else {
-        blocks.push(textBlock(`${head}${JSON.stringify(text)}${rest}}\n`, citations));
-      }
-      n++;
+type FactLine = { json: string; cites: { part: number; text: string } };
+
+/** The fact a passage states, as the JSON line the prompt asks for, or null. */
+function factOf(passage: string, provider: string | undefined, misread: boolean): string | null {
+  const text = passage.replace(/\s+/g, " ").trim();
+  for (const [label, field] of PROFILE_LABELS) {
+    const m = label.exec(text);
+    if (m?.[1]) {
+      return JSON.stringify({ category: "insurance", text, profile_field: field, value: m[1].trim() });
     }
-  });
-  return blocks.length > 0 ? blocks : [textBlock("NONE")];
+  }
+  const amount = /\$\s?(\d[\d,]*(?:\.\d{1,2})?)/.exec(text);
+  const dates = findDates(text);
+  if (!amount && dates.length === 0 && !/[.!?]$/.test(text)) return null;
+  const category = amount ? "billing" : CATEGORY_WORDS.find(([, re]) => re.test(text))?.[0];
+  if (!category) return null;
+  const fact: Json = { category, text };
+  if (amount) {
+    let value = (amount[1] ?? "0").replace(/,/g, "");
+    if (misread) value = (Math.round(Number(value) * 100 + 1) / 100).toFixed(2);
+    fact.amount_usd = Number(value);
+    fact.money_kind = /\bbalance\b/i.test(text)
+      ? "balance"
+      : /\btotal\b/i.test(text)
+        ? "total"
+        : /\b(paid|payment|remit)/i.test(text)
+          ? "payment"
+          : /\b(adjust|write.?off|discount)/i.test(text)
+            ? "adjustment"
+            : "charge";
+  }
+  if (dates[0]) fact.date = dates[0];
+  if (dates[1] && amount) fact.date_to = dates[1];
+  if (provider && category !== "incident") fact.provider = provider;
+  const code =
+    category === "injury"
+      ? ICD10.exec(text)?.[1]
+      : (() => {
+          const m = CPT.exec(text);
+          return m ? (m[1] ?? m[2]) : undefined;
+        })();
+  if (code && (category === "billing" || category === "treatment" || category === "injury")) fact.code = code;
+  return JSON.stringify(fact);
 }
 
-/** Four sections from the fact lines of the prompt ("- [category] (meta) text"). */
-function narrativeAnswer(prompt: string): TextBlock[] {
-  const client = /^Client:\s*(.+)$/m.exec(prompt)?.[1]?.trim() ?? "our client";
-  const facts = [...prompt.matchAll(/^- \[(\w+)\](?: \(([^)]*)\))? (.+)$/gm)].map((m) => ({
-    category: m[1] ?? "other",
-    text: (m[3] ?? "").trim(),
-  }));
-  const about = (...categories: string[]) =>
-    facts
-      .filter((f) => categories.includes(f.category))
-      .map((f) => `The records show: ${f.text.replace(/\.?$/, ".")}`)
-      .join(" ");
-  const section = (title: string, body: string, fallback: string) => `## ${title}\n\n${body || fallback}\n\n`;
-  const text =
-    section("Incident", about("incident"), `The records provided do not describe how ${client} was hurt.`) +
-    section("Liability", about("liability"), "The records provided do not address fault.") +
-    section("Injuries", about("injury"), `The records provided do not describe ${client}'s injuries.`) +
-    // A figure the model was told not to write, so the provider's guard against it is exercised.
-    section(
-      "Treatment",
-      `${about("treatment", "billing")} ${client} completed the care described (totaling $4,250.00) as directed.`.trim(),
-      "",
-    ).trimEnd();
-  return [textBlock(text)];
+/**
+ * One cited JSON line per fact-like passage: a PDF's sentences cited by page, a custom-content
+ * document's blocks (lines) cited by block index. Totals, payments and balances come back with
+ * their kind, as the prompt asks.
+ */
+function factAnswer(doc: Document, misread: boolean): TextBlock[] {
+  const lines: FactLine[] = [];
+  let provider: string | undefined;
+  doc.parts.forEach((part, i) => {
+    if (doc.kind === "pdf") {
+      const pageProvider = PROVIDER.exec(part)?.[1];
+      for (const passage of passages(part)) {
+        const json = factOf(passage, PROVIDER.exec(passage)?.[1] ?? pageProvider, misread);
+        if (json) lines.push({ json, cites: { part: i, text: passage } });
+      }
+      return;
+    }
+    provider = PROVIDER.exec(part)?.[1]?.trim() ?? provider;
+    const json = factOf(part, provider, misread);
+    if (json) lines.push({ json, cites: { part: i, text: part } });
+  });
+  if (lines.length === 0) return [textBlock("NONE")];
+  const blocks: TextBlock[] = [];
+  lines.forEach((line, n) => {
+    // Without citations enabled the real API cites nothing; neither does the mock.
+    const cited = varyCitedText(line.cites.text, n);
+    const citation: Citation | null = !doc.citations
+      ? null
+      : doc.kind === "pdf"
+        ? {
+            type: "page_location",
+            cited_text: cited,
+            document_index: 0,
+            document_title: doc.title,
+            start_page_number: line.cites.part + 1,
+            end_page_number: line.cites.part + 2,
+            file_id: null,
+          }
+        : {
+            type: "content_block_location",
+            cited_text: cited,
+            document_index: 0,
+            document_title: doc.title,
+            start_block_index: line.cites.part,
+            end_block_index: line.cites.part + 1,
+            file_id: null,
+          };
+    const citations = citation ? [citation] : null;
+    // Like the real API, a cited claim is often a block of its own, split from the text around
+    // it; every other line is one cited block, to cover both shapes.
+    const textAt = line.json.indexOf('"text":"') + 8;
+    const textEnd = line.json.indexOf('"', textAt + 1);
+    if (n % 2 === 0 && textAt > 8 && textEnd > textAt) {
+      blocks.push(textBlock(line.json.slice(0, textAt)));
+      blocks.push(textBlock(line.json.slice(textAt, textEnd), citations));
+      blocks.push(textBlock(`${line.json.slice(textEnd)}\n`));
+    } else {
+      blocks.push(textBlock(`${line.json}\n`, citations));
+    }
+  });
+  return blocks;
+}
+
+/**
+ * Four sections from the approved facts: a custom-content document with one fact per block
+ * ("[category] (date; provider) text"). Each sentence built on a fact cites its block. Like a
+ * model that embellishes, it also writes a sentence with no citation and a dollar figure, and a
+ * cited sentence whose count is not in the fact it cites, so the provider's checks run.
+ */
+function narrativeAnswer(prompt: Prompt): TextBlock[] {
+  const client = /^Client:\s*(.+)$/m.exec(prompt.userText)?.[1]?.trim() ?? "our client";
+  const doc = prompt.documents.find((d) => d.kind === "content");
+  const facts = (doc?.parts ?? []).map((part, index) => {
+    const m = /^\[(\w+)\](?: \(([^)]*)\))? (.+)$/.exec(part);
+    return { index, category: m?.[1] ?? "other", text: (m?.[3] ?? part).trim(), block: part };
+  });
+  const blocks: TextBlock[] = [];
+  const cite = (f: (typeof facts)[number]): Citation[] | null =>
+    doc?.citations
+      ? [
+          {
+            type: "content_block_location",
+            cited_text: varyCitedText(f.block, f.index),
+            document_index: 0,
+            document_title: doc.title,
+            start_block_index: f.index,
+            end_block_index: f.index + 1,
+            file_id: null,
+          },
+        ]
+      : null;
+  const section = (title: string, categories: string[], fallback: string) => {
+    blocks.push(textBlock(`## ${title}\n\n`));
+    const about = facts.filter((f) => categories.includes(f.category));
+    if (about.length === 0) blocks.push(textBlock(`${fallback}\n\n`));
+    for (const f of about) {
+      blocks.push(textBlock("The records show: "));
+      blocks.push(textBlock(f.text.replace(/\.?$/, "."), cite(f)));
+      blocks.push(textBlock(" "));
+    }
+    if (title === "Treatment" && about[0]) {
+      blocks.push(textBlock(`She attended 24 sessions in all.`, cite(about[0])));
+      blocks.push(textBlock(` ${client} completed the care described (totaling $4,250.00) as directed.`));
+    }
+    blocks.push(textBlock("\n\n"));
+  };
+  section("Incident", ["incident"], `The records provided do not describe how ${client} was hurt.`);
+  section("Liability", ["liability"], "The records provided do not address fault.");
+  section("Injuries", ["injury"], `The records provided do not describe ${client}'s injuries.`);
+  section("Treatment", ["treatment", "billing"], `The records provided do not describe ${client}'s care.`);
+  const last = blocks.at(-1);
+  if (last) last.text = last.text.trimEnd();
+  return blocks;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -410,11 +954,18 @@ function sendError(
 }
 
 /** The event sequence of the real streaming API, text in small deltas. */
-function sendStream(res: ServerResponse, message: Json & { content: TextBlock[] }, usage: Usage) {
+function sendStream(
+  res: ServerResponse,
+  message: Message,
+  headers: Record<string, string>,
+  failMidStream: boolean,
+) {
+  const usage = message.usage;
   res.writeHead(200, {
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-cache",
     "request-id": id("req"),
+    ...headers,
   });
   const send = (event: Json & { type: string }) =>
     res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
@@ -423,7 +974,14 @@ function sendStream(res: ServerResponse, message: Json & { content: TextBlock[] 
     message: { ...message, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } },
   });
   send({ type: "ping" });
-  message.content.forEach((block, index) => {
+  for (const [index, block] of message.content.entries()) {
+    if (failMidStream && index === 2) {
+      send({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } } as Json & {
+        type: string;
+      });
+      res.end();
+      return;
+    }
     send({
       type: "content_block_start",
       index,
@@ -432,18 +990,18 @@ function sendStream(res: ServerResponse, message: Json & { content: TextBlock[] 
     for (const citation of block.citations ?? []) {
       send({ type: "content_block_delta", index, delta: { type: "citations_delta", citation } });
     }
-    for (let i = 0; i < block.text.length; i += 24) {
+    for (let i = 0; i < block.text.length; i += 48) {
       send({
         type: "content_block_delta",
         index,
-        delta: { type: "text_delta", text: block.text.slice(i, i + 24) },
+        delta: { type: "text_delta", text: block.text.slice(i, i + 48) },
       });
     }
     send({ type: "content_block_stop", index });
-  });
+  }
   send({
     type: "message_delta",
-    delta: { stop_reason: "end_turn", stop_sequence: null },
+    delta: { stop_reason: message.stop_reason, stop_sequence: null },
     usage: {
       input_tokens: usage.input_tokens,
       cache_creation_input_tokens: usage.cache_creation_input_tokens,

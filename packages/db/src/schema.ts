@@ -239,6 +239,9 @@ export const facts = pgTable(
     // A case-profile field this fact proposes a value for (see PROFILE_FIELDS), and the value.
     profileField: text("profile_field"),
     fieldValue: text("field_value"),
+    // Every passage the fact rests on (page and quote), the first being page_number/quote: a
+    // model may cite a charge row and the header that dates it. Null for facts added by hand.
+    citations: jsonb("citations").$type<{ pageNumber: number; quote: string }[]>(),
     // Deterministic key of an extracted fact, so a redelivered job cannot insert it twice.
     dedupeKey: text("dedupe_key"),
     reviewedBy: uuid("reviewed_by").references(() => users.id, { onDelete: "set null" }),
@@ -346,6 +349,10 @@ export const aiUsage = pgTable(
     // Dollars, exact: numeric avoids float drift when costs are summed per case.
     costUsd: numeric("cost_usd", { precision: 12, scale: 6 }).notNull().default("0"),
     durationMs: integer("duration_ms").notNull(),
+    // Anthropic's request-id (or the batch id), for their support and our logs.
+    requestId: text("request_id"),
+    // How the call ended: its stop_reason, or timeout / stream_error for an attempt cut off.
+    outcome: text("outcome"),
     createdAt: createdAt(),
   },
   (t) => [index("ai_usage_document_idx").on(t.documentId)],

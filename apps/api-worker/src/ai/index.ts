@@ -2,7 +2,10 @@ import { createAnthropicProvider } from "./anthropic/index.ts";
 import { createLocalProvider } from "./local-provider.ts";
 import type { AiProvider } from "./provider.ts";
 
-type AiEnv = Pick<Cloudflare.Env, "AI_PROVIDER" | "AI_MODEL" | "ANTHROPIC_API_KEY" | "ANTHROPIC_BASE_URL">;
+type AiEnv = Pick<
+  Cloudflare.Env,
+  "AI_PROVIDER" | "AI_EXTRACTION_MODEL" | "AI_DRAFTING_MODEL" | "ANTHROPIC_API_KEY" | "ANTHROPIC_BASE_URL"
+>;
 
 export const usesAnthropic = (env: AiEnv) =>
   env.AI_PROVIDER === "anthropic" && Boolean(env.ANTHROPIC_API_KEY);
@@ -15,7 +18,8 @@ export function getProvider(env: AiEnv): AiProvider {
   if (usesAnthropic(env)) {
     return createAnthropicProvider({
       ANTHROPIC_API_KEY: env.ANTHROPIC_API_KEY,
-      AI_MODEL: env.AI_MODEL,
+      AI_EXTRACTION_MODEL: env.AI_EXTRACTION_MODEL,
+      AI_DRAFTING_MODEL: env.AI_DRAFTING_MODEL,
       ANTHROPIC_BASE_URL: env.ANTHROPIC_BASE_URL || undefined,
     });
   }

@@ -27,6 +27,8 @@ export function createLocalProvider(): AiProvider {
   return {
     name: "local",
     model: "local-rules-v1",
+    draftingModel: "local-template-v1",
+    planRanges: () => null,
     async extractFacts({ pages, filename }) {
       return { facts: extractFactsLocally(pages, { filename }), usage: [] };
     },
@@ -48,7 +50,8 @@ export function createLocalProvider(): AiProvider {
           : `${input.clientName} received medical treatment for these injuries.`,
       };
       for (const text of Object.values(sections)) onText?.(text);
-      return { sections, usage: [] };
+      // Its prose is the approved facts' own sentences: nothing to flag.
+      return { sections, flags: [], usage: [] };
     },
   };
 }

@@ -32,4 +32,18 @@ export type ExtractedFact = {
   /** a case-profile field this fact proposes a value for, and that value as printed */
   profileField?: ProfileField | null;
   fieldValue?: string | null;
+  /**
+   * Every passage the fact rests on, the first being `pageNumber`/`quote`. A model may cite two
+   * lines for one fact (a charge row and the header that dates it); the local reader cites one.
+   */
+  citations?: FactCitation[];
 };
+
+/** One cited passage: the page and the words on it. */
+export type FactCitation = { pageNumber: number; quote: string };
+
+/** Pages one model call reads, inclusive. */
+export type PageRange = { from: number; to: number };
+
+/** What planning a source's ranges needs to know of a page, without its text. */
+export type PageSize = { pageNumber: number; chars: number; lines: number };

@@ -24,12 +24,17 @@ export async function recordUsage(
       cacheWriteTokens: u.cacheWriteTokens,
       costUsd: u.costUsd.toFixed(6),
       durationMs: Math.round(u.durationMs),
+      requestId: u.requestId ?? null,
+      outcome: u.outcome ?? null,
     })),
   );
 }
 
-/** Model time spent by the job running in this async context (its log line reports it). */
-export const aiTime = new AsyncLocalStorage<{ ms: number }>();
+/**
+ * Model time spent by the job running in this async context, and Anthropic's request-ids of
+ * its calls: the job's log line reports both, so a job can be traced to Anthropic's side.
+ */
+export const aiTime = new AsyncLocalStorage<{ ms: number; requestIds?: string[] }>();
 
 /** Per AI call, to Analytics Engine: tokens and cost by operation and model, for cost per case. */
 export function reportUsage(
@@ -39,7 +44,12 @@ export function reportUsage(
 ) {
   const time = aiTime.getStore();
   for (const u of usage) {
-    if (time) time.ms += u.durationMs;
+    if (time) {
+      time.ms += u.durationMs;
+      if (u.requestId && !time.requestIds?.includes(u.requestId)) {
+        time.requestIds = [...(time.requestIds ?? []), u.requestId];
+      }
+    }
     metrics?.writeDataPoint({
       indexes: [scope.documentId],
       blobs: ["ai", scope.operation, u.model, scope.documentId],

@@ -9,25 +9,36 @@ import { runExtractFacts } from "../facts/extract-facts.ts";
 import { runGenerateLetter } from "../letters/generate.ts";
 import { runExtractText } from "../sources/extract-text.ts";
 import { PermanentJobError, readableError } from "./errors.ts";
-import type { JobMessage } from "./service.ts";
+import { type JobMessage, MAX_ATTEMPTS } from "./service.ts";
 
-/** Delivery attempts per message; wrangler.toml's max_retries is this minus one. */
-export const MAX_ATTEMPTS = 3;
+export { MAX_ATTEMPTS };
+
 const BACKOFF_BASE_SECONDS = 5;
 
 /** Exponential backoff: 5 s, 10 s, 20 s … after the first, second, third failed attempt. */
 export const retryDelaySeconds = (attempts: number) => BACKOFF_BASE_SECONDS * 2 ** Math.max(0, attempts - 1);
 
+/** Anthropic's request-ids of the calls a failed job was billed for, and of the failed request. */
+function requestIdsOf(error: unknown): { aiRequestIds?: string[] } {
+  const ids = usageOf(error).flatMap((u) => (u.requestId ? [u.requestId] : []));
+  const failed = (error as { requestID?: unknown } | null)?.requestID;
+  if (typeof failed === "string") ids.push(failed);
+  return ids.length > 0 ? { aiRequestIds: [...new Set(ids)] } : {};
+}
+
 /** Ids that tie a job's log lines to its case and to who asked (filled in once the job is read). */
 type JobScope = { documentId?: string; userId?: string | null };
 
-async function runJob(db: Db, env: Env, message: JobMessage, scope: JobScope) {
+async function runJob(db: Db, env: Env, message: JobMessage, attempts: number, scope: JobScope) {
   const [job] = await db.select().from(schema.jobs).where(eq(schema.jobs.id, message.jobId));
   if (job) Object.assign(scope, { documentId: job.documentId, userId: job.requestedBy });
   // Deleted with its case or source, or already done by an earlier delivery: nothing to do.
   if (!job || job.status === "succeeded" || job.status === "failed") return "skipped";
   if (job.kind === "extract-text") return runExtractText(db, env, job, message);
-  if (job.kind === "extract-facts") return (await runExtractFacts(db, env, getProvider(env), job)) && "done";
+  if (job.kind === "extract-facts") {
+    const outcome = await runExtractFacts(db, env, getProvider(env), job, message, attempts);
+    return typeof outcome === "string" ? outcome : "done";
+  }
   return (await runGenerateLetter(db, env, getProvider(env), job)) && "done";
 }
 
@@ -68,8 +79,10 @@ export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env, ctx
         .update(schema.jobs)
         .set({ attempts: message.attempts, updatedAt: sql`now()` })
         .where(eq(schema.jobs.id, message.body.jobId));
-      const ai = { ms: 0 };
-      const outcome = await aiTime.run(ai, () => runJob(handle.db, env, message.body, scope));
+      const ai: { ms: number; requestIds?: string[] } = { ms: 0 };
+      const outcome = await aiTime.run(ai, () =>
+        runJob(handle.db, env, message.body, message.attempts, scope),
+      );
       log("info", "job ran", {
         jobId: message.body.jobId,
         kind: message.body.kind,
@@ -79,6 +92,8 @@ export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env, ctx
         dbMs: Math.round(dbStats.ms * 10) / 10,
         dbQueries: dbStats.queries,
         aiMs: Math.round(ai.ms),
+        // Anthropic's ids of this job's calls, for their support (no content).
+        ...(ai.requestIds?.length ? { aiRequestIds: ai.requestIds } : {}),
       });
       message.ack();
     } catch (error) {
@@ -92,6 +107,7 @@ export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env, ctx
         attempt: message.attempts,
         last,
         ...errorFields(error),
+        ...requestIdsOf(error),
       });
       if (last && !permanent) captureException(error, { tags: { job: message.body.kind } });
       try {

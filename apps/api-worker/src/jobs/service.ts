@@ -1,10 +1,23 @@
 import { and, type Db, eq, schema, sql } from "@steno/db";
 import { AppError } from "@steno/shared";
 
+/** Delivery attempts per message; wrangler.toml's max_retries is this minus one. */
+export const MAX_ATTEMPTS = 3;
+
 export type JobKind = "extract-text" | "extract-facts" | "generate-letter";
 
-/** A queue message names a jobs row; the row holds the truth (status, attempts, progress). */
-export type JobMessage = { jobId: string; kind: JobKind; fromPage?: number };
+/**
+ * A queue message names a jobs row; the row holds the truth (status, attempts, progress).
+ * extract-text: `fromPage` is the chunk to read. extract-facts: `fromPage`..`toPage` is one
+ * planned page range; `batchId` asks to collect a Message Batch; neither plans the ranges.
+ */
+export type JobMessage = {
+  jobId: string;
+  kind: JobKind;
+  fromPage?: number;
+  toPage?: number;
+  batchId?: string;
+};
 
 type Queryable = Pick<Db, "insert" | "update" | "select">;
 
@@ -29,6 +42,13 @@ export async function createJob(
 
 export async function enqueue(queue: Queue, message: JobMessage, delaySeconds?: number) {
   await queue.send(message, { contentType: "json", ...(delaySeconds ? { delaySeconds } : {}) });
+}
+
+/** Many messages in as few sends as the queue allows (100 a batch). */
+export async function enqueueAll(queue: Queue, messages: JobMessage[]) {
+  for (let i = 0; i < messages.length; i += 100) {
+    await queue.sendBatch(messages.slice(i, i + 100).map((body) => ({ body, contentType: "json" as const })));
+  }
 }
 
 export async function updateJob(

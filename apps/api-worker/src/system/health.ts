@@ -37,7 +37,9 @@ export async function checkHealth(env: Env, db: () => Db): Promise<Health> {
       if (env.AI_PROVIDER === "anthropic" && !env.ANTHROPIC_API_KEY) {
         throw new Error("AI_PROVIDER is anthropic but ANTHROPIC_API_KEY is not set");
       }
-      return env.AI_PROVIDER === "anthropic" ? `anthropic (${env.AI_MODEL})` : "local (offline, rule-based)";
+      return env.AI_PROVIDER === "anthropic"
+        ? `anthropic (extraction ${env.AI_EXTRACTION_MODEL}, drafting ${env.AI_DRAFTING_MODEL})`
+        : "local (offline, rule-based)";
     }),
   ]);
   return healthOf("steno-api", env.ENVIRONMENT, { database, storage, queue, ai });

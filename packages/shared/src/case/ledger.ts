@@ -235,6 +235,24 @@ export function buildLedger(facts: LedgerFact[], options: { claimBasis?: "billed
         break;
     }
   }
+  // A one-provider bill's "Account summary" is that provider's own statement.
+  for (const [key, st] of statements) {
+    if (!key.endsWith(`|${ACCOUNT_SUMMARY}`)) continue;
+    const others = [...statements.values()].filter((o) => o !== st && o.sourceId === st.sourceId);
+    const only = others.length === 1 ? others[0] : undefined;
+    if (!only) continue;
+    if (st.statedTotalCents !== null && (only.statedTotalCents ?? -1) < st.statedTotalCents) {
+      only.statedTotalCents = st.statedTotalCents;
+      only.total = st.total;
+    }
+    only.paymentsCents += st.paymentsCents;
+    only.adjustmentsCents += st.adjustmentsCents;
+    only.statedPaymentsCents += st.statedPaymentsCents;
+    only.statedAdjustmentsCents += st.statedAdjustmentsCents;
+    if (st.statedBalanceCents !== null) only.statedBalanceCents = st.statedBalanceCents;
+    for (const page of st.pages) if (!only.pages.includes(page)) only.pages.push(page);
+    statements.delete(key);
+  }
   // A statement's account summary over all its providers ("*") reconciles against every line
   // of its source, not against one provider's.
   for (const st of statements.values()) {
