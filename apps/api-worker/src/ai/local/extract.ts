@@ -33,6 +33,8 @@ type Table = {
   balanceLast: boolean;
   /** false for a table of amounts due or enclosed (a remittance stub), whose rows are no charges */
   charges: boolean;
+  /** the position among a row's dates of its date of service */
+  serviceDateIndex: number;
 };
 
 type State = {
@@ -45,7 +47,8 @@ type State = {
   serviceDate: string | null;
   provider: string | null;
   insurer: string | null;
-  wageTotal: boolean;
+  /** facts stating a total of lost wages: only the document's last keeps its amount */
+  wageTotals: ExtractedFact[];
   section: string;
   title: string;
   unit: string | null;
@@ -114,7 +117,7 @@ export function extractFactsLocally(pages: PageText[], options: { filename: stri
     serviceDate: null,
     provider: null,
     insurer: null,
-    wageTotal: false,
+    wageTotals: [],
     section: "",
     title: "",
     unit: null,
@@ -139,6 +142,9 @@ export function extractFactsLocally(pages: PageText[], options: { filename: stri
   const seenRunning = new Set<string>();
   for (const page of pages) readPage(state, page, running, seenRunning);
   if (state.insurerLetter) insurerLetterhead(state, pages);
+  // A letter states subtotals before its conclusion ("unpaid wages …; with PTO, total lost
+  // wages …"): the last total is the claim, the earlier ones stay as facts without an amount.
+  for (const fact of state.wageTotals.slice(0, -1)) fact.amountCents = null;
   assignParties(state);
   return state.facts;
 }
@@ -325,7 +331,7 @@ function readPage(s: State, page: PageText, running: Set<string>, seenRunning: S
   s.pageText = squash(page.text ?? "");
   s.kind = pageKind(page.text ?? "", s.docKind);
   s.table = null;
-  s.lastRowDate = null;
+  // A table continued on the next page: its first undated rows belong to the last date read.
   s.continuedLine = -1;
   s.stub = false;
   const provider = s.kind === "police" || s.kind === "wage" ? null : (topProvider(lines) ?? s.docProvider);
@@ -333,6 +339,7 @@ function readPage(s: State, page: PageText, running: Set<string>, seenRunning: S
     // A record set moving to another provider: earlier visit dates no longer apply.
     s.visitDate = null;
     s.serviceDate = null;
+    s.lastRowDate = null;
   }
   s.provider = provider;
 
@@ -506,7 +513,7 @@ function onHeading(s: State, line: string): void {
 function readTableHeader(line: string): Table {
   const money = [
     ...line.matchAll(
-      /unit (?:fee|price|cost|charge)|\brate\b|\bcharges?\b|\bbilled\b|\bamount\b|\bfee\b|\bpaid\b|\bpayments?\b|\badj(?:ustments?)?\b|\bbalance\b|\ballowed\b|lost wages|\btotal\b/gi,
+      /unit (?:fee|price|cost|charge)|\brate\b|\bcharges?\b|\bbilled\b|\bamount\b|\bfee\b|\bpaid\b|\bpayments?\b|\badj(?:ustments?)?\b|\bbalance\b|\ballowed\b|lost wages|\btotal\b|\bresp(?:onsibility)?\b|\bdeductible\b|\bco-?ins(?:urance)?\b|\bco-?pay\b/gi,
     ),
   ].map((m) => m[0].toLowerCase());
   const charge = money.findIndex((m) => /^(charges?|billed|amount|fee|total)$/.test(m));
@@ -516,7 +523,22 @@ function readTableHeader(line: string): Table {
     hasUnits: /\b(qty|quantity|units)\b|\bunit\b(?! (fee|price|cost|charge))/i.test(line),
     balanceLast: money.length >= 2 && money.at(-1) === "balance",
     charges: !/amount (?:due|enclosed)|pay this amount|amount paid\b(?!.*charge)/i.test(line),
+    serviceDateIndex: serviceDateColumn(line),
   };
+}
+
+/**
+ * Which of a row's dates is the date of service, when the table prints another date before it
+ * ("Post Date | Svc Date"): a charge is dated by when care was given, not when it was posted.
+ */
+function serviceDateColumn(header: string): number {
+  const columns = [
+    ...header.matchAll(
+      /\b(?:post(?:ing|ed)?\.? ?date|date posted|svc\.? ?date|serv(?:ice)?\.? ?date|date of service|dos)\b/gi,
+    ),
+  ].map((m) => m[0].toLowerCase());
+  const service = columns.findIndex((c) => !/post/.test(c));
+  return columns.length > 1 && service > 0 ? service : 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1041,12 +1063,16 @@ function billLine(s: State, line: string, index: number): boolean {
   const codes = findProcedureCodes(line).filter((c) => !overlaps(c, dates) && !overlaps(c, money));
   if (s.table && !s.table.charges) return true;
   const paymentRow = PAYMENT_WORDS.test(line) || ADJUSTMENT_WORDS.test(line);
-  const amount = pickAmount(money, s.table, paymentRow);
+  // Rows after a blank line under the same columns (a claim's group on an EOB) keep the mapping.
+  const columns = s.table ?? (s.lastTable && s.lastTable.moneyColumns === money.length ? s.lastTable : null);
+  const amount = pickAmount(money, columns, paymentRow);
   if (!amount) return false;
   const isCharge =
     amount.cents > 0 && (codes.length > 0 || !P.SUMMARY.test(line)) && !(paymentRow && !codes.length);
   if (!isCharge) return summaryLine(s, line, money, dates, amount);
   const rowLike = s.table !== null || dates[0]?.index === 0 || codes.length > 0;
+  const served = s.table?.serviceDateIndex ? dates.slice(s.table.serviceDateIndex) : dates;
+  if (served !== dates) dates = served;
   const date = dates[0]?.iso ?? (s.table ? s.lastRowDate : null) ?? s.serviceDate;
   if (!rowLike || !date) return false;
   s.lastRowDate = date;
@@ -1279,13 +1305,13 @@ function wageRow(s: State, line: string): boolean {
   if (!last) return false;
   if (total) {
     if (last.cents <= 0) return true;
-    emit(s, {
+    const fact = emit(s, {
       category: "wage_loss",
       text: `Total lost wages: ${formatCents(last.cents)}`,
       quote: line,
-      amountCents: s.wageTotal ? null : last.cents,
+      amountCents: last.cents,
     });
-    s.wageTotal = true;
+    if (fact) s.wageTotals.push(fact);
     return true;
   }
   const [first, second] = dates;
@@ -1784,20 +1810,16 @@ function lossAmount(sentence: string): number | null {
 
 function wageSentence(s: State, sentence: string, date: string | null): void {
   if (!(P.WAGE_ANY.test(sentence) || P.WAGE_DOC.test(sentence) || LOSS_WORDS.test(sentence))) return;
-  let amountCents: number | null = null;
-  // "a total of $4,263.00 in lost wages": the total, once per document.
-  const loss = s.wageTotal ? null : lossAmount(sentence);
-  if (loss !== null) {
-    amountCents = loss;
-    s.wageTotal = true;
-  }
-  emit(s, {
+  // "a total of $4,263.00 in lost wages": a total (see wageTotals for which one counts).
+  const amountCents = lossAmount(sentence);
+  const fact = emit(s, {
     category: "wage_loss",
     text: `Employer: ${sentence}`,
     quote: sentence,
     eventDate: date,
     amountCents,
   });
+  if (fact && amountCents !== null) s.wageTotals.push(fact);
 }
 
 function clinicalSentence(s: State, sentence: string, date: string | null): void {
