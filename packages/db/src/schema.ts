@@ -125,6 +125,9 @@ export const refreshTokens = pgTable(
   (t) => [index("refresh_tokens_session_idx").on(t.sessionId)],
 );
 
+/** A sentence of an AI draft to check, keyed by a hash of section and sentence. */
+export type DraftFlag = { key: string; section: string; sentence: string; reason: string };
+
 export const documents = pgTable(
   "documents",
   {
@@ -145,6 +148,9 @@ export const documents = pgTable(
     letterState: bytea("letter_state"),
     letterContent: jsonb("letter_content"),
     letterUpdatedAt: timestamp("letter_updated_at", { withTimezone: true, mode: "string" }),
+    // Sentences of the last AI draft a person should check (no citation, or a number or date its
+    // cited facts do not state); replaced by each generation, shown by readiness before export.
+    draftFlags: jsonb("draft_flags").$type<DraftFlag[]>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
