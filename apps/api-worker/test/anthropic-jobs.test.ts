@@ -7,7 +7,7 @@ import { and, eq, schema } from "@steno/db";
 import { describe, expect, it } from "vitest";
 import { makeLargeRecord } from "../../../scripts/fixtures/make-large-record.ts";
 import type { JobMessage } from "../src/jobs/service.ts";
-import { deliver, signUp, testDb, upload } from "./helpers.ts";
+import { API, deliver, signUp, testDb, upload } from "./helpers.ts";
 import { eventually, makePdf } from "./pdf.ts";
 
 /** A queue binding that keeps what is sent, for the test to deliver. */
@@ -363,5 +363,65 @@ describe("anthropic provider in the job pipeline", () => {
       headers: { "x-api-key": "k" },
     });
     expect(gone.status).toBe(404);
+  });
+  it("keeps the draft's unsupported sentences with the case: export waits on them until rewritten or dismissed", async () => {
+    const { session, doc, job } = await sourceWithFactsJob();
+    const { bindings } = anthropicEnv("claude-haiku-4-5", { AI_DRAFTING_MODEL: "claude-sonnet-4-6" });
+    await deliver({ jobId: job.id, kind: "extract-facts" }, 1, bindings);
+    await session.trpc.facts.approveAll.mutate({ documentId: doc.id });
+    const [draftJob] = await rows((db) =>
+      db
+        .insert(schema.jobs)
+        .values({ documentId: doc.id, kind: "generate-letter", params: { responseDays: 30 } })
+        .returning(),
+    );
+    await deliver({ jobId: draftJob!.id, kind: "generate-letter" }, 1, bindings);
+    expect(await jobRow(draftJob!.id)).toMatchObject({ status: "succeeded" });
+
+    const [stored] = await rows((db) =>
+      db
+        .select({ flags: schema.documents.draftFlags, letter: schema.documents.letterContent })
+        .from(schema.documents)
+        .where(eq(schema.documents.id, doc.id)),
+    );
+    const flags = stored!.flags ?? [];
+    expect(flags.length).toBeGreaterThan(0);
+    // Kept as the letter prints them: no amount survives into a stored sentence.
+    expect(flags.every((f) => !f.sentence.includes("$"))).toBe(true);
+
+    const draftItems = async () =>
+      (await session.trpc.letters.readiness.query({ documentId: doc.id })).items.filter(
+        (i) => i.kind === "draft",
+      );
+    const items = await draftItems();
+    expect(items.map((i) => i.link.sentence).sort()).toEqual(flags.map((f) => f.sentence).sort());
+    expect(items.every((i) => i.dismissed === null)).toBe(true);
+    const refused = await session.fetch(`${API}/api/documents/${doc.id}/export.docx`);
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain(flags[0]!.sentence.slice(0, 20));
+
+    // Dismissed with a reason: shown as dismissed, and export no longer names it.
+    const [first] = flags;
+    await session.trpc.letters.dismissReadinessItem.mutate({
+      documentId: doc.id,
+      key: `draft:${first!.key}`,
+      reason: "Checked against the treatment notes",
+    });
+    expect((await draftItems()).find((i) => i.key === `draft:${first!.key}`)?.dismissed?.reason).toBe(
+      "Checked against the treatment notes",
+    );
+    const exported = await session.fetch(`${API}/api/documents/${doc.id}/export.docx`);
+    if (exported.status === 409) expect(await exported.text()).not.toContain(first!.sentence.slice(0, 20));
+    // Rewritten in the letter: no longer an item at all.
+    const rewritten = JSON.parse(
+      JSON.stringify(stored!.letter).replaceAll(
+        first!.sentence.replace(/"/g, '\\"'),
+        "Rewritten by the attorney.",
+      ),
+    );
+    await rows((db) =>
+      db.update(schema.documents).set({ letterContent: rewritten }).where(eq(schema.documents.id, doc.id)),
+    );
+    expect((await draftItems()).map((i) => i.key)).not.toContain(`draft:${first!.key}`);
   });
 });

@@ -642,12 +642,14 @@ describe("anthropic provider: narrative drafting", () => {
       {
         section: "treatment",
         sentence: "She attended 24 sessions in all.",
+        printed: "She attended 24 sessions in all.",
         reason: "states 24, which the cited facts do not",
         cites: [3],
       },
       {
         section: "treatment",
         sentence: "Jane Doe completed the care described (totaling $4,250.00) as directed.",
+        printed: "Jane Doe completed the care described as directed.",
         reason:
           "states a dollar amount (removed: amounts come from the damages table); cites no approved fact",
         cites: [],

@@ -3,4 +3,5 @@
 export * from "drizzle-orm";
 export * from "./client.ts";
 export * from "./migrate.ts";
+export type { DraftFlag } from "./schema.ts";
 export * as schema from "./schema.ts";

@@ -69,7 +69,10 @@ export type NarrativeSections = {
  */
 export type NarrativeFlag = {
   section: keyof NarrativeSections;
+  /** the model's words */
   sentence: string;
+  /** the sentence as the letter prints it (amounts removed) */
+  printed: string;
   reason: string;
   /** indexes into DraftInput.facts of the facts the sentence cites */
   cites: number[];

@@ -1,9 +1,10 @@
-import { and, count, type Db, desc, eq, gt, inArray, isNull, schema, sql } from "@steno/db";
+import { and, count, type Db, type DraftFlag, desc, eq, gt, inArray, isNull, schema, sql } from "@steno/db";
 import { letterRoom } from "@steno/party/room";
 import { AppError, toIsoDate } from "@steno/shared";
 import type { AiProvider, DraftFact } from "../ai/provider.ts";
 import { recordUsage, reportUsage } from "../ai/usage.ts";
 import type { SessionUser } from "../auth/session.ts";
+import { sha256Hex } from "../auth/tokens.ts";
 import { confirmedProfile } from "../case-profile/service.ts";
 import type { DocumentAccess } from "../documents/access.ts";
 import { PermanentJobError } from "../jobs/errors.ts";
@@ -186,6 +187,15 @@ export async function runGenerateLetter(
     deadline,
   });
 
+  const draftFlags: DraftFlag[] = await Promise.all(
+    draft.flags.map(async (flag) => ({
+      key: (await sha256Hex(`${flag.section}|${flag.printed}`)).slice(0, 24),
+      section: flag.section,
+      sentence: flag.printed,
+      reason: flag.reason,
+    })),
+  );
+
   const room = letterRoom(env.ROOMS, document.id);
   await updateJob(db, job.id, { phase: "saving the previous version" });
   const before = await room.snapshot();
@@ -209,6 +219,7 @@ export async function runGenerateLetter(
         letterUpdatedAt: sql`now()`,
         templateId: template.id,
         templateVersion: template.version,
+        draftFlags,
         updatedAt: sql`now()`,
       })
       .where(eq(schema.documents.id, document.id));

@@ -4,6 +4,8 @@ import {
   buildLedger,
   formatUsd,
   idSchema,
+  letterText,
+  type PmNode,
   PROFILE_FIELD_NAMES,
   PROFILE_FIELDS,
   type ProfileField,
@@ -17,6 +19,7 @@ import {
 import type { SessionUser } from "../auth/session.ts";
 import { getCaseProfile } from "../case-profile/service.ts";
 import type { DocumentAccess } from "../documents/access.ts";
+import { normalizeForMatch } from "../facts/verify.ts";
 import { recordAudit } from "../lib/audit.ts";
 import { ledgerFacts } from "./ledger.ts";
 import { letterVariables, PLACEHOLDER } from "./render.ts";
@@ -31,6 +34,8 @@ export type ReadinessLink = {
   quote?: string | null;
   provider?: string;
   variable?: TemplateVariable;
+  /** a sentence of the AI draft, to find in the editor */
+  sentence?: string;
 };
 
 export type ReadinessItem = {
@@ -64,7 +69,7 @@ const KIND_LABELS: Record<string, string> = {
   balance: "balance",
 };
 
-const KEY_PREFIXES = ["profile", "conflict", "statement", "fact", "variable"] as const;
+const KEY_PREFIXES = ["profile", "conflict", "statement", "fact", "variable", "draft"] as const;
 
 /** The template a draft would use: the one asked for, the case's, or the firm's latest. */
 async function templateFor(db: Db, document: CaseDocument, templateId?: string) {
@@ -106,7 +111,16 @@ function statementMessage(st: StatementReconciliation): string {
  */
 export async function computeReadiness(
   db: Db,
-  { document, templateId }: { document: CaseDocument; templateId?: string },
+  {
+    document,
+    templateId,
+    letter,
+  }: {
+    document: CaseDocument;
+    templateId?: string;
+    /** the letter as it stands (the room's live copy); defaults to the copy saved in Postgres */
+    letter?: PmNode | null;
+  },
 ): Promise<Readiness> {
   const [template, facts, profile, [firm], dismissals] = await Promise.all([
     templateFor(db, document, templateId),
@@ -245,6 +259,22 @@ export async function computeReadiness(
     }
   }
 
+  // Sentences of the AI draft that cite no approved fact or state a number or date their facts do
+  // not; an item until a person rewrites the sentence or dismisses it.
+  const flags = document.draftFlags ?? [];
+  if (flags.length > 0) {
+    const words = normalizeForMatch(letterText(letter ?? (document.letterContent as PmNode | null)));
+    for (const flag of flags) {
+      if (!words.includes(normalizeForMatch(flag.sentence))) continue;
+      items.push({
+        key: `draft:${flag.key}`,
+        kind: "draft",
+        message: `Check this sentence of the draft (${flag.section}): “${flag.sentence}” — ${flag.reason}.`,
+        link: { sentence: flag.sentence },
+      });
+    }
+  }
+
   const dismissedBy = new Map(dismissals.map((d) => [d.itemKey, d]));
   const withDismissals = items.map((item) => {
     const d = dismissedBy.get(item.key);
@@ -260,10 +290,21 @@ export async function computeReadiness(
 /** Refuses (409) while any item is open, naming each, so nothing unconfirmed reaches an insurer. */
 export async function assertReady(
   db: Db,
-  { document, templateId, action }: { document: CaseDocument; templateId?: string; action: string },
+  {
+    document,
+    templateId,
+    action,
+    letter,
+  }: {
+    document: CaseDocument;
+    templateId?: string;
+    action: "generating" | "exporting";
+    letter?: PmNode | null;
+  },
 ) {
-  const readiness = await computeReadiness(db, { document, templateId });
-  const open = readiness.items.filter((i) => !i.dismissed);
+  const readiness = await computeReadiness(db, { document, templateId, letter });
+  // A new draft replaces the old one's sentences, so only export waits on them.
+  const open = readiness.items.filter((i) => !i.dismissed && (action === "exporting" || i.kind !== "draft"));
   if (open.length === 0) return readiness;
   throw new AppError(
     "CONFLICT",
@@ -291,6 +332,14 @@ async function checkItemKey(db: Db, documentId: string, key: string) {
   if (prefix === "variable") {
     if (!(rest in TEMPLATE_VARIABLES)) throw new AppError("BAD_REQUEST", "Unknown readiness item");
     return { kind: prefix, variable: rest };
+  }
+  if (prefix === "draft") {
+    const [row] = await db
+      .select({ flags: schema.documents.draftFlags })
+      .from(schema.documents)
+      .where(eq(schema.documents.id, documentId));
+    if (!row?.flags?.some((f) => f.key === rest)) throw new AppError("NOT_FOUND", "Draft sentence not found");
+    return { kind: prefix, sentence: rest };
   }
   if (prefix === "fact") {
     if (!idSchema.safeParse(rest).success) throw new AppError("NOT_FOUND", "Fact not found");

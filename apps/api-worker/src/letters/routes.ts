@@ -26,7 +26,7 @@ letterRoutes.get("/api/documents/:documentId/export.docx", async (c) => {
   if (!content?.content?.length)
     throw new AppError("CONFLICT", "This case has no letter yet; generate a draft first");
   // A letter leaves the firm only when nothing in it is unconfirmed or unexplained.
-  await assertReady(db, { document: access.document, action: "exporting" });
+  await assertReady(db, { document: access.document, action: "exporting", letter: content });
   const [firm] = await db
     .select({ name: schema.firms.name })
     .from(schema.firms)

@@ -15,7 +15,15 @@ const FIX_LABELS: Record<ReadinessKind, string> = {
   pending: "Review the fact",
   unverified: "Check against the PDF",
   variable: "Firm settings",
+  draft: "Find in the letter",
 };
+
+/** Selects a sentence of the letter so the attorney can rewrite it (window.find reaches the editor). */
+function findInLetter(sentence: string) {
+  const find = (window as { find?: (text: string) => boolean }).find;
+  window.getSelection()?.removeAllRanges();
+  find?.call(window, sentence.slice(0, 120));
+}
 
 /**
  * What stands between the case and a letter that can go out: each item with a way to fix it
@@ -120,6 +128,15 @@ function ReadinessRow({
           <Link href="/settings/firm" aria-describedby={messageId}>
             {FIX_LABELS.variable}
           </Link>
+        ) : item.kind === "draft" ? (
+          <button
+            type="button"
+            className="link-button"
+            aria-describedby={messageId}
+            onClick={() => findInLetter(item.link.sentence ?? "")}
+          >
+            {FIX_LABELS.draft}
+          </button>
         ) : (
           onFix && (
             <button

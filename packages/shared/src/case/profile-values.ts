@@ -168,6 +168,7 @@ export const READINESS_KINDS = [
   "unverified",
   "pending",
   "variable",
+  "draft",
 ] as const;
 export type ReadinessKind = (typeof READINESS_KINDS)[number];
 

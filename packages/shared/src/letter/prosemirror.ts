@@ -53,6 +53,25 @@ export const table = (header: string[], rows: string[][], footer?: string[]): Pm
   ],
 });
 
+/**
+ * The letter's words in document order, blocks separated by newlines. Iterative, so a letter
+ * nested deeper than the stack cannot overflow it.
+ */
+export function letterText(root: PmNode | null | undefined): string {
+  if (!root) return "";
+  const out: string[] = [];
+  const stack: PmNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as PmNode;
+    if (node.type === "text") out.push(node.text ?? "");
+    else if (node.type === "hardBreak" || node.type === "paragraph" || node.type === "heading")
+      out.push("\n");
+    const children = node.content ?? [];
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as PmNode);
+  }
+  return out.join("");
+}
+
 /** A letter as the room pushes it to Postgres: the Y.Doc state and its ProseMirror JSON. */
 export type SavedLetter = { documentId: string; state: Uint8Array; content: PmNode };
 

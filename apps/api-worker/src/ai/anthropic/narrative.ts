@@ -254,7 +254,14 @@ export function flagSentences(content: ContentBlock[], facts: DraftFact[]): Narr
           reasons.push("states a date the cited facts do not");
         }
       }
-      if (reasons.length > 0) flags.push({ section, sentence: words, reason: reasons.join("; "), cites });
+      if (reasons.length > 0)
+        flags.push({
+          section,
+          sentence: words,
+          printed: stripAmounts(words).trim(),
+          reason: reasons.join("; "),
+          cites,
+        });
     }
   }
   return flags;
