@@ -227,6 +227,26 @@ export async function computeReadiness(
     });
   }
 
+  // Future-care estimates whose reviewed items do not add up to the total they state.
+  for (const estimate of ledger.futureCareEstimates) {
+    if (estimate.gapCents === 0) continue;
+    const where = `Future care estimate (${cite(estimate.sourceFilename, estimate.total.pageNumber)})`;
+    items.push({
+      key: `statement:${estimate.sourceId ?? "manual"}|future-care`,
+      kind: "statement",
+      message:
+        estimate.gapCents > 0
+          ? `${where}: items ${formatUsd(estimate.itemsCents)} of stated ${formatUsd(estimate.statedCents)} — ${formatUsd(estimate.gapCents)} not itemized`
+          : `${where}: items ${formatUsd(estimate.itemsCents)} exceed the stated total ${formatUsd(estimate.statedCents)} by ${formatUsd(-estimate.gapCents)}`,
+      link: {
+        sourceId: estimate.sourceId ?? undefined,
+        sourceFilename: estimate.sourceFilename ?? undefined,
+        pageNumber: estimate.total.pageNumber ?? undefined,
+        quote: estimate.total.quote ?? null,
+      },
+    });
+  }
+
   // Amounts: reviewed ones whose quote is not on the cited page, and ones nobody reviewed.
   for (const fact of facts) {
     const amount = formatUsd(fact.amountCents ?? 0);

@@ -160,4 +160,24 @@ describe("buildLedger", () => {
     ]);
     expect(onlyTotal.futureCareCents).toBe(500_000);
   });
+
+  it("reads each estimate on its own: one itemized, another only a total restated in a recap", () => {
+    const ledger = buildLedger([
+      fact({ category: "future_care", amountCents: 450_000, sourceId: "plan.pdf" }),
+      fact({ category: "future_care", amountCents: 216_000, sourceId: "plan.pdf" }),
+      fact({ category: "future_care", amountCents: 700_000, moneyKind: "total", sourceId: "plan.pdf" }),
+      fact({ category: "future_care", amountCents: 850_000, moneyKind: "total", sourceId: "ortho.pdf" }),
+      fact({ category: "future_care", amountCents: 850_000, moneyKind: "total", sourceId: "ortho.pdf" }),
+    ]);
+    expect(ledger.futureCareCents).toBe(450_000 + 216_000 + 850_000);
+    // The plan's items fall $340.00 short of the total it states: a gap to show, not to hide.
+    expect(ledger.futureCareEstimates).toEqual([
+      expect.objectContaining({
+        sourceId: "plan.pdf",
+        itemsCents: 666_000,
+        statedCents: 700_000,
+        gapCents: 34_000,
+      }),
+    ]);
+  });
 });

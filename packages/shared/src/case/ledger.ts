@@ -92,6 +92,17 @@ export type LedgerLine = {
 
 export type CitedAmount = Citation & { text: string; amountCents: number; moneyKind: MoneyKind | null };
 
+/** A future-care estimate that itemizes and states a total: do the items reach it? */
+export type FutureCareEstimate = {
+  sourceId: string | null;
+  sourceFilename: string | null;
+  itemsCents: number;
+  statedCents: number;
+  /** stated minus items: more than zero when an item was not read */
+  gapCents: number;
+  total: CitedAmount;
+};
+
 export type Ledger = {
   claimBasis: "billed" | "paid";
   providers: Array<ProviderDamages & { totalCents: number }>;
@@ -106,6 +117,8 @@ export type Ledger = {
   wageLoss: CitedAmount[];
   futureCareCents: number;
   futureCare: CitedAmount[];
+  /** each estimate (one per source) whose items and stated total are both known */
+  futureCareEstimates: FutureCareEstimate[];
   /** medical + wage loss (past economic damages) */
   totalCents: number;
 };
@@ -359,14 +372,37 @@ export function buildLedger(facts: LedgerFact[], options: { claimBasis?: "billed
     moneyKind: f.moneyKind ?? null,
   });
   const wageLoss = live.filter((f) => f.category === "wage_loss" && isReviewed(f)).map(cited);
-  // A physician's estimate: its items, or its stated total when it itemizes nothing.
-  const futureFacts = live.filter((f) => f.category === "future_care" && isReviewed(f));
-  const futureItems = futureFacts.filter((f) => kindOf(f) === "charge");
-  const futureCare = (
-    futureItems.length ? futureItems : futureFacts.filter((f) => kindOf(f) === "total")
-  ).map(cited);
-
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  // Each estimate (a source, or the facts added by hand): its items, or its stated total when it
+  // itemizes nothing. A total restated in a recap is one total, not two.
+  const futureCare: CitedAmount[] = [];
+  const futureCareEstimates: FutureCareEstimate[] = [];
+  const bySource = new Map<string, LedgerFact[]>();
+  for (const f of live) {
+    if (f.category !== "future_care" || !isReviewed(f)) continue;
+    const key = f.sourceId ?? "manual";
+    bySource.set(key, [...(bySource.get(key) ?? []), f]);
+  }
+  for (const facts of bySource.values()) {
+    const items = facts.filter((f) => kindOf(f) === "charge");
+    const stated = facts
+      .filter((f) => kindOf(f) === "total")
+      .sort((a, b) => (b.amountCents ?? 0) - (a.amountCents ?? 0))[0];
+    if (items.length) futureCare.push(...items.map(cited));
+    else if (stated) futureCare.push(cited(stated));
+    if (items.length && stated) {
+      const itemsCents = sum(items.map((f) => f.amountCents ?? 0));
+      futureCareEstimates.push({
+        sourceId: stated.sourceId ?? null,
+        sourceFilename: stated.sourceFilename ?? null,
+        itemsCents,
+        statedCents: stated.amountCents ?? 0,
+        gapCents: (stated.amountCents ?? 0) - itemsCents,
+        total: cited(stated),
+      });
+    }
+  }
+
   const billedCents = sum(providerList.map((p) => p.billedCents));
   const medicalTotalCents = sum(providerList.map((p) => p.claimedCents));
   const wageLossCents = sum(wageLoss.map((w) => w.amountCents));
@@ -383,6 +419,7 @@ export function buildLedger(facts: LedgerFact[], options: { claimBasis?: "billed
     wageLoss,
     futureCareCents: sum(futureCare.map((f) => f.amountCents)),
     futureCare,
+    futureCareEstimates,
     totalCents: medicalTotalCents + wageLossCents,
   };
 }

@@ -80,6 +80,10 @@ type State = {
   lastTable: Table | null;
   /** in a statement's summary over all its providers */
   accountSummary: boolean;
+  /** the document is a life-care plan or future-care estimate: its priced rows are future care */
+  futurePlan: boolean;
+  /** its grand total was read: rows after it recap the categories */
+  futureTotalSeen: boolean;
   /** evidence of fault per unit in a police report */
   fault: Map<string, number>;
   /** a section whose columns are units ("VEHICLE 1 VEHICLE 2"), in column order */
@@ -137,6 +141,8 @@ export function extractFactsLocally(pages: PageText[], options: { filename: stri
     stub: false,
     lastTable: null,
     accountSummary: false,
+    futurePlan: FUTURE_PLAN.test(texts[0]?.split("\n").slice(0, 12).join("\n") ?? ""),
+    futureTotalSeen: false,
   };
   const running = runningLines(texts);
   const seenRunning = new Set<string>();
@@ -1267,16 +1273,25 @@ function describeRow(
 }
 
 const FUTURE_SECTION = /future|anticipated|life care|prognosis|recommend|estimate/i;
+const FUTURE_PLAN =
+  /\blife[- ]care plan\b|\bfuture (?:medical |health ?care )?(?:care|treatment|medical) (?:plan|estimate|costs?|projection)\b|\bcost (?:projection|estimate) (?:of|for) future\b/i;
 const FUTURE_LINE =
   /\bfuture\b|anticipated|will (?:likely |probably )?(?:require|need)|estimated? (?:cost|total|future)/i;
 
 /** A physician's estimate of future care: each item with its cost, and the estimate's total. */
 function futureCare(s: State, line: string): boolean {
-  if (!(FUTURE_SECTION.test(s.section) || FUTURE_LINE.test(line))) return false;
+  if (!(s.futurePlan || FUTURE_SECTION.test(s.section) || FUTURE_LINE.test(line))) return false;
   const money = findMoney(line).filter((m) => m.cents > 0 && !RATE_AFTER.test(line.slice(m.end)));
   const last = money.at(-1);
   if (!last) return false;
-  const total = /\btotal\b/i.test(line);
+  const total = /\btotal\b/i.test(line) && !/\bsub-?\s?total\b/i.test(line);
+  if (s.futurePlan) {
+    // A plan's category subtotals, and the recap by category after its grand total, restate
+    // rows already read: counted again they would double the claim.
+    if (/\bsub-?\s?total\b/i.test(line)) return true;
+    if (s.futureTotalSeen && !total) return true;
+    if (total) s.futureTotalSeen = true;
+  }
   // A range ("$3,000 to $4,500") is claimed at what the physician put last: say so in the text.
   const item = line.slice(0, money[0]?.index ?? line.length).replace(/[\s:.,-]+$/, "");
   emit(s, {
