@@ -242,6 +242,15 @@ function personName(value: string): string {
 }
 
 function personNameOnly(value: string): string {
+  // "HOLLIS, DEREK, J": last, first, middle in three parts.
+  const parts =
+    /^([A-Z][A-Za-z'-]+(?: [A-Z][A-Za-z'-]+)?),\s*([A-Z][A-Za-z'-]+),\s*([A-Z][A-Za-z'-]*)\.?$/.exec(
+      value.trim(),
+    );
+  if (parts) {
+    const middle = (parts[3] ?? "").length === 1 ? `${parts[3]}.` : titleCase(parts[3] ?? "");
+    return `${titleCase(`${parts[2]}`)} ${middle} ${titleCase(`${parts[1]}`)}`;
+  }
   const flipped =
     /^([A-Z][A-Za-z'-]+(?: [A-Z][A-Za-z'-]+)?),\s*([A-Z][A-Za-z'.-]*(?: [A-Z][A-Za-z'.-]*){0,2})(?=$|,|\s+-\s|\s{2,}|\s+\d)/.exec(
       value.trim(),
@@ -397,6 +406,17 @@ function readPage(s: State, page: PageText, running: Set<string>, seenRunning: S
     if (PAGE_FOOTER.test(line) && line.length < 140) {
       flush();
       return;
+    }
+    // A form's code legend ("01 - NONE 02 - FAILURE TO YIELD 03 - RAN RED SIGNAL …") lists
+    // every choice, not the one made: read as a finding it would fault everybody.
+    if (pairCells.some((c) => (c.match(/(?:^|\s)\d{1,2}\s?-\s?[A-Z]/g)?.length ?? 0) >= 4)) {
+      flush();
+      return;
+    }
+    // "UNIT # 2  X UNIT AT FAULT": the officer's checkbox.
+    if (s.kind === "police" && /(?:^|\s)(?:X|\[X\]|☒|■)\s+(?:UNIT\s+)?AT[- ]FAULT\b/i.test(line)) {
+      const unit = /\bunit\s*#?\s*(\d{1,2})\b/i.exec(line)?.[1];
+      if (unit) s.fault.set(`Unit ${unit}`, (s.fault.get(`Unit ${unit}`) ?? 0) + 5);
     }
     if (running.has(line)) {
       // Letterheads and banners repeat on every page: read their fields once, never as prose.
@@ -556,6 +576,7 @@ function serviceDateColumn(header: string): number {
 const LABEL_VOCAB = new Set(
   (
     "name names date dates time address street city state zip county number no no. # num nbr id insurance ins insurer " +
+    "gender operator motorist occupant ol " +
     "company co carrier policy driver driver's drivers owner owner's vehicle veh unit party type code codes phone license " +
     "lic plate make model year color sex age dob birth birthdate injury injured injuries severity sev factor factors " +
     "contributing citation citations violation violations section description desc speed direction travel traveling damage " +
@@ -582,11 +603,15 @@ const labelish = (cell: string) => {
   return known >= 1 && known / words.length >= 0.3;
 };
 
+/** A box's printed hint after its colon: "NAME: LAST, FIRST, MIDDLE", "ADDRESS: STREET, CITY, STATE, ZIP". */
+const FORM_HINT =
+  /:\s+(?:(?:last|first|middle|mi|mm|dd|yy|yyyy|hh|street|no\.|number|name|address|city|state|zip|include|area|code|village|township|if any)\b[\s,./&()-]*)+(?=$|\s*\()/gi;
+
 const isLabelCell = (cell: string) =>
   cell.length <= 70 &&
-  labelish(cell) &&
+  labelish(cell.replace(FORM_HINT, ":")) &&
   // "Insurance Company: Great Lakes …" is a field with its value; "Name: Last, First" is a label with a hint.
-  !/:\s+(?!(?:last|first|middle|mm|dd|yy|hh|street|no\.|number)\b)\S/i.test(cell) &&
+  !/:\s+\S/.test(cell.replace(FORM_HINT, ":")) &&
   /[A-Za-z]{2}/.test(cell) &&
   findMoney(cell, { bare: true }).length === 0 &&
   findDates(cell).length === 0 &&
@@ -695,8 +720,11 @@ function citationBoxes(labels: string[]): { from: number; to: number } | null {
 
 /** One row of a form or table: each box by its label; a "Unit #" box says whose row it is. */
 function formRow(s: State, labels: string[], values: string[]): void {
-  const clean = labels.map((l) => boxLabel(l, s));
-  const unitBox = clean.findIndex((l) => /^(?:unit|veh(?:icle)?|party|v)\s*(?:#|no\.?|num\.?)?$/i.test(l));
+  const unitBox = labels.findIndex((l) =>
+    /^(?:unit|veh(?:icle)?|party|v)\s*(?:#|no\.?|num\.?)?$/i.test(cleanLabel(l)),
+  );
+  // A row that says which unit it is: its bare "NAME" is that unit's driver.
+  const clean = labels.map((l) => boxLabel(l, s, unitBox >= 0));
   const rowUnit = unitBox >= 0 && /^\d{1,2}$/.test(values[unitBox] ?? "") ? `Unit ${values[unitBox]}` : null;
   const saved = { unit: s.unit, columns: s.columnUnits };
   const aligned = values.length === labels.length;
@@ -733,12 +761,15 @@ function formRow(s: State, labels: string[], values: string[]): void {
  * owner's name, "DRIVER NAME - EXACTLY AS PRINTED ON LICENSE" the driver's, a bare "NAME" in a
  * unit's block the driver's.
  */
-function boxLabel(raw: string, s: State): string {
+function boxLabel(raw: string, s: State, unitRow = false): string {
   const hint = /\s-\s(.*)$/.exec(raw)?.[1] ?? "";
   const label = cleanLabel(raw.replace(/\s-\s.*$/, ""));
   if (/^name$/i.test(label) && s.kind === "police") {
     if (/registration|owner/i.test(hint)) return "Owner Name";
-    if (/licen[cs]e|driver/i.test(hint) || (s.unit && !/injur|witness|passenger|person/i.test(s.section)))
+    if (
+      /licen[cs]e|driver/i.test(hint) ||
+      ((s.unit || unitRow) && !/injur|witness|passenger|person|occupant/i.test(s.section))
+    )
       return "Driver Name";
   }
   return label;
@@ -1362,17 +1393,20 @@ const normLabel = (label: string) =>
     // "Driver Name (Last, First, M.I.)": what the form says about the format is not the label.
     .replace(/\s*\([^)]*\)\s*/g, " ")
     .replace(/#/g, "no")
+    // A required box's star, and "DATE / TIME" printed with spaces.
+    .replace(/\s*\*+\s*$/g, "")
+    .replace(/\s*\/\s*/g, "/")
     .replace(/[.:]+$/g, "")
     .replace(/\.\s*/g, " ")
     .replace(/\s+/g, " ")
     .trim();
 
 const INCIDENT_DATE =
-  /^(?:d\/l|dt of loss|loss date|date of occurrence|date(?:\/time)? of (?:the )?(crash|accident|collision|incident|loss|injury)|(crash|accident|collision|incident|loss|injury) date|doi|d\/o\/i|dol)$/;
+  /^(?:d\/l|dt of loss|loss date|date of occurrence|date(?:\/time)? of (?:the )?(crash|accident|collision|incident|loss|injury)|(crash|accident|collision|incident|loss|injury) date(?:\/time)?|doi|d\/o\/i|dol)$/;
 const LOCATION =
   /^(?:loss location|location of loss|location|crash location|accident location|place of (?:accident|incident|crash|loss|injury)|scene|intersection|location of (?:crash|accident|collision|incident))$/;
 const CRASH_TYPE =
-  /^(?:(?:crash|collision|accident) type|manner of (?:collision|crash)|type of (?:crash|collision|accident)|first harmful event)$/;
+  /^(?:(?:crash|collision|accident) type|manner of (?:collision|crash)(?: collision| impact)*|type of (?:crash|collision|accident)|first harmful event)$/;
 const POLICY_LABEL =
   /^(?:policy|policy no|policy number|pol no|insurance policy(?: no| number)?|fin resp number|fin resp no|financial responsibility(?: policy)? (?:no|number)|liability policy(?: no| number)?)$/;
 const CLAIM_LABEL =
@@ -1409,19 +1443,19 @@ const PROFILE_LABEL: Record<ProfileField, string> = {
 const PARTY =
   /^(driver|driver name|driver's name|name of driver|driver\/operator|operator|operator name|owner|owner name|owner's name|name of owner|owner\/lessee|owner\/lessee name|owner\/lessee name & address|owner or lessee|owner name & address|owner name and address|registered owner|vehicle owner|pedestrian|passenger|bicyclist|cyclist)(?: \d)?$/;
 const VEHICLE =
-  /^(?:vehicle|vehicle description|year\/make\/model|make\/model|make \/ model \/ color|vehicle year & make|plate number|plate|tag no|license plate|plate no)$/;
+  /^(?:vehicle|vehicle description|year\/make\/model|make\/model|make\/model\/color|vehicle year & make|plate number|plate|tag no|license plate|plate no)$/;
 const DAMAGE = /^(?:damage|vehicle damage|damage area|damage description|extent of damage)$/;
 const REPORT =
   /^(?:report (?:number|no|id)|crash report (?:number|no)|case (?:number|no|id)|incident (?:number|no|id)|crash id)$/;
 const OFFICER =
   /^(?:(?:reporting|investigating|arresting) officer|officer|investigator|investigator name|officer name|investigating officer name)$/;
 const INJURY_SEVERITY =
-  /^(?:injury sev|injury severity|inj sev|injury|injury code|injury type|injured|type of injury|extent of injury|injury description(?: \/ complaint)?|complaint|location of most severe injury|injury \(kabco\)|kabco)$/;
+  /^(?:injury sev|injury severity|inj sev|injury|injury code|injury type|injured|type of injury|extent of injury|injury description(?:\/complaint)?|complaint|location of most severe injury|injury \(kabco\)|kabco)$/;
 const TRANSPORTED = /^(?:taken to|transported to|destination|hospital|medical facility|treated at)$/;
 const FAULT =
   /contributing (?:cause|factor|circumstance)|primary cause|secondary cause|cause of (?:the )?(?:crash|collision|accident)|fault|apparent violation|collision factor|associated factor|inattention|\bpcf\b|human factor|driver (?:condition|action)s? contributing/;
 const CITATION =
-  /^(?:citation|citation (?:no|number)|ticket|ticket (?:no|number)|violation|violation \/ code|violation(?:s)? charged|cited for|charge|charges|charged with|offense|violation description|section of \w+|statute|o c g a section|ocga section|vc section|code section)$/;
+  /^(?:citation|citation (?:no|number)|ticket|ticket (?:no|number)|violation|violation\/code|violation(?:s)? charged|cited for|charge|charges|charged with|offense|violation description|section of \w+|statute|o c g a section|ocga section|vc section|code section)$/;
 const WITNESS = /^witness(?: \d+| name| information)?$/;
 const INSURER =
   /^(?:no-fault carrier|no fault carrier|pip carrier|med ?pay carrier|auto carrier|fin resp name|insurance on file|(?:primary|secondary|other) ins|financial responsibility name|insurance|insurance company|insurance co|ins co|ins company|insurance company name|insurance name|name of insurance(?: company)?|insurer|insurer name|insurance carrier|carrier|carrier name|liability (?:carrier|insurer|insurance(?: company| carrier)?)|financial responsibility(?: carrier| company| insurer)?|third[- ]party liability|primary payer|secondary payer|payer|payor|primary insurance|secondary insurance|bill to|auto insurer|insured by)$/;
@@ -1575,10 +1609,9 @@ function fieldRules(s: State, line: string, quoteOverride?: string): boolean {
       else if (PARTY.test(label)) {
         const name = personName(value);
         const before = s.facts.length;
-        fact(
-          "incident",
-          `${who}${label.replace(/ \d$/, "")}: ${name}`.replace(/^./, (c) => c.toUpperCase()),
-        );
+        const text = `${who}${label.replace(/ \d$/, "")}: ${name}`.replace(/^./, (c) => c.toUpperCase());
+        // The same person as owner and as driver (on separate boxes) is two facts.
+        fact("incident", text, {}, `party|${text}|${squash(quote).toLowerCase()}`);
         const added = s.facts[before];
         const digit = /(\d)$/.exec(label)?.[1];
         const unit = fieldUnit ?? s.unit ?? (digit ? `Unit ${digit}` : null);
