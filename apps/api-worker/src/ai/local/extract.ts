@@ -80,6 +80,8 @@ type State = {
   lastTable: Table | null;
   /** in a statement's summary over all its providers */
   accountSummary: boolean;
+  /** the road of the crash, read from its parts, waiting for the road it meets */
+  road?: string;
   /** the document is a life-care plan or future-care estimate: its priced rows are future care */
   futurePlan: boolean;
   /** its grand total was read: rows after it recap the categories */
@@ -334,12 +336,10 @@ const PAGE_FOOTER = /\bpage \d+ (?:of|\/) \d+\b/i;
 function readPage(s: State, page: PageText, running: Set<string>, seenRunning: Set<string>): void {
   const rawLines = (page.text ?? "").split("\n");
   const lines = rawLines.map((l) => l.replace(/\s+/g, " ").trim());
-  const cells = rawLines.map((l) =>
-    l
-      .split("\t")
-      .map((c) => c.replace(/\s+/g, " ").trim())
-      .filter(Boolean),
-  );
+  // Every box of a row, blank ones included: a value row set under its labels (readPageText)
+  // keeps its blank boxes as empty cells.
+  const boxes = rawLines.map((l) => l.split("\t").map((c) => c.replace(/\s+/g, " ").trim()));
+  const cells = boxes.map((row) => row.filter(Boolean));
   /** value rows already read as the second half of a label row / value row pair */
   const formValues = new Set<number>();
   s.pageNumber = page.pageNumber;
@@ -388,7 +388,7 @@ function readPage(s: State, page: PageText, running: Set<string>, seenRunning: S
       fieldRules(s, `${pairCells[0]}: ${pairCells[1]}`, `${pairCells[0]} ${pairCells[1]}`);
       return;
     }
-    const form = formPair(cells, index);
+    const form = formPair(cells, index, boxes);
     if (form) {
       flush();
       for (const k of form.valueIndexes) formValues.add(k);
@@ -576,7 +576,7 @@ function serviceDateColumn(header: string): number {
 const LABEL_VOCAB = new Set(
   (
     "name names date dates time address street city state zip county number no no. # num nbr id insurance ins insurer " +
-    "gender operator motorist occupant ol " +
+    "gender operator motorist occupant ol private property locality village township skip " +
     "company co carrier policy driver driver's drivers owner owner's vehicle veh unit party type code codes phone license " +
     "lic plate make model year color sex age dob birth birthdate injury injured injuries severity sev factor factors " +
     "contributing citation citations violation violations section description desc speed direction travel traveling damage " +
@@ -648,7 +648,7 @@ function isLabelRow(row: string[]): boolean {
   return row.length <= 2 ? labels === row.length : labels / row.length >= 0.6;
 }
 
-function formPair(cells: string[][], index: number): FormRows | null {
+function formPair(cells: string[][], index: number, boxes: string[][] = cells): FormRows | null {
   // Narrow boxes run their labels together: "Crash Date (MM/DD/YYYY) Crash Time (24HR) Case ID".
   const labels = (cells[index] ?? []).flatMap((c) => c.split(/(?<=\))\s+(?=[A-Z])/));
   if (!isLabelRow(labels)) return null;
@@ -662,7 +662,10 @@ function formPair(cells: string[][], index: number): FormRows | null {
   const valueIndexes: number[] = [];
   // A table: every following row with one value per label.
   for (let k = j; k < cells.length; k++) {
-    const values = cells[k] ?? [];
+    const all = boxes[k] ?? [];
+    const values =
+      all.length === labels.length && all.length > (cells[k]?.length ?? 0) ? all : (cells[k] ?? []);
+    if (values.every((v) => !v)) break;
     // Under one box, a value is short: a sentence is prose, not a box's content.
     if (labels.length === 1 && (values.length !== 1 || (values[0] ?? "").length > 80)) break;
     if (values.length === 0 || isLabelRow(values)) break;
@@ -816,6 +819,7 @@ const CROSS =
 /** "SUNRISE BL" in one box and "MADISON AV" in the next: the crash location. */
 function roadAndCross(s: State, labels: string[], values: string[], aligned: boolean): void {
   if (s.kind !== "police") return;
+  roadParts(s, labels, values, aligned);
   const r = labels.findIndex((l) => ROAD.test(l));
   const c = labels.findIndex((l) => CROSS.test(l));
   if (!aligned && r !== 0) return;
@@ -827,6 +831,40 @@ function roadAndCross(s: State, labels: string[], values: string[], aligned: boo
     category: "incident",
     text: `Crash location: ${value}`,
     quote: `${road} ${cross}`,
+    eventDate: s.incidentDate,
+    profileField: "location",
+    fieldValue: value,
+  });
+}
+
+const ROAD_PART =
+  /^(?:(?:location |reference |intersecting |cross )?(?:route|rte|road|street|highway|hwy) (?:type|number|no|name|suffix)|prefix|suffix|route|(?:location|reference) road name(?: .*)?)$/i;
+
+/**
+ * A road written in parts (route type, number, prefix, name, road type: "SR | 43 | | WOOSTER
+ * PIKE"): the location's road, then the reference road it meets. Both read: the crash location.
+ */
+function roadParts(s: State, labels: string[], values: string[], aligned: boolean): void {
+  if (!aligned) return;
+  const parts = labels.flatMap((l, i) => (ROAD_PART.test(l.replace(/\s*\([^)]*\)/g, "")) ? [i] : []));
+  if (parts.length < 2 || !parts.some((i) => /name/i.test(labels[i] ?? ""))) return;
+  const words = parts.map((i) => values[i] ?? "").filter(Boolean);
+  if (words.length === 0) return;
+  const quote = words.join(" ");
+  // A route type stays as printed (SR, US, CR); the rest in title case.
+  const road = words.map((w, i) => (i === 0 && /^[A-Z]{1,3}$/.test(w) ? w : titleCase(w))).join(" ");
+  const cross = parts.some((i) => /reference|intersect|cross/i.test(labels[i] ?? ""));
+  if (!cross) {
+    s.road = road;
+    emit(s, { category: "incident", text: `Crash road: ${road}`, quote, eventDate: s.incidentDate });
+    return;
+  }
+  if (!s.road) return;
+  const value = `${s.road} at ${road}`;
+  emit(s, {
+    category: "incident",
+    text: `Crash location: ${value}`,
+    quote,
     eventDate: s.incidentDate,
     profileField: "location",
     fieldValue: value,
@@ -864,10 +902,13 @@ function documentProvider(texts: string[], kind: DocumentKind): string | null {
   // A claim form: the billing provider's box, in the row under its label.
   for (const text of texts) {
     const rows = text.split("\n").map((l) => l.split("\t").map((c) => c.trim()));
-    for (const [i, labels] of rows.entries()) {
+    for (const [i, row] of rows.entries()) {
+      const labels = row.filter(Boolean);
       const box = labels.findIndex((c) => /billing provider|pay[- ]to provider/i.test(c));
       if (box < 0) continue;
-      const values = rows.slice(i + 1, i + 3).find((r) => r.some(Boolean)) ?? [];
+      const under = rows.slice(i + 1, i + 3).find((r) => r.some(Boolean)) ?? [];
+      // Blank boxes are kept as empty cells when the row was set under its labels.
+      const values = under.length === labels.length ? under : under.filter(Boolean);
       const cell = values.length === labels.length ? values[box] : undefined;
       if (!cell) continue;
       const [name] = findOrganizations(cell);
