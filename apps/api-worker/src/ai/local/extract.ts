@@ -987,6 +987,16 @@ const CLAIM_OR_POLICY =
 
 /** Claim and policy numbers wherever they appear ("Claim No. X", "Policy #: Y"). */
 function inlineNumbers(s: State, line: string): void {
+  // A claim form's box 10b: the condition is related to an auto accident (and where).
+  const auto = /\bauto accident\?\s*(?:X\s*)?YES\b(?:\s+([A-Z]{2})\b)?/i.exec(line);
+  if (auto && s.kind === "bill") {
+    emit(s, {
+      category: "incident",
+      text: `Claim form: the condition is related to an auto accident${auto[1] ? ` (${auto[1]})` : ""}`,
+      quote: auto[0],
+      eventDate: s.incidentDate,
+    });
+  }
   let policies = 0;
   for (const m of line.matchAll(CLAIM_OR_POLICY)) {
     const id = m[2] ?? "";
@@ -1443,13 +1453,13 @@ const normLabel = (label: string) =>
     .trim();
 
 const INCIDENT_DATE =
-  /^(?:d\/l|dt of loss|loss date|date of occurrence|date(?:\/time)? of (?:the )?(crash|accident|collision|incident|loss|injury)|(crash|accident|collision|incident|loss|injury) date(?:\/time)?|doi|d\/o\/i|dol)$/;
+  /^(?:d\/l|dt of loss|loss date|date of occurrence|date(?:\/time)? of (?:the )?(crash|accident|collision|incident|loss|injury)|(crash|accident|collision|incident|loss|injury) date(?:\/time)?|doi|d\/o\/i|dol|date of current (injury|illness)\b.*)$/;
 const LOCATION =
   /^(?:loss location|location of loss|location|crash location|accident location|place of (?:accident|incident|crash|loss|injury)|scene|intersection|location of (?:crash|accident|collision|incident))$/;
 const CRASH_TYPE =
   /^(?:(?:crash|collision|accident) type|manner of (?:collision|crash)(?: collision| impact)*|type of (?:crash|collision|accident)|first harmful event)$/;
 const POLICY_LABEL =
-  /^(?:policy|policy no|policy number|pol no|insurance policy(?: no| number)?|fin resp number|fin resp no|financial responsibility(?: policy)? (?:no|number)|liability policy(?: no| number)?)$/;
+  /^(?:policy|policy no|policy number|pol no|insured's i d number|insured's id number|insured id(?: number)?|insurance policy(?: no| number)?|fin resp number|fin resp no|financial responsibility(?: policy)? (?:no|number)|liability policy(?: no| number)?)$/;
 const CLAIM_LABEL =
   /^(?:claim|claim no|claim number|claim id|our claim(?: no| number)?|your claim(?: no| number)?)$/;
 
@@ -1499,7 +1509,7 @@ const CITATION =
   /^(?:citation|citation (?:no|number)|ticket|ticket (?:no|number)|violation|violation\/code|violation(?:s)? charged|cited for|charge|charges|charged with|offense|violation description|section of \w+|statute|o c g a section|ocga section|vc section|code section)$/;
 const WITNESS = /^witness(?: \d+| name| information)?$/;
 const INSURER =
-  /^(?:no-fault carrier|no fault carrier|pip carrier|med ?pay carrier|auto carrier|fin resp name|insurance on file|(?:primary|secondary|other) ins|financial responsibility name|insurance|insurance company|insurance co|ins co|ins company|insurance company name|insurance name|name of insurance(?: company)?|insurer|insurer name|insurance carrier|carrier|carrier name|liability (?:carrier|insurer|insurance(?: company| carrier)?)|financial responsibility(?: carrier| company| insurer)?|third[- ]party liability|primary payer|secondary payer|payer|payor|primary insurance|secondary insurance|bill to|auto insurer|insured by)$/;
+  /^(?:no-fault carrier|no fault carrier|pip carrier|med ?pay carrier|auto carrier|fin resp name|insurance on file|(?:primary|secondary|other) ins|financial responsibility name|insurance|insurance company|insurance co|ins co|ins company|insurance company name|insurance name|name of insurance(?: company)?|insurer|insurer name|insurance carrier|carrier|carrier name|liability (?:carrier|insurer|insurance(?: company| carrier)?)|financial responsibility(?: carrier| company| insurer)?|third[- ]party liability|primary payer|secondary payer|payer|payor|primary insurance|secondary insurance|bill to|auto insurer|insured by|insurance plan name(?: or program name)?)$/;
 const VISIT_DATE =
   /^(?:doe|date of service|dos|service date|visit date|date of visit|encounter date|admit date|admission date|date of admission|exam date|date of exam|date of evaluation|evaluation date|treatment date|appointment date|admit ?\/ ?service date)$/;
 const DISCHARGE_DATE = /^(?:date of discharge|discharge date)$/;
@@ -1507,7 +1517,8 @@ const VISITS = /^(?:total visits|number of visits|visits attended|total treatmen
 const PERIOD =
   /^(?:treatment period|period of treatment|dates of service|service dates|service period|dates of treatment|treatment dates)$/;
 const COMPLAINT = /^(?:chief complaint|cc|reason for visit|presenting complaint)$/;
-const WORK = /^(?:work status|work restrictions?|return to work|off work|work note|disability status)$/;
+const WORK =
+  /^(?:work status|work restrictions?|return to work|off work|work note|disability status|dates? (?:patient )?unable to work(?: in current occupation)?)$/;
 const EMPLOYMENT =
   /^(?:annual(?: base)? salary|base salary|annual (?:income|earnings|wages)|daily rate|weekly wage|gross (?:pay|wages)|occupation|job title|position|employer|hourly rate|rate of pay|pay rate|wage|salary|hours per week|average weekly wage|date of hire|hire date)$/;
 
