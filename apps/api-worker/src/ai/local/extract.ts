@@ -592,12 +592,13 @@ const LABEL_VOCAB = new Set(
     "inattention associated primary other special reporting investigating investigator reviewing filed notified arrived"
   ).split(" "),
 );
+const STOP_WORDS = new Set(["of", "or", "the", "to", "in", "and", "for", "on", "at", "by", "a", "an", "if"]);
 const labelish = (cell: string) => {
   const words = cell
     .toLowerCase()
     .replace(/\([^)]*\)/g, " ")
     .split(/[\s/&,-]+/)
-    .filter((w) => /[a-z#]/.test(w));
+    .filter((w) => /[a-z#]/.test(w) && !STOP_WORDS.has(w));
   if (words.length === 0) return false;
   const known = words.filter((w) => LABEL_VOCAB.has(w) || LABEL_VOCAB.has(w.replace(/[.:?]+$/, ""))).length;
   return known >= 1 && known / words.length >= 0.3;
@@ -749,7 +750,11 @@ function formRow(s: State, labels: string[], values: string[]): void {
     const occurrence = clean.slice(0, k).filter((l) => l === label).length;
     s.unit = rowUnit ?? (same > 1 ? (saved.columns?.[occurrence] ?? `Unit ${occurrence + 1}`) : saved.unit);
     s.columnUnits = null;
-    fieldRules(s, `${label}: ${value}`, value);
+    // A long box label ("DATE OF CURRENT ILLNESS, INJURY, or PREGNANCY") without its small words
+    // fits the field reader's six-word labels.
+    const words = label.split(/\s+/);
+    const short = words.length > 6 ? words.filter((w) => !STOP_WORDS.has(w.toLowerCase())).join(" ") : label;
+    fieldRules(s, `${short}: ${value}`, value);
   });
   s.unit = saved.unit;
   s.columnUnits = saved.columns;
@@ -1453,7 +1458,7 @@ const normLabel = (label: string) =>
     .trim();
 
 const INCIDENT_DATE =
-  /^(?:d\/l|dt of loss|loss date|date of occurrence|date(?:\/time)? of (?:the )?(crash|accident|collision|incident|loss|injury)|(crash|accident|collision|incident|loss|injury) date(?:\/time)?|doi|d\/o\/i|dol|date of current (injury|illness)\b.*)$/;
+  /^(?:d\/l|dt of loss|loss date|date of occurrence|date(?:\/time)? of (?:the )?(crash|accident|collision|incident|loss|injury)|(crash|accident|collision|incident|loss|injury) date(?:\/time)?|doi|d\/o\/i|dol|date (?:of )?current (injury|illness)\b.*)$/;
 const LOCATION =
   /^(?:loss location|location of loss|location|crash location|accident location|place of (?:accident|incident|crash|loss|injury)|scene|intersection|location of (?:crash|accident|collision|incident))$/;
 const CRASH_TYPE =
@@ -1518,7 +1523,7 @@ const PERIOD =
   /^(?:treatment period|period of treatment|dates of service|service dates|service period|dates of treatment|treatment dates)$/;
 const COMPLAINT = /^(?:chief complaint|cc|reason for visit|presenting complaint)$/;
 const WORK =
-  /^(?:work status|work restrictions?|return to work|off work|work note|disability status|dates? (?:patient )?unable to work(?: in current occupation)?)$/;
+  /^(?:work status|work restrictions?|return to work|off work|work note|disability status|dates? (?:patient )?unable (?:to )?work(?: (?:in )?current occupation)?)$/;
 const EMPLOYMENT =
   /^(?:annual(?: base)? salary|base salary|annual (?:income|earnings|wages)|daily rate|weekly wage|gross (?:pay|wages)|occupation|job title|position|employer|hourly rate|rate of pay|pay rate|wage|salary|hours per week|average weekly wage|date of hire|hire date)$/;
 
