@@ -166,7 +166,7 @@ const FAULT_VERB =
   /\b(struck|hit|rear[- ]?ended|collided with|ran (?:into|the|a)|failed to|failure to|disregarded|following too|followed too|too closely|did not (?:yield|stop|see)|unable to stop|unsafe|crossed|at fault|inattenti\w+|distract\w+|speeding|too fast|excessive speed|improper\w*|ran (?:a|the) red|cited)\b/i;
 const PASSIVE = /\b(?:was|were|been|got|is)\s+(?:struck|hit|rear[- ]?ended)\b/i;
 const NOT_A_FACTOR =
-  /\b(?:none|not applicable|n\/a|no (?:improper|contributing|apparent)|not a factor|unknown)\b/i;
+  /\b(?:none|not applicable|n\/a|no (?:improper|contributing|apparent)|not a factor|unknown|not distracted|apparently normal)\b/i;
 const UNIT_MENTION = /\b(?:unit|vehicle|veh\.?|v|party|p|driver|d)\s*[#-]?\s*(\d{1,2})\b/gi;
 
 /**
@@ -817,9 +817,9 @@ function dateParts(s: State, labels: string[], values: string[], aligned: boolea
 }
 
 const ROAD =
-  /^(?:road on which (?:crash|accident|collision) occurred|(?:crash|accident|collision) occurred on|road of occurrence|on street or highway|roadway|street name)$/i;
+  /^(?:road on which (?:crash|accident|collision) occurred|(?:crash|accident|collision) occurred on|road of occurrence|on street,? (?:road,? )?or highway|roadway|street name)$/i;
 const CROSS =
-  /^(?:at (?:its )?intersection with|at intersecting street|intersecting (?:road|street)|cross street)$/i;
+  /^(?:at (?:its )?intersection (?:with|of)|at intersecting street|intersecting (?:road|street)|cross street)$/i;
 
 /** "SUNRISE BL" in one box and "MADISON AV" in the next: the crash location. */
 function roadAndCross(s: State, labels: string[], values: string[], aligned: boolean): void {
@@ -1509,7 +1509,7 @@ const INJURY_SEVERITY =
   /^(?:injury sev|injury severity|inj sev|injury|injury code|injury type|injured|type of injury|extent of injury|injury description(?:\/complaint)?|complaint|location of most severe injury|injury \(kabco\)|kabco)$/;
 const TRANSPORTED = /^(?:taken to|transported to|destination|hospital|medical facility|treated at)$/;
 const FAULT =
-  /contributing (?:cause|factor|circumstance)|primary cause|secondary cause|cause of (?:the )?(?:crash|collision|accident)|fault|apparent violation|collision factor|associated factor|inattention|\bpcf\b|human factor|driver (?:condition|action)s? contributing/;
+  /contributing (?:cause|factor|circumstance)|primary cause|secondary cause|cause of (?:the )?(?:crash|collision|accident)|fault|apparent violation|collision factor|associated factor|inattention|\bpcf\b|human factor|driver (?:condition|action)s? contributing|driver actions? at (?:the )?time of (?:the )?(?:crash|collision)|driver distracted by|distracted by/;
 const CITATION =
   /^(?:citation|citation (?:no|number)|ticket|ticket (?:no|number)|violation|violation\/code|violation(?:s)? charged|cited for|charge|charges|charged with|offense|violation description|section of \w+|statute|o c g a section|ocga section|vc section|code section)$/;
 const WITNESS = /^witness(?: \d+| name| information)?$/;

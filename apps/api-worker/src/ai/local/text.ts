@@ -246,6 +246,8 @@ export function titleCase(name: string): string {
     .split(" ")
     .map((word, i) => {
       if (ACRONYMS.has(word)) return word;
+      // Route numbers (US-98, SR-43, I-35) and a lone letter in parentheses ("(S") as printed.
+      if (/^[A-Z]{1,3}-\d+[A-Z]?$/.test(word) || /^\([A-Z]$/.test(word)) return word;
       const lower = word.toLowerCase();
       if (i > 0 && SMALL.has(lower)) return lower;
       // "DAVID'S" is "David's", "O'NEIL" is "O'Neil".
