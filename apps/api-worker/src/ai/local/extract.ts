@@ -776,7 +776,10 @@ function boxLabel(raw: string, s: State, unitRow = false): string {
     if (/registration|owner/i.test(hint)) return "Owner Name";
     if (
       /licen[cs]e|driver/i.test(hint) ||
-      ((s.unit || unitRow) && !/injur|witness|passenger|person|occupant/i.test(s.section))
+      ((s.unit || unitRow) &&
+        !/injur|witness|passenger|occupant/i.test(s.section) &&
+        // "PERSONS INVOLVED" lists everyone; "DRIVER 1 (PERSON 1)" is the driver's block.
+        (!/person/i.test(s.section) || /driver|motorist/i.test(s.section)))
     )
       return "Driver Name";
   }
