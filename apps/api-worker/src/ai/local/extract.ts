@@ -264,9 +264,16 @@ function personNameOnly(value: string): string {
 function isInsurerLetter(texts: string[], kind: DocumentKind): boolean {
   if (kind === "police" || kind === "bill") return false;
   const head = (texts[0] ?? "").split("\n").slice(0, 8).join("\n");
+  // An employer writes to a carrier (its name in the address block); a carrier writes under its
+  // own letterhead, the first lines.
+  const letterhead = (texts[0] ?? "")
+    .split("\n")
+    .filter((l) => l.trim())
+    .slice(0, 3)
+    .join("\n");
   const all = texts.join("\n");
   return (
-    INSURER_WORDS.test(head) &&
+    (INSURER_WORDS.test(letterhead) || (kind !== "wage" && INSURER_WORDS.test(head))) &&
     /\b(our insured|your client|claimant|named insured|insured:|adjuster|claim (?:number|no))/i.test(all)
   );
 }
@@ -1812,12 +1819,13 @@ function sentenceFacts(s: State, sentence: string): void {
     policeSentence(s, sentence, date);
     return;
   }
-  if (s.kind === "wage") {
-    wageSentence(s, sentence, date);
-    return;
-  }
+  // A carrier's letter asks for "documentation of any lost wages": it is a letter, not a wage record.
   if (s.insurerLetter) {
     insurerSentence(s, sentence);
+    return;
+  }
+  if (s.kind === "wage") {
+    wageSentence(s, sentence, date);
     return;
   }
   if (s.kind === "bill") {
@@ -1851,7 +1859,51 @@ function insurerSentence(s: State, sentence: string): void {
     emit(s, { category: "insurance", text: `Carrier's letter: ${sentence}`, quote: sentence });
   }
   const carrier = findInsurer(sentence);
-  if (carrier && /your client(?:'s)? own|med ?pay|medical payments|\bpip\b|no-?fault/i.test(sentence)) {
+  const clientOwn = /your client(?:'s)? own|med ?pay|medical payments|\bpip\b|no-?fault|first[- ]party/i.test(
+    sentence,
+  );
+  // "Laurel Summit Casualty Insurance Company insures Three Rivers Linen & Uniform Supply, Inc.
+  // under a commercial auto policy": the carrier and its insured, who owns the vehicle when
+  // the letter says its driver is the insured's employee.
+  const insures = /\binsures\s+(.+?)\s+(?:under|for|with)\b/.exec(sentence);
+  if (carrier && insures && !clientOwn) {
+    emit(s, {
+      category: "insurance",
+      text: `Insurer of the other party: ${carrier}`,
+      quote: carrier,
+      profileField: "atFaultCarrier",
+      fieldValue: carrier,
+    });
+    const insured = (insures[1] ?? "").trim();
+    if (/\bemploy(?:ee|ed)\b|\bcommercial\b/i.test(s.pageText) && insured.length <= 80) {
+      emit(
+        s,
+        {
+          category: "insurance",
+          text: `Vehicle owner (the carrier's insured): ${insured}`,
+          quote: insured,
+          profileField: "vehicleOwner",
+          fieldValue: insured,
+        },
+        `owner|${insured}`,
+      );
+    }
+  }
+  // "was being driven by our insured's employee, Curtis W. Blakemore": the other driver.
+  const driven =
+    /\b(?:driven|operated) by (?:(?:our|the) insured(?:'s)?(?: (?:employee|driver|son|daughter|spouse|wife|husband))?,?\s+)?([A-Z][a-z'-]+(?: [A-Z]\.| [A-Z][a-z'-]+){1,3})/.exec(
+      sentence,
+    );
+  if (driven?.[1] && !/^(?:Our|The|Your)\b/.test(driven[1])) {
+    emit(s, {
+      category: "liability",
+      text: `Other driver: ${driven[1]}`,
+      quote: driven[0],
+      profileField: "atFaultDriver",
+      fieldValue: driven[1],
+    });
+  }
+  if (carrier && clientOwn) {
     emit(s, {
       category: "insurance",
       text: `Client's own carrier: ${carrier}`,
