@@ -1982,6 +1982,10 @@ function wageSentence(s: State, sentence: string, date: string | null): void {
   if (fact && amountCents !== null) s.wageTotals.push(fact);
 }
 
+const IMAGING_FINDING =
+  /\b(tears?|torn|protrusions?|extrusions?|effac\w*|stenosis|impingement|edema|effusion|displace\w*|disruption|rupture\w*|avulsion|subluxation|dislocation)\b/i;
+const NO_FINDING = /^(?:no acute|normal|unremarkable|negative)\b/i;
+
 function clinicalSentence(s: State, sentence: string, date: string | null): void {
   const where = `${s.provider ?? "Medical record"}${s.visitDate ? ` (${s.visitDate})` : ""}: `;
   // What a record says happened is dated by the visit; a date in the sentence is often another event.
@@ -2003,9 +2007,27 @@ function clinicalSentence(s: State, sentence: string, date: string | null): void
     }
     return;
   }
+  // "MRI left shoulder 10/03/2025: partial-thickness supraspinatus tear": what the study found
+  // is an injury, dated by the study.
+  const study = /^(?:MRI|MR|CT|X-?rays?|radiographs?|ultrasound|EMG)\b[^:]{0,60}:\s*(.+)$/i.exec(sentence);
+  if (
+    study?.[1] &&
+    (P.INJURY.test(study[1]) || IMAGING_FINDING.test(study[1])) &&
+    !NO_FINDING.test(study[1])
+  ) {
+    emit(s, { ...base, category: "injury", text: `${where}${sentence}`, eventDate: date ?? base.eventDate });
+    return;
+  }
+  // "treating at X three times a week since 09/15/2025": the date treatment began.
+  const since = /\bsince\s+(\d{1,2}\/\d{1,2}\/\d{2,4})/.exec(sentence);
   if (CAUSATION.test(sentence)) emit(s, { ...base, category: "injury", text: `${where}${sentence}` });
-  else if (P.TREATMENT.test(sentence))
-    emit(s, { ...base, category: "treatment", text: `${where}${sentence}` });
+  else if (P.TREATMENT.test(sentence) || (since && /\btreat(?:ing|ed|ment)\b/i.test(sentence)))
+    emit(s, {
+      ...base,
+      category: "treatment",
+      text: `${where}${sentence}`,
+      eventDate: (since && findDates(since[0])[0]?.iso) || base.eventDate,
+    });
   else if (P.INJURY.test(sentence)) emit(s, { ...base, category: "injury", text: `${where}${sentence}` });
   else if (P.MECHANISM.test(sentence)) {
     const today = /\b(today|tonight|this (morning|afternoon|evening))\b/i.test(sentence) ? s.visitDate : null;
