@@ -375,7 +375,8 @@ function readPage(s: State, page: PageText, running: Set<string>, seenRunning: S
   lines.forEach((line, index) => {
     if (formValues.has(index)) return;
     const pairCells = cells[index] ?? [];
-    const colonPairs = labelledCells(pairCells);
+    // A bill's "Total Charges:<tab>$3,054.00" is an amount row for the ledger, not a field.
+    const colonPairs = s.kind === "bill" && findMoney(line).length > 0 ? null : labelledCells(pairCells);
     if (colonPairs) {
       // "DOB:<tab>09/12/1990<tab>Encounter Date:<tab>03/10/2026": fields cell by cell.
       flush();
@@ -1148,6 +1149,9 @@ const PAYMENT_WORDS =
 const ADJUSTMENT_WORDS =
   /adjust|write[- ]?off|w\/o\b|contractual|discount|courtesy|disallow|credit|reduction|fee schedule|not covered|allowance/i;
 
+const ADJUSTMENT_NOUN = /adjustment|write[- ]?off|w\/o\b|contractual|discount|disallow\w*|reduction/i;
+const PAYMENT_NOUN = /payments?\b|\bpaid\b|\bpmt\b|check\s*#|remit\w*|refund|co-?pay/i;
+
 /** Statement lines: itemized charges become billing facts; totals, balances and payments do not. */
 function billLine(s: State, line: string, index: number): boolean {
   let money = findMoney(line, { bare: true });
@@ -1336,8 +1340,9 @@ function summaryLine(
   } else if (payment) {
     // A dated row is one payment; an undated "Payments" or "Total Payments" line states the
     // statement's sum of them (the ledger takes the larger, never both).
-    const kind: MoneyKind =
-      ADJUSTMENT_WORDS.test(line) && !PAYMENT_WORDS.test(line) ? "adjustment" : "payment";
+    // "PIP fee schedule adjustment" names a payer but is an adjustment; "PIP Pmt" is a payment.
+    const adjusted = ADJUSTMENT_WORDS.test(line) && (!PAYMENT_WORDS.test(line) || ADJUSTMENT_NOUN.test(line));
+    const kind: MoneyKind = adjusted && !PAYMENT_NOUN.test(line) ? "adjustment" : "payment";
     const description = describeRow(line, dates, [], money, null);
     const cents = Math.abs(amount.cents);
     if (cents === 0) return true;
