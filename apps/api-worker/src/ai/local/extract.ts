@@ -396,6 +396,18 @@ function readPage(s: State, page: PageText, running: Set<string>, seenRunning: S
       fieldRules(s, `${pairCells[0]}: ${pairCells[1]}`, `${pairCells[0]} ${pairCells[1]}`);
       return;
     }
+    // "Patient: X<tab>DOB: Y<tab>Encounter Date: Z": each box a field of its own.
+    if (
+      pairCells.length >= 2 &&
+      pairCells.every((c) => /^[A-Z][^:]{0,40}:\s+\S/.test(c)) &&
+      !(s.kind === "bill" && findMoney(line).length > 0)
+    ) {
+      flush();
+      for (const cell of pairCells) fieldRules(s, cell, cell);
+      diagnoses(s, line);
+      inlineNumbers(s, line);
+      return;
+    }
     const form = formPair(cells, index, boxes);
     if (form) {
       flush();
@@ -1992,6 +2004,9 @@ const IMAGING_FINDING =
 const NO_FINDING = /^(?:no acute|normal|unremarkable|negative)\b/i;
 
 function clinicalSentence(s: State, sentence: string, date: string | null): void {
+  // The letterhead (the provider's name, "Pain Medicine | address | phone") says nothing clinical.
+  if (s.provider && sentence.replace(/[.\s]+$/, "") === s.provider) return;
+  if (/\|/.test(sentence) && /\(?\d{3}\)?[-. ]\d{3}-\d{4}/.test(sentence)) return;
   const where = `${s.provider ?? "Medical record"}${s.visitDate ? ` (${s.visitDate})` : ""}: `;
   // What a record says happened is dated by the visit; a date in the sentence is often another event.
   const base = { quote: sentence, provider: s.provider, eventDate: s.visitDate ?? date };
@@ -2023,10 +2038,14 @@ function clinicalSentence(s: State, sentence: string, date: string | null): void
     emit(s, { ...base, category: "injury", text: `${where}${sentence}`, eventDate: date ?? base.eventDate });
     return;
   }
-  // "treating at X three times a week since 09/15/2025": the date treatment began.
-  const since = /\bsince\s+(\d{1,2}\/\d{1,2}\/\d{2,4})/.exec(sentence);
+  // "treating at X three times a week since 09/15/2025": the date treatment began; "had a
+  // microdiscectomy on 04/16/2025": the date of the procedure, not of the visit telling of it.
+  const since = /\b(?:since|on)\s+(\d{1,2}\/\d{1,2}\/\d{2,4})/.exec(sentence);
   if (CAUSATION.test(sentence)) emit(s, { ...base, category: "injury", text: `${where}${sentence}` });
-  else if (P.TREATMENT.test(sentence) || (since && /\btreat(?:ing|ed|ment)\b/i.test(sentence)))
+  else if (
+    P.TREATMENT.test(sentence) ||
+    (since?.[0].startsWith("since") && /\btreat(?:ing|ed|ment)\b/i.test(sentence))
+  )
     emit(s, {
       ...base,
       category: "treatment",

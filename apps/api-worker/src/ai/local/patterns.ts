@@ -10,7 +10,7 @@ export const WAGE_ANY =
 
 /** Employment facts, in an employer's letter. */
 export const WAGE_DOC =
-  /\b(employed|employment|position|job title|occupation|rate of pay|per hour|hourly|salary|hours per week|scheduled to work|wages?|earnings|missed|absen(?:t|ce|ces)|paid time off|sick (?:pay|leave)|disability benefits|overtime|per day|daily rate|working days|annual(?:ly)?|per year|gross|net profit|schedule c|gross receipts|self-employ\w*|income)\b/i;
+  /\b(employed|employment|position|job title|occupation|rate of pay|per hour|hourly|salary|hours per week|scheduled to work|wages?|earnings|missed|absen(?:t|ce|ces)|paid time off|\bpto\b|accrued (?:leave|vacation|sick)|vacation (?:hours|days)|worked (?:full|part)[- ]time|has worked|sick (?:pay|leave)|disability benefits|overtime|per day|daily rate|working days|annual(?:ly)?|per year|gross|net profit|schedule c|gross receipts|self-employ\w*|income)\b/i;
 
 export const LIABILITY =
   /\b(at fault|fault|failed to|failure to|following too closely|too closely|distract\w*|inattent\w*|look(?:ed|ing) down|cell ?phone|phone|texting|scanner|did not see|never saw|speeding|excessive speed|too fast|ran (?:a|the) red|disregard\w*|cited|citation|violat\w*|admitted|lawfully|contributing|right[- ]of[- ]way|yield\w*|impair\w*|intoxicat\w*|alcohol|DUI|DWI|never (?:slowed|braked|stopped))\b|\b(?:witness|w-\d|driver of (?:veh|vehicle|unit|v)\.? ?\d|d-?\d|p-?\d)\b.{0,60}?\b(?:stated|states|said|admitted|reported)\b/i;
@@ -30,7 +30,7 @@ export const WITNESS_RELEVANT =
   /\b(red|green|yellow|light|signal|stopped|slow\w*|brak\w*|speed\w*|look\w*|phone|hit|struck|crash\w*|truck|car|vehicle|ran|fault|lane)\b/i;
 
 export const TREATMENT =
-  /\b(CT|MRI|X-?rays?|radiograph\w*|ultrasound|imaging|inject\w*|prescri\w*|referr\w*|refer(?:red)? to|follow[- ]up with|follow up with|physical therapy|chiropractic|occupational therapy|surgery|surgical|arthroscop\w*|fusion|epidural|nerve block|sutur\w*|splint|brace|sling|crutches|discharged|admitted|home exercise program|transported|ambulance|\d+(?:\.\d+)?\s?(?:mg|mcg|ml)|\d+\s*x\s*\/\s*week|\d+x\/week|\d+\s+(?:visits?|times|sessions?)\s+(?:per|a|\/)\s+week)\b/i;
+  /\b(CT|MRI|X-?rays?|radiograph\w*|ultrasound|imaging|inject\w*|prescri\w*|referr\w*|refer(?:red)? to|follow[- ]up with|follow up with|physical therapy|chiropractic|occupational therapy|surgery|surgical|arthroscop\w*|\w+(?:ectomy|otomy|ostomy|plasty|scopy)|fusion|epidural|nerve block|sutur\w*|splint|brace|sling|crutches|discharged|admitted|home exercise program|transported|ambulance|\d+(?:\.\d+)?\s?(?:mg|mcg|ml)|\d+\s*x\s*\/\s*week|\d+x\/week|\d+\s+(?:visits?|times|sessions?)\s+(?:per|a|\/)\s+week)\b/i;
 
 export const INJURY =
   /\b(pain\w*|aches?|aching|headaches?|tender\w*|spasms?|strains?|sprains?|fractures?|contusions?|lacerations?|abrasions?|bruis\w*|swelling|numb\w*|tingl\w*|radiat\w*|stiff\w*|whiplash|concussion|herniat\w*|bulg\w*|protrusion|radiculopathy|injur\w*|sleep (?:is )?disturb\w*|disturbed sleep|disability index|NDI|Oswestry|ODI|ROM|AROM|range of motion|limited|decreased|hypertonic\w*|guarding|flare\w*|prognosis|permanent|impairment|scar\w*|\d{1,2}\/10)\b/i;
