@@ -1541,9 +1541,9 @@ const CITATION =
   /^(?:citation|citation (?:no|number)|ticket|ticket (?:no|number)|violation|violation\/code|violation(?:s)? charged|cited for|charge|charges|charged with|offense|violation description|section of \w+|statute|o c g a section|ocga section|vc section|code section)$/;
 const WITNESS = /^witness(?: \d+| name| information)?$/;
 const INSURER =
-  /^(?:no-fault carrier|no fault carrier|pip carrier|med ?pay carrier|auto carrier|fin resp name|insurance on file|(?:primary|secondary|other) ins|financial responsibility name|insurance|insurance company|insurance co|ins co|ins company|insurance company name|insurance name|name of insurance(?: company)?|insurer|insurer name|insurance carrier|carrier|carrier name|liability (?:carrier|insurer|insurance(?: company| carrier)?)|financial responsibility(?: carrier| company| insurer)?|third[- ]party liability|primary payer|secondary payer|payer|payor|primary insurance|secondary insurance|bill to|auto insurer|insured by|insurance plan name(?: or program name)?)$/;
+  /^(?:no-fault carrier|no fault carrier|pip carrier|med ?pay carrier|auto carrier|fin resp name|insurance on file|(?:primary|secondary|other) ins|financial responsibility name|insurance|insurance company|insurance co|ins co|ins company|insurance company name|insurance name|name of insurance(?: company)?|insurer|insurer name|insurance carrier|carrier|carrier name|liability (?:carrier|insurer|insurance(?: company| carrier)?)|financial responsibility(?: carrier| company| insurer)?|third[- ]party liability|primary payer|secondary payer|payer|payor|primary insurance|secondary insurance|bill to|auto insurer|insured by|insurance plan name(?: or program name)?|(?:primary |secondary )?coverage|primary|secondary)$/;
 const VISIT_DATE =
-  /^(?:doe|date of service|dos|service date|visit date|date of visit|encounter date|admit date|admission date|date of admission|exam date|date of exam|date of evaluation|evaluation date|treatment date|appointment date|admit ?\/ ?service date)$/;
+  /^(?:doe|date of service|dos|service date|visit date|date of visit|encounter date|admit|admitted|admit date|admission date|date of admission|exam date|date of exam|date of evaluation|evaluation date|treatment date|appointment date|admit ?\/ ?service date)$/;
 const DISCHARGE_DATE = /^(?:date of discharge|discharge date)$/;
 const VISITS = /^(?:total visits|number of visits|visits attended|total treatments|no of visits)$/;
 const PERIOD =
@@ -1617,7 +1617,9 @@ function fieldRules(s: State, line: string, quoteOverride?: string): boolean {
       const unit = fieldUnit ?? s.unit;
       if (
         added &&
-        /no-?fault|\bpip\b|med ?pay|personal injury protection|medical payments/i.test(`${label} ${value}`)
+        /no-?fault|\bpip\b|med ?pay|personal injury protection|medical payments|first[- ]party/i.test(
+          `${label} ${value}`,
+        )
       ) {
         added.profileField = "clientCarrier";
         added.fieldValue = findInsurer(value) ?? name;
