@@ -406,6 +406,9 @@ export const readinessDismissals = pgTable(
       .notNull()
       .references(() => documents.id, { onDelete: "cascade" }),
     itemKey: text("item_key").notNull(),
+    // What the item said when dismissed: when it says something else (a bill's gap grew), the
+    // dismissal no longer covers it.
+    itemMessage: text("item_message"),
     reason: text("reason").notNull(),
     dismissedBy: uuid("dismissed_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),

@@ -1,0 +1,1 @@
+ALTER TABLE "readiness_dismissals" ADD COLUMN "item_message" text;
