@@ -354,6 +354,33 @@ describe("readiness", () => {
     expect(await generate(owner.session, doc.id)).toContain(formatUsd(1_377_140));
   });
 
+  it("a dismissed gap that changes is open again, showing what was dismissed", async () => {
+    const { owner, doc, bill, facts } = await caseWithBill();
+    await confirmProposals(owner.session, doc.id);
+    const key = `statement:${bill}|acct-4471`;
+    await owner.session.trpc.letters.dismissReadinessItem.mutate({
+      documentId: doc.id,
+      key,
+      reason: "Balance forwarded from a prior account",
+    });
+    const dismissed = await owner.session.trpc.letters.readiness.query({ documentId: doc.id });
+    expect(dismissed.open).toBe(0);
+
+    // The CT line turns out to be a duplicate and is rejected: the gap grows by $3,200.00.
+    const ct = facts.find((f) => f.text === "CT cervical spine");
+    await owner.session.trpc.facts.reject.mutate({ documentId: doc.id, factId: ct!.id });
+    const after = await owner.session.trpc.letters.readiness.query({ documentId: doc.id });
+    const item = after.items.find((i) => i.key === key);
+    expect(item).toMatchObject({
+      dismissed: null,
+      message: `${PROVIDER} (bill.pdf, p. 1): lines $6,011.40 of stated $13,771.40 — $7,760.00 not itemized`,
+      staleDismissal: { message: GAP, reason: "Balance forwarded from a prior account" },
+    });
+    expect(after.open).toBe(1);
+    const refused = await errorOf(owner.session.trpc.letters.generate.mutate({ documentId: doc.id }));
+    expect(refused.message).toContain("$7,760.00 not itemized");
+  });
+
   it("names a name or date conflict with the case, and a setting that would print as a placeholder", async () => {
     const { owner, doc, letter, bill } = await caseWithBill(({ letter }) => [
       {

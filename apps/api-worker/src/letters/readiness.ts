@@ -45,6 +45,8 @@ export type ReadinessItem = {
   message: string;
   link: ReadinessLink;
   dismissed: { reason: string; by: string | null; at: string } | null;
+  /** a dismissal of this item when it read otherwise: it no longer covers what it says now */
+  staleDismissal?: { message: string; reason: string };
 };
 
 export type Readiness = {
@@ -130,6 +132,7 @@ export async function computeReadiness(
     db
       .select({
         itemKey: schema.readinessDismissals.itemKey,
+        itemMessage: schema.readinessDismissals.itemMessage,
         reason: schema.readinessDismissals.reason,
         by: schema.users.name,
         at: schema.readinessDismissals.createdAt,
@@ -298,6 +301,11 @@ export async function computeReadiness(
   const dismissedBy = new Map(dismissals.map((d) => [d.itemKey, d]));
   const withDismissals = items.map((item) => {
     const d = dismissedBy.get(item.key);
+    // A dismissal covers the item as it read then; if it now says something else (a gap of
+    // another amount, a different sentence), a person looks again.
+    if (d?.itemMessage && d.itemMessage !== item.message) {
+      return { ...item, dismissed: null, staleDismissal: { message: d.itemMessage, reason: d.reason } };
+    }
     return { ...item, dismissed: d ? { reason: d.reason, by: d.by, at: d.at } : null };
   });
   return {
@@ -393,18 +401,29 @@ export async function dismissReadinessItem(
   ip: string,
 ) {
   const target = await checkItemKey(db, access.document.id, input.key);
+  // What the item says now (under the case's template), kept with the dismissal; an item only
+  // another template shows is dismissed whatever it says.
+  const current = (await computeReadiness(db, { document: access.document })).items.find(
+    (i) => i.key === input.key,
+  );
   await db.transaction(async (tx) => {
     await tx
       .insert(schema.readinessDismissals)
       .values({
         documentId: access.document.id,
         itemKey: input.key,
+        itemMessage: current?.message ?? null,
         reason: input.reason,
         dismissedBy: user.id,
       })
       .onConflictDoUpdate({
         target: [schema.readinessDismissals.documentId, schema.readinessDismissals.itemKey],
-        set: { reason: input.reason, dismissedBy: user.id, createdAt: sql`now()` },
+        set: {
+          reason: input.reason,
+          itemMessage: current?.message ?? null,
+          dismissedBy: user.id,
+          createdAt: sql`now()`,
+        },
       });
     await recordAudit(tx, {
       actorId: user.id,

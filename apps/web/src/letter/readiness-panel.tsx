@@ -123,6 +123,12 @@ function ReadinessRow({
   return (
     <li className={`readiness-item readiness-${item.kind}`} data-testid="readiness-item">
       <span id={messageId}>{item.message}</span>
+      {item.staleDismissal && (
+        <span className="muted">
+          Dismissed earlier when it read “{item.staleDismissal.message}” (“{item.staleDismissal.reason}”); it
+          has changed since.
+        </span>
+      )}
       <div className="row-actions">
         {item.kind === "variable" ? (
           <Link href="/settings/firm" aria-describedby={messageId}>
