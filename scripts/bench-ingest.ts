@@ -100,7 +100,7 @@ if (process.env.BENCH_E2E !== "0") {
     const res = await fetch(`${stack.apiUrl}/api/documents/${doc.id}/sources`, {
       method: "POST",
       headers: { cookie, "content-type": "application/pdf", "x-file-name": "record.pdf" },
-      body: bytes,
+      body: bytes as Uint8Array<ArrayBuffer>,
     });
     const { source } = (await res.json()) as { source: { id: string } };
     const uploadedMs = performance.now() - started;

@@ -54,6 +54,9 @@ const percentile = (sorted: number[], p: number) =>
 
 class User {
   cookie = "";
+  /** the last answer's Server-Timing: whole request, and database time */
+  serverMs = 0;
+  dbMs = 0;
   documentId = "";
   /** facts still pending: approving one takes it off */
   pending: string[] = [];

@@ -35,7 +35,7 @@ for (const pkg of ["wrangler", "@cloudflare/vitest-plugin"]) {
 
 const wrangler = path.join(root, "node_modules/wrangler/bin/wrangler.js");
 // --env-file is read relative to the config's folder.
-const typeChecks = [
+const typeChecks: Array<[string, string, string]> = [
   ["wrangler.toml", ".dev.vars.example", "apps/api-worker/worker-configuration.d.ts"],
   ["apps/party/wrangler.toml", ".dev.vars.example", "apps/party/worker-configuration.d.ts"],
 ];

@@ -16,6 +16,15 @@ const steps: Step[] = [
     command: [process.execPath, bin("turbo", "bin/turbo"), "run", "typecheck", "--output-logs=errors-only"],
   },
   {
+    // Outside the workspaces: launchers, benchmarks, the corpus, the mock API and the browser tests.
+    name: "typecheck (scripts)",
+    command: [process.execPath, bin("typescript", "bin/tsc"), "-p", "scripts/tsconfig.json"],
+  },
+  {
+    name: "typecheck (browser tests)",
+    command: [process.execPath, bin("typescript", "bin/tsc"), "-p", "apps/web/e2e/tsconfig.json"],
+  },
+  {
     name: "unit and Worker integration tests (vitest)",
     command: [process.execPath, bin("vitest", "vitest.mjs"), "run", ...vitestArgs],
   },

@@ -27,21 +27,22 @@ export async function runLoad(options: {
 }): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
-  const instance = autocannon({
-    url: options.url,
-    connections: options.connections,
-    duration: options.seconds,
-    headers: options.headers,
-    method: options.method ?? "GET",
-    body: options.body,
-  });
-  instance.on("response", (_client, statusCode, _bytes, responseTime) => {
-    latencies.push(responseTime);
-    if (statusCode >= 400) errors += 1;
-  });
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    instance.on("done", resolve);
-    instance.on("error", reject);
+    const instance = autocannon(
+      {
+        url: options.url,
+        connections: options.connections,
+        duration: options.seconds,
+        headers: options.headers,
+        method: options.method ?? "GET",
+        body: options.body,
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    instance.on("response", (_client, statusCode, _bytes, responseTime) => {
+      latencies.push(responseTime);
+      if (statusCode >= 400) errors += 1;
+    });
   });
   latencies.sort((a, b) => a - b);
   return {

@@ -1,3 +1,4 @@
+import type { R2Bucket } from "@cloudflare/workers-types";
 import { and, asc, type Db, eq, gt, isNotNull, schema, sql } from "@steno/db";
 import { DOCUMENT_STATUSES, letterContentSchema, type PmNode } from "@steno/shared";
 import { z } from "zod";
