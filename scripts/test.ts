@@ -28,7 +28,7 @@ const steps: Step[] = [
     name: "unit and Worker integration tests (vitest)",
     command: [process.execPath, bin("vitest", "vitest.mjs"), "run", ...vitestArgs],
   },
-  { name: "Chromium for the browser tests", command: ["bash", "scripts/ensure-chromium.sh"] },
+  { name: "Chromium for the browser tests", command: [process.execPath, "scripts/ensure-chromium.ts"] },
   {
     name: "browser end-to-end (playwright)",
     command: [

@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { findChromium } from "../../scripts/lib/chromium.ts";
 
 // The whole stack (database, Workers, Vite) is started once by the global setup, which exports
 // its URL for the workers; STENO_E2E_BASE_URL points the run at a stack that is already up.
@@ -18,8 +19,8 @@ export default defineConfig({
     acceptDownloads: true,
     trace: "retain-on-failure",
     launchOptions: {
-      // Playwright cannot download browsers here; Debian's Chromium works.
-      executablePath: "/usr/bin/chromium",
+      // STENO_CHROMIUM, Playwright's download or a system Chromium (scripts/ensure-chromium.ts).
+      executablePath: findChromium(),
       args: [
         "--no-sandbox",
         "--disable-gpu",
