@@ -79,3 +79,6 @@ export function findProcedureCodesInContext(text: string): (CodeMatch & { how: "
   }
   return accepted;
 }
+
+/** Which system a procedure code is from: five digits (or four and F, T, U) are CPT. */
+export const codeSystem = (code: string) => (/^\d{4}[0-9FTU]$/.test(code) ? "CPT" : "HCPCS");
