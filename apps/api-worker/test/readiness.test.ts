@@ -1,7 +1,9 @@
+import { env } from "cloudflare:workers";
 import { and, eq, schema } from "@steno/db";
-import { formatUsd, type ProfileField } from "@steno/shared";
+import { formatUsd, LETTER_FIELD, type ProfileField } from "@steno/shared";
 import { TRPCClientError } from "@trpc/client";
 import { describe, expect, it } from "vitest";
+import { connectClient } from "../../party/test/sync-client.ts";
 import { API, codeOf, confirmProfile, type Session, signUp, testDb } from "./helpers.ts";
 import { eventually } from "./pdf.ts";
 
@@ -352,6 +354,68 @@ describe("readiness", () => {
     ]);
     expect((await owner.session.trpc.letters.readiness.query({ documentId: doc.id })).items).toEqual([]);
     expect(await generate(owner.session, doc.id)).toContain(formatUsd(1_377_140));
+  });
+
+  it("checks the letter as edited: an amount, a date and a code nothing vouches for wait for export", async () => {
+    const { owner, doc } = await caseWithBill(({ bill }) => [
+      {
+        category: "billing",
+        text: "Therapeutic exercise",
+        quote: "03/20/2026 97110 Therapeutic exercise $4,560.00",
+        sourceId: bill,
+        pageNumber: 1,
+        provider: PROVIDER,
+        eventDate: "2026-03-20",
+        code: "97110",
+        amountCents: 456_000,
+        moneyKind: "charge",
+        statementKey: "acct-4471",
+      },
+      { category: "injury", text: "Cervical sprain (S13.4XXA) diagnosed on 03/14/2026", code: "S13.4XXA" },
+    ]);
+    await confirmProposals(owner.session, doc.id);
+    await generate(owner.session, doc.id);
+    // The draft vouches for itself: every figure, date and code in it comes from the case.
+    const exported = await exportDocx(owner.session, doc.id);
+    expect(exported.status).toBe(200);
+
+    const { token } = await owner.session.trpc.letters.roomToken.mutate({ documentId: doc.id });
+    const editor = await connectClient(
+      env.PARTY,
+      `http://party/parties/letter-room/${doc.id}?token=${token}`,
+    );
+    await editor.synced;
+    const Y = await import("yjs");
+    const paragraph = new Y.XmlElement("paragraph");
+    paragraph.insert(0, [
+      new Y.XmlText("She also paid $12,500.00 out of pocket on January 3, 2024 for M54.5 (CPT 99215)."),
+    ]);
+    const fragment = editor.doc.getXmlFragment(LETTER_FIELD);
+    fragment.insert(fragment.length, [paragraph]);
+    // The edit reaches the room over its socket; export reads the room.
+    const refused = await eventually(
+      () => exportDocx(owner.session, doc.id),
+      (r) => r.status === 409,
+    );
+    const said = await refused.text();
+    expect(said).toContain("$12,500.00 — in no reviewed fact, ledger line or confirmed profile value");
+    expect(said).toContain("January 3, 2024 — a date no reviewed fact or the profile states");
+    expect(said).toContain("M54.5 — a code no reviewed fact carries");
+    expect(said).toContain("99215 — a code no reviewed fact carries");
+    // Figures the case does vouch for are not named.
+    expect(said).not.toContain("$4,560.00 —");
+    expect(said).not.toContain("S13.4XXA —");
+    // Generating again is not blocked by the edited letter's sentences.
+    const readiness = await owner.session.trpc.letters.readiness.query({ documentId: doc.id });
+    expect(readiness.items.filter((i) => i.kind !== "prose")).toEqual([]);
+
+    // Taken out of the letter: nothing left to check.
+    fragment.delete(fragment.length - 1, 1);
+    await eventually(
+      () => exportDocx(owner.session, doc.id),
+      (r) => r.status === 200,
+    );
+    editor.close();
   });
 
   it("a dismissed gap that changes is open again, showing what was dismissed", async () => {

@@ -1,4 +1,3 @@
-import type { R2Bucket } from "@cloudflare/workers-types";
 import { and, asc, type Db, eq, gt, isNotNull, schema, sql } from "@steno/db";
 import { DOCUMENT_STATUSES, letterContentSchema, type PmNode } from "@steno/shared";
 import { z } from "zod";
@@ -46,10 +45,15 @@ export const backupDate = (time: number) => new Date(time).toISOString().slice(0
 export const letterKey = (date: string, documentId: string) => `${BACKUP_PREFIX}${date}/${documentId}.json`;
 export const manifestKey = (date: string) => `${BACKUP_PREFIX}${date}/manifest.json`;
 
+/** The part of an R2 bucket the backup writes with (the restore drill passes its own). */
+export type BackupBucket = {
+  put(key: string, value: string, options?: { httpMetadata?: { contentType?: string } }): Promise<unknown>;
+};
+
 /** Writes every letter that has content to the bucket under the night's date, then the manifest. */
 export async function exportLetters(
   db: Db,
-  bucket: R2Bucket,
+  bucket: BackupBucket,
   options: { time: number },
 ): Promise<BackupManifest> {
   const date = backupDate(options.time);

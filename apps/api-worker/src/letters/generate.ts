@@ -13,7 +13,7 @@ import { recordAudit } from "../lib/audit.ts";
 import { enforceRateLimit } from "../lib/rate-limit.ts";
 import { computeLedger } from "./ledger.ts";
 import { assertReady } from "./readiness.ts";
-import { renderLetter } from "./render.ts";
+import { defaultDemandCents, renderLetter } from "./render.ts";
 
 export const AI_OPERATIONS_PER_HOUR = 20;
 
@@ -172,7 +172,7 @@ export async function runGenerateLetter(
 
   const today = new Date().toISOString().slice(0, 10);
   const deadline = new Date(Date.now() + params.responseDays * 86_400_000).toISOString().slice(0, 10);
-  const defaultDemand = Math.ceil((ledger.totalCents * 3) / 100_000) * 100_000;
+  const defaultDemand = defaultDemandCents(ledger.totalCents);
   const content = renderLetter({
     templateBody: template.body,
     firm,

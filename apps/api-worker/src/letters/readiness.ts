@@ -1,4 +1,4 @@
-import { and, type Db, desc, eq, isNull, schema, sql } from "@steno/db";
+import { and, type Db, desc, eq, inArray, isNull, schema, sql } from "@steno/db";
 import {
   AppError,
   buildLedger,
@@ -15,14 +15,17 @@ import {
   TEMPLATE_VARIABLES,
   type TemplateVariable,
   templateVariablesIn,
+  toIsoDate,
 } from "@steno/shared";
 import type { SessionUser } from "../auth/session.ts";
+import { sha256Hex } from "../auth/tokens.ts";
 import { getCaseProfile } from "../case-profile/service.ts";
 import type { DocumentAccess } from "../documents/access.ts";
 import { normalizeForMatch } from "../facts/verify.ts";
 import { recordAudit } from "../lib/audit.ts";
 import { ledgerFacts } from "./ledger.ts";
-import { letterVariables, PLACEHOLDER } from "./render.ts";
+import { checkProse, knownValues, mismatchMessage } from "./prose-check.ts";
+import { defaultDemandCents, letterVariables, PLACEHOLDER } from "./render.ts";
 
 /** Where the attorney goes to fix an item: a profile field, a page of a source, a fact, a setting. */
 export type ReadinessLink = {
@@ -71,7 +74,7 @@ const KIND_LABELS: Record<string, string> = {
   balance: "balance",
 };
 
-const KEY_PREFIXES = ["profile", "conflict", "statement", "fact", "variable", "draft"] as const;
+const KEY_PREFIXES = ["profile", "conflict", "statement", "fact", "variable", "draft", "prose"] as const;
 
 /** The template a draft would use: the one asked for, the case's, or the firm's latest. */
 async function templateFor(db: Db, document: CaseDocument, templateId?: string) {
@@ -298,6 +301,20 @@ export async function computeReadiness(
     }
   }
 
+  // The letter as edited, against what the case vouches for: an amount, date or code in no
+  // reviewed fact, ledger line or confirmed profile value.
+  const content = letter ?? (document.letterContent as PmNode | null);
+  if (content) {
+    for (const m of await proseMismatches(db, { document, letter: content, ledger, confirmed })) {
+      items.push({
+        key: `prose:${(await sha256Hex(`${m.kind}|${m.value}|${m.context}`)).slice(0, 24)}`,
+        kind: "prose",
+        message: mismatchMessage(m),
+        link: { sentence: m.context.replace(/^…|…$/g, "") },
+      });
+    }
+  }
+
   const dismissedBy = new Map(dismissals.map((d) => [d.itemKey, d]));
   const withDismissals = items.map((item) => {
     const d = dismissedBy.get(item.key);
@@ -313,6 +330,92 @@ export async function computeReadiness(
     items: withDismissals,
     open: withDismissals.filter((i) => !i.dismissed).length,
   };
+}
+
+/**
+ * The letter's amounts, dates and codes that nothing vouches for. Known: reviewed facts (their
+ * values and anything their text states), every figure of the ledger, the confirmed profile, the
+ * demand of the last draft, and the letter's own date onward (its date, its deadline).
+ */
+async function proseMismatches(
+  db: Db,
+  {
+    document,
+    letter,
+    ledger,
+    confirmed,
+  }: {
+    document: CaseDocument;
+    letter: PmNode;
+    ledger: ReturnType<typeof buildLedger>;
+    confirmed: Partial<Record<ProfileField, string>>;
+  },
+) {
+  const [facts, [draft]] = await Promise.all([
+    db
+      .select({
+        text: schema.facts.text,
+        amountCents: schema.facts.amountCents,
+        eventDate: schema.facts.eventDate,
+        dateTo: schema.facts.dateTo,
+        code: schema.facts.code,
+      })
+      .from(schema.facts)
+      .where(
+        and(eq(schema.facts.documentId, document.id), inArray(schema.facts.status, ["approved", "edited"])),
+      ),
+    db
+      .select({ params: schema.jobs.params, createdAt: schema.jobs.createdAt })
+      .from(schema.jobs)
+      .where(
+        and(
+          eq(schema.jobs.documentId, document.id),
+          eq(schema.jobs.kind, "generate-letter"),
+          eq(schema.jobs.status, "succeeded"),
+        ),
+      )
+      .orderBy(desc(schema.jobs.createdAt))
+      .limit(1),
+  ]);
+  const demand = (draft?.params as { demandAmountCents?: number } | null)?.demandAmountCents;
+  const figures = [
+    ...ledger.lines.map((l) => l.amountCents),
+    ...ledger.providers.flatMap((p) => [
+      p.billedCents,
+      p.paidCents,
+      p.adjustedCents,
+      p.claimedCents,
+      p.totalCents,
+    ]),
+    ...ledger.statements.flatMap((st) => [st.linesCents, st.statedTotalCents ?? 0, st.gapCents]),
+    ...ledger.wageLoss.map((w) => w.amountCents),
+    ...ledger.futureCare.map((f) => f.amountCents),
+    ledger.billedCents,
+    ledger.paidCents,
+    ledger.adjustedCents,
+    ledger.billedCents - ledger.medicalTotalCents,
+    ledger.medicalTotalCents,
+    ledger.wageLossCents,
+    ledger.futureCareCents,
+    ledger.totalCents,
+    ledger.totalCents + ledger.futureCareCents,
+    demand ?? defaultDemandCents(ledger.totalCents),
+    ...facts.flatMap((f) => (f.amountCents === null ? [] : [f.amountCents])),
+  ];
+  const known = knownValues({
+    texts: [...facts.map((f) => f.text), ...Object.values(confirmed)],
+    cents: figures,
+    dates: [
+      ...facts.flatMap((f) => [f.eventDate, f.dateTo]),
+      ...ledger.lines.flatMap((l) => [l.dateOfService, l.dateTo]),
+      confirmed.dateOfLoss ? toIsoDate(confirmed.dateOfLoss) : null,
+      document.incidentDate,
+    ],
+    codes: [...facts.map((f) => f.code), ...ledger.lines.flatMap((l) => l.codes)],
+    // A day's slack: the job's clock and the letter's date may sit either side of midnight UTC.
+    writtenOn: draft ? new Date(Date.parse(draft.createdAt) - 86_400_000).toISOString().slice(0, 10) : null,
+  });
+  return checkProse(letter, known);
 }
 
 /** Refuses (409) while any item is open, naming each, so nothing unconfirmed reaches an insurer. */
@@ -332,7 +435,9 @@ export async function assertReady(
 ) {
   const readiness = await computeReadiness(db, { document, templateId, letter });
   // A new draft replaces the old one's sentences, so only export waits on them.
-  const open = readiness.items.filter((i) => !i.dismissed && (action === "exporting" || i.kind !== "draft"));
+  const open = readiness.items.filter(
+    (i) => !i.dismissed && (action === "exporting" || (i.kind !== "draft" && i.kind !== "prose")),
+  );
   if (open.length === 0) return readiness;
   throw new AppError(
     "CONFLICT",
@@ -360,6 +465,10 @@ async function checkItemKey(db: Db, documentId: string, key: string) {
   if (prefix === "variable") {
     if (!(rest in TEMPLATE_VARIABLES)) throw new AppError("BAD_REQUEST", "Unknown readiness item");
     return { kind: prefix, variable: rest };
+  }
+  if (prefix === "prose") {
+    if (!/^[0-9a-f]{24}$/.test(rest)) throw new AppError("BAD_REQUEST", "Unknown readiness item");
+    return { kind: prefix };
   }
   if (prefix === "draft") {
     const [row] = await db
@@ -406,6 +515,9 @@ export async function dismissReadinessItem(
   const current = (await computeReadiness(db, { document: access.document })).items.find(
     (i) => i.key === input.key,
   );
+  // A sentence of the letter that no longer says it has nothing to dismiss.
+  if (!current && target.kind === "prose")
+    throw new AppError("NOT_FOUND", "This item is no longer in the letter");
   await db.transaction(async (tx) => {
     await tx
       .insert(schema.readinessDismissals)

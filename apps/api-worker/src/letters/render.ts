@@ -88,6 +88,9 @@ function damagesTable(ledger: Ledger): PmNode {
   ]);
 }
 
+/** The demand when the attorney names none: three times past damages, rounded up to $1,000. */
+export const defaultDemandCents = (totalCents: number) => Math.ceil((totalCents * 3) / 100_000) * 100_000;
+
 /** The template's variables for one case: text values, or whole blocks (lists, the damages table). */
 export function letterVariables(input: LetterInput): Record<TemplateVariable, string | PmNode> {
   const { firm, ledger, facts, profile } = input;

@@ -16,6 +16,7 @@ const FIX_LABELS: Record<ReadinessKind, string> = {
   unverified: "Check against the PDF",
   variable: "Firm settings",
   draft: "Find in the letter",
+  prose: "Find in the letter",
 };
 
 /** Selects a sentence of the letter so the attorney can rewrite it (window.find reaches the editor). */
@@ -134,7 +135,7 @@ function ReadinessRow({
           <Link href="/settings/firm" aria-describedby={messageId}>
             {FIX_LABELS.variable}
           </Link>
-        ) : item.kind === "draft" ? (
+        ) : item.kind === "draft" || item.kind === "prose" ? (
           <button
             type="button"
             className="link-button"

@@ -169,6 +169,7 @@ export const READINESS_KINDS = [
   "pending",
   "variable",
   "draft",
+  "prose",
 ] as const;
 export type ReadinessKind = (typeof READINESS_KINDS)[number];
 
