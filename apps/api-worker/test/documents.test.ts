@@ -30,6 +30,31 @@ describe("cases", () => {
     expect(await codeOf(session.trpc.documents.list.query({ cursor: "garbage" }))).toBe("BAD_REQUEST");
   });
 
+  it("answers 400, not 500, to a crafted cursor: a date Postgres refuses, a malformed uuid", async () => {
+    const { session } = await signUp();
+    const id = crypto.randomUUID();
+    const crafted = [
+      ["2026-02-30 10:00:00+00", id], // rolls over in JavaScript, refused by Postgres
+      ["1", id], // a "date" to Date.parse
+      ["+275760-09-13T00:00:00Z", id], // JavaScript's last day, past Postgres' range
+      ["0000-01-01", id],
+      ["2026-11-30 10:00:00+00", "-".repeat(36)],
+      ["2026-11-30 10:00:00+00", "g".repeat(8) + id.slice(8)],
+      ["2026-11-30 10:00:00+00", id, "extra"],
+      { createdAt: "2026-11-30 10:00:00+00", id },
+    ];
+    for (const parts of crafted) {
+      const cursor = btoa(JSON.stringify(parts)).replace(/=+$/, "");
+      const res = await session.fetch(
+        `http://api.test/trpc/documents.list?input=${encodeURIComponent(JSON.stringify({ cursor }))}`,
+      );
+      expect({ parts, status: res.status }).toEqual({ parts, status: 400 });
+    }
+    // A well-formed cursor past every case is an empty page.
+    const beyond = btoa(JSON.stringify(["1990-01-01 00:00:00+00", id]));
+    await expect(session.trpc.documents.list.query({ cursor: beyond })).resolves.toMatchObject({ items: [] });
+  });
+
   it("counts sources and facts per status in a constant number of queries", async () => {
     const { session, user } = await signUp();
     const first = await session.trpc.documents.create.mutate({ title: "Counted" });
