@@ -20,10 +20,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function isTimestamp(value: string): boolean {
   const match = TIMESTAMP.exec(value);
   if (!match) return false;
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as number[];
-  if (year! < 1970 || year! > 9999 || hour! > 23 || minute! > 59 || second! > 59) return false;
-  const date = new Date(Date.UTC(year!, month! - 1, day!));
-  return date.getUTCMonth() === month! - 1 && date.getUTCDate() === day;
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = match.slice(1, 7).map(Number);
+  if (year < 1970 || year > 9999 || hour > 23 || minute > 59 || second > 59) return false;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 /** The cursor a client sent back; anything else (crafted, truncated, from elsewhere) is a 400. */
