@@ -81,6 +81,9 @@ export const users = pgTable(
     // "pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>": the parameters travel with the hash.
     passwordHash: text("password_hash").notNull(),
     role: userRole("role").notNull().default("attorney"),
+    // Set when the person opened the link mailed to this address. Until then the account is
+    // only its own firm's: it sees no invitation and joins no one else's case.
+    emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true, mode: "string" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -125,6 +128,25 @@ export const refreshTokens = pgTable(
   (t) => [index("refresh_tokens_session_idx").on(t.sessionId)],
 );
 
+// Links mailed to a person (verify this address). Only the SHA-256 of the token is kept; a
+// token is single-use (used_at) and expires. It names the address it was sent to, so it proves
+// that address and no other.
+export const emailTokens = pgTable(
+  "email_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose").notNull(),
+    email: text("email").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "string" }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true, mode: "string" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("email_tokens_user_idx").on(t.userId)],
+);
+
 /** A sentence of an AI draft to check, keyed by a hash of section and sentence. */
 export type DraftFlag = { key: string; section: string; sentence: string; reason: string };
 
@@ -167,7 +189,8 @@ export const documentCollaborators = pgTable(
     documentId: uuid("document_id")
       .notNull()
       .references(() => documents.id, { onDelete: "cascade" }),
-    // Null while the invite is pending for an email that has no account yet.
+    // Null while the invite is pending: an invitation is to an address, and only the verified
+    // owner of that address, accepting it, becomes the collaborator.
     userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
     email: text("email").notNull(),
     role: collaboratorRole("role").notNull(),
@@ -380,6 +403,10 @@ export const auditLog = pgTable(
   (t) => [
     index("audit_log_entity_idx").on(t.entityType, t.entityId),
     index("audit_log_created_at_idx").on(t.createdAt.desc()),
+    // The sign-in throttle counts an account's recent failures, per client and in all.
+    index("audit_log_login_failed_idx")
+      .on(t.entityId, t.createdAt)
+      .where(sql`${t.action} = 'auth.login_failed'`),
   ],
 );
 
