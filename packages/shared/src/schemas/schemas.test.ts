@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { strongRegisterInput as registerInput } from "../password-strength.ts";
 import { templateVariablesIn, unknownTemplateVariables } from "../templates/variables.ts";
-import { registerInput } from "./auth.ts";
 import { cleanText } from "./common.ts";
 import { createTemplateInput } from "./templates.ts";
 
@@ -55,6 +55,26 @@ describe("registration", () => {
       "xxdana.harperxx",
     ]) {
       expect(registerInput.safeParse({ ...base, password }).success, password).toBe(false);
+    }
+  });
+
+  it("refuses guessable passwords a short deny-list let through, and says how to do better", () => {
+    // Each of these is 10+ characters and passed the old list of twelve breached passwords.
+    for (const password of [
+      "Password2024!",
+      "qwertyuiop123",
+      "1q2w3e4r5t6y",
+      "monkey123456",
+      "abcdefgh1234",
+    ]) {
+      const result = registerInput.safeParse({ ...base, password });
+      expect(result.success, password).toBe(false);
+      const message = result.error?.issues.find((i) => i.path[0] === "password")?.message ?? "";
+      expect(message, password).toMatch(/^This password is too easy to guess\. .*\w/);
+    }
+    // Long, uncommon passphrases pass.
+    for (const password of ["correct horse battery staple", "orchid-lantern-42-quill"]) {
+      expect(registerInput.safeParse({ ...base, password }).success, password).toBe(true);
     }
   });
 });
