@@ -11,6 +11,7 @@ import { PermanentJobError } from "../jobs/errors.ts";
 import { createJob, enqueue, updateJob } from "../jobs/service.ts";
 import { recordAudit } from "../lib/audit.ts";
 import { enforceRateLimit } from "../lib/rate-limit.ts";
+import { citedExhibits } from "./exhibits.ts";
 import { computeLedger } from "./ledger.ts";
 import { assertReady } from "./readiness.ts";
 import { defaultDemandCents, renderLetter } from "./render.ts";
@@ -143,9 +144,10 @@ export async function runGenerateLetter(
     )
     .orderBy(sql`${schema.facts.eventDate} asc nulls last`, schema.facts.createdAt);
   if (facts.length === 0) throw new PermanentJobError("No approved facts to draft from");
-  const [ledger, profile] = await Promise.all([
+  const [ledger, profile, exhibits] = await Promise.all([
     computeLedger(db, document.id),
     confirmedProfile(db, document.id),
+    citedExhibits(db, document.id),
   ]);
   // The narrative names the client and the date the attorney confirmed, as the letter does.
   const clientName = profile.clientName ?? document.clientName;
@@ -185,6 +187,7 @@ export async function runGenerateLetter(
     ledger,
     demandAmountCents: params.demandAmountCents ?? defaultDemand,
     deadline,
+    exhibits,
   });
 
   const draftFlags: DraftFlag[] = await Promise.all(

@@ -23,6 +23,7 @@ import { getCaseProfile } from "../case-profile/service.ts";
 import type { DocumentAccess } from "../documents/access.ts";
 import { normalizeForMatch } from "../facts/verify.ts";
 import { recordAudit } from "../lib/audit.ts";
+import { citedExhibits } from "./exhibits.ts";
 import { ledgerFacts } from "./ledger.ts";
 import { checkProse, knownValues, mismatchMessage } from "./prose-check.ts";
 import { defaultDemandCents, letterVariables, PLACEHOLDER } from "./render.ts";
@@ -189,6 +190,7 @@ export async function computeReadiness(
       ledger,
       demandAmountCents: 0,
       deadline: new Date().toISOString().slice(0, 10),
+      exhibits: template.body.includes("exhibits.list") ? await citedExhibits(db, document.id) : [],
     });
     for (const name of templateVariablesIn(template.body)) {
       if (!(name in TEMPLATE_VARIABLES)) continue;

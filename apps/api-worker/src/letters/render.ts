@@ -11,6 +11,7 @@ import {
   toIsoDate,
 } from "@steno/shared";
 import type { DraftFact, NarrativeSections } from "../ai/provider.ts";
+import { pageList } from "./exhibits.ts";
 import type { Ledger } from "./ledger.ts";
 
 export type Letterhead = {
@@ -40,6 +41,8 @@ export type LetterInput = {
   ledger: Ledger;
   demandAmountCents: number;
   deadline: string;
+  /** the cited sources, numbered as exhibits.pdf numbers them */
+  exhibits?: Array<{ number: number; filename: string; pages: number[] }>;
 };
 
 // What an attorney must fill in by hand reads as a bracketed placeholder, never as a blank.
@@ -130,6 +133,9 @@ export function letterVariables(input: LetterInput): Record<TemplateVariable, st
     "damages.total": formatUsd(ledger.totalCents),
     "demand.amount": formatUsd(input.demandAmountCents),
     "demand.deadline": formatLongDate(input.deadline),
+    "exhibits.list": input.exhibits?.length
+      ? bulletList(input.exhibits.map((e) => `Exhibit ${e.number}: ${e.filename}, ${pageList(e.pages)}`))
+      : "",
   };
 }
 

@@ -7,6 +7,7 @@ import type { AppEnv } from "../env.ts";
 import { recordAudit } from "../lib/audit.ts";
 import { pathId, requireUser } from "../lib/http-auth.ts";
 import { cleanFilename } from "../sources/upload.ts";
+import { buildExhibitsPdf, citedExhibits } from "./exhibits.ts";
 import { letterToDocx } from "./export-docx.ts";
 import { assertReady } from "./readiness.ts";
 
@@ -47,6 +48,51 @@ letterRoutes.get("/api/documents/:documentId/export.docx", async (c) => {
   return new Response(file, {
     headers: {
       "Content-Type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+      "Content-Disposition": `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`,
+      "Cache-Control": "no-store",
+    },
+  });
+});
+
+/**
+ * The exhibits: one PDF of every page the case's reviewed facts cite, source by source in
+ * upload order, bookmarked per exhibit. Read from R2 as uploaded; recorded in the audit log.
+ */
+letterRoutes.get("/api/documents/:documentId/exhibits.pdf", async (c) => {
+  const user = await requireUser(c);
+  const documentId = pathId(c.req.param("documentId"), "Case");
+  const db = c.var.db();
+  const access = await requireDocumentRole(db, user.id, documentId, "viewer");
+  const exhibits = await citedExhibits(db, documentId);
+  const sources = await db
+    .select({ id: schema.sources.id, r2Key: schema.sources.r2Key })
+    .from(schema.sources)
+    .where(eq(schema.sources.documentId, documentId));
+  const keys = new Map(sources.map((s) => [s.id, s.r2Key]));
+  const file = await buildExhibitsPdf(
+    exhibits,
+    async (sourceId) => {
+      const key = keys.get(sourceId);
+      const object = key ? await c.env.SOURCES.get(key) : null;
+      return object ? new Uint8Array(await object.arrayBuffer()) : null;
+    },
+    { title: access.document.title },
+  );
+  await recordAudit(db, {
+    actorId: user.id,
+    action: "letter.export",
+    entityType: "document",
+    entityId: documentId,
+    documentId,
+    ip: c.var.ip,
+    metadata: { format: "exhibits.pdf", exhibits: exhibits.length },
+  });
+  const filename = cleanFilename(
+    `${access.document.title.replace(/[^\p{L}\p{N} ._-]+/gu, " ").trim() || "case"} exhibits.pdf`,
+  );
+  return new Response(file as Uint8Array<ArrayBuffer>, {
+    headers: {
+      "Content-Type": "application/pdf",
       "Content-Disposition": `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`,
       "Cache-Control": "no-store",
     },

@@ -38,6 +38,7 @@ export function previewValues(input: {
     .join(", ");
   const values: Record<TemplateVariable, Value> = {
     today: formatLongDate(today),
+    "exhibits.list": "Exhibit 1: (each cited file, with the pages cited, listed when the draft is generated)",
     "firm.name": firm.name,
     "firm.address":
       [firm.addressLine1, firm.addressLine2, cityLine].filter(Boolean).join("\n") ||

@@ -27,6 +27,7 @@ export const TEMPLATE_VARIABLES = {
   "damages.total": "Total economic damages",
   "demand.amount": "Demand amount",
   "demand.deadline": "Deadline to respond",
+  "exhibits.list": "Exhibits: each cited file with the pages cited (exhibits.pdf holds them)",
 } as const;
 
 export type TemplateVariable = keyof typeof TEMPLATE_VARIABLES;
