@@ -51,17 +51,19 @@ export default function LetterPane({
   const role = room?.role ?? document.role;
   const editable = canEdit(role);
 
-  const exportDocx = async () => {
+  const download = async (file: "export.docx" | "exhibits.pdf", name: string) => {
     setExporting(true);
     setExportError(null);
     try {
-      await downloadFile(`/api/documents/${documentId}/export.docx`, `${document.title}.docx`);
+      await downloadFile(`/api/documents/${documentId}/${file}`, name);
     } catch (error) {
       setExportError(error);
     } finally {
       setExporting(false);
     }
   };
+  const exportDocx = () => download("export.docx", `${document.title}.docx`);
+  const exportExhibits = () => download("exhibits.pdf", `${document.title} exhibits.pdf`);
 
   return (
     <section className="pane pane-letter" aria-labelledby={headingId}>
@@ -80,6 +82,10 @@ export default function LetterPane({
             aria-describedby={exportBlocked > 0 ? exportNoteId : undefined}
           >
             {exporting ? "Exporting…" : "Export .docx"}
+          </button>
+          {/* Every page the reviewed facts cite, one bookmark per file: what goes with the letter. */}
+          <button type="button" className="button button-small" onClick={exportExhibits} disabled={exporting}>
+            Exhibits .pdf
           </button>
           {/* The print stylesheet leaves only the letter's page, so "Save as PDF" gives the letter. */}
           <button type="button" className="button button-small" onClick={() => window.print()}>
