@@ -1,6 +1,6 @@
 import { trpcServer } from "@hono/trpc-server";
 import { captureException } from "@sentry/cloudflare";
-import { AppError, errorFields, healthOf, log } from "@steno/shared";
+import { AppError, errorFields, healthOf, log, MAX_BATCH_CALLS } from "@steno/shared";
 import { Hono } from "hono";
 import type { AppEnv } from "./env.ts";
 import { letterRoutes } from "./letters/routes.ts";
@@ -8,6 +8,7 @@ import { observeRequests } from "./lib/observe.ts";
 import { apiRateLimit } from "./lib/rate-limit.ts";
 import { requestScope } from "./lib/request-scope.ts";
 import { apiCors, apiSecurityHeaders, csrfOriginCheck } from "./lib/security.ts";
+import { trpcBodyLimit } from "./lib/trpc-guard.ts";
 import { sourceRoutes } from "./sources/routes.ts";
 import { cachedHealth } from "./system/health.ts";
 import { createContext } from "./trpc/context.ts";
@@ -25,6 +26,8 @@ app.use(apiCors);
 app.all("/parties/*", (c) => c.env.PARTY.fetch(c.req.raw));
 app.use(csrfOriginCheck);
 app.use("/trpc/*", apiRateLimit);
+// 1 MB of JSON at most, refused before parsing; the 50 MB PDF uploads have their own route.
+app.use("/trpc/*", trpcBodyLimit);
 app.use("/api/*", async (c, next) => (c.req.path === "/api/ping" ? next() : apiRateLimit(c, next)));
 
 app.get("/health", async (c) => {
@@ -57,6 +60,8 @@ app.use(
   trpcServer({
     endpoint: "/trpc",
     router: appRouter,
+    // apiRateLimit refuses larger batches first; this holds wherever the router is mounted.
+    maxBatchSize: MAX_BATCH_CALLS,
     createContext: (opts, c) => createContext(c, opts.resHeaders),
     responseMeta({ errors }) {
       const retryAfter = errors

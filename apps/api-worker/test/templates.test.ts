@@ -48,6 +48,44 @@ describe("templates", () => {
     expect((await session.trpc.templates.list.query()).items.map((t) => t.id)).not.toContain(created.id);
   });
 
+  it("previews a template against a case by the code that prints drafts", async () => {
+    const { session } = await signUp();
+    const doc = await session.trpc.documents.create.mutate({
+      title: "Preview case",
+      clientName: "Maria Rivera",
+      incidentDate: "2026-03-14",
+    });
+    await session.trpc.facts.create.mutate({
+      documentId: doc.id,
+      category: "billing",
+      text: "Emergency room visit",
+      amountCents: 123_456,
+      eventDate: "2026-03-14",
+      provider: "Springfield General Hospital",
+    });
+    const letter = await session.trpc.templates.preview.mutate({
+      documentId: doc.id,
+      body: "Re: {{client.name}}, {{incident.date}}\n\nDear {{insurer.adjuster}},\n\n{{facts.incident}}\n\n{{damages.table}}",
+    });
+    const text = JSON.stringify(letter);
+    expect(text).toContain("Re: Maria Rivera, March 14, 2026");
+    // Nobody confirmed an adjuster; the narrative is the draft's to write.
+    expect(text).toContain("Dear [adjuster],");
+    expect(text).toContain("[Approved incident facts: written when the draft is generated]");
+    expect(text).toContain("$1,234.56");
+    expect(letter.content?.some((n) => n.type === "table")).toBe(true);
+
+    expect(
+      await codeOf(
+        session.trpc.templates.preview.mutate({ documentId: doc.id, body: "{{insurer.adjustr}}" }),
+      ),
+    ).toBe("BAD_REQUEST");
+    const stranger = await signUp("stranger");
+    expect(
+      await codeOf(stranger.session.trpc.templates.preview.mutate({ documentId: doc.id, body: "Hi" })),
+    ).toBe("NOT_FOUND");
+  });
+
   it("rejects unknown variables instead of leaving blanks in a letter", async () => {
     const { session } = await signUp();
     const error = await session.trpc.templates.create

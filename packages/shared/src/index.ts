@@ -1,3 +1,4 @@
+export * from "./api-limits.ts";
 export * from "./case/ledger.ts";
 export * from "./case/profile.ts";
 export * from "./case/profile-values.ts";

@@ -5,14 +5,12 @@ import type { AiProvider, DraftFact } from "../ai/provider.ts";
 import { recordUsage, reportUsage } from "../ai/usage.ts";
 import type { SessionUser } from "../auth/session.ts";
 import { sha256Hex } from "../auth/tokens.ts";
-import { confirmedProfile } from "../case-profile/service.ts";
 import type { DocumentAccess } from "../documents/access.ts";
 import { PermanentJobError } from "../jobs/errors.ts";
 import { createJob, enqueue, updateJob } from "../jobs/service.ts";
 import { recordAudit } from "../lib/audit.ts";
 import { enforceRateLimit } from "../lib/rate-limit.ts";
-import { citedExhibits } from "./exhibits.ts";
-import { computeLedger } from "./ledger.ts";
+import { letterCaseData } from "./case-data.ts";
 import { assertReady } from "./readiness.ts";
 import { defaultDemandCents, renderLetter } from "./render.ts";
 
@@ -130,25 +128,8 @@ export async function runGenerateLetter(
     .orderBy(desc(schema.templates.updatedAt))
     .limit(1);
   if (!template) throw new PermanentJobError("The firm has no template; create one first");
-  const facts = await db
-    .select({
-      category: schema.facts.category,
-      text: schema.facts.text,
-      quote: schema.facts.quote,
-      eventDate: schema.facts.eventDate,
-      provider: schema.facts.provider,
-    })
-    .from(schema.facts)
-    .where(
-      and(eq(schema.facts.documentId, document.id), inArray(schema.facts.status, ["approved", "edited"])),
-    )
-    .orderBy(sql`${schema.facts.eventDate} asc nulls last`, schema.facts.createdAt);
+  const { facts, ledger, profile, exhibits } = await letterCaseData(db, document.id);
   if (facts.length === 0) throw new PermanentJobError("No approved facts to draft from");
-  const [ledger, profile, exhibits] = await Promise.all([
-    computeLedger(db, document.id),
-    confirmedProfile(db, document.id),
-    citedExhibits(db, document.id),
-  ]);
   // The narrative names the client and the date the attorney confirmed, as the letter does.
   const clientName = profile.clientName ?? document.clientName;
   const incidentDate = (profile.dateOfLoss && toIsoDate(profile.dateOfLoss)) || document.incidentDate;

@@ -1,5 +1,12 @@
-import { createTemplateInput, getTemplateInput, templateIdInput, updateTemplateInput } from "@steno/shared";
-import { authedProcedure, router } from "../trpc/init.ts";
+import {
+  createTemplateInput,
+  getTemplateInput,
+  previewTemplateInput,
+  templateIdInput,
+  updateTemplateInput,
+} from "@steno/shared";
+import { previewTemplate } from "../letters/preview.ts";
+import { authedProcedure, documentProcedure, router } from "../trpc/init.ts";
 import { archiveTemplate, createTemplate, getTemplate, listTemplates, updateTemplate } from "./service.ts";
 
 export const templatesRouter = router({
@@ -13,6 +20,11 @@ export const templatesRouter = router({
   update: authedProcedure
     .input(updateTemplateInput)
     .mutation(({ ctx, input }) => updateTemplate(ctx.db(), ctx.user, input, ctx.ip)),
+  // A mutation only so the body (up to 50,000 characters) travels in a POST, not a URL; it
+  // writes nothing.
+  preview: documentProcedure("viewer")
+    .input(previewTemplateInput)
+    .mutation(({ ctx, input }) => previewTemplate(ctx.db(), ctx, input)),
   archive: authedProcedure
     .input(templateIdInput)
     .mutation(({ ctx, input }) => archiveTemplate(ctx.db(), ctx.user, input, ctx.ip)),

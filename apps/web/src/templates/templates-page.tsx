@@ -12,7 +12,7 @@ import { describeError, zodFieldErrors } from "../lib/errors.ts";
 import type { SessionData } from "../lib/session.ts";
 import { useTitle } from "../lib/use-title.ts";
 import { useTRPC } from "../trpc.ts";
-import { previewValues, TemplatePreview } from "./preview.tsx";
+import { TemplatePreview } from "./preview.tsx";
 
 const NEW = "new";
 
@@ -257,19 +257,18 @@ function PreviewPanel({ body }: { body: string }) {
   const trpc = useTRPC();
   const [documentId, setDocumentId] = useState("");
   const cases = useQuery(trpc.documents.list.queryOptions({ limit: 50 }));
+  // The server fills the template by the code that prints drafts; typing waits for a pause.
+  const [typed, setTyped] = useState(body);
+  useEffect(() => {
+    const timer = setTimeout(() => setTyped(body), 400);
+    return () => clearTimeout(timer);
+  }, [body]);
+  const preview = useMutation(trpc.templates.preview.mutationOptions());
+  const { mutate } = preview;
+  useEffect(() => {
+    if (documentId && typed.trim()) mutate({ documentId, body: typed });
+  }, [documentId, typed, mutate]);
   const enabled = documentId !== "";
-  const input = { documentId };
-  const doc = useQuery({ ...trpc.documents.get.queryOptions(input), enabled });
-  const firm = useQuery(trpc.firm.get.queryOptions());
-  const facts = useQuery({
-    ...trpc.facts.list.queryOptions({ documentId, status: ["approved", "edited"] }),
-    enabled,
-  });
-  const ledger = useQuery({ ...trpc.letters.damages.queryOptions(input), enabled });
-  const profile = useQuery({ ...trpc.profile.get.queryOptions(input), enabled });
-  const queries = [doc, firm, facts, ledger, profile];
-  const error = queries.find((q) => q.isError)?.error;
-  const ready = doc.data && firm.data && facts.data && ledger.data && profile.data;
 
   return (
     <section className="template-preview-panel" aria-label="Preview">
@@ -291,26 +290,17 @@ function PreviewPanel({ body }: { body: string }) {
         <p className="muted">
           Pick a case to see this template with its client, letterhead, approved facts and damages.
         </p>
-      ) : error ? (
-        <ErrorMessage error={error} />
-      ) : !ready ? (
+      ) : preview.error ? (
+        <ErrorMessage error={preview.error} />
+      ) : !preview.data ? (
         <Loading label="Preparing the preview…" />
       ) : (
         <>
           <p className="muted small">
-            Highlighted text comes from the case. Bracketed values are not confirmed in the case profile (or
-            are written when a draft is generated).
+            Filled from the case as a draft would be. Bracketed values are not confirmed in the case profile
+            (or are written when a draft is generated).
           </p>
-          <TemplatePreview
-            body={body}
-            values={previewValues({
-              firm: firm.data,
-              doc: doc.data,
-              facts: facts.data.items,
-              ledger: ledger.data,
-              profile: profile.data,
-            })}
-          />
+          <TemplatePreview letter={preview.data} />
         </>
       )}
     </section>

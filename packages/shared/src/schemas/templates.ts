@@ -25,6 +25,8 @@ export const updateTemplateInput = z.object({
   body: templateBodySchema.optional(),
 });
 export const templateIdInput = z.object({ templateId: idSchema });
+/** A template body (saved or being edited) shown against one case. */
+export const previewTemplateInput = z.object({ body: templateBodySchema });
 export const getTemplateInput = z.object({
   templateId: idSchema,
   version: z.number().int().min(1).optional(),
