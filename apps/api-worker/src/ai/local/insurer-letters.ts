@@ -74,8 +74,12 @@ export function insurerLetterhead(s: State, pages: PageText[]): void {
     const above = lines
       .slice(0, i)
       .find((l) => /^[A-Z][A-Z&' .-]{2,30}$/.test(l) && l.split(" ").length <= 3);
+    // The quote is the letterhead as printed (the citation check compares it with the page);
+    // the name is shown in title case.
+    let quote = line;
     if (/^(?:casualty|mutual|insurance|indemnity|assurance|general|fire|property)\b/i.test(name) && above) {
       name = `${above} ${name}`;
+      quote = `${above} ${line}`;
     }
     name = titleCase(name);
     s.pageNumber = pages[0]?.pageNumber ?? 1;
@@ -83,7 +87,7 @@ export function insurerLetterhead(s: State, pages: PageText[]): void {
     emit(s, {
       category: "insurance",
       text: `Claim handled by ${name}`,
-      quote: name,
+      quote,
       profileField: "atFaultCarrier",
       fieldValue: name,
     });
