@@ -58,4 +58,21 @@ describe("insurer letters", () => {
       "vehicleOwner = Three Rivers Linen & Uniform Supply, Inc.",
     ]);
   });
+  it("quotes a letterhead set in capitals over two lines as printed", () => {
+    const facts = read([
+      "EMPIRE KEYSTONE",
+      "MUTUAL INSURANCE COMPANY",
+      "Claims Department | PO Box 88, Harrisburg, PA 17101",
+      "",
+      "Our Insured:\tDelmont Haulers LLC",
+      "Claim Number:\tEKM-26-5512",
+      "",
+      "Dear Counsel:",
+      "We have received your letter of representation.",
+    ]);
+    expect(facts.find((f) => f.profileField === "atFaultCarrier")).toMatchObject({
+      fieldValue: "Empire Keystone Mutual Insurance Company",
+      quote: "EMPIRE KEYSTONE MUTUAL INSURANCE COMPANY",
+    });
+  });
 });

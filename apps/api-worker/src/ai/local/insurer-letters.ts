@@ -78,7 +78,7 @@ export function insurerLetterhead(s: State, pages: PageText[]): void {
     // the name is shown in title case.
     let quote = line;
     if (/^(?:casualty|mutual|insurance|indemnity|assurance|general|fire|property)\b/i.test(name) && above) {
-      name = `${above} ${name}`;
+      name = `${titleCase(above)} ${titleCase(name)}`;
       quote = `${above} ${line}`;
     }
     name = titleCase(name);
