@@ -5,6 +5,7 @@
 //   npm run bench:extract                 # dev and held-out sets
 //   npm run bench:extract -- --set dev    # one set
 //   npm run bench:extract -- --misses     # list what was missed
+//   npm run bench:extract -- --set unseen # the generalization set (not part of "all")
 import { extractFactsLocally } from "../apps/api-worker/src/ai/local/extract.ts";
 import { evaluate, report } from "./fixtures/corpus/evaluate.ts";
 import { type CorpusSet, loadCorpus } from "./fixtures/corpus/index.ts";
@@ -14,7 +15,13 @@ const arg = (name: string) => {
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 const misses = process.argv.includes("--misses");
-const sets: CorpusSet[] = arg("--set") ? [arg("--set") as CorpusSet] : ["dev", "held-out"];
+const known: CorpusSet[] = ["dev", "held-out", "fresh", "unseen", "all"];
+const chosen = arg("--set");
+if (chosen && !known.includes(chosen as CorpusSet)) {
+  console.error(`unknown --set ${chosen}; one of ${known.join(", ")}`);
+  process.exit(2);
+}
+const sets: CorpusSet[] = chosen ? [chosen as CorpusSet] : ["dev", "held-out"];
 
 for (const set of sets) {
   const cases = await loadCorpus(set);

@@ -3,6 +3,7 @@ import { captureException } from "@sentry/cloudflare";
 import { AppError, errorFields, healthOf, log, MAX_BATCH_CALLS } from "@steno/shared";
 import { Hono } from "hono";
 import type { AppEnv } from "./env.ts";
+import { mailboxRoutes } from "./email/mailbox.ts";
 import { letterRoutes } from "./letters/routes.ts";
 import { observeRequests } from "./lib/observe.ts";
 import { apiRateLimit } from "./lib/rate-limit.ts";
@@ -51,6 +52,8 @@ app.get("/health/party", async (c) => {
 
 app.route("/", sourceRoutes);
 app.route("/", letterRoutes);
+// Development's mailbox (verification links, invitations); 404 in every other environment.
+app.route("/", mailboxRoutes);
 
 // The cheapest route through the same Worker and middleware: the floor for benchmarks.
 app.get("/api/ping", (c) => c.json({ ok: true }));

@@ -1,6 +1,6 @@
 import { and, eq, schema } from "@steno/db";
 import { describe, expect, it } from "vitest";
-import { codeOf, signUp, testDb } from "./helpers.ts";
+import { addCollaborator, codeOf, signUp, testDb } from "./helpers.ts";
 
 type FactSeed = Partial<typeof schema.facts.$inferInsert> & { category: string; text: string };
 
@@ -354,11 +354,7 @@ describe("case profile: confirming", () => {
     const { owner, doc } = await caseWithRecords(RECORDS);
     const viewer = await signUp("viewer");
     const stranger = await signUp("stranger");
-    await owner.session.trpc.collaborators.invite.mutate({
-      documentId: doc.id,
-      email: viewer.email,
-      role: "viewer",
-    });
+    await addCollaborator(owner.session, doc.id, viewer, "viewer");
     const confirm = { documentId: doc.id, field: "claimNumber" as const, value: "LSM-26-04417" };
     expect(await codeOf(stranger.session.trpc.profile.get.query({ documentId: doc.id }))).toBe("NOT_FOUND");
     expect(await codeOf(stranger.session.trpc.profile.confirm.mutate(confirm))).toBe("NOT_FOUND");

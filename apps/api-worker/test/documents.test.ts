@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { and, eq, schema } from "@steno/db";
 import { describe, expect, it } from "vitest";
 import { connectClient } from "../../party/test/sync-client.ts";
-import { codeOf, signUp, testDb } from "./helpers.ts";
+import { addCollaborator, codeOf, signUp, testDb } from "./helpers.ts";
 
 describe("cases", () => {
   it("pages newest first without gaps or repeats", async () => {
@@ -117,11 +117,7 @@ describe("cases", () => {
       title: "Status",
       clientName: "Maria Rivera",
     });
-    await owner.session.trpc.collaborators.invite.mutate({
-      documentId: doc.id,
-      email: editor.email,
-      role: "editor",
-    });
+    await addCollaborator(owner.session, doc.id, editor, "editor");
 
     const renamed = await editor.session.trpc.documents.update.mutate({
       documentId: doc.id,
@@ -189,11 +185,7 @@ describe("cases", () => {
     const owner = await signUp("owner");
     const editor = await signUp("editor");
     const doc = await owner.session.trpc.documents.create.mutate({ title: "To delete" });
-    await owner.session.trpc.collaborators.invite.mutate({
-      documentId: doc.id,
-      email: editor.email,
-      role: "editor",
-    });
+    await addCollaborator(owner.session, doc.id, editor, "editor");
     await env.SOURCES.put(`documents/${doc.id}/sources/a.pdf`, "%PDF-1.7");
     await env.SOURCES.put(`documents/${doc.id}/sources/b.pdf`, "%PDF-1.7");
     const roomUrl = async () =>
@@ -229,61 +221,11 @@ describe("cases", () => {
 });
 
 describe("collaborators", () => {
-  it("adds existing users at once, keeps invites for unknown emails until they register", async () => {
-    const owner = await signUp("owner");
-    const colleague = await signUp("colleague");
-    const doc = await owner.session.trpc.documents.create.mutate({ title: "Team case" });
-    const added = await owner.session.trpc.collaborators.invite.mutate({
-      documentId: doc.id,
-      email: colleague.email.toUpperCase(),
-      role: "editor",
-    });
-    expect(added.inviteState).toBe("accepted");
-    expect((await colleague.session.trpc.documents.get.query({ documentId: doc.id })).role).toBe("editor");
-    expect(
-      await codeOf(
-        owner.session.trpc.collaborators.invite.mutate({
-          documentId: doc.id,
-          email: colleague.email,
-          role: "viewer",
-        }),
-      ),
-    ).toBe("CONFLICT");
-
-    const futureEmail = `future-${crypto.randomUUID().slice(0, 8)}@firm.test`;
-    const pending = await owner.session.trpc.collaborators.invite.mutate({
-      documentId: doc.id,
-      email: futureEmail,
-      role: "viewer",
-    });
-    expect(pending.inviteState).toBe("pending");
-    const { Session, PASSWORD } = await import("./helpers.ts");
-    const newcomer = new Session();
-    await newcomer.trpc.auth.register.mutate({
-      email: futureEmail,
-      password: PASSWORD,
-      name: "New",
-      firmName: "Other",
-    });
-    expect((await newcomer.trpc.documents.get.query({ documentId: doc.id })).role).toBe("viewer");
-
-    const { items } = await owner.session.trpc.collaborators.list.query({ documentId: doc.id });
-    expect(items.map((c) => [c.role, c.inviteState])).toEqual([
-      ["owner", "accepted"],
-      ["editor", "accepted"],
-      ["viewer", "accepted"],
-    ]);
-  });
-
   it("changes roles and removes people, but never the last owner", async () => {
     const owner = await signUp("owner");
     const colleague = await signUp("colleague");
     const doc = await owner.session.trpc.documents.create.mutate({ title: "Roles" });
-    const added = await owner.session.trpc.collaborators.invite.mutate({
-      documentId: doc.id,
-      email: colleague.email,
-      role: "viewer",
-    });
+    const added = await addCollaborator(owner.session, doc.id, colleague, "viewer");
     const { items } = await owner.session.trpc.collaborators.list.query({ documentId: doc.id });
     const ownerRow = items.find((c) => c.role === "owner")!;
     expect(

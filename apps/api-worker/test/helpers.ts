@@ -65,16 +65,67 @@ export function randomIp(): string {
 export const uniqueEmail = (label = "user") => `${label}-${crypto.randomUUID().slice(0, 8)}@firm.test`;
 export const PASSWORD = "correct horse battery staple";
 
-export async function signUp(label = "attorney") {
+/**
+ * A new firm's administrator, signed in. As a person does: register, open the verification link
+ * from the development mailbox (unless `verified: false`), sign in.
+ */
+export async function signUp(label = "attorney", options: { verified?: boolean } = {}) {
   const session = new Session();
   const email = uniqueEmail(label);
-  const { user } = await session.trpc.auth.register.mutate({
+  await session.trpc.auth.register.mutate({
     email,
     password: PASSWORD,
     name: `Test ${label}`,
     firmName: `Firm of ${label}`,
   });
+  if (options.verified !== false) await verifyEmail(email);
+  const { user } = await session.trpc.auth.login.mutate({ email, password: PASSWORD });
   return { session, user, email };
+}
+
+export type MailboxMessage = {
+  id: string;
+  to: string;
+  subject: string;
+  text: string;
+  links: string[];
+  sentAt: string;
+};
+
+/** What the development mailbox (GET /dev/mailbox) holds for an address, oldest first. */
+export async function mailTo(email: string): Promise<MailboxMessage[]> {
+  const res = await exports.default.fetch(`${API}/dev/mailbox?to=${encodeURIComponent(email)}`);
+  if (res.status !== 200) throw new Error(`mailbox answered ${res.status}`);
+  return ((await res.json()) as { messages: MailboxMessage[] }).messages;
+}
+
+/** The token of the newest verification link mailed to an address. */
+export async function verificationToken(email: string): Promise<string> {
+  const mail = (await mailTo(email)).filter((m) => m.subject.startsWith("Confirm your email"));
+  const link = mail.at(-1)?.links[0];
+  if (!link) throw new Error(`no verification mail for ${email}`);
+  const token = new URL(link).searchParams.get("token");
+  if (!token) throw new Error(`verification link without a token: ${link}`);
+  return token;
+}
+
+/** Opens the newest verification link mailed to an address (from any browser: the link is the proof). */
+export async function verifyEmail(email: string) {
+  return new Session().trpc.auth.verifyEmail.mutate({ token: await verificationToken(email) });
+}
+
+/** Puts a person on a case: the owner invites their address, they accept the invitation. */
+export async function addCollaborator(
+  owner: Session,
+  documentId: string,
+  member: { session: Session; email: string },
+  role: "editor" | "viewer",
+) {
+  await owner.trpc.collaborators.invite.mutate({ documentId, email: member.email, role });
+  const { items } = await member.session.trpc.collaborators.pendingInvites.query();
+  const invite = items.find((i) => i.documentId === documentId);
+  if (!invite) throw new Error(`no invitation to ${documentId} for ${member.email}`);
+  return member.session.trpc.collaborators.accept.mutate({ collaboratorId: invite.id });
 }
 
 /** Confirms case-profile values as an attorney does in the profile panel (one call per field). */

@@ -4,7 +4,7 @@ import { formatUsd, LETTER_FIELD, type ProfileField } from "@steno/shared";
 import { TRPCClientError } from "@trpc/client";
 import { describe, expect, it } from "vitest";
 import { connectClient } from "../../party/test/sync-client.ts";
-import { API, codeOf, confirmProfile, type Session, signUp, testDb } from "./helpers.ts";
+import { addCollaborator, API, codeOf, confirmProfile, signUp, testDb, type Session } from "./helpers.ts";
 import { eventually } from "./pdf.ts";
 
 type FactSeed = Partial<typeof schema.facts.$inferInsert> & { category: string; text: string };
@@ -496,11 +496,7 @@ describe("readiness", () => {
     const other = await caseWithBill();
     const viewer = await signUp("viewer");
     const stranger = await signUp("stranger");
-    await owner.session.trpc.collaborators.invite.mutate({
-      documentId: doc.id,
-      email: viewer.email,
-      role: "viewer",
-    });
+    await addCollaborator(owner.session, doc.id, viewer, "viewer");
     const dismiss = (session: Session, key: string, reason = "Checked against the paper file") =>
       session.trpc.letters.dismissReadinessItem.mutate({ documentId: doc.id, key, reason });
 

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { eq, schema } from "@steno/db";
 import { describe, expect, it } from "vitest";
-import { API, codeOf, signUp, testDb, upload } from "./helpers.ts";
+import { addCollaborator, API, codeOf, signUp, testDb, upload } from "./helpers.ts";
 import { eventually, makePdf } from "./pdf.ts";
 
 const PNG = Uint8Array.from([
@@ -124,11 +124,7 @@ describe("uploading sources", () => {
     const { session } = await signUp();
     const viewer = await signUp("viewer");
     const doc = await session.trpc.documents.create.mutate({ title: "Delete source" });
-    await session.trpc.collaborators.invite.mutate({
-      documentId: doc.id,
-      email: viewer.email,
-      role: "viewer",
-    });
+    await addCollaborator(session, doc.id, viewer, "viewer");
     const res = await upload(session, doc.id, await makePdf([["Bill", "Total due $100.00"]]));
     const sourceId = res.body.source!.id;
     await eventually(

@@ -1,9 +1,11 @@
 import { eq, schema } from "@steno/db";
-import { loginInput, registerInput } from "@steno/shared";
+import { loginInput, verifyEmailInput } from "@steno/shared";
+import { strongRegisterInput } from "@steno/shared/password-strength";
 import { enforceRateLimit } from "../lib/rate-limit.ts";
 import type { Context } from "../trpc/context.ts";
 import { authedProcedure, publicProcedure, router } from "../trpc/init.ts";
 import { authCookies, clearedAuthCookies, REFRESH_COOKIE } from "./cookies.ts";
+import { resendVerification, verifyEmail } from "./email-verification.ts";
 import { type IssuedSession, login, logout, refresh, register } from "./service.ts";
 
 const meta = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.userAgent, env: ctx.env });
@@ -18,31 +20,28 @@ function signIn(ctx: Context, session: IssuedSession) {
 const THROTTLED = "Too many sign-in attempts; wait a minute and try again";
 
 export const authRouter = router({
-  register: publicProcedure.input(registerInput).mutation(async ({ ctx, input }) => {
+  // The same answer whether or not the address has an account; the mail says which.
+  register: publicProcedure.input(strongRegisterInput).mutation(async ({ ctx, input }) => {
     await enforceRateLimit(ctx.env.LOGIN_RATE_LIMIT, `register:${ctx.ip}`, {
       message: THROTTLED,
       periodSeconds: 60,
     });
-    return signIn(ctx, await register(ctx.db(), input, meta(ctx)));
+    return register(ctx.db(), input, meta(ctx), new Date());
   }),
 
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
-    // Per client and per account: a botnet spraying one account is slowed as much as one
-    // client trying many accounts.
+    // Per client here (one client trying many accounts); per account and client, from the
+    // failures themselves, in the service: guessing at an account never locks its owner out.
     await enforceRateLimit(ctx.env.LOGIN_RATE_LIMIT, `ip:${ctx.ip}`, {
       message: THROTTLED,
       periodSeconds: 60,
     });
-    await enforceRateLimit(ctx.env.LOGIN_RATE_LIMIT, `email:${input.email}`, {
-      message: THROTTLED,
-      periodSeconds: 60,
-    });
-    return signIn(ctx, await login(ctx.db(), input, meta(ctx)));
+    return signIn(ctx, await login(ctx.db(), input, meta(ctx), new Date()));
   }),
 
   refresh: publicProcedure.mutation(async ({ ctx }) => {
     try {
-      return signIn(ctx, await refresh(ctx.db(), ctx.cookies[REFRESH_COOKIE], meta(ctx)));
+      return signIn(ctx, await refresh(ctx.db(), ctx.cookies[REFRESH_COOKIE], meta(ctx), new Date()));
     } catch (error) {
       ctx.setCookies(clearedAuthCookies(ctx.secureCookies));
       throw error;
@@ -60,13 +59,30 @@ export const authRouter = router({
     return { ok: true };
   }),
 
+  /** Opens the link mailed at registration; works signed in or not (the link is the proof). */
+  verifyEmail: publicProcedure
+    .input(verifyEmailInput)
+    .mutation(({ ctx, input }) => verifyEmail(ctx.db(), input.token, { ip: ctx.ip }, new Date())),
+
+  resendVerification: authedProcedure.mutation(async ({ ctx }) => {
+    await enforceRateLimit(ctx.env.LOGIN_RATE_LIMIT, `verify-mail:${ctx.user.id}`, {
+      message: "Too many links sent; wait a minute and try again",
+      periodSeconds: 60,
+    });
+    return resendVerification(ctx.db(), ctx.env, ctx.user.id, new Date());
+  }),
+
   me: authedProcedure.query(async ({ ctx }) => {
-    const [firm] = await ctx
+    const [row] = await ctx
       .db()
-      .select({ id: schema.firms.id, name: schema.firms.name })
-      .from(schema.firms)
-      .where(eq(schema.firms.id, ctx.user.firmId));
+      .select({
+        firm: { id: schema.firms.id, name: schema.firms.name },
+        emailVerifiedAt: schema.users.emailVerifiedAt,
+      })
+      .from(schema.users)
+      .innerJoin(schema.firms, eq(schema.firms.id, schema.users.firmId))
+      .where(eq(schema.users.id, ctx.user.id));
     const { sessionId: _session, ...user } = ctx.user;
-    return { user, firm: firm ?? null };
+    return { user: { ...user, emailVerified: Boolean(row?.emailVerifiedAt) }, firm: row?.firm ?? null };
   }),
 });

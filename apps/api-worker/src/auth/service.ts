@@ -1,15 +1,32 @@
-import { and, type Db, eq, isNull, schema, sql } from "@steno/db";
+import { and, type Db, eq, gt, isNull, schema, sql } from "@steno/db";
 import type { LoginInput, RegisterInput } from "@steno/shared";
 import { AppError } from "@steno/shared";
+import { appOrigin, registrationAttemptEmail } from "../email/messages.ts";
+import { sendEmail } from "../email/transport.ts";
 import { recordAudit } from "../lib/audit.ts";
 import { createDefaultTemplate } from "../templates/default-template.ts";
+import { sendVerificationEmail } from "./email-verification.ts";
 import { hashPassword, needsRehash, verifyPassword } from "./password.ts";
-import { REFRESH_TOKEN_SECONDS, randomToken, sha256Hex, signAccessToken } from "./tokens.ts";
+import { throttleSignIn } from "./sign-in-throttle.ts";
+import {
+  REFRESH_TOKEN_SECONDS,
+  randomToken,
+  refreshSuccessor,
+  sha256Hex,
+  signAccessToken,
+} from "./tokens.ts";
 
-type RequestMeta = { ip: string; userAgent: string | null; env: { JWT_SECRET?: string } };
+type RequestMeta = { ip: string; userAgent: string | null; env: Cloudflare.Env };
+
+/**
+ * How long a refresh token that was just rotated still answers with its successor instead of
+ * counting as reuse: two tabs (or a retried request) refreshing at once both get the same new
+ * pair, as with Auth0's and Okta's reuse interval.
+ */
+export const REFRESH_GRACE_SECONDS = 30;
 
 export type IssuedSession = {
-  user: { id: string; email: string; name: string; role: string; firmId: string };
+  user: { id: string; email: string; name: string; role: string; firmId: string; emailVerified: boolean };
   accessToken: string;
   refreshToken: string;
 };
@@ -35,49 +52,76 @@ async function issueSession(db: Db, user: IssuedSession["user"], meta: RequestMe
   return { user, accessToken, refreshToken };
 }
 
-export async function register(db: Db, input: RegisterInput, meta: RequestMeta): Promise<IssuedSession> {
+class AlreadyRegistered extends Error {}
+
+/**
+ * Creates the firm and its administrator, unverified, and mails the verification link. An
+ * address that already has an account gets the same answer (nothing tells the caller it exists);
+ * its owner is mailed that someone tried. Registration does not sign in: the person signs in
+ * with the password they chose, as with any account.
+ */
+export async function register(
+  db: Db,
+  input: RegisterInput,
+  meta: RequestMeta,
+  now: Date,
+): Promise<{ ok: true; email: string }> {
+  // Hashed whether or not the address is taken, so both answers take as long.
   const passwordHash = await hashPassword(input.password);
-  const user = await db.transaction(async (tx) => {
-    const existing = await tx.select({ id: schema.users.id }).from(schema.users).where(byEmail(input.email));
-    if (existing.length > 0) throw new AppError("CONFLICT", "An account with this email already exists");
-    const [firm] = await tx
-      .insert(schema.firms)
-      .values({ name: input.firmName, attorneyName: input.name })
-      .returning();
-    if (!firm) throw new Error("firm insert returned nothing");
-    // The person who creates a firm administers it.
-    const [created] = await tx
-      .insert(schema.users)
-      .values({ firmId: firm.id, email: input.email, name: input.name, passwordHash, role: "admin" })
-      .returning();
-    if (!created) throw new Error("user insert returned nothing");
-    await createDefaultTemplate(tx, firm.id, created.id);
-    // Invitations sent to this email before the account existed are claimed now.
-    const claimed = await tx
-      .update(schema.documentCollaborators)
-      .set({ userId: created.id, inviteState: "accepted" })
-      .where(
-        and(
-          isNull(schema.documentCollaborators.userId),
-          eq(sql`lower(${schema.documentCollaborators.email})`, input.email),
-        ),
-      )
-      .returning({ documentId: schema.documentCollaborators.documentId });
-    await recordAudit(tx, {
-      actorId: created.id,
-      action: "auth.register",
-      entityType: "user",
-      entityId: created.id,
-      ip: meta.ip,
-      metadata: { claimedInvites: claimed.length },
+  const created = await db
+    .transaction(async (tx) => {
+      const [firm] = await tx
+        .insert(schema.firms)
+        .values({ name: input.firmName, attorneyName: input.name })
+        .returning();
+      if (!firm) throw new Error("firm insert returned nothing");
+      // The person who creates a firm administers it. The unique index on lower(email) settles
+      // a race between two registrations of one address.
+      const [user] = await tx
+        .insert(schema.users)
+        .values({ firmId: firm.id, email: input.email, name: input.name, passwordHash, role: "admin" })
+        .onConflictDoNothing()
+        .returning();
+      if (!user) throw new AlreadyRegistered();
+      await createDefaultTemplate(tx, firm.id, user.id);
+      await recordAudit(tx, {
+        actorId: user.id,
+        action: "auth.register",
+        entityType: "user",
+        entityId: user.id,
+        ip: meta.ip,
+      });
+      return user;
+    })
+    .catch((error) => {
+      if (error instanceof AlreadyRegistered) return null;
+      throw error;
     });
-    return created;
-  });
-  return issueSession(db, pick(user), meta);
+  if (created) {
+    await sendVerificationEmail(db, meta.env, created, now);
+    return { ok: true, email: input.email };
+  }
+  const [existing] = await db
+    .select({ id: schema.users.id, email: schema.users.email })
+    .from(schema.users)
+    .where(byEmail(input.email));
+  if (existing) {
+    await recordAudit(db, {
+      actorId: existing.id,
+      action: "auth.register_existing",
+      entityType: "user",
+      entityId: existing.id,
+      ip: meta.ip,
+    });
+    await sendEmail(meta.env, registrationAttemptEmail(existing.email, `${appOrigin(meta.env)}/sign-in`));
+  }
+  return { ok: true, email: input.email };
 }
 
-export async function login(db: Db, input: LoginInput, meta: RequestMeta): Promise<IssuedSession> {
+export async function login(db: Db, input: LoginInput, meta: RequestMeta, now: Date): Promise<IssuedSession> {
   const [user] = await db.select().from(schema.users).where(byEmail(input.email));
+  // Before the password is checked, so a throttled guesser learns nothing from the answer.
+  if (user) await throttleSignIn(db, { userId: user.id, ip: meta.ip, now });
   const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !ok) {
     await recordAudit(db, {
@@ -108,12 +152,17 @@ export async function login(db: Db, input: LoginInput, meta: RequestMeta): Promi
 
 /**
  * Rotates a refresh token. A token that was already rotated is being replayed — by an
- * attacker or by the victim after theft — so the whole session (token family) is revoked.
+ * attacker or by the victim after theft — so the whole session (token family) is revoked;
+ * except within REFRESH_GRACE_SECONDS of its rotation while its successor is still unused: then
+ * it answers with that same successor (concurrent refreshes from two tabs). The successor is
+ * derived from the token with the server's key, so it can be handed out again without being
+ * stored in the clear.
  */
 export async function refresh(
   db: Db,
   refreshToken: string | undefined,
   meta: RequestMeta,
+  now: Date,
 ): Promise<IssuedSession> {
   if (!refreshToken) throw new AppError("UNAUTHORIZED", "Your session has ended; sign in again");
   const tokenHash = await sha256Hex(refreshToken);
@@ -123,17 +172,26 @@ export async function refresh(
     .innerJoin(schema.sessions, eq(schema.sessions.id, schema.refreshTokens.sessionId))
     .innerJoin(schema.users, eq(schema.users.id, schema.sessions.userId))
     .where(eq(schema.refreshTokens.tokenHash, tokenHash));
-  if (!row || row.session.revokedAt || new Date(row.session.expiresAt) <= new Date()) {
+  if (!row || row.session.revokedAt || new Date(row.session.expiresAt) <= now) {
     throw new AppError("UNAUTHORIZED", "Your session has ended; sign in again");
   }
+  const next = await refreshSuccessor(meta.env, refreshToken);
+  const nextHash = await sha256Hex(next);
+  // Rotation and the successor's row commit together: a concurrent refresh of the same token
+  // waits on the row lock, then finds the successor in place.
   const rotated = row.token.rotatedAt
-    ? []
-    : await db
-        .update(schema.refreshTokens)
-        .set({ rotatedAt: sql`now()` })
-        .where(and(eq(schema.refreshTokens.tokenHash, tokenHash), isNull(schema.refreshTokens.rotatedAt)))
-        .returning({ tokenHash: schema.refreshTokens.tokenHash });
-  if (rotated.length === 0) {
+    ? false
+    : await db.transaction(async (tx) => {
+        const [won] = await tx
+          .update(schema.refreshTokens)
+          .set({ rotatedAt: now.toISOString() })
+          .where(and(eq(schema.refreshTokens.tokenHash, tokenHash), isNull(schema.refreshTokens.rotatedAt)))
+          .returning({ tokenHash: schema.refreshTokens.tokenHash });
+        if (!won) return false;
+        await tx.insert(schema.refreshTokens).values({ tokenHash: nextHash, sessionId: row.session.id });
+        return true;
+      });
+  if (!rotated && !(await withinGrace(db, tokenHash, nextHash, now))) {
     await revokeSession(db, row.session.id, "refresh_token_reuse");
     await recordAudit(db, {
       actorId: row.user.id,
@@ -144,16 +202,29 @@ export async function refresh(
     });
     throw new AppError("UNAUTHORIZED", "This session was revoked for your protection; sign in again");
   }
-  const next = randomToken();
-  await db
-    .insert(schema.refreshTokens)
-    .values({ tokenHash: await sha256Hex(next), sessionId: row.session.id });
   await db
     .update(schema.sessions)
     .set({ lastUsedAt: sql`now()` })
     .where(eq(schema.sessions.id, row.session.id));
   const accessToken = await signAccessToken(meta.env, { userId: row.user.id, sessionId: row.session.id });
   return { user: pick(row.user), accessToken, refreshToken: next };
+}
+
+/** The token was rotated moments ago and its successor has not been used: a concurrent refresh. */
+async function withinGrace(db: Db, tokenHash: string, nextHash: string, now: Date): Promise<boolean> {
+  const graceStart = new Date(now.getTime() - REFRESH_GRACE_SECONDS * 1000).toISOString();
+  const [rotatedRecently] = await db
+    .select({ tokenHash: schema.refreshTokens.tokenHash })
+    .from(schema.refreshTokens)
+    .where(
+      and(eq(schema.refreshTokens.tokenHash, tokenHash), gt(schema.refreshTokens.rotatedAt, graceStart)),
+    );
+  if (!rotatedRecently) return false;
+  const [successor] = await db
+    .select({ tokenHash: schema.refreshTokens.tokenHash })
+    .from(schema.refreshTokens)
+    .where(and(eq(schema.refreshTokens.tokenHash, nextHash), isNull(schema.refreshTokens.rotatedAt)));
+  return Boolean(successor);
 }
 
 export async function revokeSession(db: Db, sessionId: string, reason: string): Promise<void> {
@@ -188,5 +259,12 @@ export async function logout(
 }
 
 function pick(user: typeof schema.users.$inferSelect): IssuedSession["user"] {
-  return { id: user.id, email: user.email, name: user.name, role: user.role, firmId: user.firmId };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    firmId: user.firmId,
+    emailVerified: user.emailVerifiedAt !== null,
+  };
 }

@@ -74,6 +74,23 @@ export function randomToken(bytes = 32): string {
     .replace(/=+$/, "");
 }
 
+/**
+ * The refresh token that replaces this one: an HMAC of it under the signing key, so the same
+ * successor can be handed to a concurrent refresh (the grace window) though only hashes are stored.
+ * The input never looks like a JWT's signing input (no dots), so the two uses cannot collide.
+ */
+export async function refreshSuccessor(env: { JWT_SECRET?: string }, token: string): Promise<string> {
+  const mac = await crypto.subtle.sign(
+    "HMAC",
+    await jwtKey(env),
+    new TextEncoder().encode(`refresh:${token}`),
+  );
+  return btoa(String.fromCharCode(...new Uint8Array(mac)))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
+}
+
 export async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
@@ -84,6 +101,8 @@ export type RoomClaims = {
   documentId: string;
   role: "owner" | "editor" | "viewer";
   name: string;
+  /** the session asking: the room closes its connections when it is signed out */
+  sessionId: string;
 };
 
 /**
@@ -91,7 +110,7 @@ export type RoomClaims = {
  * same secret; it names the room, so it cannot open another letter.
  */
 export async function signRoomToken(env: { JWT_SECRET?: string }, claims: RoomClaims): Promise<string> {
-  return new SignJWT({ doc: claims.documentId, role: claims.role, name: claims.name })
+  return new SignJWT({ doc: claims.documentId, role: claims.role, name: claims.name, sid: claims.sessionId })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(claims.userId)
     .setIssuer(ISSUER)

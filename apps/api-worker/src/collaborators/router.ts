@@ -1,5 +1,11 @@
-import { inviteCollaboratorInput, removeCollaboratorInput, updateCollaboratorInput } from "@steno/shared";
-import { documentProcedure, router } from "../trpc/init.ts";
+import {
+  inviteCollaboratorInput,
+  removeCollaboratorInput,
+  respondToInviteInput,
+  updateCollaboratorInput,
+} from "@steno/shared";
+import { authedProcedure, documentProcedure, router } from "../trpc/init.ts";
+import { acceptInvite, declineInvite, leaveCase, pendingInvites } from "./invitations.ts";
 import {
   inviteCollaborator,
   listCollaborators,
@@ -12,13 +18,28 @@ export const collaboratorsRouter = router({
 
   invite: documentProcedure("owner")
     .input(inviteCollaboratorInput)
-    .mutation(({ ctx, input }) => inviteCollaborator(ctx.db(), ctx, ctx.user, input, ctx.ip)),
+    .mutation(({ ctx, input }) => inviteCollaborator(ctx.db(), ctx, ctx.user, input, ctx.ip, ctx.env)),
 
   updateRole: documentProcedure("owner")
     .input(updateCollaboratorInput)
-    .mutation(({ ctx, input }) => updateCollaboratorRole(ctx.db(), ctx, ctx.user, input, ctx.ip)),
+    .mutation(({ ctx, input }) =>
+      updateCollaboratorRole(ctx.db(), ctx, ctx.user, input, ctx.ip),
+    ),
 
   remove: documentProcedure("owner")
     .input(removeCollaboratorInput)
     .mutation(({ ctx, input }) => removeCollaborator(ctx.db(), ctx, ctx.user, input, ctx.ip)),
+
+  /** Invitations addressed to the caller's verified email, waiting for an answer. */
+  pendingInvites: authedProcedure.query(({ ctx }) => pendingInvites(ctx.db(), ctx.user)),
+
+  accept: authedProcedure
+    .input(respondToInviteInput)
+    .mutation(({ ctx, input }) => acceptInvite(ctx.db(), ctx.user, input, ctx.ip)),
+
+  decline: authedProcedure
+    .input(respondToInviteInput)
+    .mutation(({ ctx, input }) => declineInvite(ctx.db(), ctx.user, input, ctx.ip)),
+
+  leave: documentProcedure("viewer").mutation(({ ctx }) => leaveCase(ctx.db(), ctx, ctx.user, ctx.ip)),
 });

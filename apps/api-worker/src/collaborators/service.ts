@@ -2,6 +2,8 @@ import { and, asc, type Db, eq, ne, schema, sql } from "@steno/db";
 import { AppError, type CollaboratorRole } from "@steno/shared";
 import type { SessionUser } from "../auth/session.ts";
 import type { DocumentAccess } from "../documents/access.ts";
+import { appOrigin, invitationEmail } from "../email/messages.ts";
+import { type EmailEnv, sendEmail } from "../email/transport.ts";
 import { recordAudit } from "../lib/audit.ts";
 
 const fields = {
@@ -24,26 +26,27 @@ export async function listCollaborators(db: Db, access: DocumentAccess) {
   return { items };
 }
 
-/** An existing user joins at once; an unknown email becomes an invite claimed at registration. */
+/**
+ * An invitation to an address. Nobody joins until the verified owner of that address accepts it,
+ * and the answer is the same whether or not the address has an account (the mail differs: sign
+ * in to accept, or create an account first), so inviting cannot be used to probe for accounts.
+ */
 export async function inviteCollaborator(
   db: Db,
   access: DocumentAccess,
   actor: SessionUser,
   input: { email: string; role: "editor" | "viewer" },
   ip: string,
+  env: EmailEnv & Pick<Cloudflare.Env, "ALLOWED_ORIGINS">,
 ) {
-  const [user] = await db
-    .select({ id: schema.users.id, email: schema.users.email })
-    .from(schema.users)
-    .where(eq(sql`lower(${schema.users.email})`, input.email));
   const [row] = await db
     .insert(schema.documentCollaborators)
     .values({
       documentId: access.document.id,
-      userId: user?.id ?? null,
-      email: user?.email ?? input.email,
+      userId: null,
+      email: input.email,
       role: input.role,
-      inviteState: user ? "accepted" : "pending",
+      inviteState: "pending",
       invitedBy: actor.id,
     })
     .onConflictDoNothing()
@@ -59,8 +62,23 @@ export async function inviteCollaborator(
     entityId: row.id,
     documentId: access.document.id,
     ip,
-    metadata: { role: input.role, inviteState: row.inviteState },
+    metadata: { role: input.role },
   });
+  const [account] = await db
+    .select({ id: schema.users.id })
+    .from(schema.users)
+    .where(eq(sql`lower(${schema.users.email})`, input.email));
+  const origin = appOrigin(env);
+  await sendEmail(
+    env,
+    invitationEmail(input.email, {
+      inviterName: actor.name,
+      caseTitle: access.document.title,
+      role: input.role,
+      hasAccount: Boolean(account),
+      link: account ? `${origin}/` : `${origin}/register?email=${encodeURIComponent(input.email)}`,
+    }),
+  );
   return row;
 }
 

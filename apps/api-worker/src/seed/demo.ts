@@ -34,7 +34,15 @@ export async function seedDemo(db: Db): Promise<{ created: boolean }> {
     if (!firm) throw new Error("firm insert returned nothing");
     const [user] = await tx
       .insert(schema.users)
-      .values({ firmId: firm.id, email: DEMO_LOGIN.email, name: "Dana Harper", passwordHash, role: "admin" })
+      .values({
+        firmId: firm.id,
+        email: DEMO_LOGIN.email,
+        name: "Dana Harper",
+        passwordHash,
+        role: "admin",
+        // The demo address is not a real mailbox; the demo account starts verified.
+        emailVerifiedAt: new Date().toISOString(),
+      })
       .returning();
     if (!user) throw new Error("user insert returned nothing");
     const template = await createDefaultTemplate(tx, firm.id, user.id);

@@ -57,6 +57,9 @@ export const updateCollaboratorInput = z.object({
 
 export const removeCollaboratorInput = z.object({ collaboratorId: idSchema });
 
+/** Accepting or declining an invitation addressed to the caller. */
+export const respondToInviteInput = z.object({ collaboratorId: idSchema });
+
 export type CreateDocumentInput = z.infer<typeof createDocumentInput>;
 export type UpdateDocumentInput = z.infer<typeof updateDocumentInput>;
 
