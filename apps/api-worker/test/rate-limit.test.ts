@@ -1,5 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { MAX_BATCH_CALLS, MAX_TRPC_BODY_BYTES } from "@steno/shared";
 import { describe, expect, it } from "vitest";
 import type { RateLimiter } from "../src/lib/rate-limiter.ts";
 import { API, Session, signUp } from "./helpers.ts";
@@ -45,6 +46,80 @@ describe("the API's general rate limit", () => {
     expect((await sameAddress.fetch(`${API}/trpc/system.info`)).status).toBe(429);
     // The attorney at that address still works: their budget is their own.
     await expect(session.trpc.documents.list.query({})).resolves.toBeDefined();
+  });
+});
+
+describe("tRPC batches", () => {
+  const batchOf = (path: string, n: number) =>
+    `${API}/trpc/${Array.from({ length: n }, () => path).join(",")}?batch=1`;
+
+  it("counts every call of a batch against the limit", async () => {
+    const limit = Number(env.RATE_LIMIT_ANONYMOUS);
+    const anonymous = new Session();
+    // limit / 10 requests of 10 calls each: the whole budget, in a tenth of the requests.
+    for (let i = 0; i < limit / MAX_BATCH_CALLS; i += 1) {
+      const input = encodeURIComponent(JSON.stringify({}));
+      const res = await anonymous.fetch(`${batchOf("system.info", MAX_BATCH_CALLS)}&input=${input}`);
+      expect(res.status).toBe(200);
+    }
+    expect((await anonymous.fetch(`${API}/trpc/system.info`)).status).toBe(429);
+  });
+
+  it(`refuses a batch of more than ${MAX_BATCH_CALLS} calls with 400 before running any`, async () => {
+    const { session } = await signUp("batch");
+    const calls = MAX_BATCH_CALLS + 1;
+    const body = Object.fromEntries(Array.from({ length: calls }, (_, i) => [i, { title: `Batch ${i}` }]));
+    const res = await session.fetch(batchOf("documents.create", calls), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(400);
+    const answers = (await res.json()) as Array<{ error: { data: { code: string } } }>;
+    expect(answers).toHaveLength(calls);
+    expect(answers[0]?.error.data.code).toBe("BAD_REQUEST");
+    expect((await session.trpc.documents.list.query({})).items).toHaveLength(0);
+    // The largest batch allowed runs every call.
+    const allowed = Object.fromEntries(Object.entries(body).slice(0, MAX_BATCH_CALLS));
+    const ok = await session.fetch(batchOf("documents.create", MAX_BATCH_CALLS), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(allowed),
+    });
+    expect(ok.status).toBe(200);
+    expect((await session.trpc.documents.list.query({})).items).toHaveLength(MAX_BATCH_CALLS);
+  });
+});
+
+describe("tRPC request bodies", () => {
+  const over = () => JSON.stringify({ title: "x".repeat(MAX_TRPC_BODY_BYTES) });
+  const streamOf = (text: string) => {
+    const bytes = new TextEncoder().encode(text);
+    return new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < bytes.length; i += 64 * 1024) controller.enqueue(bytes.slice(i, i + 64 * 1024));
+        controller.close();
+      },
+    });
+  };
+  const post = (session: Session, body: BodyInit, headers: Record<string, string> = {}) =>
+    session.fetch(`${API}/trpc/documents.create`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body,
+      duplex: "half",
+    } as RequestInit);
+
+  it("answers 413 over 1 MB before parsing: declared, streamed without a length, or understated", async () => {
+    const session = new Session();
+    const declared = await post(session, over());
+    expect(declared.status).toBe(413);
+    expect(await declared.json()).toMatchObject({ error: { data: { code: "PAYLOAD_TOO_LARGE" } } });
+    expect((await post(session, streamOf(over()))).status).toBe(413);
+    expect((await post(session, streamOf(over()), { "content-length": "100" })).status).toBe(413);
+    // Under the cap the body is parsed and the procedure answers (here: sign in first).
+    const under = JSON.stringify({ title: "x".repeat(MAX_TRPC_BODY_BYTES - 100) });
+    expect((await post(session, streamOf(under))).status).toBe(401);
   });
 });
 

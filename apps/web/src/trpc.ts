@@ -1,4 +1,5 @@
 import type { AppRouter } from "@steno/api-worker/router";
+import { MAX_BATCH_CALLS } from "@steno/shared";
 import { QueryClient } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, type TRPCClientError, type TRPCLink } from "@trpc/client";
 import { observable } from "@trpc/server/observable";
@@ -63,6 +64,8 @@ export function makeTrpcClient() {
       refreshLink,
       httpBatchLink({
         url: "/trpc",
+        // The API refuses a batch of more calls (400).
+        maxItems: MAX_BATCH_CALLS,
         fetch: (url, init) => fetch(url, { ...init, credentials: "include" }),
       }),
     ],

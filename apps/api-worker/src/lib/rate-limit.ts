@@ -2,6 +2,7 @@ import { AppError, errorFields, log } from "@steno/shared";
 import type { Context, MiddlewareHandler } from "hono";
 import { requestClaims } from "../auth/session.ts";
 import type { AppEnv } from "../env.ts";
+import { oversizedBatch, trpcCalls, trpcError } from "./trpc-guard.ts";
 
 /**
  * Cloudflare's rate-limit binding: `limit` counts the call and says whether the key is still
@@ -37,20 +38,26 @@ async function clientKey(c: Context<AppEnv>): Promise<{ key: string; signedIn: b
 /**
  * The API's general rate limit, per client: bursts through the rate-limit binding (100 a
  * minute), the long window (15 minutes; RATE_LIMIT_ANONYMOUS / RATE_LIMIT_SIGNED_IN requests)
- * through a RateLimiter Durable Object per client. Over either: 429 with Retry-After. If the
- * limiter itself fails, the request goes through — an outage of the limiter must not be one of
- * the API.
+ * through a RateLimiter Durable Object per client. Every call of a tRPC batch counts (a batch is
+ * one HTTP request), and a batch over MAX_BATCH_CALLS is refused (400) before anything counts or
+ * runs. Over either limit: 429 with Retry-After. If the limiter itself fails, the request goes
+ * through — an outage of the limiter must not be one of the API.
  */
 export const apiRateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const trpc = c.req.path.startsWith("/trpc/");
+  const oversized = trpc ? oversizedBatch(c) : null;
+  if (oversized) return oversized;
   // Benchmarks that drive one client hard (bench:api) turn it off; only ever in development.
   if (c.env.ENVIRONMENT === "development" && c.env.RATE_LIMITS === "off") return next();
   const { key, signedIn } = await clientKey(c);
   const limit = Number(signedIn ? c.env.RATE_LIMIT_SIGNED_IN : c.env.RATE_LIMIT_ANONYMOUS);
+  const calls = trpc ? trpcCalls(c).paths.length : 1;
   let verdict: { allowed: boolean; retryAfter: number };
   try {
-    const burst = await c.env.API_RATE_LIMIT.limit({ key });
-    verdict = burst.success
-      ? await limiterFor(c.env, key).hit(limit, API_WINDOW_SECONDS)
+    // The binding counts one per call of `limit`, so a batch of n calls is n calls of it.
+    const burst = await Promise.all(Array.from({ length: calls }, () => c.env.API_RATE_LIMIT.limit({ key })));
+    verdict = burst.every((b) => b.success)
+      ? await limiterFor(c.env, key).hit(limit, API_WINDOW_SECONDS, calls)
       : { allowed: false, retryAfter: BURST_PERIOD_SECONDS };
   } catch (error) {
     log("warn", "rate limiter unavailable; request allowed", {
@@ -74,10 +81,5 @@ function tooManyRequests(c: Context<AppEnv>, retryAfter: number) {
   if (!c.req.path.startsWith("/trpc/")) {
     return c.json({ error: { code: "TOO_MANY_REQUESTS", message, retryAfter } }, 429, headers);
   }
-  const paths = decodeURIComponent(c.req.path.slice("/trpc/".length)).split(",");
-  const errorFor = (path: string) => ({
-    error: { message, code: -32029, data: { code: "TOO_MANY_REQUESTS", httpStatus: 429, path, retryAfter } },
-  });
-  const body = c.req.query("batch") === "1" ? paths.map(errorFor) : errorFor(paths[0] ?? "");
-  return c.json(body, 429, headers);
+  return trpcError(c, "TOO_MANY_REQUESTS", 429, message, { retryAfter, headers });
 }

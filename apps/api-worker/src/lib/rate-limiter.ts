@@ -12,9 +12,12 @@ type WindowState = { start: number; current: number; previous: number };
  * hand an abusive client a fresh budget.
  */
 export class RateLimiter extends DurableObject<Cloudflare.Env> {
-  hit(limit: number, windowSeconds: number): RateLimitVerdict {
+  /**
+   * Counts `cost` requests (the calls of a tRPC batch) if they all fit, else none. `now` is for
+   * tests, which must not depend on where the wall clock falls in a window.
+   */
+  hit(limit: number, windowSeconds: number, cost = 1, now = Date.now()): RateLimitVerdict {
     const windowMs = windowSeconds * 1000;
-    const now = Date.now();
     const kv = this.ctx.storage.kv;
     let state = kv.get<WindowState>("w") ?? { start: now, current: 0, previous: 0 };
     const elapsedWindows = Math.floor((now - state.start) / windowMs);
@@ -27,17 +30,17 @@ export class RateLimiter extends DurableObject<Cloudflare.Env> {
     }
     const into = (now - state.start) / windowMs;
     const estimate = state.previous * (1 - into) + state.current;
-    if (estimate + 1 > limit) {
+    if (estimate + cost > limit) {
       kv.put("w", state);
       return {
         allowed: false,
-        retryAfter: retryAfterSeconds(state, limit, into, windowSeconds),
+        retryAfter: retryAfterSeconds(state, limit - cost + 1, into, windowSeconds),
         remaining: 0,
       };
     }
-    state.current += 1;
+    state.current += cost;
     kv.put("w", state);
-    return { allowed: true, retryAfter: 0, remaining: Math.max(0, Math.floor(limit - estimate - 1)) };
+    return { allowed: true, retryAfter: 0, remaining: Math.max(0, Math.floor(limit - estimate - cost)) };
   }
 }
 
