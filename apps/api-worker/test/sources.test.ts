@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { eq, schema } from "@steno/db";
 import { describe, expect, it } from "vitest";
-import { addCollaborator, API, codeOf, signUp, testDb, upload } from "./helpers.ts";
+import { API, addCollaborator, codeOf, signUp, testDb, upload } from "./helpers.ts";
 import { eventually, makePdf } from "./pdf.ts";
 
 const PNG = Uint8Array.from([
@@ -57,6 +57,39 @@ describe("uploading sources", () => {
 
     expect((await stranger.session.fetch(`${API}/api/sources/${sourceId}/file`)).status).toBe(404);
     expect((await upload(stranger.session, doc.id, bytes)).status).toBe(404);
+  });
+
+  it("stores names without bidi or control characters and always as .pdf", async () => {
+    const { session } = await signUp();
+    const doc = await session.trpc.documents.create.mutate({ title: "Names" });
+    const names = [
+      // A right-to-left override makes this read "invoice_exe.pdf" in a file list.
+      ["invoice_\u202Efdp.exe", "invoice_fdp.exe.pdf"],
+      ["\u2067report\u2069\u200B.PDF", "report.pdf"],
+      ["bill\u0007\u2028 2026.pdf", "bill 2026.pdf"],
+      ["scan.exe", "scan.exe.pdf"],
+      ["C:\\Users\\x\\notes.pdf.", "notes.pdf"],
+      ["\u202E", "document.pdf"],
+    ];
+    for (const [i, [sent, stored]] of names.entries()) {
+      const res = await upload(session, doc.id, await makePdf([[`Page of file ${i}`]]), sent);
+      expect(res.status).toBe(201);
+      expect((res.body.source as { filename?: string } | undefined)?.filename).toBe(stored);
+    }
+  });
+
+  it("answers the same 404 for another case's source as for an unknown id", async () => {
+    const { session } = await signUp();
+    const stranger = await signUp("stranger");
+    const doc = await session.trpc.documents.create.mutate({ title: "Private" });
+    const res = await upload(session, doc.id, await makePdf([["Private record"]]));
+    const theirs = await stranger.session.fetch(`${API}/api/sources/${res.body.source!.id}/file`);
+    const unknown = await stranger.session.fetch(`${API}/api/sources/${crypto.randomUUID()}/file`);
+    expect(theirs.status).toBe(404);
+    expect({ status: theirs.status, body: await theirs.json() }).toEqual({
+      status: unknown.status,
+      body: await unknown.json(),
+    });
   });
 
   it("answers 409 with the existing source for the same PDF twice in a case", async () => {

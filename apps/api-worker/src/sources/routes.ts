@@ -46,8 +46,12 @@ sourceRoutes.get("/api/sources/:sourceId/file", async (c) => {
   const user = await requireUser(c);
   const sourceId = pathId(c.req.param("sourceId"), "Source");
   const row = await sourceFileKey(c.var.db(), sourceId);
-  if (!row) throw new AppError("NOT_FOUND", "Source not found");
-  await requireDocumentRole(c.var.db(), user.id, row.documentId, "viewer");
+  // Another case's source answers exactly as an unknown id does: ids cannot be probed.
+  const notFound = () => new AppError("NOT_FOUND", "Source not found");
+  if (!row) throw notFound();
+  await requireDocumentRole(c.var.db(), user.id, row.documentId, "viewer").catch((error: unknown) => {
+    throw error instanceof AppError && error.code === "NOT_FOUND" ? notFound() : error;
+  });
   const object = await c.env.SOURCES.get(row.r2Key, { onlyIf: c.req.raw.headers });
   if (!object) throw new AppError("NOT_FOUND", "The file is missing from storage");
   const headers = new Headers({

@@ -4,7 +4,7 @@ import type { SessionUser } from "../auth/session.ts";
 import type { DocumentAccess } from "../documents/access.ts";
 import { createJob, enqueue } from "../jobs/service.ts";
 import { recordAudit } from "../lib/audit.ts";
-import { cleanFilename, streamPdfToR2 } from "./upload.ts";
+import { sourceFilename, streamPdfToR2 } from "./upload.ts";
 
 export const sourceKey = (documentId: string, sourceId: string) =>
   `documents/${documentId}/sources/${sourceId}.pdf`;
@@ -40,7 +40,7 @@ export async function addSource(
   const documentId = access.document.id;
   const sourceId = crypto.randomUUID();
   const key = sourceKey(documentId, sourceId);
-  const filename = cleanFilename(upload.filename);
+  const filename = sourceFilename(upload.filename);
   const stored = await streamPdfToR2(env.SOURCES, key, upload.body, upload.length, { documentId, sourceId });
 
   const duplicate = async () => {

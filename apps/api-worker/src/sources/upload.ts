@@ -84,6 +84,11 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
+// Characters that change how a name reads without being part of it: bidi controls (a
+// right-to-left override shows "invoice\u202Efdp.exe" as "invoiceexe.pdf"), zero-width and
+// other format characters, control characters, line and paragraph separators.
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+
 /** A file name safe to store and to echo in Content-Disposition. */
 export function cleanFilename(raw: string | undefined): string {
   let name = "document.pdf";
@@ -93,9 +98,23 @@ export function cleanFilename(raw: string | undefined): string {
     name = raw || name;
   }
   name = name
+    .normalize("NFC")
     .replace(/^.*[\\/]/, "")
-    .replace(/\p{Cc}/gu, "")
+    .replace(INVISIBLE, "")
     .trim()
     .slice(0, 200);
   return name || "document.pdf";
+}
+
+/**
+ * An uploaded source's name: cleaned, and always ending in `.pdf`, since the bytes were checked
+ * to be a PDF whatever the name said ("scan.exe" is kept as "scan.exe.pdf").
+ */
+export function sourceFilename(raw: string | undefined): string {
+  const stem = cleanFilename(raw)
+    .replace(/[.\s]+$/, "")
+    .replace(/\.pdf$/i, "")
+    .replace(/[.\s]+$/, "")
+    .slice(0, 196);
+  return `${stem || "document"}.pdf`;
 }
