@@ -110,6 +110,11 @@ export function billLine(s: State, line: string, index: number): boolean {
   const isCharge =
     amount.cents > 0 && (codes.length > 0 || !P.SUMMARY.test(line)) && !(paymentRow && !codes.length);
   if (!isCharge) return summaryLine(s, line, money, dates, amount);
+  // A summary by revenue code or category restates the itemized rows above it: an undated row
+  // under such a heading is a subtotal, not another charge.
+  const summary = /\bsummary\b|\brecap\b|\bby (?:revenue code|category|department)\b/i;
+  if (dates.length === 0 && (summary.test(s.section) || (s.table && summary.test(s.tableTitle ?? ""))))
+    return true;
   const rowLike = s.table !== null || dates[0]?.index === 0 || codes.length > 0;
   const served = s.table?.serviceDateIndex ? dates.slice(s.table.serviceDateIndex) : dates;
   if (served !== dates) dates = served;

@@ -168,6 +168,7 @@ export function readPage(
       flush();
       s.table = readTableHeader(line);
       s.lastTable = s.table;
+      s.tableTitle = line;
       s.tableRows = 0;
       return;
     }

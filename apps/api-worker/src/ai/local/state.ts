@@ -56,6 +56,8 @@ export type State = {
   stub: boolean;
   /** the last table of the page, for a totals row after a blank line */
   lastTable: Table | null;
+  /** the line that opened the last table ("REVENUE CODE SUMMARY" reads as a table's header) */
+  tableTitle?: string;
   /** in a statement's summary over all its providers */
   accountSummary: boolean;
   /** the road of the crash, read from its parts, waiting for the road it meets */
