@@ -107,22 +107,24 @@ async function setUp(api: string, db: { url: string; wsProxy: string }): Promise
     (_, i) => new User(api, `10.77.${Math.floor(i / 250)}.${(i % 250) + 1}`),
   );
   const run = Date.now().toString(36);
-  // Registration hashes a password (PBKDF2, 100k rounds): a few at a time.
+  // Registration and sign-in each hash a password (PBKDF2, 100k rounds): a few at a time.
   for (let i = 0; i < users.length; i += 20) {
     await Promise.all(
       users.slice(i, i + 20).map(async (user, j) => {
         const n = i + j;
+        const credentials = {
+          email: `load-${run}-${n}@bench.test`,
+          password: "correct horse battery staple",
+        };
         const registered = await user.call(
           "auth.register",
-          {
-            email: `load-${run}-${n}@bench.test`,
-            password: "correct horse battery staple",
-            name: `Load Attorney ${n}`,
-            firmName: `Load Firm ${n}`,
-          },
+          { ...credentials, name: `Load Attorney ${n}`, firmName: `Load Firm ${n}` },
           "mutation",
         );
         if (registered.status !== 200) throw new Error(`register failed: ${registered.status}`);
+        // Registration signs nobody in; the new account signs in like any other.
+        const signedIn = await user.call("auth.login", credentials, "mutation");
+        if (signedIn.status !== 200) throw new Error(`sign-in failed: ${signedIn.status}`);
         const doc = await user.call<{ id: string }>(
           "documents.create",
           { title: `Load case ${n}`, clientName: `Client ${n}`, incidentDate: "2026-03-14" },

@@ -78,6 +78,8 @@ const proxy: Record<string, string | ProxyOptions> = {
   "/api": sameOrigin,
   "/health": api,
   "/parties": { target: api, ws: true },
+  // Development's mailbox (the API answers 404 outside development); the browser tests read it.
+  "/dev/mailbox": api,
 };
 
 export default defineConfig({

@@ -28,6 +28,16 @@ async function register(page: Page, who: { name: string; firm: string; email: st
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByRole("heading", { name: "Cases" })).toBeVisible();
+  // Signed in but unverified until the link from the development mailbox is opened.
+  await expect(page.getByTestId("verify-email-banner")).toBeVisible();
+  const mailbox = await page.request.get(`/dev/mailbox?to=${encodeURIComponent(who.email)}`);
+  const { messages } = (await mailbox.json()) as { messages: Array<{ subject: string; links: string[] }> };
+  const link = new URL(messages.find((m) => m.subject.startsWith("Confirm your email"))?.links[0] ?? "");
+  await page.goto(`${link.pathname}${link.search}`);
+  await expect(page.getByText(/is confirmed/)).toBeVisible();
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Cases" })).toBeVisible();
+  await expect(page.getByTestId("verify-email-banner")).toHaveCount(0);
 }
 
 async function newUser(browser: Browser, who: { name: string; firm: string; email: string }) {
@@ -198,6 +208,14 @@ test("a new attorney takes a case from PDFs to an exported, co-edited letter", a
     }
     await shot(page, "07-collaborators");
     await dialog.getByRole("button", { name: "Close" }).click();
+    // Nobody joins a case unasked: each accepts the invitation from their case list.
+    for (const invitee of [second, third]) {
+      await invitee.page.goto("/");
+      await invitee.page
+        .getByRole("button", { name: "Accept the invitation to Rivera v. Acme Logistics" })
+        .click();
+      await expect(invitee.page.getByRole("link", { name: "Rivera v. Acme Logistics" })).toBeVisible();
+    }
   });
 
   await test.step("two people edit the same letter", async () => {

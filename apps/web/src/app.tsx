@@ -6,6 +6,7 @@ import { ErrorMessage, Loading } from "./components/ui.tsx";
 import { useSession } from "./lib/session.ts";
 import { AuthPage } from "./pages/auth-page.tsx";
 import { CasesPage } from "./pages/cases-page.tsx";
+import { VerifyEmailPage } from "./pages/verify-email-page.tsx";
 
 // Everything past the case list loads on demand, so sign-in and the list stay small.
 const WorkspacePage = lazy(() => import("./workspace/workspace-page.tsx"));
@@ -41,6 +42,11 @@ export function App() {
         <Route path="/sign-in">
           <AuthPage key="sign-in" mode="sign-in" />
         </Route>
+        <Route path="/verify-email">
+          <main className="auth">
+            <VerifyEmailPage signedIn={false} />
+          </main>
+        </Route>
         <Route>
           <Redirect to={`/sign-in?next=${encodeURIComponent(location.pathname)}`} replace />
         </Route>
@@ -58,6 +64,9 @@ export function App() {
             </Route>
             <Route path="/cases/:id">
               {(params) => <WorkspacePage key={params.id} documentId={params.id} session={session.data} />}
+            </Route>
+            <Route path="/verify-email">
+              <VerifyEmailPage signedIn />
             </Route>
             <Route path="/templates">
               <TemplatesPage session={session.data} />

@@ -89,9 +89,39 @@ export function Layout({ session, children }: { session: SessionData; children: 
           </button>
         </div>
       </header>
+      {!session.user.emailVerified && <VerifyEmailBanner email={session.user.email} />}
       <main id="main" className="main">
         {children}
       </main>
+    </div>
+  );
+}
+
+/** Until the address is confirmed, invitations wait: say so, and offer a new link. */
+function VerifyEmailBanner({ email }: { email: string }) {
+  const trpc = useTRPC();
+  const resend = useMutation(trpc.auth.resendVerification.mutationOptions());
+  return (
+    <div className="alert alert-warning banner" role="status" data-testid="verify-email-banner">
+      <span>
+        Verify your email: open the link we sent to <strong>{email}</strong>. Until then you cannot join cases
+        you are invited to.
+      </span>{" "}
+      {resend.isSuccess ? (
+        <span>
+          {resend.data.alreadyVerified ? "Your email is already confirmed." : "A new link is on its way."}
+        </span>
+      ) : (
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => resend.mutate()}
+          disabled={resend.isPending}
+        >
+          {resend.isPending ? "Sending…" : "Send a new link"}
+        </button>
+      )}
+      {resend.isError && <span> {resend.error.message}</span>}
     </div>
   );
 }

@@ -53,8 +53,64 @@ export function CasesPage() {
           </select>
         </div>
       </search>
+      <Invitations />
       {query ? <SearchResults query={query} /> : <CaseList status={status || null} />}
       {creating && <NewCaseDialog onClose={() => setCreating(false)} />}
+    </section>
+  );
+}
+
+/** Invitations to other people's cases, waiting for an answer; a case joins the list on Accept. */
+function Invitations() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const invites = useQuery(trpc.collaborators.pendingInvites.queryOptions());
+  const settled = () => {
+    void queryClient.invalidateQueries({ queryKey: trpc.collaborators.pendingInvites.queryKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.documents.list.pathKey() });
+  };
+  const accept = useMutation(trpc.collaborators.accept.mutationOptions({ onSettled: settled }));
+  const decline = useMutation(trpc.collaborators.decline.mutationOptions({ onSettled: settled }));
+  const items = invites.data?.items ?? [];
+  if (items.length === 0) return null;
+  const busy = accept.isPending || decline.isPending;
+  return (
+    <section className="invitations" aria-label="Invitations">
+      <h2>Invitations</h2>
+      <ErrorMessage error={accept.error ?? decline.error} />
+      <ul className="people">
+        {items.map((invite) => (
+          <li key={invite.id} data-testid="invitation">
+            <div className="person">
+              <strong>{invite.title}</strong>
+              <span className="muted">
+                {invite.invitedBy ? `${invite.invitedBy} invited you` : "You are invited"} as{" "}
+                {invite.role === "editor" ? "an editor" : "a viewer"}
+              </span>
+            </div>
+            <div className="person-actions">
+              <button
+                type="button"
+                className="button button-small button-primary"
+                disabled={busy}
+                aria-label={`Accept the invitation to ${invite.title}`}
+                onClick={() => accept.mutate({ collaboratorId: invite.id })}
+              >
+                Accept
+              </button>
+              <button
+                type="button"
+                className="button button-small"
+                disabled={busy}
+                aria-label={`Decline the invitation to ${invite.title}`}
+                onClick={() => decline.mutate({ collaboratorId: invite.id })}
+              >
+                Decline
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

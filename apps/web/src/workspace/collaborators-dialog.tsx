@@ -1,6 +1,7 @@
 import { COLLABORATOR_ROLES, type CollaboratorRole, inviteCollaboratorInput } from "@steno/shared";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { useLocation } from "wouter";
 import { Badge, Dialog, ErrorMessage, Field, Loading, Notice } from "../components/ui.tsx";
 import { describeError, zodFieldErrors } from "../lib/errors.ts";
 import type { Role } from "../lib/types.ts";
@@ -42,6 +43,15 @@ export function CollaboratorsDialog({
     trpc.collaborators.updateRole.mutationOptions({ onSuccess: () => void refresh() }),
   );
   const remove = useMutation(trpc.collaborators.remove.mutationOptions({ onSuccess: () => void refresh() }));
+  const [, navigate] = useLocation();
+  const leave = useMutation(
+    trpc.collaborators.leave.mutationOptions({
+      onSuccess: () => {
+        void queryClient.invalidateQueries({ queryKey: trpc.documents.list.pathKey() });
+        navigate("/", { replace: true });
+      },
+    }),
+  );
   const serverFields = invite.error ? describeError(invite.error).fieldErrors : {};
 
   const submit = (event: FormEvent) => {
@@ -91,14 +101,14 @@ export function CollaboratorsDialog({
       )}
       {invite.isSuccess && (
         <Notice tone="success">
-          {invite.data.inviteState === "accepted"
-            ? "Added to the case."
-            : "Invitation recorded: they join the case when they register with this email."}
+          Invitation sent. They join the case when they accept it (after confirming their email, if they are
+          new to Steno).
         </Notice>
       )}
       {!Object.keys(serverFields).length && <ErrorMessage error={invite.error} />}
       <ErrorMessage error={updateRole.error} />
       <ErrorMessage error={remove.error} />
+      <ErrorMessage error={leave.error} />
       {list.isPending && <Loading label="Loading collaborators…" />}
       <ErrorMessage error={list.error} onRetry={() => void list.refetch()} />
       <ul className="people">
@@ -155,6 +165,20 @@ export function CollaboratorsDialog({
           </li>
         ))}
       </ul>
+      <p>
+        <button
+          type="button"
+          className="button button-small button-danger"
+          disabled={leave.isPending}
+          onClick={() => {
+            if (confirm("Leave this case? You will need a new invitation to come back.")) {
+              leave.mutate({ documentId });
+            }
+          }}
+        >
+          Leave case
+        </button>
+      </p>
       <p className="muted small">
         Owner: {ROLE_HELP.owner}. Editor: {ROLE_HELP.editor}. Viewer: {ROLE_HELP.viewer}.
       </p>
