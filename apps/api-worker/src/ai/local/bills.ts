@@ -77,7 +77,13 @@ export function statementMarks(s: State, line: string, index: number): boolean {
     if (name && !findMoney(line).length && (marked || letters(name) >= 0.9 * letters(line)))
       s.provider = name;
   }
-  if (/detach|remittance|return (?:this|the) (?:bottom )?portion/i.test(line)) s.stub = true;
+  // A remittance stub below the statement ("detach and return the bottom portion") repeats its
+  // totals; one on top ("return the top portion") ends where this line is, and the detail follows.
+  if (
+    /detach|remittance|return (?:this|the) (?:bottom )?portion/i.test(line) &&
+    !/\b(?:top|upper) portion\b|\babove\b/i.test(line)
+  )
+    s.stub = true;
   // Totals over every provider of the statement are the account's, not the last provider's.
   if (/all providers|(?:account|statement) summary|grand total|combined total/i.test(line)) {
     s.accountSummary = true;
