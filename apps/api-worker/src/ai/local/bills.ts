@@ -32,7 +32,7 @@ const PAYMENT_NOUN = /payments?\b|\bpaid\b|\bpmt\b|check\s*#|remit\w*|refund|co-
 export function readTableHeader(line: string): Table {
   const money = [
     ...line.matchAll(
-      /unit (?:fee|price|cost|charge)|\brate\b|\bcharges?\b|\bbilled\b|\bamount\b|\bfee\b|\bpaid\b|\bpayments?\b|\badj(?:ustments?)?\b|\bbalance\b|\ballowed\b|lost wages|\btotal\b|\bresp(?:onsibility)?\b|\bdeductible\b|\bco-?ins(?:urance)?\b|\bco-?pay\b/gi,
+      /unit (?:fee|price|cost|charge)|\brate\b|\bcharges?\b|\bbilled\b|\bamount\b|fee sched(?:ule)?\b|\bfee\b|\bpaid\b|\bpayments?\b|\badj(?:ustments?)?\b|\bbalance\b|\ballowed\b|lost wages|\btotal\b|\bresp(?:onsibility)?\b|\bdeduct(?:ible)?\b|\bco-?ins(?:urance)?\b|\bco-?pay\b|\breduction\b|\bdisallowed\b|\bwrite[- ]?off\b/gi,
     ),
   ].map((m) => m[0].toLowerCase());
   const charge = money.findIndex((m) => /^(charges?|billed|amount|fee|total)$/.test(m));
@@ -79,8 +79,11 @@ export function statementMarks(s: State, line: string, index: number): boolean {
   }
   // A remittance stub below the statement ("detach and return the bottom portion") repeats its
   // totals; one on top ("return the top portion") ends where this line is, and the detail follows.
+  // ("EXPLANATION OF BENEFITS / PROVIDER REMITTANCE" is a title, not a stub.)
   if (
-    /detach|remittance|return (?:this|the) (?:bottom )?portion/i.test(line) &&
+    /detach|remittance (?:stub|slip|coupon|portion|copy)|return (?:this|the) (?:bottom )?portion/i.test(
+      line,
+    ) &&
     !/\b(?:top|upper) portion\b|\babove\b/i.test(line)
   )
     s.stub = true;
