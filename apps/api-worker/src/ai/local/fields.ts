@@ -5,6 +5,7 @@ import type { FactCategory, ProfileField } from "../types.ts";
 import { visitType } from "./clinical.ts";
 import { findDates, findSpacedDates } from "./dates.ts";
 import { findInsurer, INSURER_WORDS } from "./insurer-letters.ts";
+import { findMoney, formatCents } from "./money.ts";
 import { NOT_A_FACTOR, noteFault, personName, UNIT_MENTION } from "./police.ts";
 import { atProvider, emit, type NewFact, type State } from "./state.ts";
 import { findOrganizations, splitFields, squash } from "./text.ts";
@@ -89,6 +90,8 @@ const VISITS = /^(?:total visits|number of visits|visits attended|total treatmen
 const PERIOD =
   /^(?:treatment period|period of treatment|dates of service|service dates|service period|dates of treatment|treatment dates)$/;
 const COMPLAINT = /^(?:chief complaint|cc|reason for visit|presenting complaint)$/;
+const WAGE_TOTAL =
+  /^(?:(?:total|gross|net)\s+)*(?:(?:wages?|earnings|income|pay)\s+lost|lost\s+(?:wages|earnings|income|pay)|wage loss|loss of (?:income|earnings|wages))\b/;
 const WORK =
   /^(?:work status|work restrictions?|return to work|off work|work note|disability status|dates? (?:patient )?unable (?:to )?work(?: (?:in )?current occupation)?)$/;
 const EMPLOYMENT =
@@ -126,6 +129,24 @@ export function fieldRules(s: State, line: string, quoteOverride?: string): bool
     const date = findDates(value)[0]?.iso ?? findSpacedDates(value)[0]?.iso ?? null;
     const who = (fieldUnit ?? s.unit) ? `${fieldUnit ?? s.unit} ` : "";
 
+    // "Gross wages lost (incl. PTO used): $3,762.00": the employer's total, a claim like the
+    // last total of a letter (see wageTotals).
+    const lost = WAGE_TOTAL.test(label)
+      ? findMoney(value)
+          .filter((m) => m.cents > 0)
+          .at(-1)
+      : undefined;
+    if (lost && s.kind !== "bill") {
+      const added = emit(s, {
+        category: "wage_loss",
+        text: `${f.label}: ${formatCents(lost.cents)}`,
+        quote,
+        amountCents: lost.cents,
+      });
+      if (added) s.wageTotals.push(added);
+      used = true;
+      continue;
+    }
     const incident = INCIDENT_DATE.exec(label);
     if (incident && date) {
       s.incidentDate ??= date;
