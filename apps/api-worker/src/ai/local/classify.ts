@@ -31,7 +31,9 @@ const SIGNALS: Record<Exclude<DocumentKind, "other">, RegExp[]> = {
     /\bUB-?04\b|health insurance claim form|\bCMS-?1500\b|\bHCFA\b|\bsummary bill\b|\$ ?charges\b/i,
   ],
   wage: [
-    /\blost wages\b|\bwage loss\b|\blost (earnings|income)\b/i,
+    /\blost wages\b|\bwage loss\b|\blost (earnings|income)\b|\bloss of (?:net )?(?:earnings|income|wages)\b/i,
+    // A self-employed client's proof: a CPA's figures from the tax returns.
+    /\bnet profit\b|\bschedule c\b|\bgross receipts\b|\btax returns?\b/i,
     /\brate of pay\b|\bhourly (rate|wage)\b|\bper hour\b|\bsalary\b/i,
     /\bemploy(ed|er|ment)\b/i,
     /\bhours per week\b|\bscheduled to work\b/i,
