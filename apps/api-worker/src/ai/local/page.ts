@@ -127,6 +127,10 @@ export function readPage(
       inlineNumbers(s, line);
       return;
     }
+    if (s.kind === "police" && unitGrid(s, pairCells, boxes[index] ?? [])) {
+      flush();
+      return;
+    }
     const form = formPair(cells, index, boxes);
     if (form) {
       flush();
@@ -322,4 +326,39 @@ function prose(s: State, block: string, sentences: SentenceReader): void {
     if (P.NEGATIVE_START.test(body)) continue;
     sentences(s, sentence.text, findDates(sentence.text)[0]?.iso ?? null);
   }
+}
+
+const UNIT_CELL = /^(?:unit|vehicle|veh\.?|v|driver|party)\s*#?\s*(\d{1,2})$/i;
+
+/**
+ * A crash report that lays the units side by side: a header row "ITEM | UNIT 1 | UNIT 2", then
+ * rows "DRIVER NAME | SZYMANSKI, DANIELLE, R | TILLOTSON, BRANDON, K". Each value is read as its
+ * unit's box. The grid ends at the first row of another shape.
+ */
+function unitGrid(s: State, cells: string[], boxes: string[]): boolean {
+  const units = cells.flatMap((c) => {
+    const m = UNIT_CELL.exec(c);
+    return m ? [`Unit ${m[1]}`] : [];
+  });
+  if (units.length >= 2 && units.length >= cells.length - 1) {
+    s.unitGrid = units;
+    return true;
+  }
+  if (!s.unitGrid || cells.length === 0) return false;
+  // Blank boxes are kept as empty cells when the row was set under the header.
+  const row = boxes.length === s.unitGrid.length + 1 ? boxes : cells;
+  if (row.length !== s.unitGrid.length + 1 || !isLabelCell(row[0] ?? "")) {
+    s.unitGrid = null;
+    return false;
+  }
+  const saved = s.unit;
+  const label = row[0] ?? "";
+  s.unitGrid.forEach((unit, k) => {
+    const value = row[k + 1] ?? "";
+    if (!value || /^same as (?:driver|above)$/i.test(value)) return;
+    s.unit = unit;
+    fieldRules(s, `${label.replace(/:$/, "")}: ${value}`, value);
+  });
+  s.unit = saved;
+  return true;
 }

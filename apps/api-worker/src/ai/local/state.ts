@@ -56,6 +56,8 @@ export type State = {
   stub: boolean;
   /** the last table of the page, for a totals row after a blank line */
   lastTable: Table | null;
+  /** the units of a side-by-side grid ("ITEM | UNIT 1 | UNIT 2") being read, in column order */
+  unitGrid?: string[] | null;
   /** the line that opened the last table ("REVENUE CODE SUMMARY" reads as a table's header) */
   tableTitle?: string;
   /** in a statement's summary over all its providers */
