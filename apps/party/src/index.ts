@@ -15,8 +15,11 @@ import { YServer } from "y-partyserver";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
+import { type AccessChange, AccessLedger, concerns, ROOM_CLOSE } from "./access-ledger.ts";
+import { documentProblem, LetterGuard } from "./letter-guard.ts";
 import { type AwarenessEntry, decodeAwareness, encodeAwareness, presenceState } from "./presence.ts";
-import { readProsemirrorJson, writeProsemirrorJson } from "./prosemirror-yjs.ts";
+import { readLetter, writeProsemirrorJson } from "./prosemirror-yjs.ts";
+import type { LetterSnapshot, RestoreResult } from "./room-api.ts";
 import { type RoomUser, verifyRoomToken } from "./room-auth.ts";
 import { UpdateLog } from "./update-log.ts";
 
@@ -101,6 +104,9 @@ export class LetterRoom extends YServer<Env> {
   static override options = { hibernate: true };
 
   readonly #log: UpdateLog;
+  readonly #access: AccessLedger;
+  /** checks clients' updates on a copy first (set once the document is loaded) */
+  #guard: LetterGuard | undefined;
   #pendingUpdates: Uint8Array[] = [];
   #pendingBytes = 0;
   /** connection ids the pending updates came from (null: the room itself, e.g. an RPC) */
@@ -125,8 +131,10 @@ export class LetterRoom extends YServer<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#log = new UpdateLog(ctx.storage);
+    this.#access = new AccessLedger(ctx.storage);
     void ctx.blockConcurrencyWhile(async () => {
       await this.onLoad();
+      this.#guard = new LetterGuard(this.document);
       this.#listen();
     });
   }
@@ -190,11 +198,18 @@ export class LetterRoom extends YServer<Env> {
     this.#pushing = this.#pushing.then(async () => {
       if (!this.#unpushed) return;
       this.#unpushed = false;
+      const { content, problem } = readLetter(this.document.getXmlFragment(LETTER_FIELD));
+      if (problem) {
+        // Stored before the room checked updates: pushing it would fail the same way each time.
+        log("error", "letter room: the letter is not pushed to Postgres", { documentId: this.name, problem });
+        await this.ctx.storage.deleteAlarm();
+        return;
+      }
       try {
         await letterStoreOf(this.env).save({
           documentId: this.name,
           state: Y.encodeStateAsUpdate(this.document),
-          content: readProsemirrorJson(this.document.getXmlFragment(LETTER_FIELD)),
+          content,
         });
         if (!this.#unpushed) await this.ctx.storage.deleteAlarm();
       } catch (error) {
@@ -355,7 +370,20 @@ export class LetterRoom extends YServer<Env> {
   }
 
   override onConnect(connection: Connection, ctx: ConnectionContext) {
-    const user = JSON.parse(ctx.request.headers.get(USER_HEADER) ?? "null") as RoomUser | null;
+    const token = JSON.parse(ctx.request.headers.get(USER_HEADER) ?? "null") as RoomUser | null;
+    if (!token) {
+      connection.close(ROOM_CLOSE.removed.code, "no room token");
+      return;
+    }
+    // A token minted before an access change the API reported is held to it. Checked here, with
+    // the connection already registered, and without awaiting anything before setState: a change
+    // that arrives earlier is in the ledger, one that arrives later finds this connection.
+    const decision = this.#access.decide(token);
+    if ("close" in decision) {
+      connection.close(decision.close.code, decision.close.reason);
+      return;
+    }
+    const user: RoomUser = { ...token, role: decision.role };
     // Kept with the connection so it survives hibernation.
     connection.setState({ user } satisfies ConnectionState);
     // Sync step 1 from the room, then everyone's presence.
@@ -369,6 +397,8 @@ export class LetterRoom extends YServer<Env> {
   }
 
   override handleMessage(connection: Connection, message: WSMessage): void {
+    // Refused at connect, or closed by an access change: a message still in flight is ignored.
+    if (!stateOf(connection).user) return;
     if (typeof message === "string") {
       super.handleMessage(connection, message);
       return;
@@ -412,8 +442,17 @@ export class LetterRoom extends YServer<Env> {
     }
     if (kind !== syncProtocol.messageYjsSyncStep2 && kind !== syncProtocol.messageYjsUpdate) return;
     if (this.isReadOnly(connection)) return; // a viewer's change never reaches the document
+    const update = decoding.readVarUint8Array(decoder);
+    const problem = this.#guard ? this.#guard.check(update) : "the room is not ready";
+    if (problem) {
+      // Nothing of it reaches the letter; the client hears why its copy and the room's differ.
+      log("warn", "letter room: an update was refused", { documentId: this.name, problem });
+      connection.setState({ ...stateOf(connection), user: null } satisfies ConnectionState);
+      connection.close(ROOM_CLOSE.refused.code, ROOM_CLOSE.refused.reason);
+      return;
+    }
     // Origin = the connection: the update handler logs it, then relays it to the others.
-    Y.applyUpdate(this.document, decoding.readVarUint8Array(decoder), connection);
+    Y.applyUpdate(this.document, update, connection);
   }
 
   #onAwareness(connection: Connection, update: Uint8Array): void {
@@ -481,13 +520,10 @@ export class LetterRoom extends YServer<Env> {
   }
 
   /** RPC from the API Worker: the letter now, as a Y.Doc state and as ProseMirror JSON. */
-  async snapshot(): Promise<{ state: Uint8Array; content: PmNode; empty: boolean }> {
+  async snapshot(): Promise<LetterSnapshot> {
     const fragment = this.document.getXmlFragment(LETTER_FIELD);
-    return {
-      state: Y.encodeStateAsUpdate(this.document),
-      content: readProsemirrorJson(fragment),
-      empty: fragment.length === 0,
-    };
+    const { content, problem } = readLetter(fragment);
+    return { state: Y.encodeStateAsUpdate(this.document), content, empty: fragment.length === 0, problem };
   }
 
   /**
@@ -503,17 +539,53 @@ export class LetterRoom extends YServer<Env> {
    * RPC from the API Worker: bring back a saved version as a forward change (the history is
    * kept; connected editors receive it like any edit).
    */
-  async restore(state: Uint8Array): Promise<{ state: Uint8Array; content: PmNode }> {
+  async restore(state: Uint8Array): Promise<RestoreResult> {
+    // A version saved before the room checked updates may hold a letter no reader can walk.
+    const problem = documentProblem(state);
+    if (problem) return { restored: false, problem };
     this.unstable_replaceDocument(state, (key) => (key === LETTER_FIELD ? "XmlFragment" : "Map"));
-    return {
-      state: Y.encodeStateAsUpdate(this.document),
-      content: readProsemirrorJson(this.document.getXmlFragment(LETTER_FIELD)),
-    };
+    const letter = readLetter(this.document.getXmlFragment(LETTER_FIELD));
+    return { restored: true, state: Y.encodeStateAsUpdate(this.document), content: letter.content };
+  }
+
+  /**
+   * RPC from the API Worker after it committed an access change: a collaborator removed (their
+   * connections close) or given another role (their connections take it at once: a viewer's
+   * updates are dropped from the next message on), or a session signed out (its connections
+   * close). Room tokens minted before the change are held to it (see AccessLedger).
+   */
+  async revokeAccess(change: AccessChange): Promise<{ connections: number }> {
+    this.#access.record(change, Date.now());
+    let affected = 0;
+    for (const connection of this.getConnections()) {
+      const state = stateOf(connection);
+      if (!concerns(change, state.user)) continue;
+      affected += 1;
+      const decision = state.user ? this.#access.decide(state.user) : null;
+      if (!decision || "close" in decision) {
+        const close = decision?.close ?? ROOM_CLOSE.removed;
+        // No user: what the client sent before it hears of the close is dropped (handleMessage).
+        connection.setState({ ...state, user: null } satisfies ConnectionState);
+        connection.close(close.code, close.reason);
+        continue;
+      }
+      if (!state.user || decision.role === state.user.role) continue;
+      connection.setState({
+        ...state,
+        user: { ...state.user, role: decision.role },
+      } satisfies ConnectionState);
+      // The editor in the browser follows (read-only for a viewer) without reconnecting.
+      this.sendCustomMessage(connection, JSON.stringify({ type: "role", role: decision.role }));
+    }
+    return { connections: affected };
   }
 
   /** RPC from the API Worker when a case is deleted: drop the stored letter, close every socket. */
   async clear(): Promise<void> {
-    for (const ws of this.ctx.getWebSockets()) ws.close(4404, "case deleted");
+    for (const connection of this.getConnections()) {
+      connection.setState({ ...stateOf(connection), user: null } satisfies ConnectionState);
+      connection.close(ROOM_CLOSE.deleted.code, ROOM_CLOSE.deleted.reason);
+    }
     // The object may stay in memory after its storage is gone, so empty the live document too.
     // Root types a client created may still be untyped on the server, so delete their items
     // directly rather than through Text/XmlFragment methods.
@@ -534,6 +606,10 @@ export class LetterRoom extends YServer<Env> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.#log.ensureSchema();
+    this.#access.ensureSchema();
+    // Room tokens minted before the deletion stay refused (the tokens of a case restored from a
+    // backup later are newer).
+    this.#access.record({ everyone: true }, Date.now());
   }
 
   /** For tests: what is in storage now. */

@@ -2,7 +2,13 @@
 // Collaboration extension) reads and writes: an element per node named by its type, node
 // attributes as element attributes, runs of text as one XmlText whose formatting attributes
 // are the marks. The room has no ProseMirror schema, so this works on the JSON directly.
-import type { PmMark, PmNode } from "@steno/shared";
+import {
+  LETTER_MAX_DEPTH,
+  LETTER_MAX_NODES,
+  letterShapeProblem,
+  type PmMark,
+  type PmNode,
+} from "@steno/shared";
 import * as Y from "yjs";
 
 function marksToAttributes(marks: PmMark[] | undefined): Record<string, unknown> {
@@ -41,6 +47,9 @@ function toYChildren(nodes: PmNode[]): Array<Y.XmlElement | Y.XmlText> {
 
 /** Replaces the fragment's content with the document's, as one change. */
 export function writeProsemirrorJson(fragment: Y.XmlFragment, doc: PmNode): void {
+  // toYChildren recurses: content from the API is checked before it is walked.
+  const problem = letterShapeProblem(doc);
+  if (problem) throw new Error(`letter room: cannot write this letter: ${problem}`);
   const children = toYChildren(doc.content ?? []);
   fragment.doc?.transact(() => {
     if (fragment.length) fragment.delete(0, fragment.length);
@@ -48,39 +57,70 @@ export function writeProsemirrorJson(fragment: Y.XmlFragment, doc: PmNode): void
   }, "api");
 }
 
-function fromY(node: Y.XmlElement | Y.XmlText | Y.XmlHook): PmNode[] {
-  if (node instanceof Y.XmlText) {
-    const delta = node.toDelta() as Array<{ insert: unknown; attributes?: Record<string, unknown> }>;
-    return delta
-      .filter((op) => typeof op.insert === "string" && op.insert.length > 0)
-      .map((op) => {
-        const marks = Object.entries(op.attributes ?? {}).map(([type, attrs]) =>
-          attrs && typeof attrs === "object" && Object.keys(attrs).length
-            ? { type, attrs: attrs as Record<string, unknown> }
-            : { type },
-        );
-        return marks.length
-          ? { type: "text", text: op.insert as string, marks }
-          : { type: "text", text: op.insert as string };
-      });
-  }
-  if (node instanceof Y.XmlElement) {
-    const attrs = node.getAttributes() as Record<string, unknown>;
-    const content = node.toArray().flatMap((child) => fromY(child as Y.XmlElement | Y.XmlText));
-    return [
-      {
-        type: node.nodeName,
-        ...(Object.keys(attrs).length ? { attrs } : {}),
-        ...(content.length ? { content } : {}),
-      },
-    ];
-  }
-  return [];
+function textNodes(node: Y.XmlText): PmNode[] {
+  const delta = node.toDelta() as Array<{ insert: unknown; attributes?: Record<string, unknown> }>;
+  return delta
+    .filter((op) => typeof op.insert === "string" && op.insert.length > 0)
+    .map((op) => {
+      const marks = Object.entries(op.attributes ?? {}).map(([type, attrs]) =>
+        attrs && typeof attrs === "object" && Object.keys(attrs).length
+          ? { type, attrs: attrs as Record<string, unknown> }
+          : { type },
+      );
+      return marks.length
+        ? { type: "text", text: op.insert as string, marks }
+        : { type: "text", text: op.insert as string };
+    });
 }
 
+/** Appends a fragment's or element's children to `into`, queueing elements to expand later. */
+function appendChildren(
+  parent: Y.XmlFragment | Y.XmlElement,
+  into: PmNode,
+  depth: number,
+  queue: Array<[Y.XmlElement, PmNode, number]>,
+): void {
+  for (const child of parent.toArray()) {
+    if (child instanceof Y.XmlText) {
+      const texts = textNodes(child);
+      if (texts.length) into.content = [...(into.content ?? []), ...texts];
+    } else if (child instanceof Y.XmlElement) {
+      const attrs = child.getAttributes() as Record<string, unknown>;
+      const node: PmNode = { type: child.nodeName, ...(Object.keys(attrs).length ? { attrs } : {}) };
+      into.content = [...(into.content ?? []), node];
+      queue.push([child, node, depth + 1]);
+    }
+  }
+}
+
+/**
+ * The letter as ProseMirror JSON, or why it cannot be read safely. Iterative and bounded: a
+ * letter nested deeper than LETTER_MAX_DEPTH (only possible for one stored before the room
+ * checked updates) is reported, not read, so nothing downstream (RPC, JSON, Word) overflows.
+ */
+export function readLetter(fragment: Y.XmlFragment): { content: PmNode; problem: string | null } {
+  const root: PmNode = { type: "doc", content: [] };
+  const queue: Array<[Y.XmlElement, PmNode, number]> = [];
+  appendChildren(fragment, root, 0, queue);
+  let nodes = 0;
+  while (queue.length > 0) {
+    const [element, node, depth] = queue.pop() as [Y.XmlElement, PmNode, number];
+    if ((depth >= LETTER_MAX_DEPTH && element.length > 0) || ++nodes > LETTER_MAX_NODES) {
+      return { content: { type: "doc", content: [] }, problem: tooBig(depth) };
+    }
+    appendChildren(element, node, depth, queue);
+  }
+  root.content ??= [];
+  return { content: root, problem: null };
+}
+
+function tooBig(depth: number): string {
+  return depth >= LETTER_MAX_DEPTH
+    ? `the letter is nested more than ${LETTER_MAX_DEPTH} levels deep`
+    : `the letter has more than ${LETTER_MAX_NODES} parts`;
+}
+
+/** The letter as ProseMirror JSON; an unreadable one (see readLetter) reads as empty. */
 export function readProsemirrorJson(fragment: Y.XmlFragment): PmNode {
-  return {
-    type: "doc",
-    content: fragment.toArray().flatMap((child) => fromY(child as Y.XmlElement | Y.XmlText)),
-  };
+  return readLetter(fragment).content;
 }

@@ -1,7 +1,15 @@
 import { errors, jwtVerify } from "jose";
 
 export type RoomRole = "owner" | "editor" | "viewer";
-export type RoomUser = { userId: string; role: RoomRole; name: string };
+export type RoomUser = {
+  userId: string;
+  role: RoomRole;
+  name: string;
+  /** the API session the token was minted for (signing out closes its connections) */
+  sessionId: string | null;
+  /** when the token was minted, in seconds (access changes after it hold it to them) */
+  issuedAt: number;
+};
 
 const ROLES: RoomRole[] = ["owner", "editor", "viewer"];
 
@@ -29,7 +37,13 @@ export async function verifyRoomToken(
       return new Response("Invalid room token", { status: 401 });
     }
     if (payload.doc !== room) return new Response("This token is for another letter", { status: 403 });
-    return { userId: payload.sub, role, name: typeof payload.name === "string" ? payload.name : "" };
+    return {
+      userId: payload.sub,
+      role,
+      name: typeof payload.name === "string" ? payload.name : "",
+      sessionId: typeof payload.sid === "string" ? payload.sid : null,
+      issuedAt: typeof payload.iat === "number" ? payload.iat : 0,
+    };
   } catch (error) {
     if (error instanceof errors.JOSEError) {
       const expired = error instanceof errors.JWTExpired;

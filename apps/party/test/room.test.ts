@@ -11,8 +11,13 @@ import { roomToken } from "./tokens.ts";
 const roomUrl = (room: string, token?: string) =>
   `http://party.test/parties/letter-room/${room}${token ? `?token=${encodeURIComponent(token)}` : ""}`;
 
-async function join(room: string, role: "owner" | "editor" | "viewer" = "editor", name?: string) {
-  return connectClient(exports.default, roomUrl(room, await roomToken({ room, role, name })));
+async function join(
+  room: string,
+  role: "owner" | "editor" | "viewer" = "editor",
+  name?: string,
+  who: { userId?: string; sessionId?: string; issuedAt?: number } = {},
+) {
+  return connectClient(exports.default, roomUrl(room, await roomToken({ room, role, name, ...who })));
 }
 
 const stubOf = (room: string) => env.LetterRoom.get(env.LetterRoom.idFromName(room));
@@ -34,7 +39,6 @@ function typeParagraph(client: SyncClient, words: string) {
   const fragment = client.doc.getXmlFragment(LETTER_FIELD);
   fragment.insert(fragment.length, [paragraph]);
 }
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const text = (client: SyncClient) => client.doc.getText("t").toString();
 const presenceOf = (observer: SyncClient, of: SyncClient) =>
   observer.awareness.getStates().get(of.doc.clientID) as
@@ -71,7 +75,9 @@ describe("letter room", () => {
     const b = await join(crypto.randomUUID());
     await Promise.all([a.synced, b.synced]);
     a.doc.getText("t").insert(0, "only in a");
-    await new Promise((r) => setTimeout(r, 100));
+    // a's room has handled the edit; b's room answers with all it has.
+    await a.resync();
+    await b.resync();
     expect(b.doc.getText("t").toString()).toBe("");
     a.close();
     b.close();
@@ -97,7 +103,9 @@ describe("letter room", () => {
     editor.doc.getText("t").insert(0, "from the editor");
     await waitFor(() => viewer.doc.getText("t").toString() === "from the editor");
     viewer.doc.getText("t").insert(0, "VIEWER WAS HERE ");
-    await new Promise((r) => setTimeout(r, 200));
+    // The room has handled the viewer's update, and the editor has whatever the room sent before.
+    await viewer.resync();
+    await editor.resync();
     expect(editor.doc.getText("t").toString()).toBe("from the editor");
     // A newcomer gets the room's state, which never took the viewer's change.
     const late = await join(room, "editor");
@@ -249,7 +257,7 @@ describe("letter room", () => {
     const echoes = lone.received.updates;
     lone.doc.getText("t").insert(0, "lone ");
     await waitFor(() => text(observer).startsWith("lone "));
-    await sleep(50);
+    await lone.resync(); // an echo would have been sent before this answer
     expect(lone.received.updates).toBe(echoes);
     for (const c of [observer, ...writers]) c.close();
   });
@@ -275,7 +283,7 @@ describe("letter room", () => {
     // A document edit after them: once b has it, the room has handled the awareness messages.
     a.doc.getText("t").insert(0, "x");
     await waitFor(() => text(b) === "x");
-    await sleep(50);
+    await b.resync(); // a relay of those messages went out with or before the edit
     expect(b.received.awareness).toBe(seen);
 
     a.setPresence({ user: { name: "Somebody Else", color: "#ff0000" }, cursor: 2 });
@@ -286,7 +294,7 @@ describe("letter room", () => {
     b.send(awarenessMessage(b.awareness, [a.doc.clientID]));
     a.doc.getText("t").insert(0, "y");
     await waitFor(() => text(b) === "yx");
-    await sleep(50);
+    await b.resync();
     expect(b.received.awareness).toBe(seen + 1);
     a.ws.close(); // no goodbye from the client: the room removes what the connection controlled
     await waitFor(() => presenceOf(b, a) === undefined);
@@ -314,9 +322,11 @@ describe("letter room", () => {
     const b = await join(room);
     await Promise.all([a.synced, b.synced]);
     typeParagraph(a, "Dear Claims Adjuster,");
-    await waitFor(() => b.doc.getXmlFragment(LETTER_FIELD).length === 1);
+    a.setPresence({ user: { color: "#123456" } });
+    await waitFor(() => b.doc.getXmlFragment(LETTER_FIELD).length === 1 && presenceOf(b, a) !== undefined);
     a.close();
-    await sleep(100);
+    // The room has handled a's leaving once b sees a's presence go.
+    await waitFor(() => presenceOf(b, a) === undefined);
     expect(await store.lastSaved(room)).toBeNull(); // b is still there: the debounce decides
     b.close();
     await waitFor(async () => (await store.lastSaved(room)) !== null);
@@ -341,10 +351,12 @@ describe("letter room", () => {
     try {
       typeParagraph(a, "Written while the database is down.");
       // The debounced save (2 s after the last edit) tries, and fails.
-      await sleep(2_500);
+      const logged = () =>
+        errors.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
+      await waitFor(() => logged().some((l) => l.message === "letter room: push to Postgres failed"));
       expect(await store.lastSaved(room)).toBeNull();
       // On-call sees one structured line: which room, what failed, and no letter text.
-      const lines = errors.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
+      const lines = logged();
       expect(lines).toContainEqual(
         expect.objectContaining({
           level: "error",
@@ -365,5 +377,167 @@ describe("letter room", () => {
     // Pushed: the alarm is gone.
     expect(await runDurableObjectAlarm(stubOf(room))).toBe(false);
     a.close();
+  });
+});
+
+describe("access changes from the API", () => {
+  it("closes a removed collaborator's connections at once (4403) and refuses the tokens they had", async () => {
+    const room = crypto.randomUUID();
+    const removed = { userId: crypto.randomUUID() };
+    const owner = await join(room, "owner");
+    const editor = await join(room, "editor", "Removed", removed);
+    const otherTab = await join(room, "editor", "Removed", removed);
+    await Promise.all([owner.synced, editor.synced, otherTab.synced]);
+    const minted = await roomToken({ room, ...removed }); // held by the client, not used yet
+
+    expect(await rpc(room).revokeAccess({ userId: removed.userId, role: null })).toEqual({ connections: 2 });
+    expect(await editor.closed).toEqual({ code: 4403, reason: "removed from the case" });
+    expect(await otherTab.closed).toMatchObject({ code: 4403 });
+    const late = await connectClient(exports.default, roomUrl(room, minted));
+    expect(await late.closed).toMatchObject({ code: 4403 });
+    expect(late.received.updates).toBe(0);
+
+    // The owner is untouched and the letter never took anything from them.
+    owner.doc.getText("t").insert(0, "still here");
+    await owner.resync();
+    expect(await storedText(room)).toBe("still here");
+    owner.close();
+  });
+
+  it("makes a downgraded editor read-only at once: their updates are dropped, the letter still reaches them", async () => {
+    const room = crypto.randomUUID();
+    const who = { userId: crypto.randomUUID() };
+    const owner = await join(room, "owner");
+    const editor = await join(room, "editor", "Demoted", who);
+    await Promise.all([owner.synced, editor.synced]);
+    editor.doc.getText("t").insert(0, "before ");
+    await waitFor(() => text(owner) === "before ");
+
+    await rpc(room).revokeAccess({ userId: who.userId, role: "viewer" });
+    await waitFor(() => editor.custom.length > 0);
+    expect(JSON.parse(editor.custom[0] as string)).toEqual({ type: "role", role: "viewer" });
+    editor.doc.getText("t").insert(0, "AFTER ");
+    await editor.resync(); // the room has handled the update
+    owner.doc.getText("t").insert(7, "owner");
+    await waitFor(() => text(editor).includes("owner")); // still receives
+    expect(await storedText(room)).toBe("before owner");
+    // A token minted as editor before the change joins as a viewer.
+    const stale = await join(room, "editor", "Demoted", {
+      ...who,
+      issuedAt: Math.floor(Date.now() / 1000) - 5,
+    });
+    await stale.synced;
+    stale.doc.getText("t").insert(0, "STALE ");
+    await stale.resync();
+    expect(await storedText(room)).toBe("before owner");
+    for (const c of [owner, editor, stale]) c.close();
+  });
+
+  it("closes the connections of a signed-out session (4401), and only those", async () => {
+    const room = crypto.randomUUID();
+    const userId = crypto.randomUUID();
+    const laptop = await join(room, "editor", "A", { userId, sessionId: crypto.randomUUID() });
+    const phoneSession = crypto.randomUUID();
+    const phone = await join(room, "editor", "A", { userId, sessionId: phoneSession });
+    await Promise.all([laptop.synced, phone.synced]);
+    await rpc(room).revokeAccess({ sessionId: phoneSession });
+    expect(await phone.closed).toEqual({ code: 4401, reason: "signed out" });
+    laptop.doc.getText("t").insert(0, "laptop still works");
+    await laptop.resync();
+    expect(await storedText(room)).toBe("laptop still works");
+    const again = await join(room, "editor", "A", { userId, sessionId: phoneSession });
+    expect(await again.closed).toMatchObject({ code: 4401 });
+    laptop.close();
+  });
+});
+
+/** A client-side chain of `depth` nested elements under the letter, sent as one update. */
+function nest(client: SyncClient, depth: number, name = "blockquote") {
+  client.doc.transact(() => {
+    let parent: Y.XmlFragment | Y.XmlElement = client.doc.getXmlFragment(LETTER_FIELD);
+    for (let i = 0; i < depth; i++) {
+      const child: Y.XmlElement = new Y.XmlElement(name);
+      parent.insert(parent.length, [child]);
+      parent = child;
+    }
+    parent.insert(0, [new Y.XmlText("deep")]);
+  });
+}
+
+describe("updates that would break the letter", () => {
+  it("refuses a letter nested 20,000 levels deep (4400): nothing of it is kept, and the letter stays readable", async () => {
+    const room = crypto.randomUUID();
+    const writer = await join(room);
+    const observer = await join(room, "viewer");
+    await Promise.all([writer.synced, observer.synced]);
+    typeParagraph(writer, "Dear adjuster,");
+    await waitFor(() => observer.doc.getXmlFragment(LETTER_FIELD).length === 1);
+
+    nest(writer, 20_000);
+    expect(await writer.closed).toEqual({ code: 4400, reason: "update refused: not a valid letter" });
+    await observer.resync();
+    expect(observer.doc.getXmlFragment(LETTER_FIELD).length).toBe(1);
+    const { content, problem } = await rpc(room).snapshot();
+    expect(problem).toBeNull();
+    expect(content.content?.map((n) => n.type)).toEqual(["paragraph"]);
+
+    // Nesting a letter really has (lists in lists) is fine; so are further edits.
+    const next = await join(room);
+    await next.synced;
+    nest(next, 20, "bulletList");
+    typeParagraph(next, "Sincerely,");
+    await waitFor(() => observer.doc.getXmlFragment(LETTER_FIELD).length === 3);
+    expect((await rpc(room).snapshot()).problem).toBeNull();
+    for (const c of [observer, next]) c.close();
+  });
+
+  it("refuses nodes the letter's schema does not know", async () => {
+    const room = crypto.randomUUID();
+    const writer = await join(room);
+    await writer.synced;
+    const fragment = writer.doc.getXmlFragment(LETTER_FIELD);
+    fragment.insert(0, [new Y.XmlElement("script")]);
+    expect(await writer.closed).toMatchObject({ code: 4400 });
+    expect((await rpc(room).snapshot()).empty).toBe(true);
+  });
+
+  it("reports a too-deep letter stored before the check instead of overflowing: snapshot, push, restore", async () => {
+    const room = crypto.randomUUID();
+    // A deep letter as a room took it before it checked updates: straight into the document.
+    const legacy = new Y.Doc();
+    let parent: Y.XmlFragment | Y.XmlElement = legacy.getXmlFragment(LETTER_FIELD);
+    legacy.transact(() => {
+      for (let i = 0; i < 20_000; i++) {
+        const child: Y.XmlElement = new Y.XmlElement("blockquote");
+        parent.insert(0, [child]);
+        parent = child;
+      }
+    });
+    const deep = Y.encodeStateAsUpdate(legacy);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      await runInDurableObject(stubOf(room), (instance: LetterRoom) => {
+        Y.applyUpdate(instance.document, deep, "before-the-check");
+      });
+      const snapshot = await rpc(room).snapshot();
+      expect(snapshot.problem).toMatch(/nested more than 64 levels/);
+      expect(snapshot.content).toEqual({ type: "doc", content: [] });
+      // The push reports it once and stops (no retry loop, no overflow).
+      await runInDurableObject(stubOf(room), (instance: LetterRoom) => instance.onSave());
+      expect(await store.lastSaved(room)).toBeNull();
+      expect(errors.mock.calls.map(([line]) => String(line)).join("\n")).toContain(
+        "letter room: the letter is not pushed to Postgres",
+      );
+      expect(await runDurableObjectAlarm(stubOf(room))).toBe(false);
+    } finally {
+      errors.mockRestore();
+    }
+    // A version holding such a letter is not restored.
+    const other = crypto.randomUUID();
+    expect(await rpc(other).restore(deep)).toEqual({
+      restored: false,
+      problem: expect.stringMatching(/at most 64 levels/),
+    });
+    expect((await rpc(other).snapshot()).empty).toBe(true);
   });
 });

@@ -18,6 +18,16 @@ export type SyncClient = {
   received: { updates: number; awareness: number };
   /** sets this client's presence (sent to the room like y-protocols clients do) */
   setPresence: (state: Record<string, unknown> | null) => void;
+  /** custom string messages from the room (y-partyserver's `__YPS:` prefix removed) */
+  custom: string[];
+  /** how the socket closed (the room's close code and reason) */
+  closed: Promise<{ code: number; reason: string }>;
+  /**
+   * Asks the room for what this copy lacks and resolves when the room answers. Messages on one
+   * socket keep their order, so by then the room has handled everything this client sent before,
+   * and this client has everything the room sent it before: a positive signal to wait on.
+   */
+  resync: () => Promise<void>;
   send: (message: Uint8Array) => void;
   close: () => void;
 };
@@ -33,12 +43,20 @@ export async function connectClient(fetcher: { fetch: typeof fetch }, url: strin
   clearInterval(awareness._checkInterval); // no keep-alives or time-outs during a test
   awareness.setLocalState(null);
   const received = { updates: 0, awareness: 0 };
+  const custom: string[] = [];
+  const answers: Array<() => void> = [];
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    ws.addEventListener("close", (event) => resolve({ code: event.code, reason: event.reason }));
+  });
   let markSynced: () => void = () => {};
   const synced = new Promise<void>((resolve) => {
     markSynced = resolve;
   });
   ws.addEventListener("message", (event) => {
-    if (typeof event.data === "string") return;
+    if (typeof event.data === "string") {
+      if (event.data.startsWith("__YPS:")) custom.push(event.data.slice(6));
+      return;
+    }
     const decoder = decoding.createDecoder(new Uint8Array(event.data as ArrayBuffer));
     const type = decoding.readVarUint(decoder);
     if (type === MESSAGE_AWARENESS) {
@@ -50,7 +68,10 @@ export async function connectClient(fetcher: { fetch: typeof fetch }, url: strin
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_SYNC);
     const kind = syncProtocol.readSyncMessage(decoder, encoder, doc, "remote");
-    if (kind === syncProtocol.messageYjsSyncStep2) markSynced();
+    if (kind === syncProtocol.messageYjsSyncStep2) {
+      markSynced();
+      answers.shift()?.();
+    }
     if (kind === syncProtocol.messageYjsUpdate) received.updates += 1;
     if (encoding.length(encoder) > 1) ws.send(encoding.toUint8Array(encoder));
   });
@@ -68,10 +89,13 @@ export async function connectClient(fetcher: { fetch: typeof fetch }, url: strin
     if (origin !== "local") return;
     send(awarenessMessage(awareness, [doc.clientID]));
   });
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MESSAGE_SYNC);
-  syncProtocol.writeSyncStep1(encoder, doc);
-  ws.send(encoding.toUint8Array(encoder));
+  const step1 = () => {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep1(encoder, doc);
+    return encoding.toUint8Array(encoder);
+  };
+  ws.send(step1());
   return {
     doc,
     awareness,
@@ -79,6 +103,14 @@ export async function connectClient(fetcher: { fetch: typeof fetch }, url: strin
     synced,
     received,
     setPresence: (state) => awareness.setLocalState(state),
+    custom,
+    closed,
+    resync: async () => {
+      await synced;
+      const answered = new Promise<void>((resolve) => answers.push(resolve));
+      ws.send(step1());
+      await answered;
+    },
     send,
     close: () => {
       awareness.destroy();

@@ -10,13 +10,21 @@ export async function roomToken(options: {
   expiresIn?: string;
   userId?: string;
   name?: string;
+  sessionId?: string;
+  /** seconds since the epoch; now by default */
+  issuedAt?: number;
 }): Promise<string> {
-  return new SignJWT({ doc: options.room, role: options.role ?? "editor", name: options.name ?? "Test" })
+  return new SignJWT({
+    doc: options.room,
+    role: options.role ?? "editor",
+    name: options.name ?? "Test",
+    sid: options.sessionId ?? crypto.randomUUID(),
+  })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(options.userId ?? crypto.randomUUID())
     .setIssuer("steno")
     .setAudience("steno-room")
-    .setIssuedAt()
+    .setIssuedAt(options.issuedAt)
     .setExpirationTime(options.expiresIn ?? "60s")
     .sign(new TextEncoder().encode(options.secret ?? TEST_SECRET));
 }

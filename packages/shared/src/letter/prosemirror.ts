@@ -80,3 +80,52 @@ export type LetterStoreRpc = {
   save(letter: SavedLetter): Promise<{ saved: boolean }>;
   ping(): Promise<{ ok: true }>;
 };
+
+/**
+ * What a letter may contain: the nodes of the web editor's schema (TipTap's StarterKit and
+ * TableKit) and of generated drafts. The room refuses anything else from a client.
+ */
+export const LETTER_NODE_TYPES: ReadonlySet<string> = new Set([
+  "doc",
+  "paragraph",
+  "text",
+  "heading",
+  "blockquote",
+  "bulletList",
+  "orderedList",
+  "listItem",
+  "codeBlock",
+  "hardBreak",
+  "horizontalRule",
+  "table",
+  "tableRow",
+  "tableCell",
+  "tableHeader",
+]);
+
+/**
+ * How deep a letter's nodes may nest (a table cell's paragraph is at 4; lists nested 30 deep
+ * reach 60). Readers recurse no deeper than this, so a letter that passes cannot overflow them.
+ */
+export const LETTER_MAX_DEPTH = 64;
+/** How many nodes a letter may have (a long demand letter has a few thousand). */
+export const LETTER_MAX_NODES = 200_000;
+
+/**
+ * Why a letter cannot be read safely (nested deeper than LETTER_MAX_DEPTH, more than
+ * LETTER_MAX_NODES nodes), or null when it can. Iterative: it is what runs before the recursive
+ * readers (Word export, JSON serialisation, RPC), so it must not overflow itself.
+ */
+export function letterShapeProblem(root: PmNode | null | undefined): string | null {
+  if (!root) return null;
+  const stack: Array<[PmNode, number]> = [[root, 0]];
+  let nodes = 0;
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [PmNode, number];
+    if (depth > LETTER_MAX_DEPTH) return `the letter is nested more than ${LETTER_MAX_DEPTH} levels deep`;
+    if (++nodes > LETTER_MAX_NODES) return `the letter has more than ${LETTER_MAX_NODES} parts`;
+    const children = Array.isArray(node?.content) ? node.content : [];
+    for (const child of children) stack.push([child, depth + 1]);
+  }
+  return null;
+}

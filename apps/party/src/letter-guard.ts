@@ -1,0 +1,130 @@
+// The room's check on what clients write. A Y.js update can build any structure (a letter nested
+// 20,000 levels deep is one small update), and everything that reads a letter — the push to
+// Postgres, RPC, versions, Word export, even deleting it — walks it recursively. So a client's
+// update is applied first to a copy of the document and checked there; only an update that
+// leaves the letter within the letter schema's bounds reaches the real document.
+import { LETTER_FIELD, LETTER_MAX_DEPTH, LETTER_NODE_TYPES } from "@steno/shared";
+import * as Y from "yjs";
+
+/** One client message; a whole letter with its history is far smaller. */
+export const MAX_CLIENT_UPDATE_BYTES = 2 * 1024 * 1024;
+/** How deep a value inside one item (an attribute, a mark's attributes) may nest. */
+const MAX_VALUE_DEPTH = 8;
+
+function copyOf(doc: Y.Doc): Y.Doc {
+  const copy = new Y.Doc({ gc: doc.gc });
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+  return copy;
+}
+
+function valueTooDeep(value: unknown): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (current === null || typeof current !== "object") continue;
+    if (depth >= MAX_VALUE_DEPTH) return true;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** Why one item breaks the letter's bounds, or null. */
+function itemProblem(doc: Y.Doc, item: Y.Item): string | null {
+  const { content } = item;
+  if (content instanceof Y.ContentDoc) return "subdocuments are not allowed";
+  if (content instanceof Y.ContentAny || content instanceof Y.ContentJSON) {
+    if (content.arr.some(valueTooDeep)) return "a value is nested too deeply";
+  }
+  if (content instanceof Y.ContentEmbed && valueTooDeep(content.embed)) return "a value is nested too deeply";
+  if (content instanceof Y.ContentFormat && valueTooDeep(content.value))
+    return "a format is nested too deeply";
+  if (!(content instanceof Y.ContentType)) return null;
+  // Depth of the new type: the steps up to its root type (bounded, so this cannot run long).
+  let depth = 0;
+  let parent: Y.AbstractType<unknown> = content.type;
+  while (parent._item) {
+    depth += 1;
+    if (depth > LETTER_MAX_DEPTH) return `the letter may nest at most ${LETTER_MAX_DEPTH} levels`;
+    parent = parent._item.parent as Y.AbstractType<unknown>;
+  }
+  const type = content.type;
+  if (type instanceof Y.XmlElement && parent === doc.share.get(LETTER_FIELD)) {
+    if (!LETTER_NODE_TYPES.has(type.nodeName))
+      return `"${type.nodeName.slice(0, 40)}" is not part of a letter`;
+  }
+  return null;
+}
+
+/** Why the items a transaction integrated break the letter's bounds, or null. */
+function newContentProblem(doc: Y.Doc, transaction: Y.Transaction): string | null {
+  for (const [client, after] of transaction.afterState) {
+    const before = transaction.beforeState.get(client) ?? 0;
+    if (after <= before) continue;
+    const structs = doc.store.clients.get(client) ?? [];
+    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+      const struct = structs[i];
+      if (!(struct instanceof Y.Item)) continue;
+      const problem = itemProblem(doc, struct);
+      if (problem) return problem;
+    }
+  }
+  return null;
+}
+
+/** Why a whole document (a version about to be restored) breaks the letter's bounds, or null. */
+export function documentProblem(state: Uint8Array): string | null {
+  const doc = new Y.Doc();
+  let problem: string | null = null;
+  doc.on("afterTransaction", (transaction: Y.Transaction) => {
+    problem ??= newContentProblem(doc, transaction);
+  });
+  try {
+    Y.applyUpdate(doc, state);
+  } catch {
+    return "the stored letter cannot be read";
+  }
+  return problem;
+}
+
+export class LetterGuard {
+  readonly #live: Y.Doc;
+  #shadow: Y.Doc;
+
+  /** Call once the live document is loaded; every later change to it reaches the copy too. */
+  constructor(live: Y.Doc) {
+    this.#live = live;
+    this.#shadow = copyOf(live);
+    live.on("update", (update: Uint8Array) => {
+      // Already there for an update that passed check() (applying it again changes nothing).
+      Y.applyUpdate(this.#shadow, update);
+    });
+  }
+
+  /**
+   * Null when the update keeps the letter within bounds (then it may go to the live document),
+   * or why not. A refused update leaves the copy rebuilt from the live document.
+   */
+  check(update: Uint8Array): string | null {
+    if (update.byteLength > MAX_CLIENT_UPDATE_BYTES) {
+      return `an update may carry at most ${MAX_CLIENT_UPDATE_BYTES} bytes`;
+    }
+    const shadow = this.#shadow;
+    let problem: string | null = null;
+    const inspect = (transaction: Y.Transaction) => {
+      problem ??= newContentProblem(shadow, transaction);
+    };
+    shadow.on("afterTransaction", inspect);
+    try {
+      Y.applyUpdate(shadow, update);
+    } catch {
+      problem ??= "the update cannot be read";
+    } finally {
+      shadow.off("afterTransaction", inspect);
+    }
+    if (problem) {
+      shadow.destroy();
+      this.#shadow = copyOf(this.#live);
+    }
+    return problem;
+  }
+}
