@@ -77,7 +77,7 @@ const INJURY_SEVERITY =
   /^(?:injury sev|injury severity|inj sev|injury|injury code|injury type|injured|type of injury|extent of injury|injury description(?:\/complaint)?|complaint|location of most severe injury|injury \(kabco\)|kabco)$/;
 const TRANSPORTED = /^(?:taken to|transported to|destination|hospital|medical facility|treated at)$/;
 export const FAULT =
-  /contributing (?:cause|factor|circumstance)|primary cause|secondary cause|cause of (?:the )?(?:crash|collision|accident)|fault|apparent violation|collision factor|associated factor|inattention|\bpcf\b|human factor|driver (?:condition|action)s? contributing|driver actions? at (?:the )?time of (?:the )?(?:crash|collision)|driver distracted by|distracted by/;
+  /contributing (?:cause|factor|circumstance)|primary cause|secondary cause|cause of (?:the )?(?:crash|collision|accident)|fault|apparent violation|collision factor|associated factor|inattention|\bpcf\b|human factor|driver (?:condition|action)s? contributing|driver actions? at (?:the )?time of (?:the )?(?:crash|collision)|driver distracted by|distracted by|hazardous action/;
 export const CITATION =
   /^(?:citation|citation (?:no|number)|ticket|ticket (?:no|number)|violation|violation\/code|violation(?:s)? charged|cited for|charge|charges|charged with|offense|violation description|section of \w+|statute|o c g a section|ocga section|vc section|code section)$/;
 const WITNESS = /^witness(?: \d+| name| information)?$/;

@@ -272,7 +272,7 @@ function dateParts(s: State, labels: string[], values: string[], aligned: boolea
 const ROAD =
   /^(?:road on which (?:crash|accident|collision) occurred|(?:crash|accident|collision) occurred on|road of occurrence|on street,? (?:road,? )?or highway|roadway|street name)$/i;
 const CROSS =
-  /^(?:at (?:its )?intersection (?:with|of)|at intersecting street|intersecting (?:road|street)|cross street)$/i;
+  /^(?:at (?:its )?intersection (?:with|of)(?: ?\/ ?distance from)?|at intersecting street|intersecting (?:road|street)|cross street)$/i;
 
 /** "SUNRISE BL" in one box and "MADISON AV" in the next: the crash location. */
 function roadAndCross(s: State, labels: string[], values: string[], aligned: boolean): void {
