@@ -193,8 +193,8 @@ describe("cases", () => {
     const room = await connectClient(env.PARTY, await roomUrl());
     await room.synced;
     room.doc.getText("t").insert(0, "draft text");
-    await new Promise((r) => setTimeout(r, 100));
-    room.close();
+    await room.resync(); // the room has the edit
+    const minted = await roomUrl(); // a token from before the deletion
 
     expect(await codeOf(editor.session.trpc.documents.delete.mutate({ documentId: doc.id }))).toBe(
       "FORBIDDEN",
@@ -202,21 +202,19 @@ describe("cases", () => {
     await owner.session.trpc.documents.delete.mutate({ documentId: doc.id });
     expect(await codeOf(owner.session.trpc.documents.get.query({ documentId: doc.id }))).toBe("NOT_FOUND");
     expect((await env.SOURCES.list({ prefix: `documents/${doc.id}/` })).objects).toHaveLength(0);
-    // The case is gone, so no token can be had; look at the room through a token made directly.
-    const { signRoomToken } = await import("../src/auth/tokens.ts");
-    const token = await signRoomToken(env, {
-      userId: owner.user.id,
-      documentId: doc.id,
-      role: "owner",
-      name: "t",
-    });
-    const reopened = await connectClient(
-      env.PARTY,
-      `http://party/parties/letter-room/${doc.id}?token=${token}`,
-    );
-    await reopened.synced;
-    expect(reopened.doc.getText("t").toString()).toBe("");
-    reopened.close();
+    // The open connection is closed, and a token minted before the deletion opens nothing.
+    expect(await room.closed).toMatchObject({ code: 4404 });
+    const late = await connectClient(env.PARTY, minted);
+    expect(await late.closed).toMatchObject({ code: 4404 });
+    expect(late.received.updates).toBe(0);
+    // The room's stored letter is gone.
+    const { letterRoom } = await import("@steno/party/room");
+    const left = await letterRoom(env.ROOMS, doc.id).snapshot();
+    expect(left.empty).toBe(true);
+    const Y = await import("yjs");
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, left.state);
+    expect(copy.getText("t").toString()).toBe("");
   });
 });
 

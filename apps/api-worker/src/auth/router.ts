@@ -54,6 +54,7 @@ export const authRouter = router({
       refreshToken: ctx.cookies[REFRESH_COOKIE],
       actorId: ctx.user?.id,
       ip: ctx.ip,
+      rooms: ctx.env.ROOMS,
     });
     ctx.setCookies(clearedAuthCookies(ctx.secureCookies));
     return { ok: true };

@@ -3,6 +3,7 @@ import type { LoginInput, RegisterInput } from "@steno/shared";
 import { AppError } from "@steno/shared";
 import { appOrigin, registrationAttemptEmail } from "../email/messages.ts";
 import { sendEmail } from "../email/transport.ts";
+import { disconnectSession } from "../letters/room-access.ts";
 import { recordAudit } from "../lib/audit.ts";
 import { createDefaultTemplate } from "../templates/default-template.ts";
 import { sendVerificationEmail } from "./email-verification.ts";
@@ -193,6 +194,8 @@ export async function refresh(
       });
   if (!rotated && !(await withinGrace(db, tokenHash, nextHash, now))) {
     await revokeSession(db, row.session.id, "refresh_token_reuse");
+    // Whoever holds the session loses its open letter rooms too, not only the API.
+    await disconnectSession(db, meta.env.ROOMS, row.session.id);
     await recordAudit(db, {
       actorId: row.user.id,
       action: "auth.refresh_reuse_detected",
@@ -237,7 +240,13 @@ export async function revokeSession(db: Db, sessionId: string, reason: string): 
 /** Ends the session named by the access token or, failing that, by the refresh token. */
 export async function logout(
   db: Db,
-  options: { sessionId?: string; refreshToken?: string; actorId?: string; ip: string },
+  options: {
+    sessionId?: string;
+    refreshToken?: string;
+    actorId?: string;
+    ip: string;
+    rooms: DurableObjectNamespace;
+  },
 ): Promise<void> {
   let sessionId = options.sessionId;
   if (!sessionId && options.refreshToken) {
@@ -249,6 +258,7 @@ export async function logout(
   }
   if (!sessionId) return;
   await revokeSession(db, sessionId, "logout");
+  await disconnectSession(db, options.rooms, sessionId);
   await recordAudit(db, {
     actorId: options.actorId ?? null,
     action: "auth.logout",

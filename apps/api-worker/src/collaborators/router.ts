@@ -23,12 +23,12 @@ export const collaboratorsRouter = router({
   updateRole: documentProcedure("owner")
     .input(updateCollaboratorInput)
     .mutation(({ ctx, input }) =>
-      updateCollaboratorRole(ctx.db(), ctx, ctx.user, input, ctx.ip),
+      updateCollaboratorRole(ctx.db(), ctx.env.ROOMS, ctx, ctx.user, input, ctx.ip),
     ),
 
   remove: documentProcedure("owner")
     .input(removeCollaboratorInput)
-    .mutation(({ ctx, input }) => removeCollaborator(ctx.db(), ctx, ctx.user, input, ctx.ip)),
+    .mutation(({ ctx, input }) => removeCollaborator(ctx.db(), ctx.env.ROOMS, ctx, ctx.user, input, ctx.ip)),
 
   /** Invitations addressed to the caller's verified email, waiting for an answer. */
   pendingInvites: authedProcedure.query(({ ctx }) => pendingInvites(ctx.db(), ctx.user)),

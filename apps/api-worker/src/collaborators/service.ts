@@ -4,6 +4,7 @@ import type { SessionUser } from "../auth/session.ts";
 import type { DocumentAccess } from "../documents/access.ts";
 import { appOrigin, invitationEmail } from "../email/messages.ts";
 import { type EmailEnv, sendEmail } from "../email/transport.ts";
+import { tellRoom } from "../letters/room-access.ts";
 import { recordAudit } from "../lib/audit.ts";
 
 const fields = {
@@ -82,7 +83,7 @@ export async function inviteCollaborator(
   return row;
 }
 
-async function loadCollaborator(db: Db, documentId: string, collaboratorId: string) {
+async function loadCollaborator(db: Db | Tx, documentId: string, collaboratorId: string) {
   const [row] = await db
     .select()
     .from(schema.documentCollaborators)
@@ -96,9 +97,25 @@ async function loadCollaborator(db: Db, documentId: string, collaboratorId: stri
   return row;
 }
 
-/** A case always keeps at least one owner. */
-async function assertAnotherOwner(db: Db, documentId: string, collaboratorId: string) {
-  const [other] = await db
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/**
+ * Changes to who is on a case run one at a time per case: each takes the case's row lock first
+ * (SELECT … FOR UPDATE), so two owners demoting or removing each other at once cannot both pass
+ * the last-owner check on a snapshot the other is about to change.
+ */
+async function lockCase(tx: Tx, documentId: string): Promise<void> {
+  const [row] = await tx
+    .select({ id: schema.documents.id })
+    .from(schema.documents)
+    .where(eq(schema.documents.id, documentId))
+    .for("update");
+  if (!row) throw new AppError("NOT_FOUND", "Case not found");
+}
+
+/** A case always keeps at least one owner. Run under lockCase. */
+async function assertAnotherOwner(tx: Tx, documentId: string, collaboratorId: string) {
+  const [other] = await tx
     .select({ id: schema.documentCollaborators.id })
     .from(schema.documentCollaborators)
     .where(
@@ -116,50 +133,67 @@ async function assertAnotherOwner(db: Db, documentId: string, collaboratorId: st
 
 export async function updateCollaboratorRole(
   db: Db,
+  rooms: DurableObjectNamespace,
   access: DocumentAccess,
   actor: SessionUser,
   input: { collaboratorId: string; role: CollaboratorRole },
   ip: string,
 ) {
-  const current = await loadCollaborator(db, access.document.id, input.collaboratorId);
-  if (current.role === "owner" && input.role !== "owner") {
-    await assertAnotherOwner(db, access.document.id, current.id);
-  }
-  const [row] = await db
-    .update(schema.documentCollaborators)
-    .set({ role: input.role })
-    .where(eq(schema.documentCollaborators.id, current.id))
-    .returning({ id: schema.documentCollaborators.id, role: schema.documentCollaborators.role });
-  await recordAudit(db, {
-    actorId: actor.id,
-    action: "collaborator.role_change",
-    entityType: "collaborator",
-    entityId: current.id,
-    documentId: access.document.id,
-    ip,
-    metadata: { from: current.role, to: input.role },
+  const { current, row } = await db.transaction(async (tx) => {
+    await lockCase(tx, access.document.id);
+    const current = await loadCollaborator(tx, access.document.id, input.collaboratorId);
+    if (current.role === "owner" && input.role !== "owner") {
+      await assertAnotherOwner(tx, access.document.id, current.id);
+    }
+    const [row] = await tx
+      .update(schema.documentCollaborators)
+      .set({ role: input.role })
+      .where(eq(schema.documentCollaborators.id, current.id))
+      .returning({ id: schema.documentCollaborators.id, role: schema.documentCollaborators.role });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "collaborator.role_change",
+      entityType: "collaborator",
+      entityId: current.id,
+      documentId: access.document.id,
+      ip,
+      metadata: { from: current.role, to: input.role },
+    });
+    return { current, row };
   });
+  // After the commit: a room token minted from here on carries the new role, and the room
+  // applies it to the open connection and to older tokens.
+  if (current.userId && current.role !== input.role) {
+    await tellRoom(rooms, access.document.id, { userId: current.userId, role: input.role });
+  }
   return row;
 }
 
 export async function removeCollaborator(
   db: Db,
+  rooms: DurableObjectNamespace,
   access: DocumentAccess,
   actor: SessionUser,
   input: { collaboratorId: string },
   ip: string,
 ) {
-  const current = await loadCollaborator(db, access.document.id, input.collaboratorId);
-  if (current.role === "owner") await assertAnotherOwner(db, access.document.id, current.id);
-  await db.delete(schema.documentCollaborators).where(eq(schema.documentCollaborators.id, current.id));
-  await recordAudit(db, {
-    actorId: actor.id,
-    action: "collaborator.remove",
-    entityType: "collaborator",
-    entityId: current.id,
-    documentId: access.document.id,
-    ip,
-    metadata: { role: current.role },
+  const current = await db.transaction(async (tx) => {
+    await lockCase(tx, access.document.id);
+    const current = await loadCollaborator(tx, access.document.id, input.collaboratorId);
+    if (current.role === "owner") await assertAnotherOwner(tx, access.document.id, current.id);
+    await tx.delete(schema.documentCollaborators).where(eq(schema.documentCollaborators.id, current.id));
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "collaborator.remove",
+      entityType: "collaborator",
+      entityId: current.id,
+      documentId: access.document.id,
+      ip,
+      metadata: { role: current.role },
+    });
+    return current;
   });
+  // After the commit (see updateCollaboratorRole): their open connection closes now.
+  if (current.userId) await tellRoom(rooms, access.document.id, { userId: current.userId, role: null });
   return { ok: true as const };
 }

@@ -39,6 +39,7 @@ export const lettersRouter = router({
       documentId: ctx.document.id,
       role: ctx.role,
       name: ctx.user.name,
+      sessionId: ctx.user.sessionId,
     });
     return { token, role: ctx.role, expiresAt: new Date(Date.now() + 60_000).toISOString() };
   }),

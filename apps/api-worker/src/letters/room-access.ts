@@ -1,0 +1,43 @@
+// Tells letter rooms about access changes the API committed, so open connections follow them at
+// once (see apps/party/src/access-ledger.ts). Always after the commit: a room token minted before
+// the room heard of a change is then older than the change, and the room holds it to it.
+import { and, type Db, eq, isNotNull, schema } from "@steno/db";
+import { type AccessChange, letterRoom } from "@steno/party/room";
+import { errorFields, log } from "@steno/shared";
+
+/**
+ * One room. The change is already committed, so a room that cannot be reached is logged rather
+ * than failing the request: tokens live a minute, and the connection check covers new joins.
+ */
+export async function tellRoom(
+  rooms: DurableObjectNamespace,
+  documentId: string,
+  change: AccessChange,
+): Promise<void> {
+  try {
+    await letterRoom(rooms, documentId).revokeAccess(change);
+  } catch (error) {
+    log("error", "letter room: could not apply an access change", {
+      documentId,
+      change: "everyone" in change ? "case" : "sessionId" in change ? "session" : "collaborator",
+      ...errorFields(error),
+    });
+  }
+}
+
+/**
+ * A revoked session (logout, refresh-token reuse): the rooms of every case its user is on close
+ * that session's connections. Rooms are addressed by case, so this asks each of them.
+ */
+export async function disconnectSession(
+  db: Db,
+  rooms: DurableObjectNamespace,
+  sessionId: string,
+): Promise<void> {
+  const cases = await db
+    .select({ documentId: schema.documentCollaborators.documentId })
+    .from(schema.sessions)
+    .innerJoin(schema.documentCollaborators, eq(schema.documentCollaborators.userId, schema.sessions.userId))
+    .where(and(eq(schema.sessions.id, sessionId), isNotNull(schema.documentCollaborators.userId)));
+  await Promise.all(cases.map(({ documentId }) => tellRoom(rooms, documentId, { sessionId })));
+}
