@@ -1,5 +1,12 @@
 import { and, asc, type Db, eq, gt, isNotNull, schema, sql } from "@steno/db";
-import { DOCUMENT_STATUSES, letterContentSchema, type PmNode } from "@steno/shared";
+import {
+  DOCUMENT_STATUSES,
+  errorFields,
+  letterContentSchema,
+  letterShapeProblem,
+  log,
+  type PmNode,
+} from "@steno/shared";
 import { z } from "zod";
 
 /**
@@ -38,6 +45,8 @@ export const manifestSchema = z.object({
   date: z.string(),
   exportedAt: z.string(),
   letters: z.array(z.object({ documentId: z.uuid(), key: z.string() })),
+  /** letters that could not be written (each logged); the others are in `letters` */
+  failed: z.array(z.object({ documentId: z.uuid(), reason: z.string() })).default([]),
 });
 export type BackupManifest = z.infer<typeof manifestSchema>;
 
@@ -59,6 +68,7 @@ export async function exportLetters(
   const date = backupDate(options.time);
   const exportedAt = new Date(options.time).toISOString();
   const letters: BackupManifest["letters"] = [];
+  const failed: BackupManifest["failed"] = [];
   let after = "00000000-0000-0000-0000-000000000000";
   for (;;) {
     // Keyset pages: memory stays flat however many letters there are.
@@ -71,6 +81,14 @@ export async function exportLetters(
       .orderBy(asc(schema.documents.id))
       .limit(PAGE);
     for (const { document, firm, author } of rows) {
+      // One letter that cannot be written (nested too deep to serialise, say) is reported and
+      // skipped; the night's backup of every other letter goes on.
+      const problem = letterShapeProblem(document.letterContent as PmNode | null);
+      if (problem) {
+        log("error", "letter backup: a letter was skipped", { documentId: document.id, problem });
+        failed.push({ documentId: document.id, reason: problem });
+        continue;
+      }
       const backup: LetterBackup = {
         format: "steno.letter-backup.v1",
         exportedAt,
@@ -89,14 +107,31 @@ export async function exportLetters(
         state: document.letterState ? Buffer.from(document.letterState).toString("base64") : null,
       };
       const key = letterKey(date, document.id);
-      await bucket.put(key, JSON.stringify(backup), { httpMetadata: { contentType: "application/json" } });
+      let body: string;
+      try {
+        body = JSON.stringify(backup);
+      } catch (error) {
+        log("error", "letter backup: a letter was skipped", {
+          documentId: document.id,
+          ...errorFields(error),
+        });
+        failed.push({ documentId: document.id, reason: "the letter cannot be serialised" });
+        continue;
+      }
+      await bucket.put(key, body, { httpMetadata: { contentType: "application/json" } });
       letters.push({ documentId: document.id, key });
     }
     const last = rows.at(-1);
     if (!last || rows.length < PAGE) break;
     after = last.document.id;
   }
-  const manifest: BackupManifest = { format: "steno.letter-backup-manifest.v1", date, exportedAt, letters };
+  const manifest: BackupManifest = {
+    format: "steno.letter-backup-manifest.v1",
+    date,
+    exportedAt,
+    letters,
+    failed,
+  };
   await bucket.put(manifestKey(date), JSON.stringify(manifest), {
     httpMetadata: { contentType: "application/json" },
   });

@@ -15,6 +15,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
     log("info", "letter backup written", {
       date: manifest.date,
       letters: manifest.letters.length,
+      failed: manifest.failed.length,
       durationMs: Date.now() - started,
     });
   } catch (error) {

@@ -1,4 +1,4 @@
-import type { PmMark, PmNode } from "@steno/shared";
+import { AppError, letterShapeProblem, type PmMark, type PmNode, xmlSafe } from "@steno/shared";
 import {
   AlignmentType,
   BorderStyle,
@@ -26,7 +26,8 @@ function runs(nodes: PmNode[] | undefined, extra: { bold?: boolean } = {}): Text
     const has = (type: string) => (node.marks ?? []).some((m: PmMark) => m.type === type);
     return [
       new TextRun({
-        text: node.text,
+        // Text typed into the room is not cleaned on the way in: what XML forbids goes here.
+        text: xmlSafe(node.text),
         bold: extra.bold || has("bold"),
         italics: has("italic"),
         underline: has("underline") ? {} : undefined,
@@ -62,7 +63,8 @@ function blocks(node: PmNode, list?: { kind: "bullet" | "number"; level: number 
     case "bulletList":
     case "orderedList": {
       const kind = node.type === "bulletList" ? "bullet" : "number";
-      const level = list ? list.level + 1 : 0;
+      // Word knows 9 bullet levels; the numbering defines 3.
+      const level = Math.min(list ? list.level + 1 : 0, kind === "bullet" ? 8 : 2);
       return (node.content ?? []).flatMap((item) =>
         (item.content ?? []).flatMap((child) => blocks(child, { kind, level })),
       );
@@ -118,9 +120,12 @@ export async function letterToDocx(
   content: PmNode,
   meta: { title: string; firmName: string },
 ): Promise<ArrayBuffer> {
+  // blocks() recurses: a letter nested past the schema's bound is refused before it is walked.
+  const problem = letterShapeProblem(content);
+  if (problem) throw new AppError("CONFLICT", `This letter cannot be exported: ${problem}`);
   const document = new Document({
-    title: meta.title,
-    creator: meta.firmName,
+    title: xmlSafe(meta.title),
+    creator: xmlSafe(meta.firmName),
     styles: { default: { document: { run: { font: "Times New Roman", size: 24 } } } },
     numbering: {
       config: [

@@ -23,6 +23,7 @@ letterRoutes.get("/api/documents/:documentId/export.docx", async (c) => {
   const db = c.var.db();
   const access = await requireDocumentRole(db, user.id, documentId, "viewer");
   const live = await letterRoom(c.env.ROOMS, documentId).snapshot();
+  if (live.problem) throw new AppError("CONFLICT", `This letter cannot be exported: ${live.problem}`);
   const content = live.empty ? (access.document.letterContent as PmNode | null) : live.content;
   if (!content?.content?.length)
     throw new AppError("CONFLICT", "This case has no letter yet; generate a draft first");

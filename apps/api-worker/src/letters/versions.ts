@@ -1,6 +1,6 @@
 import { and, type Db, desc, eq, schema, sql } from "@steno/db";
 import { letterRoom } from "@steno/party/room";
-import { AppError } from "@steno/shared";
+import { AppError, type PmNode } from "@steno/shared";
 import type { SessionUser } from "../auth/session.ts";
 import type { DocumentAccess } from "../documents/access.ts";
 import { recordAudit } from "../lib/audit.ts";
@@ -31,6 +31,20 @@ export async function createVersion(
   ip: string,
 ) {
   const snapshot = await letterRoom(rooms, access.document.id).snapshot();
+  if (snapshot.problem) {
+    throw new AppError("CONFLICT", `This letter cannot be saved as a version: ${snapshot.problem}`);
+  }
+  return storeVersion(db, access, user, label, snapshot, ip);
+}
+
+async function storeVersion(
+  db: Db,
+  access: DocumentAccess,
+  user: SessionUser,
+  label: string,
+  snapshot: { state: Uint8Array; content: PmNode },
+  ip: string,
+) {
   const [version] = await db
     .insert(schema.letterVersions)
     .values({
@@ -75,8 +89,14 @@ export async function restoreVersion(
       and(eq(schema.letterVersions.id, versionId), eq(schema.letterVersions.documentId, access.document.id)),
     );
   if (!version) throw new AppError("NOT_FOUND", "Version not found");
-  await createVersion(db, rooms, access, user, "Before restore", ip);
-  const restored = await letterRoom(rooms, access.document.id).restore(version.state);
+  const room = letterRoom(rooms, access.document.id);
+  const current = await room.snapshot();
+  // A letter no reader can walk is not kept (restoring is the way out of it).
+  if (!current.problem) await storeVersion(db, access, user, "Before restore", current, ip);
+  const restored = await room.restore(version.state);
+  if (!restored.restored) {
+    throw new AppError("CONFLICT", `This version cannot be restored: ${restored.problem}`);
+  }
   await db
     .update(schema.documents)
     .set({ letterState: restored.state, letterContent: restored.content, letterUpdatedAt: sql`now()` })

@@ -1,8 +1,15 @@
 import { z } from "zod";
 
-// Control characters (C0 and DEL), optionally keeping tab, line feed and carriage return.
-const CONTROL = /\p{Cc}/gu;
-const CONTROL_EXCEPT_WHITESPACE = /[^\P{Cc}\t\n\r]/gu;
+// Control characters (C0, DEL and C1), optionally keeping tab, line feed and carriage return;
+// and what XML 1.0 forbids besides (U+FFFE, U+FFFF, unpaired surrogates), which would make the
+// letter's .docx unreadable.
+const CONTROL = /\p{Cc}|[\uFFFE\uFFFF]|\p{Cs}/gu;
+const CONTROL_EXCEPT_WHITESPACE = /[^\P{Cc}\t\n\r]|[\uFFFE\uFFFF]|\p{Cs}/gu;
+/** Everything XML 1.0 does not allow in text (its `Char` production, inverted). */
+const XML_ILLEGAL = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** Text with every character XML 1.0 forbids removed: what a .docx (or any XML) may carry. */
+export const xmlSafe = (text: string): string => text.replace(XML_ILLEGAL, "");
 
 /** Trimmed text with control characters removed (tabs and newlines kept where allowed). */
 export const cleanText = (max: number, { multiline = false } = {}) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { strongRegisterInput as registerInput } from "../password-strength.ts";
 import { templateVariablesIn, unknownTemplateVariables } from "../templates/variables.ts";
-import { cleanText } from "./common.ts";
+import { cleanText, xmlSafe } from "./common.ts";
 import { createTemplateInput } from "./templates.ts";
 
 describe("cleanText", () => {
@@ -10,6 +10,16 @@ describe("cleanText", () => {
     expect(cleanText(50, { multiline: true }).parse("Dana Harper\nAttorney\t\u0000")).toBe(
       "Dana Harper\nAttorney",
     );
+  });
+
+  it("drops what XML forbids (U+FFFE, U+FFFF, unpaired surrogates), so a .docx built from it opens", () => {
+    expect(cleanText(50).parse("Rivera\uFFFE v.\uFFFF Acme\uD800")).toBe("Rivera v. Acme");
+    expect(cleanText(50, { multiline: true }).parse("Line one\n\uDC00Line two\uFFFF")).toBe(
+      "Line one\nLine two",
+    );
+    // A paired surrogate (an emoji) is a character, and stays.
+    expect(cleanText(50).parse("Acme \u{1F600}")).toBe("Acme \u{1F600}");
+    expect(xmlSafe("a\u0001b\uFFFEc\uD83Dd\u{1F600}\te")).toBe("abcd\u{1F600}\te");
   });
 
   it("enforces the bound after cleaning", () => {
