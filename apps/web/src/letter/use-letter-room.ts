@@ -98,6 +98,15 @@ export function useLetterRoom(documentId: string, userId: string): LetterRoom | 
     };
     const onStatus = ({ status }: { status: string }) => patch({ connected: status === "connected" });
     const onSync = (synced: boolean) => patch(synced ? { synced, unsynced: false } : { synced });
+    // The room says when an owner changed our role (a viewer's edits are dropped from then on).
+    const onCustom = (message: string) => {
+      try {
+        const parsed = JSON.parse(message) as { type?: string; role?: Role };
+        if (parsed.type === "role" && parsed.role) patch({ role: parsed.role });
+      } catch {
+        // not one of ours
+      }
+    };
     const onAwareness = () => {
       const peers: Peer[] = [];
       provider.awareness.getStates().forEach((value, clientId) => {
@@ -131,6 +140,7 @@ export function useLetterRoom(documentId: string, userId: string): LetterRoom | 
     doc.on("update", onUpdate);
     provider.on("status", onStatus);
     provider.on("sync", onSync);
+    provider.on("custom-message", onCustom);
     provider.awareness.on("change", onAwareness);
     void local.whenSynced.then(() => patch({ localLoaded: true }));
     // Asks the room for anything this copy lacks (sync step 1; the room answers with step 2).
@@ -151,6 +161,7 @@ export function useLetterRoom(documentId: string, userId: string): LetterRoom | 
       doc.off("update", onUpdate);
       provider.off("status", onStatus);
       provider.off("sync", onSync);
+      provider.off("custom-message", onCustom);
       provider.awareness.off("change", onAwareness);
       provider.destroy();
       void local.destroy();
