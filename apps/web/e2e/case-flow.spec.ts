@@ -204,7 +204,7 @@ test("a new attorney takes a case from PDFs to an exported, co-edited letter", a
       await dialog.getByLabel("Invite by email").fill(who.email);
       await dialog.getByLabel("Role", { exact: true }).selectOption({ label: role });
       await dialog.getByRole("button", { name: "Invite" }).click();
-      await expect(dialog.getByText(who.email)).toBeVisible();
+      await expect(dialog.getByText(who.email, { exact: true })).toBeVisible();
     }
     await shot(page, "07-collaborators");
     await dialog.getByRole("button", { name: "Close" }).click();

@@ -116,7 +116,8 @@ export function CollaboratorsDialog({
           <li key={person.id}>
             <div className="person">
               <strong>{person.name ?? person.email}</strong>
-              <span className="muted">{person.email}</span>
+              {/* A pending invitation names only an address: whether it has an account is not shown. */}
+              {person.name && <span className="muted">{person.email}</span>}
               {person.inviteState === "pending" && <Badge tone="warning">Invited</Badge>}
             </div>
             {isOwner ? (
