@@ -161,6 +161,7 @@ export function renderLetter(input: LetterInput): PmNode {
         .join("\n"),
     ),
   ];
+  let lastParagraph = "";
   for (const raw of input.templateBody.split(/\n\s*\n/)) {
     const block = raw.trim();
     if (!block) continue;
@@ -168,6 +169,7 @@ export function renderLetter(input: LetterInput): PmNode {
     const value = only ? values[only[1] as TemplateVariable] : undefined;
     if (value && typeof value !== "string") {
       blocks.push(value);
+      lastParagraph = "";
       continue;
     }
     const headingMatch = /^(#{1,3})\s+(.*)$/s.exec(block);
@@ -175,10 +177,17 @@ export function renderLetter(input: LetterInput): PmNode {
       blocks.push(
         heading(Math.min(3, (headingMatch[1]?.length ?? 1) + 1) as 2 | 3, fill(headingMatch[2] ?? "")),
       );
+      lastParagraph = "";
       continue;
     }
     const filled = fill(block);
-    for (const part of filled.split(/\n\s*\n/)) blocks.push(paragraph(part));
+    for (const part of filled.split(/\n\s*\n/)) {
+      // Templates written before {{incident.description}} and {{facts.incident}} were one
+      // narrative print it twice in a row; a letter says it once.
+      if (part.trim() && part.trim() === lastParagraph) continue;
+      lastParagraph = part.trim();
+      blocks.push(paragraph(part));
+    }
   }
   return { type: "doc", content: blocks };
 }

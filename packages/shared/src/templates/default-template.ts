@@ -24,8 +24,6 @@ This firm represents {{client.name}} for the injuries and losses suffered on {{i
 
 {{incident.description}}
 
-{{facts.incident}}
-
 # Liability
 
 {{facts.liability}}
