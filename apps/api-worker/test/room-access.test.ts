@@ -69,6 +69,13 @@ describe("room access follows the case", () => {
     ownerRoom.close();
   });
 
+  it("collaborators.leave closes the leaver's own open connection (4403)", async () => {
+    const { editor, doc, ownerRoom, editorRoom } = await editingTogether();
+    await editor.session.trpc.collaborators.leave.mutate({ documentId: doc.id });
+    expect(await editorRoom.closed).toMatchObject({ code: 4403 });
+    ownerRoom.close();
+  });
+
   it("collaborators.updateRole to viewer makes the open connection read-only at once; the letter still reaches it", async () => {
     const { owner, doc, ownerRoom, editorRoom, editorRow } = await editingTogether();
 

@@ -3,6 +3,7 @@ import { AppError } from "@steno/shared";
 import { isEmailVerified } from "../auth/email-verification.ts";
 import type { SessionUser } from "../auth/session.ts";
 import type { DocumentAccess } from "../documents/access.ts";
+import { tellRoom } from "../letters/room-access.ts";
 import { recordAudit } from "../lib/audit.ts";
 
 // The invitee's side of an invitation. An invitation names an address; it is offered to the
@@ -90,7 +91,13 @@ export async function declineInvite(
 }
 
 /** A collaborator leaves a case; its last owner cannot (the case would have nobody to run it). */
-export async function leaveCase(db: Db, access: DocumentAccess, user: SessionUser, ip: string) {
+export async function leaveCase(
+  db: Db,
+  rooms: DurableObjectNamespace,
+  access: DocumentAccess,
+  user: SessionUser,
+  ip: string,
+) {
   const left = await db.transaction(async (tx) => {
     // The case's row lock orders this after any concurrent change to who is on the case, so
     // two owners leaving at once cannot both see the other as the remaining owner.
@@ -141,5 +148,7 @@ export async function leaveCase(db: Db, access: DocumentAccess, user: SessionUse
     ip,
     metadata: { role: left.role },
   });
+  // Whoever leaves is out of the letter's room too, open tabs included.
+  await tellRoom(rooms, access.document.id, { userId: user.id, role: null });
   return { ok: true as const };
 }

@@ -41,5 +41,7 @@ export const collaboratorsRouter = router({
     .input(respondToInviteInput)
     .mutation(({ ctx, input }) => declineInvite(ctx.db(), ctx.user, input, ctx.ip)),
 
-  leave: documentProcedure("viewer").mutation(({ ctx }) => leaveCase(ctx.db(), ctx, ctx.user, ctx.ip)),
+  leave: documentProcedure("viewer").mutation(({ ctx }) =>
+    leaveCase(ctx.db(), ctx.env.ROOMS, ctx, ctx.user, ctx.ip),
+  ),
 });
