@@ -11,6 +11,7 @@ type Step = { name: string; command: string[] };
 const steps: Step[] = [
   { name: "lint (biome)", command: [process.execPath, bin("@biomejs/biome", "bin/biome"), "check", "."] },
   { name: "config and Env types", command: [process.execPath, "scripts/check-config.ts"] },
+  { name: "app boundaries", command: [process.execPath, "scripts/check-boundaries.ts"] },
   {
     name: "typecheck (turbo)",
     command: [process.execPath, bin("turbo", "bin/turbo"), "run", "typecheck", "--output-logs=errors-only"],

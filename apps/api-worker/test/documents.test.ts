@@ -208,7 +208,7 @@ describe("cases", () => {
     expect(await late.closed).toMatchObject({ code: 4404 });
     expect(late.received.updates).toBe(0);
     // The room's stored letter is gone.
-    const { letterRoom } = await import("@steno/party/room");
+    const { letterRoom } = await import("@steno/shared");
     const left = await letterRoom(env.ROOMS, doc.id).snapshot();
     expect(left.empty).toBe(true);
     const Y = await import("yjs");

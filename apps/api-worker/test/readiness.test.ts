@@ -4,7 +4,7 @@ import { formatUsd, LETTER_FIELD, type ProfileField } from "@steno/shared";
 import { TRPCClientError } from "@trpc/client";
 import { describe, expect, it } from "vitest";
 import { connectClient } from "../../party/test/sync-client.ts";
-import { addCollaborator, API, codeOf, confirmProfile, signUp, testDb, type Session } from "./helpers.ts";
+import { API, addCollaborator, codeOf, confirmProfile, type Session, signUp, testDb } from "./helpers.ts";
 import { eventually } from "./pdf.ts";
 
 type FactSeed = Partial<typeof schema.facts.$inferInsert> & { category: string; text: string };

@@ -3,7 +3,7 @@
 // These tests speak the room's sync protocol, as the browser does.
 import { env } from "cloudflare:workers";
 import { and, eq, schema } from "@steno/db";
-import { letterRoom } from "@steno/party/room";
+import { letterRoom } from "@steno/shared";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { connectClient, type SyncClient, waitFor } from "../../party/test/sync-client.ts";

@@ -11,11 +11,9 @@ import type { RoomRole, RoomUser } from "./room-auth.ts";
  */
 export const ACCESS_CHANGE_RETENTION_MS = 10 * 60_000;
 
-/** What the API tells the room; `role: null` withdraws access. */
-export type AccessChange =
-  | { userId: string; role: RoomRole | null }
-  | { sessionId: string }
-  | { everyone: true };
+import type { AccessChange } from "@steno/shared";
+
+export type { AccessChange };
 
 /** How the room answers a connection after a change: its role, or why it is closed. */
 export type Decision = { role: RoomRole } | { close: CloseReason };

@@ -8,6 +8,7 @@ export * from "./health.ts";
 export * from "./ids.ts";
 export * from "./letter/money.ts";
 export * from "./letter/prosemirror.ts";
+export * from "./letter/room-rpc.ts";
 export * from "./log.ts";
 export * from "./schemas/auth.ts";
 export * from "./schemas/common.ts";

@@ -1,9 +1,9 @@
 import { and, asc, type Db, desc, eq, inArray, isNull, schema, sql } from "@steno/db";
-import { letterRoom } from "@steno/party/room";
 import {
   AppError,
   type CreateDocumentInput,
   type DocumentStatus,
+  letterRoom,
   type UpdateDocumentInput,
 } from "@steno/shared";
 import type { SessionUser } from "../auth/session.ts";

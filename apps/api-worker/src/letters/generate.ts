@@ -1,6 +1,5 @@
 import { and, count, type Db, type DraftFlag, desc, eq, gt, inArray, isNull, schema, sql } from "@steno/db";
-import { letterRoom } from "@steno/party/room";
-import { AppError, toIsoDate } from "@steno/shared";
+import { AppError, letterRoom, toIsoDate } from "@steno/shared";
 import type { AiProvider, DraftFact } from "../ai/provider.ts";
 import { recordUsage, reportUsage } from "../ai/usage.ts";
 import type { SessionUser } from "../auth/session.ts";

@@ -2,8 +2,7 @@
 // once (see apps/party/src/access-ledger.ts). Always after the commit: a room token minted before
 // the room heard of a change is then older than the change, and the room holds it to it.
 import { and, type Db, eq, isNotNull, schema } from "@steno/db";
-import { type AccessChange, letterRoom } from "@steno/party/room";
-import { errorFields, log } from "@steno/shared";
+import { type AccessChange, errorFields, letterRoom, log } from "@steno/shared";
 
 /**
  * One room. The change is already committed, so a room that cannot be reached is logged rather

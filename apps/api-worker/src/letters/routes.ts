@@ -1,6 +1,5 @@
 import { eq, schema } from "@steno/db";
-import { letterRoom } from "@steno/party/room";
-import { AppError, type PmNode } from "@steno/shared";
+import { AppError, letterRoom, type PmNode } from "@steno/shared";
 import { Hono } from "hono";
 import { requireDocumentRole } from "../documents/access.ts";
 import type { AppEnv } from "../env.ts";

@@ -1,6 +1,5 @@
 import { and, type Db, desc, eq, schema, sql } from "@steno/db";
-import { letterRoom } from "@steno/party/room";
-import { AppError, type PmNode } from "@steno/shared";
+import { AppError, letterRoom, type PmNode } from "@steno/shared";
 import type { SessionUser } from "../auth/session.ts";
 import type { DocumentAccess } from "../documents/access.ts";
 import { recordAudit } from "../lib/audit.ts";

@@ -1,0 +1,36 @@
+// The contract between the API Worker and the party Worker's letter rooms: what the API may call
+// on a room over Durable Object RPC. Both Workers import it from here; neither imports the other.
+import type { CollaboratorRole } from "../schemas/documents.ts";
+import type { PmNode } from "./prosemirror.ts";
+
+/** What the API tells a room; `role: null` withdraws access. */
+export type AccessChange =
+  | { userId: string; role: CollaboratorRole | null }
+  | { sessionId: string }
+  | { everyone: true };
+
+/**
+ * The letter now. `problem` says why its content cannot be read safely (a letter stored before
+ * the room checked updates, nested too deep); `content` is then empty.
+ */
+export type LetterSnapshot = { state: Uint8Array; content: PmNode; empty: boolean; problem: string | null };
+
+export type RestoreResult =
+  | { restored: true; state: Uint8Array; content: PmNode }
+  | { restored: false; problem: string };
+
+export type LetterRoomRpc = {
+  snapshot(): Promise<LetterSnapshot>;
+  replaceContent(content: PmNode): Promise<{ state: Uint8Array }>;
+  restore(state: Uint8Array): Promise<RestoreResult>;
+  clear(): Promise<void>;
+  revokeAccess(change: AccessChange): Promise<{ connections: number }>;
+};
+
+/** The rooms' Durable Object namespace, as much of it as naming a room needs. */
+export type LetterRoomNamespace = { idFromName(name: string): unknown; get(id: never): unknown };
+
+/** The room of a letter is the Durable Object named by the document id (partyserver's naming). */
+export function letterRoom(rooms: LetterRoomNamespace, documentId: string): LetterRoomRpc {
+  return rooms.get(rooms.idFromName(documentId) as never) as LetterRoomRpc;
+}
