@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { and, eq, schema } from "@steno/db";
+import { and, count, eq, schema } from "@steno/db";
 import { buildLedger, formatUsd, type Health, LETTER_FIELD } from "@steno/shared";
 import { describe, expect, it } from "vitest";
 import { connectClient, waitFor } from "../../party/test/sync-client.ts";
@@ -296,6 +296,39 @@ describe("draft generation", () => {
     expect(await codeOf(owner.session.trpc.letters.generate.mutate({ documentId: doc.id }))).toBe(
       "BAD_REQUEST",
     );
+  });
+
+  it("holds the hourly AI cap against a parallel batch (the count and the insert are atomic)", async () => {
+    const { owner, doc } = await caseWithFacts(RIVERA);
+    await confirmRiveraProfile(owner.session, doc.id);
+    const handle = testDb();
+    try {
+      await handle.db.insert(schema.jobs).values(
+        Array.from({ length: 15 }, () => ({
+          documentId: doc.id,
+          kind: "generate-letter" as const,
+          status: "succeeded" as const,
+          requestedBy: owner.user.id,
+        })),
+      );
+      // One request whose 10 calls the server runs at once: each would see 15 before any insert.
+      const calls = 10;
+      const body = Object.fromEntries(Array.from({ length: calls }, (_, i) => [i, { documentId: doc.id }]));
+      const res = await owner.session.fetch(
+        `http://api.test/trpc/${Array(calls).fill("letters.generate").join(",")}?batch=1`,
+        { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
+      );
+      const answers = (await res.json()) as Array<{ result?: unknown; error?: { data: { code: string } } }>;
+      expect(answers.filter((a) => a.result)).toHaveLength(5);
+      expect(answers.filter((a) => a.error?.data.code === "TOO_MANY_REQUESTS")).toHaveLength(5);
+      const [row] = await handle.db
+        .select({ n: count() })
+        .from(schema.jobs)
+        .where(and(eq(schema.jobs.requestedBy, owner.user.id), eq(schema.jobs.kind, "generate-letter")));
+      expect(row?.n).toBe(20);
+    } finally {
+      await handle.close();
+    }
   });
 
   it("allows 20 AI operations per user per hour, then 429 with Retry-After", async () => {

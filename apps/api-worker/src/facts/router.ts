@@ -8,8 +8,8 @@ import {
   listFactsInput,
   updateFactInput,
 } from "@steno/shared";
-import { createJob, enqueue } from "../jobs/service.ts";
-import { enforceAiQuota } from "../letters/generate.ts";
+import { enqueue } from "../jobs/service.ts";
+import { reserveAiJob } from "../letters/generate.ts";
 import { documentProcedure, router } from "../trpc/init.ts";
 import { approveAllFacts, createFact, decideFact, listFacts, updateFact } from "./service.ts";
 
@@ -49,12 +49,10 @@ export const factsRouter = router({
         .where(and(eq(schema.sources.id, input.sourceId), eq(schema.sources.documentId, ctx.document.id)));
       if (!source) throw new AppError("NOT_FOUND", "Source not found");
       if (source.status !== "ready") throw new AppError("CONFLICT", "The source's text is not ready yet");
-      await enforceAiQuota(db, ctx.env, ctx.user);
-      const job = await createJob(db, {
+      const job = await reserveAiJob(db, ctx.env, ctx.user, {
         documentId: ctx.document.id,
         sourceId: source.id,
         kind: "extract-facts",
-        requestedBy: ctx.user.id,
         params: { manual: true },
       });
       await enqueue(ctx.env.AI_JOBS, { jobId: job.id, kind: "extract-facts" });

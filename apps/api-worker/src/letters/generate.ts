@@ -19,27 +19,38 @@ type GenerateParams = { templateId?: string; demandAmountCents?: number; respons
 
 /**
  * 20 AI operations per user per hour. Cloudflare's rate limiter only counts over 10 or 60 s, so
- * it catches bursts, and the hour is counted from the jobs the user asked for.
+ * it catches bursts, and the hour is counted from the jobs the user asked for. The count and the
+ * job's insert are one transaction under a per-user advisory lock: two requests at once (a
+ * parallel batch) wait for each other, so the second sees the first's job and the cap holds.
  */
-export async function enforceAiQuota(db: Db, env: Pick<Cloudflare.Env, "AI_RATE_LIMIT">, user: SessionUser) {
+export async function reserveAiJob(
+  db: Db,
+  env: Pick<Cloudflare.Env, "AI_RATE_LIMIT">,
+  user: SessionUser,
+  job: Omit<Parameters<typeof createJob>[1], "requestedBy">,
+) {
   const message = `You have reached ${AI_OPERATIONS_PER_HOUR} AI operations in the last hour; try again later`;
   await enforceRateLimit(env.AI_RATE_LIMIT, `ai:${user.id}`, { message, periodSeconds: 60 });
-  const [row] = await db
-    .select({ n: count(), oldest: sql<string | null>`min(${schema.jobs.createdAt})` })
-    .from(schema.jobs)
-    .where(
-      and(
-        eq(schema.jobs.requestedBy, user.id),
-        sql`(${schema.jobs.kind} = 'generate-letter' or (${schema.jobs.params}->>'manual') = 'true')`,
-        gt(schema.jobs.createdAt, sql`now() - interval '1 hour'`),
-      ),
-    );
-  if ((row?.n ?? 0) >= AI_OPERATIONS_PER_HOUR) {
-    const retryAfter = row?.oldest
-      ? Math.max(1, Math.ceil((Date.parse(row.oldest) + 3_600_000 - Date.now()) / 1000))
-      : 3600;
-    throw new AppError("TOO_MANY_REQUESTS", message, { retryAfter });
-  }
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`ai-quota:${user.id}`}, 0))`);
+    const [row] = await tx
+      .select({ n: count(), oldest: sql<string | null>`min(${schema.jobs.createdAt})` })
+      .from(schema.jobs)
+      .where(
+        and(
+          eq(schema.jobs.requestedBy, user.id),
+          sql`(${schema.jobs.kind} = 'generate-letter' or (${schema.jobs.params}->>'manual') = 'true')`,
+          gt(schema.jobs.createdAt, sql`now() - interval '1 hour'`),
+        ),
+      );
+    if ((row?.n ?? 0) >= AI_OPERATIONS_PER_HOUR) {
+      const retryAfter = row?.oldest
+        ? Math.max(1, Math.ceil((Date.parse(row.oldest) + 3_600_000 - Date.now()) / 1000))
+        : 3600;
+      throw new AppError("TOO_MANY_REQUESTS", message, { retryAfter });
+    }
+    return createJob(tx, { ...job, requestedBy: user.id });
+  });
 }
 
 /**
@@ -78,11 +89,9 @@ export async function requestGeneration(
     if (!template) throw new AppError("NOT_FOUND", "Template not found");
   }
   await assertReady(db, { document: access.document, templateId: params.templateId, action: "generating" });
-  await enforceAiQuota(db, env, user);
-  const job = await createJob(db, {
+  const job = await reserveAiJob(db, env, user, {
     documentId: access.document.id,
     kind: "generate-letter",
-    requestedBy: user.id,
     params,
   });
   await recordAudit(db, {
