@@ -51,8 +51,25 @@ for (const [config, envFile, out] of typeChecks) {
   }
 }
 
+// The web app's production build never ships source maps to Pages (issue 14): no map referenced
+// from the code, and the plugin that moves the written maps out of dist/ in place.
+const web = (await import(path.join(root, "apps/web/vite.config.ts"))).default as {
+  build?: { sourcemap?: boolean | "inline" | "hidden" };
+  plugins?: Array<{ name?: string } | unknown>;
+};
+const sourcemap = web.build?.sourcemap ?? false;
+if (sourcemap !== false && sourcemap !== "hidden") {
+  problems.push(
+    `apps/web/vite.config.ts: build.sourcemap is ${JSON.stringify(sourcemap)}; use "hidden" or false`,
+  );
+}
+const pluginNames = (web.plugins ?? []).flat().map((p) => (p as { name?: string } | null)?.name);
+if (sourcemap === "hidden" && !pluginNames.includes("steno-source-maps-out-of-dist")) {
+  problems.push("apps/web/vite.config.ts writes source maps without moving them out of dist/");
+}
+
 if (problems.length > 0) {
   for (const p of problems) console.error(`✗ ${p}`);
   process.exit(1);
 }
-console.log(`config ok: compatibility_date ${date}, Env types current`);
+console.log(`config ok: compatibility_date ${date}, Env types current, no source maps in the web build`);

@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import path from "node:path";
 import { gzipSync } from "node:zlib";
 import react from "@vitejs/plugin-react";
 import { defineConfig, type Plugin, type ProxyOptions } from "vite";
@@ -57,6 +58,42 @@ function entryBudget(): Plugin {
   };
 }
 
+/**
+ * Source maps are written "hidden" (no sourceMappingURL in the code) and moved out of the output
+ * into `sourcemaps/` once written: whatever deploys dist/ to Pages never serves them, and they
+ * stay at hand for an error tracker. The build fails if a map is left in the output.
+ */
+export function sourceMapsOutOfDist(): Plugin {
+  let outDir = "";
+  let mapsDir = "";
+  return {
+    name: "steno-source-maps-out-of-dist",
+    apply: "build",
+    configResolved(config) {
+      outDir = path.resolve(config.root, config.build.outDir);
+      mapsDir = path.resolve(config.root, "sourcemaps");
+    },
+    buildStart() {
+      rmSync(mapsDir, { recursive: true, force: true });
+    },
+    writeBundle(_options, bundle) {
+      for (const fileName of Object.keys(bundle)) {
+        if (!fileName.endsWith(".map")) continue;
+        const target = path.join(mapsDir, fileName);
+        mkdirSync(path.dirname(target), { recursive: true });
+        renameSync(path.join(outDir, fileName), target);
+      }
+    },
+    closeBundle() {
+      const left = existsSync(outDir)
+        ? readdirSync(outDir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".map"))
+        : [];
+      if (left.length > 0)
+        this.error(`source maps in the output, which Pages would serve: ${left.join(", ")}`);
+    },
+  };
+}
+
 /** The headers `public/_headers` gives every page on Pages, for `vite preview` to send too. */
 function pagesHeaders(): Record<string, string> {
   const lines = readFileSync(new URL("./public/_headers", import.meta.url), "utf8").split("\n");
@@ -83,7 +120,7 @@ const proxy: Record<string, string | ProxyOptions> = {
 };
 
 export default defineConfig({
-  plugins: [react(), entryBudget()],
+  plugins: [react(), entryBudget(), sourceMapsOutOfDist()],
   server: {
     host: "127.0.0.1",
     port,
@@ -93,7 +130,8 @@ export default defineConfig({
   // The built app as Pages serves it, with its headers (the browser tests run against this).
   preview: { host: "127.0.0.1", port, strictPort: true, proxy, headers: pagesHeaders() },
   build: {
-    sourcemap: true,
+    // Never served: see sourceMapsOutOfDist (scripts/check-config.ts holds this setting).
+    sourcemap: "hidden",
     // The lazy editor (TipTap, Y.js) and PDF viewer (pdf.js) chunks are large by nature; the
     // budget that matters is the entry's, checked above.
     chunkSizeWarningLimit: 800,
