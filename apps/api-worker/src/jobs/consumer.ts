@@ -9,7 +9,7 @@ import { runExtractFacts } from "../facts/extract-facts.ts";
 import { runGenerateLetter } from "../letters/generate.ts";
 import { runExtractText } from "../sources/extract-text.ts";
 import { PermanentJobError, readableError } from "./errors.ts";
-import { type JobMessage, MAX_ATTEMPTS } from "./service.ts";
+import { failJob, type JobMessage, MAX_ATTEMPTS } from "./service.ts";
 
 export { MAX_ATTEMPTS };
 
@@ -42,17 +42,26 @@ async function runJob(db: Db, env: Env, message: JobMessage, attempts: number, s
   return (await runGenerateLetter(db, env, getProvider(env), job)) && "done";
 }
 
-async function markFailed(db: Db, message: JobMessage, error: string, attempts: number) {
-  const [job] = await db
-    .update(schema.jobs)
-    .set({ status: "failed", error, attempts, phase: "failed", updatedAt: sql`now()` })
-    .where(eq(schema.jobs.id, message.jobId))
-    .returning({ sourceId: schema.jobs.sourceId, kind: schema.jobs.kind });
-  if (job?.sourceId && job.kind !== "generate-letter") {
-    await db
-      .update(schema.sources)
-      .set({ status: "failed", error, updatedAt: sql`now()` })
-      .where(eq(schema.sources.id, job.sourceId));
+/**
+ * A message the queue gave up on. Its last attempt marked the job failed unless the database was
+ * down then too; so the failure is recorded here when the job is still open, with the last error
+ * the job kept. If the database still cannot be reached, the dead-letter queue tries again, and
+ * after that the sweeper (jobs/sweeper.ts) finds the job making no progress.
+ */
+async function recordDeadLetter(db: Db, message: Message<JobMessage>) {
+  const { jobId, kind } = message.body;
+  try {
+    const [job] = await db
+      .select({ error: schema.jobs.error })
+      .from(schema.jobs)
+      .where(eq(schema.jobs.id, jobId));
+    const reason = `Stopped after ${MAX_ATTEMPTS} attempts${job?.error ? `: ${job.error}` : ""}`;
+    const recorded = job ? await failJob(db, jobId, reason.slice(0, 300)) : false;
+    log("warn", "job dead-lettered", { jobId, kind, recorded });
+    message.ack();
+  } catch (error) {
+    log("error", "could not record a dead-lettered job", { jobId, kind, ...errorFields(error) });
+    message.retry({ delaySeconds: 60 });
   }
 }
 
@@ -70,9 +79,7 @@ export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env, ctx
     const scope: JobScope = {};
     try {
       if (deadLetters) {
-        // Already marked failed on its last attempt; this is the record that it landed here.
-        log("warn", "job dead-lettered", { jobId: message.body.jobId, kind: message.body.kind });
-        message.ack();
+        await recordDeadLetter(handle.db, message);
         continue;
       }
       await handle.db
@@ -127,7 +134,7 @@ export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env, ctx
         });
       }
       try {
-        if (last) await markFailed(handle.db, message.body, readable, message.attempts);
+        if (last) await failJob(handle.db, message.body.jobId, readable, message.attempts);
         else {
           await handle.db
             .update(schema.jobs)

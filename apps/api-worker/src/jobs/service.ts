@@ -1,4 +1,4 @@
-import { and, type Db, eq, schema, sql } from "@steno/db";
+import { and, type Db, eq, inArray, schema, sql } from "@steno/db";
 import { AppError } from "@steno/shared";
 
 /** Delivery attempts per message; wrangler.toml's max_retries is this minus one. */
@@ -60,6 +60,32 @@ export async function updateJob(
     .update(schema.jobs)
     .set({ ...values, updatedAt: sql`now()` })
     .where(eq(schema.jobs.id, jobId));
+}
+
+/**
+ * A job stops for good: the job and, for the extraction of a source, the source are marked
+ * failed with a readable reason, which the attorney sees next to a Retry button. Only a job
+ * still open is changed, so a late failure never overwrites a success.
+ */
+export async function failJob(db: Queryable, jobId: string, error: string, attempts?: number) {
+  const [job] = await db
+    .update(schema.jobs)
+    .set({
+      status: "failed",
+      error,
+      phase: "failed",
+      updatedAt: sql`now()`,
+      ...(attempts ? { attempts } : {}),
+    })
+    .where(and(eq(schema.jobs.id, jobId), inArray(schema.jobs.status, ["queued", "running"])))
+    .returning({ sourceId: schema.jobs.sourceId, kind: schema.jobs.kind });
+  if (job?.sourceId && job.kind !== "generate-letter") {
+    await db
+      .update(schema.sources)
+      .set({ status: "failed", error, updatedAt: sql`now()` })
+      .where(eq(schema.sources.id, job.sourceId));
+  }
+  return Boolean(job);
 }
 
 const jobView = {

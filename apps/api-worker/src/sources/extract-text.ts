@@ -1,4 +1,4 @@
-import { and, count, type Db, eq, schema, sql } from "@steno/db";
+import { and, count, type Db, eq, ne, schema, sql } from "@steno/db";
 import { PermanentJobError } from "../jobs/errors.ts";
 import { createJob, enqueue, type JobMessage, updateJob } from "../jobs/service.ts";
 import { openPdf, PdfReadError, readPageText } from "./pdf-text.ts";
@@ -83,7 +83,14 @@ export async function runExtractText(
     const [existing] = await db
       .select({ id: schema.jobs.id })
       .from(schema.jobs)
-      .where(and(eq(schema.jobs.sourceId, source.id), eq(schema.jobs.kind, "extract-facts")));
+      .where(
+        and(
+          eq(schema.jobs.sourceId, source.id),
+          eq(schema.jobs.kind, "extract-facts"),
+          // A failed one (before a retry read the text again) does not count.
+          ne(schema.jobs.status, "failed"),
+        ),
+      );
     if (!existing) {
       const factsJob = await createJob(db, {
         documentId: job.documentId,

@@ -1,8 +1,9 @@
-import { and, asc, type Db, eq, inArray, schema } from "@steno/db";
+import { and, asc, type Db, eq, gte, inArray, schema, sql } from "@steno/db";
 import { AppError } from "@steno/shared";
 import type { SessionUser } from "../auth/session.ts";
 import type { DocumentAccess } from "../documents/access.ts";
 import { createJob, enqueue } from "../jobs/service.ts";
+import { staleBefore } from "../jobs/sweeper.ts";
 import { recordAudit } from "../lib/audit.ts";
 import { sourceFilename, streamPdfToR2 } from "./upload.ts";
 
@@ -21,6 +22,8 @@ export const sourceView = {
   error: schema.sources.error,
   createdAt: schema.sources.createdAt,
   updatedAt: schema.sources.updatedAt,
+  /** Failed, or stuck: not ready, and neither it nor any of its jobs moved for half an hour. */
+  retryable: sql<boolean>`(${schema.sources.status} = 'failed' or (${schema.sources.status} in ('uploaded', 'extracting') and ${schema.sources.updatedAt} < ${staleBefore()} and not exists (select 1 from ${schema.jobs} where ${schema.jobs.sourceId} = ${schema.sources.id} and ${schema.jobs.status} in ('queued', 'running') and ${schema.jobs.updatedAt} >= ${staleBefore()})))`,
 };
 
 export type SourceView = Awaited<ReturnType<typeof listSources>>["items"][number];
@@ -110,6 +113,80 @@ export async function getSource(db: Db, documentId: string, sourceId: string) {
     .where(and(eq(schema.sources.id, sourceId), eq(schema.sources.documentId, documentId)));
   if (!source) throw new AppError("NOT_FOUND", "Source not found");
   return source;
+}
+
+/**
+ * Reads a failed or stuck source again from where it stopped: its text if that was not all read,
+ * else its facts. Whatever job of it is still open (stuck) is failed first, so a lost message
+ * that turns up later finds nothing to do. A source still moving answers CONFLICT.
+ */
+export async function retrySource(
+  db: Db,
+  queue: Queue,
+  access: DocumentAccess,
+  user: SessionUser,
+  sourceId: string,
+  ip: string,
+) {
+  const documentId = access.document.id;
+  const source = await getSource(db, documentId, sourceId);
+  if (source.status === "ready") throw new AppError("CONFLICT", "This source is already read");
+  if (!source.retryable) {
+    throw new AppError("CONFLICT", "This source is still being read; it can be retried if it fails or stops");
+  }
+  const job = await db.transaction(async (tx) => {
+    // Locks the source's row: of two retries at once, the second finds it moving again.
+    const [locked] = await tx
+      .select({ status: schema.sources.status })
+      .from(schema.sources)
+      .where(eq(schema.sources.id, source.id))
+      .for("update");
+    const [moving] = await tx
+      .select({ id: schema.jobs.id })
+      .from(schema.jobs)
+      .where(
+        and(
+          eq(schema.jobs.sourceId, source.id),
+          inArray(schema.jobs.status, ["queued", "running"]),
+          gte(schema.jobs.updatedAt, staleBefore()),
+        ),
+      );
+    if (!locked || locked.status === "ready" || moving) {
+      throw new AppError("CONFLICT", "This source is already being read again");
+    }
+    await tx
+      .update(schema.jobs)
+      .set({ status: "failed", phase: "failed", error: "Replaced by a retry", updatedAt: sql`now()` })
+      .where(and(eq(schema.jobs.sourceId, source.id), inArray(schema.jobs.status, ["queued", "running"])));
+    const [textRead] = await tx
+      .select({ id: schema.jobs.id })
+      .from(schema.jobs)
+      .where(
+        and(
+          eq(schema.jobs.sourceId, source.id),
+          eq(schema.jobs.kind, "extract-text"),
+          eq(schema.jobs.status, "succeeded"),
+        ),
+      );
+    const kind = textRead ? ("extract-facts" as const) : ("extract-text" as const);
+    await tx
+      .update(schema.sources)
+      .set({ status: textRead ? "extracting" : "uploaded", error: null, updatedAt: sql`now()` })
+      .where(eq(schema.sources.id, source.id));
+    const created = await createJob(tx, { documentId, sourceId: source.id, kind, requestedBy: user.id });
+    await recordAudit(tx, {
+      actorId: user.id,
+      action: "source.retry",
+      entityType: "source",
+      entityId: source.id,
+      documentId,
+      ip,
+      metadata: { kind, previousStatus: source.status },
+    });
+    return created;
+  });
+  await enqueue(queue, { jobId: job.id, kind: job.kind });
+  return { jobId: job.id, kind: job.kind };
 }
 
 /**

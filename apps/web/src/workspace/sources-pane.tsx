@@ -118,6 +118,14 @@ export function SourcesPane({ documentId, role, selectedSourceId, onSelectSource
     }),
   );
 
+  const retry = useMutation(
+    trpc.sources.retry.mutationOptions({
+      onSettled: () => {
+        void queryClient.invalidateQueries({ queryKey: trpc.sources.list.queryKey({ documentId }) });
+      },
+    }),
+  );
+
   return (
     <section
       className={`pane pane-sources${dragging ? " is-dragging" : ""}`}
@@ -207,6 +215,7 @@ export function SourcesPane({ documentId, role, selectedSourceId, onSelectSource
         {sources.isPending && <Loading label="Loading sources…" />}
         <ErrorMessage error={sources.error} onRetry={() => void sources.refetch()} />
         <ErrorMessage error={remove.error} />
+        <ErrorMessage error={retry.error} />
         {sources.data?.items.length === 0 && uploads.length === 0 && (
           <p className="empty muted">
             No sources yet.{editable ? " Add the case's PDFs to extract facts." : ""}
@@ -220,6 +229,8 @@ export function SourcesPane({ documentId, role, selectedSourceId, onSelectSource
               selected={selectedSourceId === source.id}
               editable={editable}
               deleting={remove.isPending && remove.variables?.sourceId === source.id}
+              retrying={retry.isPending && retry.variables?.sourceId === source.id}
+              onRetry={() => retry.mutate({ documentId, sourceId: source.id })}
               onSelect={() => onSelectSource(selectedSourceId === source.id ? null : source.id)}
               onOpen={() => onOpen({ sourceId: source.id, filename: source.filename, pageNumber: 1 })}
               onDelete={() => {
@@ -240,6 +251,8 @@ function SourceRow(props: {
   selected: boolean;
   editable: boolean;
   deleting: boolean;
+  retrying: boolean;
+  onRetry: () => void;
   onSelect: () => void;
   onOpen: () => void;
   onDelete: () => void;
@@ -284,6 +297,9 @@ function SourceRow(props: {
           {source.error ?? "Processing failed"}
         </p>
       )}
+      {source.retryable && source.status !== "failed" && (
+        <p className="muted">No progress for a while; it may have stopped.</p>
+      )}
       <div className="row-actions">
         <button
           type="button"
@@ -296,6 +312,17 @@ function SourceRow(props: {
         <button type="button" className="button button-link" onClick={props.onOpen}>
           View PDF
         </button>
+        {props.editable && source.retryable && (
+          <button
+            type="button"
+            className="button button-link"
+            onClick={props.onRetry}
+            disabled={props.retrying}
+            aria-label={`Retry ${source.filename}`}
+          >
+            {props.retrying ? "Retrying…" : "Retry"}
+          </button>
+        )}
         {props.editable && (
           <button
             type="button"
