@@ -31,11 +31,13 @@
 //   mock-413                413 request_too_large, whatever the size
 //   mock-too-long           400 "prompt is too long" on messages (count_tokens still answers)
 //   mock-misread            fact amounts one cent off what the cited line says
-//   mock-low-itpm           20,000 input tokens per 2-second window; over it, 429 with retry-after
+//   mock-low-itpm           20,000 input tokens per 20-second window; over it, 429 with retry-after
 //   mock-malformed          an answer that is neither fact lines nor sections
 // "First attempt" is read from the SDK's x-stainless-retry-count header.
 //
 // GET /__requests lists every request body received (failed attempts too); DELETE clears it.
+// POST /__advance {"model", "ms"} moves that model's rate-limit window on by ms, as if the time
+// had passed: tests wait for a window without waiting in real time.
 // Standalone: `node scripts/mock-anthropic/server.ts [port]` prints its URL.
 import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -102,7 +104,8 @@ export const MODEL_LIMITS: Record<string, ModelLimits> = {
 };
 export const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
 const SHORT_ANSWER_TOKENS = 500;
-const LOW_ITPM = { tokens: 20_000, windowMs: 2_000 };
+// Long enough that a test's calls always fall in one window; tests move it on with /__advance.
+const LOW_ITPM = { tokens: 20_000, windowMs: 20_000 };
 const TOKENS_PER_PDF_PAGE_IMAGE = 1500;
 const CACHE_TTL_MS = { "5m": 5 * 60_000, "1h": 60 * 60_000 };
 
@@ -327,6 +330,17 @@ export async function startMockAnthropic(
       if (req.method === "DELETE") requests.length = 0;
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify(req.method === "DELETE" ? [] : requests));
+      return;
+    }
+    if (path === "/__advance" && req.method === "POST") {
+      const { model, ms } = JSON.parse((await readBody(req)).toString() || "{}") as {
+        model?: string;
+        ms?: number;
+      };
+      const w = model ? windows.get(model) : undefined;
+      if (w && typeof ms === "number") w.start -= ms;
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ advanced: Boolean(w) }));
       return;
     }
     const batchPath = /^\/v1\/messages\/batches\/([\w-]+)(\/results)?$/.exec(path);

@@ -338,9 +338,21 @@ describe("anthropic provider: fact extraction", () => {
     expect(Number(res.headers.get("anthropic-ratelimit-input-tokens-remaining"))).toBeLessThan(4_000_000);
     expect(Date.parse(res.headers.get("anthropic-ratelimit-input-tokens-reset") ?? "")).toBeGreaterThan(0);
 
-    // 20,000 input tokens per 2 s: two ~10k-token ranges (and the prompt's cache write) in a row
-    // do not fit one window.
-    const ai = provider("mock-low-itpm");
+    // 20,000 input tokens per 20 s: two ~10k-token ranges (and the prompt's cache write) in a row
+    // do not fit one window. The provider's sleep is the test's: it notes the wait and moves the
+    // mock's window on by as much, so nothing waits in real time.
+    const waits: number[] = [];
+    const clock = {
+      now: () => Date.now(),
+      sleep: async (ms: number) => {
+        waits.push(ms);
+        await fetch(`${MOCK}/__advance`, {
+          method: "POST",
+          body: JSON.stringify({ model: "mock-low-itpm", ms }),
+        });
+      },
+    };
+    const ai = provider("mock-low-itpm", { clock });
     const sized = () => {
       const file = caseFile();
       const filler = Array.from({ length: 800 }, (_, i) => `entry ${i} reading xxxx yyyy zzzz`).join("\n");
@@ -350,6 +362,10 @@ describe("anthropic provider: fact extraction", () => {
     const second = sized();
     await ai.extractFacts(first);
     await ai.extractFacts(second);
+    // It waited once, for the rest of the window, and neither call met a 429.
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThan(0);
+    expect(waits[0]).toBeLessThanOrEqual(20_000);
     expect(await recorded(messagesFor(first.filename))).toHaveLength(1);
     expect(await recorded(messagesFor(second.filename))).toHaveLength(1);
   });

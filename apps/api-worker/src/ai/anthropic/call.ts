@@ -35,16 +35,28 @@ function rememberCapacity(model: string, headers: Headers) {
  * Waits for the input-token window to reset when the headers of the last answer said this call
  * would not fit, instead of sending it into a 429 (whose retries the SDK spaces by guesswork).
  */
-export async function waitForCapacity(model: string, inputTokens: number): Promise<number> {
+export async function waitForCapacity(
+  model: string,
+  inputTokens: number,
+  clock: Clock = realClock,
+): Promise<number> {
   const state = capacity.get(model);
   if (!state || inputTokens <= state.inputRemaining) return 0;
-  const wait = state.resetAt - Date.now();
+  const wait = state.resetAt - clock.now();
   capacity.delete(model);
   if (wait <= 0 || wait > MAX_CAPACITY_WAIT_MS) return 0;
   log("info", "waiting for the model's rate-limit window", { model, waitMs: wait, inputTokens });
-  await new Promise((resolve) => setTimeout(resolve, wait));
+  await clock.sleep(wait);
   return wait;
 }
+
+/** Time as the provider waits on it; tests pass their own so nothing waits in real time. */
+export type Clock = { now: () => number; sleep: (ms: number) => Promise<void> };
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
 
 /**
  * Sorts an API error. Over a limit → TooLargeError (the caller splits the request); refused for

@@ -15,7 +15,7 @@ import {
   withUsage,
 } from "../provider.ts";
 import type { ExtractedFact, PageText } from "../types.ts";
-import { classify, streamCall, TooLargeError, waitForCapacity } from "./call.ts";
+import { type Clock, classify, streamCall, TooLargeError, waitForCapacity } from "./call.ts";
 import {
   EXTRACTION_SYSTEM,
   extractionRequest,
@@ -40,6 +40,8 @@ export type AnthropicOptions = {
   timeoutMs?: number;
   maxRetries?: number;
   extractionMaxTokens?: number;
+  /** how the provider tells time and waits for a rate-limit window (tests: no real waiting) */
+  clock?: Clock;
 };
 
 // An extraction answer is about as long as its range's input (see RANGE_TOKEN_BUDGET); 32k
@@ -111,7 +113,7 @@ export function createAnthropicProvider(env: AnthropicEnv, options: AnthropicOpt
     if (counted > limits.context - maxTokens) {
       return split(`The page is too long for ${model} (${counted} tokens)`);
     }
-    await waitForCapacity(model, counted);
+    await waitForCapacity(model, counted, options.clock);
     let message: Message;
     try {
       const result = await streamCall(client, params, { countedTokens: counted, purpose: "extract-facts" });
