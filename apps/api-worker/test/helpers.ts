@@ -171,7 +171,7 @@ export async function typeLetterAndLeave(session: Session, documentId: string, w
   const paragraph = new Y.XmlElement("paragraph");
   paragraph.insert(0, [new Y.XmlText(words)]);
   editor.doc.getXmlFragment(LETTER_FIELD).insert(0, [paragraph]);
-  await new Promise((r) => setTimeout(r, 50));
+  await editor.resync(); // the room has the paragraph
   editor.close();
   const handle = testDb();
   try {

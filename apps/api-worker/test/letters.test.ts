@@ -208,7 +208,7 @@ describe("draft generation", () => {
 
       // Typing, then generating again: what was there is saved as a version first.
       editor.doc.getXmlFragment("default").insert(0, [new (await import("yjs")).XmlText("Edited by hand. ")]);
-      await new Promise((r) => setTimeout(r, 100));
+      await editor.resync(); // the room has the edit before the draft replaces it
       const again = await owner.session.trpc.letters.generate.mutate({ documentId: doc.id });
       await eventually(
         () => owner.session.trpc.jobs.get.query({ documentId: doc.id, jobId: again.jobId }),
@@ -265,8 +265,8 @@ describe("draft generation", () => {
     });
     fragment.delete(0, fragment.length);
     fragment.insert(0, [new (await import("yjs")).XmlText("Scrapped everything.")]);
-    await waitFor(() => !fragment.toString().includes("Dear"));
-    await new Promise((r) => setTimeout(r, 100));
+    // The room holds the scrapped letter before the restore is asked for.
+    await editor.resync();
     await owner.session.trpc.letters.versions.restore.mutate({ documentId: doc.id, versionId: saved!.id });
     await waitFor(() => fragment.toString().includes("Dear") && !fragment.toString().includes("Scrapped"));
     const { items } = await owner.session.trpc.letters.versions.list.query({ documentId: doc.id });
