@@ -187,6 +187,21 @@ test("a bill whose lines fall short of its stated total blocks the letter until 
     );
   });
 
+  await test.step("printing gives the letter from the first page, the workspace left out", async () => {
+    // Chromium's print path, as "Print / PDF" uses it: the print stylesheet decides what prints.
+    await page.emulateMedia({ media: "print" });
+    const printed = await page.pdf({ preferCSSPageSize: true });
+    await page.emulateMedia({ media: "screen" });
+    const { extractText, getDocumentProxy } = await import("unpdf");
+    const pdf = await getDocumentProxy(new Uint8Array(printed));
+    const { text } = await extractText(pdf, { mergePages: false });
+    const first = (text[0] ?? "").replace(/\s+/g, " ");
+    expect(first).toContain("Re:");
+    expect(first).not.toContain("Approve all");
+    expect(text.join(" ")).toContain(TOTAL);
+    expect(text.join(" ")).not.toContain("Add the missing line");
+  });
+
   await test.step("the exported letter too", async () => {
     const [download] = await Promise.all([
       page.waitForEvent("download"),
