@@ -105,14 +105,23 @@ const DATE_PATTERNS: [RegExp, (m: RegExpExecArray) => string | null][] = [
   ],
 ];
 
-/** Every calendar date written in the text, as YYYY-MM-DD, with where each was written. */
-function datesIn(text: string): { iso: string; start: number; end: number }[] {
-  const found: { iso: string; start: number; end: number }[] = [];
-  for (const [pattern, read] of DATE_PATTERNS) {
+// The forms prose writes dates in; the last two (boxed and run-together digits) are a form's.
+const PROSE_DATE_PATTERNS = DATE_PATTERNS.slice(0, 4);
+
+/**
+ * Every calendar date written in the text, as YYYY-MM-DD, with where each was written (`prose`:
+ * only the forms a letter writes, since a letter's bare digit runs are phones and ZIP codes).
+ */
+export function datesIn(
+  text: string,
+  options: { prose?: boolean } = {},
+): { iso: string; start: number; end: number; written: string }[] {
+  const found: { iso: string; start: number; end: number; written: string }[] = [];
+  for (const [pattern, read] of options.prose ? PROSE_DATE_PATTERNS : DATE_PATTERNS) {
     pattern.lastIndex = 0;
     for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
       const value = read(m);
-      if (value) found.push({ iso: value, start: m.index, end: m.index + m[0].length });
+      if (value) found.push({ iso: value, start: m.index, end: m.index + m[0].length, written: m[0] });
     }
   }
   return found;

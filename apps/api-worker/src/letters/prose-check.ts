@@ -1,5 +1,5 @@
 import type { PmNode } from "@steno/shared";
-import { amountsIn, isoDatesIn } from "../facts/verify.ts";
+import { amountsIn, datesIn, isoDatesIn } from "../facts/verify.ts";
 
 /** What the case can vouch for: every figure, date and code a letter may state. */
 export type KnownValues = {
@@ -21,36 +21,6 @@ export type ProseMismatch = {
   section: string | null;
 };
 
-const MONTHS = [
-  "january",
-  "february",
-  "march",
-  "april",
-  "may",
-  "june",
-  "july",
-  "august",
-  "september",
-  "october",
-  "november",
-  "december",
-];
-const MONTH = `(${MONTHS.join("|")}|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\\.?`;
-const pad = (n: number) => String(n).padStart(2, "0");
-const isoOf = (year: number, month: number, day: number) =>
-  month >= 1 && month <= 12 && day >= 1 && day <= 31 ? `${year}-${pad(month)}-${pad(day)}` : null;
-const monthNumber = (word: string) =>
-  MONTHS.findIndex((m) => m.startsWith(word.toLowerCase().slice(0, 3))) + 1;
-
-// Only the forms a letter writes dates in (a bare run of digits is a phone or a ZIP code).
-const DATE_FORMS: Array<[RegExp, (m: RegExpExecArray) => string | null]> = [
-  [
-    new RegExp(`\\b${MONTH}\\s+(\\d{1,2}),?\\s+(\\d{4})\\b`, "gi"),
-    (m) => isoOf(Number(m[3]), monthNumber(m[1] ?? ""), Number(m[2])),
-  ],
-  [/\b(\d{1,2})\/(\d{1,2})\/(\d{4})\b/g, (m) => isoOf(Number(m[3]), Number(m[1]), Number(m[2]))],
-  [/\b(\d{4})-(\d{2})-(\d{2})\b/g, (m) => isoOf(Number(m[1]), Number(m[2]), Number(m[3]))],
-];
 const AMOUNT = /-?\$\s?\d{1,3}(?:,\d{3})*(?:\.\d{2})?(?!\d)|-?\$\s?\d+(?:\.\d{2})?(?!\d)/g;
 // ICD-10 with its dot ("S13.4XXA"); procedure codes only where the letter names them as such.
 const ICD10 = /\b[A-TV-Z]\d{2}\.[0-9A-Z]{1,4}\b/g;
@@ -132,12 +102,9 @@ export function checkProse(letter: PmNode, known: KnownValues): ProseMismatch[] 
       if (!known.cents.has(cents))
         add({ kind: "amount", value: m[0], context: around(text, m.index, m.index + m[0].length), section });
     }
-    for (const [pattern, read] of DATE_FORMS) {
-      for (const m of text.matchAll(pattern)) {
-        const iso = read(m);
-        if (!iso || known.dates.has(iso) || (known.writtenOn && iso >= known.writtenOn)) continue;
-        add({ kind: "date", value: m[0], context: around(text, m.index, m.index + m[0].length), section });
-      }
+    for (const d of datesIn(text, { prose: true })) {
+      if (known.dates.has(d.iso) || (known.writtenOn && d.iso >= known.writtenOn)) continue;
+      add({ kind: "date", value: d.written, context: around(text, d.start, d.end), section });
     }
     for (const m of text.matchAll(ICD10)) {
       if (!known.codes.has(compactCode(m[0])))
