@@ -6,7 +6,8 @@ export default defineProject({
   test: {
     name: "extraction",
     environment: "node",
-    include: ["fixtures/**/*.test.ts"],
+    // The corpus, and the launcher's process handling (lib/processes.test.ts).
+    include: ["fixtures/**/*.test.ts", "lib/**/*.test.ts"],
     testTimeout: 120_000,
   },
 });

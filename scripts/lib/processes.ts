@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 
 const children = new Set<ChildProcess>();
 
@@ -16,6 +16,7 @@ export function run(
   });
   children.add(child);
   child.on("exit", () => children.delete(child));
+  if (child.pid) stopWithLauncher(child.pid);
   const forward = (stream: NodeJS.ReadableStream | null, out: NodeJS.WriteStream) => {
     if (!stream || options.quiet) {
       stream?.resume();
@@ -79,7 +80,50 @@ export async function stopAll(): Promise<void> {
   await Promise.all([...children].map((c) => stop(c)));
 }
 
-/** Runs `cleanup` once on Ctrl-C, termination or normal exit, then exits. */
+/**
+ * A child runs in its own process group (so stopping it stops what it started), which also means
+ * a signal to this process does not reach it, and a SIGKILL of this process leaves it running. A
+ * detached watcher stops the child's group once this process is gone, however it went; it ends
+ * on its own when the group ends first (a normal stop), so it never signals a reused id.
+ */
+function stopWithLauncher(pgid: number): void {
+  const script = [
+    `while kill -0 ${process.pid} 2>/dev/null && kill -0 -${pgid} 2>/dev/null; do sleep 1; done`,
+    `kill -0 ${process.pid} 2>/dev/null && exit 0`,
+    `kill -TERM -${pgid} 2>/dev/null; sleep 5; kill -KILL -${pgid} 2>/dev/null`,
+  ].join("; ");
+  spawn("sh", ["-c", script], { detached: true, stdio: "ignore" }).unref();
+}
+
+/** The processes this one was started under (npm, its shell, a terminal, an IDE), nearest first. */
+function ancestors(): number[] {
+  const found: number[] = [];
+  let pid = process.ppid;
+  while (pid > 1 && found.length < 32) {
+    found.push(pid);
+    try {
+      pid = Number(execFileSync("ps", ["-o", "ppid=", "-p", String(pid)], { encoding: "utf8" }).trim());
+    } catch {
+      break;
+    }
+  }
+  return found;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+/**
+ * Runs `cleanup` once on Ctrl-C, termination or hang-up, or when a process this one was started
+ * under goes away (SIGINT or SIGTERM to the `npm` of `npm start`, as an IDE or a process manager
+ * sends it, stops npm without passing the signal on), then exits.
+ */
 export function onShutdown(cleanup: () => Promise<void>): void {
   let done = false;
   const handler = async (code: number) => {
@@ -94,6 +138,13 @@ export function onShutdown(cleanup: () => Promise<void>): void {
   process.on("SIGINT", () => void handler(130));
   process.on("SIGTERM", () => void handler(143));
   process.on("SIGHUP", () => void handler(129));
+  const launchers = ancestors();
+  const watch = setInterval(() => {
+    if (process.ppid === launchers[0] && launchers.every(alive)) return;
+    clearInterval(watch);
+    void handler(129);
+  }, 1_000);
+  watch.unref();
 }
 
 export async function waitForHttp(url: string, timeoutMs: number, ok = (status: number) => status === 200) {
