@@ -1,5 +1,7 @@
 // `npm start`: the whole product on this machine, on the embedded database by default.
-// DATABASE_URL=postgres://… uses that Postgres instead. Ctrl-C stops everything.
+// DATABASE_URL=postgres://… uses that Postgres instead. Ctrl-C stops everything; so does a signal
+// to npm's pid alone (package.json execs this script, so npm's signal reaches it), npm going
+// away, or this script being killed outright (scripts/lib/processes.ts).
 import path from "node:path";
 import { DEMO_LOGIN } from "../apps/api-worker/src/seed/demo.ts";
 import { onShutdown, stopAll } from "./lib/processes.ts";
