@@ -47,11 +47,15 @@ function payloads(documentId: string, kind: "query" | "mutation"): string[] {
   ];
 }
 
+/** Procedures that take no input and throttle each user themselves (a verification mail a minute). */
+const OWN_THROTTLE = new Set(["auth.resendVerification"]);
+
 describe("malformed input", () => {
   it("never gets a 5xx from any procedure", async () => {
     expect(procedures.length).toBeGreaterThan(30);
     const failures: string[] = [];
     const statuses = new Map<number, number>();
+    const reached = new Set<string>();
     let attorney: { session: Awaited<ReturnType<typeof signUp>>["session"]; documentId: string } | undefined;
     for (const [index, procedure] of procedures.entries()) {
       if (!attorney || index % PROCEDURES_PER_USER === 0) {
@@ -73,7 +77,13 @@ describe("malformed input", () => {
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         // 5xx is the bug this looks for; a 429 or a signed-in 401 would mean the payload never
         // reached the procedure, and the test would pass without testing it.
-        const unreached = res.status === 429 || (res.status === 401 && !procedure.path.startsWith("auth."));
+        // (A procedure with its own per-user throttle answers 429 by design once the payloads
+        // before this one reached it.)
+        const ownThrottle =
+          OWN_THROTTLE.has(procedure.path) && res.status === 429 && reached.has(procedure.path);
+        const unreached =
+          (res.status === 429 && !ownThrottle) || (res.status === 401 && !procedure.path.startsWith("auth."));
+        if (res.status !== 429) reached.add(procedure.path);
         if (res.status >= 500 || unreached)
           failures.push(`${procedure.path} ${body.slice(0, 60)} → ${res.status}`);
         await res.body?.cancel();
