@@ -103,10 +103,15 @@ function statementMessage(st: StatementReconciliation): string {
   })`;
   const stated = st.statedTotalCents ?? 0;
   const pending = st.pendingCents > 0 ? ` (${formatUsd(st.pendingCents)} of lines still to review)` : "";
-  if (st.gapCents > 0) {
-    return `${where}: lines ${formatUsd(st.linesCents)} of stated ${formatUsd(stated)} — ${formatUsd(st.gapCents)} not itemized${pending}`;
-  }
-  return `${where}: lines ${formatUsd(st.linesCents)} exceed the stated total ${formatUsd(stated)} by ${formatUsd(-st.gapCents)}${pending}`;
+  return `${shortfall(where, "lines", st.linesCents, stated)}${pending}`;
+}
+
+/** "lines $9,211.40 of stated $13,771.40 — $4,560.00 not itemized", or what they exceed it by. */
+function shortfall(where: string, what: string, itemizedCents: number, statedCents: number): string {
+  const gap = statedCents - itemizedCents;
+  return gap > 0
+    ? `${where}: ${what} ${formatUsd(itemizedCents)} of stated ${formatUsd(statedCents)} — ${formatUsd(gap)} not itemized`
+    : `${where}: ${what} ${formatUsd(itemizedCents)} exceed the stated total ${formatUsd(statedCents)} by ${formatUsd(-gap)}`;
 }
 
 /**
@@ -242,10 +247,7 @@ export async function computeReadiness(
     items.push({
       key: `statement:${estimate.sourceId ?? "manual"}|future-care`,
       kind: "statement",
-      message:
-        estimate.gapCents > 0
-          ? `${where}: items ${formatUsd(estimate.itemsCents)} of stated ${formatUsd(estimate.statedCents)} — ${formatUsd(estimate.gapCents)} not itemized`
-          : `${where}: items ${formatUsd(estimate.itemsCents)} exceed the stated total ${formatUsd(estimate.statedCents)} by ${formatUsd(-estimate.gapCents)}`,
+      message: shortfall(where, "items", estimate.itemsCents, estimate.statedCents),
       link: {
         sourceId: estimate.sourceId ?? undefined,
         sourceFilename: estimate.sourceFilename ?? undefined,

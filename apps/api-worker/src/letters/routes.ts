@@ -12,6 +12,21 @@ import { assertReady } from "./readiness.ts";
 
 export const letterRoutes = new Hono<AppEnv>();
 
+/** A case's title as a file name: letters, digits and a little punctuation. */
+const caseName = (title: string, fallback: string) =>
+  title.replace(/[^\p{L}\p{N} ._-]+/gu, " ").trim() || fallback;
+
+/** A download, never cached (it is the case's content as of now). */
+function attachment(body: ArrayBuffer | Uint8Array, contentType: string, name: string): Response {
+  return new Response(body as ArrayBuffer | Uint8Array<ArrayBuffer>, {
+    headers: {
+      "Content-Type": contentType,
+      "Content-Disposition": `attachment; filename*=UTF-8''${encodeURIComponent(cleanFilename(name))}`,
+      "Cache-Control": "no-store",
+    },
+  });
+}
+
 /**
  * The letter as a Word file, from the room's persisted content (the stored copy when the room
  * is empty), recorded in the audit log. Refused (409) while readiness items are open.
@@ -42,16 +57,11 @@ letterRoutes.get("/api/documents/:documentId/export.docx", async (c) => {
     ip: c.var.ip,
     metadata: { format: "docx" },
   });
-  const filename = cleanFilename(
-    `${access.document.title.replace(/[^\p{L}\p{N} ._-]+/gu, " ").trim() || "letter"}.docx`,
+  return attachment(
+    file,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    `${caseName(access.document.title, "letter")}.docx`,
   );
-  return new Response(file, {
-    headers: {
-      "Content-Type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-      "Content-Disposition": `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`,
-      "Cache-Control": "no-store",
-    },
-  });
 });
 
 /**
@@ -87,14 +97,5 @@ letterRoutes.get("/api/documents/:documentId/exhibits.pdf", async (c) => {
     ip: c.var.ip,
     metadata: { format: "exhibits.pdf", exhibits: exhibits.length },
   });
-  const filename = cleanFilename(
-    `${access.document.title.replace(/[^\p{L}\p{N} ._-]+/gu, " ").trim() || "case"} exhibits.pdf`,
-  );
-  return new Response(file as Uint8Array<ArrayBuffer>, {
-    headers: {
-      "Content-Type": "application/pdf",
-      "Content-Disposition": `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`,
-      "Cache-Control": "no-store",
-    },
-  });
+  return attachment(file, "application/pdf", `${caseName(access.document.title, "case")} exhibits.pdf`);
 });
