@@ -9,7 +9,7 @@ import {
   updateFactInput,
 } from "@steno/shared";
 import { enqueue } from "../jobs/service.ts";
-import { reserveAiJob } from "../letters/generate.ts";
+import { reserveAiJob } from "../letters/generate-request.ts";
 import { documentProcedure, router } from "../trpc/init.ts";
 import { approveAllFacts, createFact, decideFact, listFacts, updateFact } from "./service.ts";
 

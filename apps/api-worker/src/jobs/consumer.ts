@@ -6,7 +6,7 @@ import { usageOf } from "../ai/provider.ts";
 import { aiTime, recordFailedCallUsage } from "../ai/usage.ts";
 import type { Env } from "../env.ts";
 import { runExtractFacts } from "../facts/extract-facts.ts";
-import { runGenerateLetter } from "../letters/generate.ts";
+import { runGenerateLetter } from "../letters/generate-job.ts";
 import { runExtractText } from "../sources/extract-text.ts";
 import { PermanentJobError, readableError } from "./errors.ts";
 import { failJob, type JobMessage, MAX_ATTEMPTS } from "./service.ts";

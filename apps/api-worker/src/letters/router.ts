@@ -8,7 +8,7 @@ import {
 import { z } from "zod";
 import { signRoomToken } from "../auth/tokens.ts";
 import { documentProcedure, router } from "../trpc/init.ts";
-import { requestGeneration } from "./generate.ts";
+import { requestGeneration } from "./generate-request.ts";
 import { computeLedger } from "./ledger.ts";
 import { computeReadiness, dismissReadinessItem } from "./readiness.ts";
 import { createVersion, listVersions, restoreVersion } from "./versions.ts";
