@@ -65,6 +65,8 @@ export const firms = pgTable("firms", {
   signatureBlock: text("signature_block"),
   // Whether letters claim what providers billed or what was paid (firm policy; default billed).
   claimBasis: text("claim_basis").notNull().default("billed"),
+  // The paper letters are printed on: "letter" (US Letter, the default) or "a4".
+  pageSize: text("page_size").notNull().default("letter"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -84,6 +86,11 @@ export const users = pgTable(
     // Set when the person opened the link mailed to this address. Until then the account is
     // only its own firm's: it sees no invitation and joins no one else's case.
     emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true, mode: "string" }),
+    // What a letter's signature block prints for this person when they sign (set in Firm
+    // settings); the sign-in address is not printed unless given here.
+    barNumber: text("bar_number"),
+    phone: text("phone"),
+    contactEmail: text("contact_email"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
