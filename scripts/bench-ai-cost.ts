@@ -22,11 +22,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Anthropic, { APIError } from "@anthropic-ai/sdk";
+import type { PageText } from "@steno/reader";
+import { openPdf, readPageText } from "@steno/reader";
 import { PDFDocument } from "pdf-lib";
 import { createAnthropicProvider } from "../apps/api-worker/src/ai/anthropic/index.ts";
 import { costUsd } from "../apps/api-worker/src/ai/anthropic/usage.ts";
-import type { PageText } from "../apps/api-worker/src/ai/types.ts";
-import { openPdf, readPageText } from "../apps/api-worker/src/sources/pdf-text.ts";
 import { FACT_CATEGORIES } from "../packages/shared/src/index.ts";
 import { makeLargeRecord } from "./fixtures/make-large-record.ts";
 import { startMockAnthropic } from "./mock-anthropic/server.ts";

@@ -6,7 +6,7 @@
 //   npm run bench:extract -- --set dev    # one set
 //   npm run bench:extract -- --misses     # list what was missed
 //   npm run bench:extract -- --set unseen # the generalization set (not part of "all")
-import { extractFactsLocally } from "../apps/api-worker/src/ai/local/extract.ts";
+import { extractFactsLocally } from "@steno/reader";
 import { evaluate, report } from "./fixtures/corpus/evaluate.ts";
 import { type CorpusSet, loadCorpus } from "./fixtures/corpus/index.ts";
 

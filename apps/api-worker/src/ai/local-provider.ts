@@ -1,4 +1,4 @@
-import { extractFactsLocally } from "./local/extract.ts";
+import { extractFactsLocally } from "@steno/reader";
 import type { AiProvider, DraftFact, NarrativeSections } from "./provider.ts";
 
 const byDate = (a: DraftFact, b: DraftFact) => (a.eventDate ?? "9999").localeCompare(b.eventDate ?? "9999");

@@ -1,7 +1,7 @@
 import { and, count, type Db, eq, ne, schema, sql } from "@steno/db";
+import { openPdf, PdfReadError, readPageText } from "@steno/reader";
 import { PermanentJobError } from "../jobs/errors.ts";
 import { createJob, enqueue, type JobMessage, updateJob } from "../jobs/service.ts";
-import { openPdf, PdfReadError, readPageText } from "./pdf-text.ts";
 
 // Pages per queue message. Measured (npm run bench:ingest): about 3 ms of CPU per page, so 100
 // pages is ~0.3 s, far inside a Worker's 30 s CPU budget even for dense pages, while each extra

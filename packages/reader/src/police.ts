@@ -3,10 +3,11 @@
 // The parties: who the letter goes to. A police report names units; the one the officer faults
 // (citation, contributing factors, the narrative's "Unit 2 struck Unit 1") is the at-fault
 // party, and the other unit's insurer is the client's own carrier, never the addressee.
-import type { ProfileField } from "../types.ts";
+
 import * as P from "./patterns.ts";
 import { emit, type State } from "./state.ts";
 import { findOrganizations, titleCase } from "./text.ts";
+import type { ProfileField } from "./types.ts";
 
 export const FAULT_VERB =
   /\b(struck|hit|rear[- ]?ended|collided with|ran (?:into|the|a)|failed to|failure to|disregarded|following too|followed too|too closely|did not (?:yield|stop|see)|unable to stop|unsafe|crossed|at fault|inattenti\w+|distract\w+|speeding|too fast|excessive speed|improper\w*|ran (?:a|the) red|cited)\b/i;

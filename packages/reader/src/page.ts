@@ -2,7 +2,7 @@
 // that run on every page. Each line goes to the first reader that can use it — a form's label
 // row, a field, one of the layout's row readers — and what is left is prose for the layout's
 // sentence reader.
-import type { PageText } from "../types.ts";
+
 import { readTableHeader, statementMarks } from "./bills.ts";
 import { type DocumentKind, pageKind } from "./classify.ts";
 import { diagnoses } from "./clinical.ts";
@@ -23,6 +23,7 @@ import {
   squash,
   titleCase,
 } from "./text.ts";
+import type { PageText } from "./types.ts";
 
 /**
  * Reads one line of a layout's own rows (a bill's charge, a wage period, a citation). True

@@ -1,10 +1,11 @@
 // Letters from a carrier about the claim (acknowledgment, reservation of rights …): the
 // letterhead names the at-fault carrier, the adjuster signs it, and its sentences state the
 // carrier's position on liability and coverage.
-import type { PageText } from "../types.ts";
+
 import type { DocumentKind } from "./classify.ts";
 import { emit, type State } from "./state.ts";
 import { squash, titleCase } from "./text.ts";
+import type { PageText } from "./types.ts";
 
 export const INSURER_WORDS =
   /\b(insurance|mutual|casualty|assurance|indemnity|underwriters|insurers|fire & marine|state farm|geico|progressive|allstate|farmers|liberty|nationwide|usaa|travelers|hartford)\b/i;

@@ -13,7 +13,7 @@
 // A layout is a file: its row readers (a bill's charges, an employer's wage table, a report's
 // citations) and its sentence reader, registered below by the kind of page they read. The
 // page reader (page.ts) gives each line to forms and fields first, then to the layout.
-import type { ExtractedFact, PageText } from "../types.ts";
+
 import { billLine, billSentence } from "./bills.ts";
 import { documentKind } from "./classify.ts";
 import { clinicalSentence, futureCare, isFuturePlan, serviceItems } from "./clinical.ts";
@@ -21,6 +21,7 @@ import { insurerLetterhead, insurerSentence, isInsurerLetter } from "./insurer-l
 import { documentProvider, type Readers, readPage, runningLines } from "./page.ts";
 import { assignParties, citationRow, policeSentence } from "./police.ts";
 import type { State } from "./state.ts";
+import type { ExtractedFact, PageText } from "./types.ts";
 import { wageRow, wageSentence } from "./wages.ts";
 
 const READERS: Readers = {

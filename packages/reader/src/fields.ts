@@ -1,7 +1,7 @@
 // Facts stated as "Label: value" fields, whatever the layout: the label says what the value is
 // (a date of loss, an insurer, a policy or claim number, a party, a date of service …), the
 // document's kind what it means (a police report's "Driver", a carrier's "Our Insured").
-import type { FactCategory, ProfileField } from "../types.ts";
+
 import { visitType } from "./clinical.ts";
 import { findDates, findSpacedDates } from "./dates.ts";
 import { findInsurer, INSURER_WORDS } from "./insurer-letters.ts";
@@ -9,6 +9,7 @@ import { findMoney, formatCents } from "./money.ts";
 import { NOT_A_FACTOR, noteFault, personName, UNIT_MENTION } from "./police.ts";
 import { atProvider, emit, type NewFact, type State } from "./state.ts";
 import { findOrganizations, splitFields, squash } from "./text.ts";
+import type { FactCategory, ProfileField } from "./types.ts";
 
 // Labels, normalized: lower case, "#" read as "no", trailing punctuation dropped.
 export const normLabel = (label: string) =>

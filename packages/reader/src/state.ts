@@ -1,8 +1,9 @@
 // What the reader knows while it reads a document, and the one way a fact leaves it: `emit`,
 // which holds every fact to its quote being on the page.
-import type { ExtractedFact, FactCategory, MoneyKind, ProfileField } from "../types.ts";
+
 import type { DocumentKind } from "./classify.ts";
 import { squash } from "./text.ts";
+import type { ExtractedFact, FactCategory, MoneyKind, ProfileField } from "./types.ts";
 
 export type Table = {
   moneyColumns: number;

@@ -2,13 +2,13 @@
 // row with a date of service and a charge is a billing fact; totals, balances, payments and
 // adjustments are stated amounts for the ledger to cross-check, never charges.
 import { ACCOUNT_SUMMARY, providerKey } from "@steno/shared";
-import type { MoneyKind } from "../types.ts";
 import { type CodeMatch, codeSystem, findProcedureCodes } from "./codes.ts";
 import { type DateMatch, findCompactDates, findDates, findSpacedDates } from "./dates.ts";
 import { findMoney, formatCents, type MoneyMatch } from "./money.ts";
 import * as P from "./patterns.ts";
 import { emit, onDate, type State, type Table } from "./state.ts";
 import { findOrganizations, squash } from "./text.ts";
+import type { MoneyKind } from "./types.ts";
 
 const overlaps = (a: { index: number; end: number }, list: { index: number; end: number }[]) =>
   list.some((b) => a.index < b.end && a.end > b.index);

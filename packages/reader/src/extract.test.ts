@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import expected from "../../../test/fixtures/case/expected.json";
-import { openPdf, readPageText } from "../../sources/pdf-text.ts";
-import { type ExtractedFact, FACT_CATEGORIES, type PageText } from "../types.ts";
+import expected from "../../../apps/api-worker/test/fixtures/case/expected.json";
 import { findIcd10, findProcedureCodes, findProcedureCodesInContext } from "./codes.ts";
 import { findDates, parseDate } from "./dates.ts";
 import { extractFactsLocally } from "./extract.ts";
 import { findMoney, formatCents, parseMoney } from "./money.ts";
+import { openPdf, readPageText } from "./pdf-text.ts";
 import { findOrganizations, splitFields, splitSentences } from "./text.ts";
+import { type ExtractedFact, FACT_CATEGORIES, type PageText } from "./types.ts";
 
-const pdfUrls = import.meta.glob("../../../test/fixtures/case/*.pdf", {
+const pdfUrls = import.meta.glob("../../../apps/api-worker/test/fixtures/case/*.pdf", {
   query: "?inline",
   import: "default",
   eager: true,
