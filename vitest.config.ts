@@ -1,7 +1,12 @@
 import { defineConfig } from "vitest/config";
 
 /** The code whose coverage `npm run coverage` measures and holds to the bar, by package. */
-export const COVERED_PACKAGES = ["apps/api-worker/src", "apps/party/src", "packages/shared/src"] as const;
+export const COVERED_PACKAGES = [
+  "apps/api-worker/src",
+  "apps/party/src",
+  "packages/reader/src",
+  "packages/shared/src",
+] as const;
 /** The plan's bar: this share of lines in each package, not only on average. */
 export const LINE_COVERAGE_BAR = 80;
 
