@@ -3,7 +3,7 @@ import { loginInput, verifyEmailInput } from "@steno/shared";
 import { strongRegisterInput } from "@steno/shared/password-strength";
 import { enforceRateLimit } from "../lib/rate-limit.ts";
 import type { Context } from "../trpc/context.ts";
-import { authedProcedure, publicProcedure, router } from "../trpc/init.ts";
+import { protectedProcedure, publicProcedure, router } from "../trpc/init.ts";
 import { authCookies, clearedAuthCookies, REFRESH_COOKIE } from "./cookies.ts";
 import { resendVerification, verifyEmail } from "./email-verification.ts";
 import { type IssuedSession, login, logout, refresh, register } from "./service.ts";
@@ -65,7 +65,7 @@ export const authRouter = router({
     .input(verifyEmailInput)
     .mutation(({ ctx, input }) => verifyEmail(ctx.db(), input.token, { ip: ctx.ip }, new Date())),
 
-  resendVerification: authedProcedure.mutation(async ({ ctx }) => {
+  resendVerification: protectedProcedure.mutation(async ({ ctx }) => {
     await enforceRateLimit(ctx.env.LOGIN_RATE_LIMIT, `verify-mail:${ctx.user.id}`, {
       message: "Too many links sent; wait a minute and try again",
       periodSeconds: 60,
@@ -73,7 +73,7 @@ export const authRouter = router({
     return resendVerification(ctx.db(), ctx.env, ctx.user.id, new Date());
   }),
 
-  me: authedProcedure.query(async ({ ctx }) => {
+  me: protectedProcedure.query(async ({ ctx }) => {
     const [row] = await ctx
       .db()
       .select({

@@ -4,7 +4,7 @@ import {
   respondToInviteInput,
   updateCollaboratorInput,
 } from "@steno/shared";
-import { authedProcedure, documentProcedure, router } from "../trpc/init.ts";
+import { documentProcedure, protectedProcedure, router } from "../trpc/init.ts";
 import { acceptInvite, declineInvite, leaveCase, pendingInvites } from "./invitations.ts";
 import {
   inviteCollaborator,
@@ -31,13 +31,13 @@ export const collaboratorsRouter = router({
     .mutation(({ ctx, input }) => removeCollaborator(ctx.db(), ctx.env.ROOMS, ctx, ctx.user, input, ctx.ip)),
 
   /** Invitations addressed to the caller's verified email, waiting for an answer. */
-  pendingInvites: authedProcedure.query(({ ctx }) => pendingInvites(ctx.db(), ctx.user)),
+  pendingInvites: protectedProcedure.query(({ ctx }) => pendingInvites(ctx.db(), ctx.user)),
 
-  accept: authedProcedure
+  accept: protectedProcedure
     .input(respondToInviteInput)
     .mutation(({ ctx, input }) => acceptInvite(ctx.db(), ctx.user, input, ctx.ip)),
 
-  decline: authedProcedure
+  decline: protectedProcedure
     .input(respondToInviteInput)
     .mutation(({ ctx, input }) => declineInvite(ctx.db(), ctx.user, input, ctx.ip)),
 

@@ -4,7 +4,7 @@ import {
   searchDocumentsInput,
   updateDocumentInput,
 } from "@steno/shared";
-import { authedProcedure, documentProcedure, router } from "../trpc/init.ts";
+import { documentProcedure, protectedProcedure, router } from "../trpc/init.ts";
 import {
   aiCost,
   createDocument,
@@ -16,28 +16,26 @@ import {
 } from "./service.ts";
 
 export const documentsRouter = router({
-  list: authedProcedure
+  list: protectedProcedure
     .input(listDocumentsInput)
-    .query(({ ctx, input }) => listDocuments(ctx.db(), { userId: ctx.user.id, ...input })),
+    .query(({ ctx, input }) => listDocuments(ctx.scope, input)),
 
-  search: authedProcedure
+  search: protectedProcedure
     .input(searchDocumentsInput)
-    .query(({ ctx, input }) => searchDocuments(ctx.db(), { userId: ctx.user.id, ...input })),
+    .query(({ ctx, input }) => searchDocuments(ctx.scope, input)),
 
-  create: authedProcedure
+  create: protectedProcedure
     .input(createDocumentInput)
-    .mutation(({ ctx, input }) => createDocument(ctx.db(), ctx.user, input, ctx.ip)),
+    .mutation(({ ctx, input }) => createDocument(ctx.scope, input)),
 
-  get: documentProcedure("viewer").query(({ ctx }) => getDocument(ctx.db(), ctx)),
+  get: documentProcedure("viewer").query(({ ctx }) => getDocument(ctx.scope)),
 
   update: documentProcedure("editor")
     .input(updateDocumentInput)
-    .mutation(({ ctx, input }) => updateDocument(ctx.db(), ctx, ctx.user, input, ctx.ip)),
+    .mutation(({ ctx, input }) => updateDocument(ctx.scope, input)),
 
   /** What AI cost this case so far, from ai_usage. */
-  aiCost: documentProcedure("viewer").query(({ ctx }) => aiCost(ctx.db(), ctx.document.id)),
+  aiCost: documentProcedure("viewer").query(({ ctx }) => aiCost(ctx.scope)),
 
-  delete: documentProcedure("owner").mutation(({ ctx }) =>
-    deleteDocument(ctx.db(), ctx.env, ctx, ctx.user, ctx.ip),
-  ),
+  delete: documentProcedure("owner").mutation(({ ctx }) => deleteDocument(ctx.scope, ctx.env)),
 });

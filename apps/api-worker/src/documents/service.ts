@@ -6,9 +6,9 @@ import {
   letterRoom,
   type UpdateDocumentInput,
 } from "@steno/shared";
-import type { SessionUser } from "../auth/session.ts";
-import { recordAudit } from "../lib/audit.ts";
-import { acceptedCollaboration, type DocumentAccess } from "./access.ts";
+import { audit } from "../lib/audit.ts";
+import type { DocumentScope, UserScope } from "../lib/scope.ts";
+import { acceptedCollaboration } from "./access.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 
 type FactCounts = Record<"pending" | "approved" | "rejected" | "edited", number>;
@@ -58,14 +58,14 @@ async function countsFor(db: Db, documentIds: string[]) {
 }
 
 export async function listDocuments(
-  db: Db,
-  options: { userId: string; limit: number; cursor?: string | null; status?: DocumentStatus | null },
+  { db, user }: UserScope,
+  options: { limit: number; cursor?: string | null; status?: DocumentStatus | null },
 ) {
   const cursor = decodeCursor(options.cursor);
   const rows = await db
     .select({ ...documentFields, role: schema.documentCollaborators.role })
     .from(schema.documents)
-    .innerJoin(schema.documentCollaborators, acceptedCollaboration(options.userId))
+    .innerJoin(schema.documentCollaborators, acceptedCollaboration(user.id))
     .where(
       and(
         options.status ? eq(schema.documents.status, options.status) : undefined,
@@ -93,19 +93,20 @@ export async function listDocuments(
   };
 }
 
-export async function getDocument(db: Db, access: DocumentAccess) {
-  const counts = await countsFor(db, [access.document.id]);
-  const { letterState: _state, ...document } = access.document;
+export async function getDocument(scope: DocumentScope) {
+  const counts = await countsFor(scope.db, [scope.document.id]);
+  const { letterState: _state, ...document } = scope.document;
   return {
     ...document,
-    role: access.role,
+    role: scope.role,
     sourceCount: counts.sources.get(document.id) ?? 0,
     factCounts: counts.facts.get(document.id) ?? emptyFactCounts(),
   };
 }
 
-export async function createDocument(db: Db, user: SessionUser, input: CreateDocumentInput, ip: string) {
-  return db.transaction(async (tx) => {
+export async function createDocument(scope: UserScope, input: CreateDocumentInput) {
+  const { user } = scope;
+  return scope.db.transaction(async (tx) => {
     const [template] = await tx
       .select({ id: schema.templates.id, version: schema.templates.version })
       .from(schema.templates)
@@ -135,27 +136,20 @@ export async function createDocument(db: Db, user: SessionUser, input: CreateDoc
     await tx
       .insert(schema.documentCollaborators)
       .values({ documentId: document.id, userId: user.id, email: user.email, role: "owner" });
-    await recordAudit(tx, {
-      actorId: user.id,
+    await audit(tx, scope, {
       action: "document.create",
       entityType: "document",
       entityId: document.id,
       documentId: document.id,
-      ip,
     });
     return { ...document, role: "owner" as const };
   });
 }
 
-export async function updateDocument(
-  db: Db,
-  access: DocumentAccess,
-  user: SessionUser,
-  input: UpdateDocumentInput,
-  ip: string,
-) {
-  const statusChange = input.status !== undefined && input.status !== access.document.status;
-  if (statusChange && access.role !== "owner") {
+export async function updateDocument(scope: DocumentScope, input: UpdateDocumentInput) {
+  const { db, document: current } = scope;
+  const statusChange = input.status !== undefined && input.status !== current.status;
+  if (statusChange && scope.role !== "owner") {
     throw new AppError("FORBIDDEN", "Only the case's owner can change its status");
   }
   const [document] = await db
@@ -167,20 +161,17 @@ export async function updateDocument(
       ...(statusChange ? { status: input.status } : {}),
       updatedAt: sql`now()`,
     })
-    .where(eq(schema.documents.id, access.document.id))
+    .where(eq(schema.documents.id, current.id))
     .returning(documentFields);
   if (statusChange) {
-    await recordAudit(db, {
-      actorId: user.id,
+    await audit(db, scope, {
       action: "document.status_change",
       entityType: "document",
-      entityId: access.document.id,
-      documentId: access.document.id,
-      ip,
-      metadata: { from: access.document.status, to: input.status },
+      entityId: current.id,
+      metadata: { from: current.status, to: input.status },
     });
   }
-  return { ...document, role: access.role };
+  return { ...document, role: scope.role };
 }
 
 /**
@@ -188,24 +179,11 @@ export async function updateDocument(
  * PDFs in R2 and its room's stored state. A failure in the second part leaves orphaned blobs,
  * never a case that points at missing files.
  */
-export async function deleteDocument(
-  db: Db,
-  env: Pick<Cloudflare.Env, "SOURCES" | "ROOMS">,
-  access: DocumentAccess,
-  user: SessionUser,
-  ip: string,
-) {
-  const documentId = access.document.id;
-  await db.transaction(async (tx) => {
+export async function deleteDocument(scope: DocumentScope, env: Pick<Cloudflare.Env, "SOURCES" | "ROOMS">) {
+  const documentId = scope.document.id;
+  await scope.db.transaction(async (tx) => {
     await tx.delete(schema.documents).where(eq(schema.documents.id, documentId));
-    await recordAudit(tx, {
-      actorId: user.id,
-      action: "document.delete",
-      entityType: "document",
-      entityId: documentId,
-      documentId,
-      ip,
-    });
+    await audit(tx, scope, { action: "document.delete", entityType: "document", entityId: documentId });
   });
   await deleteObjectsWithPrefix(env.SOURCES, `documents/${documentId}/`);
   await clearRoom(env.ROOMS, documentId);
@@ -229,7 +207,7 @@ async function clearRoom(rooms: DurableObjectNamespace, documentId: string) {
   await letterRoom(rooms, documentId).clear();
 }
 
-export async function searchDocuments(db: Db, options: { userId: string; query: string; limit: number }) {
+export async function searchDocuments({ db, user }: UserScope, options: { query: string; limit: number }) {
   const query = sql`plainto_tsquery('english', ${options.query})`;
   const matchingFacts = db
     .select({ documentId: schema.facts.documentId, hits: sql<number>`count(*)::int`.as("hits") })
@@ -245,7 +223,7 @@ export async function searchDocuments(db: Db, options: { userId: string; query: 
       factHits: sql<number>`coalesce(${matchingFacts.hits}, 0)`,
     })
     .from(schema.documents)
-    .innerJoin(schema.documentCollaborators, acceptedCollaboration(options.userId))
+    .innerJoin(schema.documentCollaborators, acceptedCollaboration(user.id))
     .leftJoin(matchingFacts, eq(matchingFacts.documentId, schema.documents.id))
     .where(
       sql`(to_tsvector('english', ${schema.documents.title}) @@ ${query} or ${matchingFacts.documentId} is not null)`,
@@ -259,7 +237,7 @@ export async function searchDocuments(db: Db, options: { userId: string; query: 
   return { items: rows };
 }
 
-export async function aiCost(db: Db, documentId: string) {
+export async function aiCost({ db, document }: DocumentScope) {
   const [row] = await db
     .select({
       calls: sql<number>`count(*)::int`,
@@ -270,7 +248,7 @@ export async function aiCost(db: Db, documentId: string) {
       cacheWriteTokens: sql<number>`coalesce(sum(${schema.aiUsage.cacheWriteTokens}), 0)::int`,
     })
     .from(schema.aiUsage)
-    .where(eq(schema.aiUsage.documentId, documentId));
+    .where(eq(schema.aiUsage.documentId, document.id));
   return (
     row ?? {
       calls: 0,

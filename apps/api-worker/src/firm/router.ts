@@ -1,7 +1,7 @@
 import { eq, schema, sql } from "@steno/db";
 import { AppError, firmUpdateInput } from "@steno/shared";
 import { recordAudit } from "../lib/audit.ts";
-import { authedProcedure, router } from "../trpc/init.ts";
+import { protectedProcedure, router } from "../trpc/init.ts";
 
 const letterhead = {
   id: schema.firms.id,
@@ -20,7 +20,7 @@ const letterhead = {
 
 export const firmRouter = router({
   /** The letterhead used by generation and export, and the firm's claim basis (billed or paid). */
-  get: authedProcedure.query(async ({ ctx }) => {
+  get: protectedProcedure.query(async ({ ctx }) => {
     const [firm] = await ctx
       .db()
       .select(letterhead)
@@ -30,7 +30,7 @@ export const firmRouter = router({
     return firm;
   }),
 
-  update: authedProcedure.input(firmUpdateInput).mutation(async ({ ctx, input }) => {
+  update: protectedProcedure.input(firmUpdateInput).mutation(async ({ ctx, input }) => {
     if (ctx.user.role !== "admin")
       throw new AppError("FORBIDDEN", "Only a firm admin can change the letterhead");
     const [firm] = await ctx

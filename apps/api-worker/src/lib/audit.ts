@@ -1,4 +1,5 @@
 import { type Db, schema } from "@steno/db";
+import type { DocumentScope, UserScope } from "./scope.ts";
 
 type Queryable = Pick<Db, "insert">;
 
@@ -13,6 +14,7 @@ export type AuditEntry = {
   metadata?: Record<string, unknown>;
 };
 
+/** An entry with no signed-in actor behind it, or one the caller fills in (sign-in, logout). */
 export async function recordAudit(db: Queryable, entry: AuditEntry): Promise<void> {
   await db.insert(schema.auditLog).values({
     actorId: entry.actorId,
@@ -22,5 +24,24 @@ export async function recordAudit(db: Queryable, entry: AuditEntry): Promise<voi
     documentId: entry.documentId ?? null,
     ip: entry.ip ?? null,
     metadata: entry.metadata ?? null,
+  });
+}
+
+export type ScopedAuditEntry = Omit<AuditEntry, "actorId" | "ip">;
+
+/**
+ * What the scope's user did, from the scope's address; on a case scope the entry names the case
+ * unless it names another. `db` is the scope's database or the transaction the change runs in.
+ */
+export async function audit(
+  db: Queryable,
+  scope: UserScope | DocumentScope,
+  entry: ScopedAuditEntry,
+): Promise<void> {
+  await recordAudit(db, {
+    ...entry,
+    actorId: scope.user.id,
+    ip: scope.requestMeta.ip,
+    documentId: entry.documentId ?? ("document" in scope ? scope.document.id : null),
   });
 }

@@ -6,18 +6,18 @@ import {
   updateTemplateInput,
 } from "@steno/shared";
 import { previewTemplate } from "../letters/preview.ts";
-import { authedProcedure, documentProcedure, router } from "../trpc/init.ts";
+import { documentProcedure, protectedProcedure, router } from "../trpc/init.ts";
 import { archiveTemplate, createTemplate, getTemplate, listTemplates, updateTemplate } from "./service.ts";
 
 export const templatesRouter = router({
-  list: authedProcedure.query(({ ctx }) => listTemplates(ctx.db(), ctx.user)),
-  get: authedProcedure
+  list: protectedProcedure.query(({ ctx }) => listTemplates(ctx.db(), ctx.user)),
+  get: protectedProcedure
     .input(getTemplateInput)
     .query(({ ctx, input }) => getTemplate(ctx.db(), ctx.stats, ctx.user, input)),
-  create: authedProcedure
+  create: protectedProcedure
     .input(createTemplateInput)
     .mutation(({ ctx, input }) => createTemplate(ctx.db(), ctx.user, input, ctx.ip)),
-  update: authedProcedure
+  update: protectedProcedure
     .input(updateTemplateInput)
     .mutation(({ ctx, input }) => updateTemplate(ctx.db(), ctx.user, input, ctx.ip)),
   // A mutation only so the body (up to 50,000 characters) travels in a POST, not a URL; it
@@ -25,7 +25,7 @@ export const templatesRouter = router({
   preview: documentProcedure("viewer")
     .input(previewTemplateInput)
     .mutation(({ ctx, input }) => previewTemplate(ctx.db(), ctx, input)),
-  archive: authedProcedure
+  archive: protectedProcedure
     .input(templateIdInput)
     .mutation(({ ctx, input }) => archiveTemplate(ctx.db(), ctx.user, input, ctx.ip)),
 });

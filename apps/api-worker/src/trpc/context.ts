@@ -2,6 +2,7 @@ import type { Context as HonoContext } from "hono";
 import { getCookie } from "hono/cookie";
 import { resolveUser } from "../auth/session.ts";
 import type { AppEnv } from "../env.ts";
+import { requestMetaOf } from "../lib/scope.ts";
 
 export type { SessionUser } from "../auth/session.ts";
 
@@ -16,6 +17,7 @@ export async function createContext(c: HonoContext<AppEnv>, resHeaders: Headers)
     requestId: c.var.requestId,
     ip: c.var.ip,
     userAgent: c.req.header("user-agent") ?? null,
+    requestMeta: requestMetaOf(c),
     executionCtx: c.executionCtx,
     stats: c.var.stats,
     cookies,

@@ -2,10 +2,14 @@ import { AppError, type CollaboratorRole, documentScopeInput } from "@steno/shar
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
 import { requireDocumentRole } from "../documents/access.ts";
+import type { DocumentScope, UserScope } from "../lib/scope.ts";
 import type { Context } from "./context.ts";
 
-/** Procedure metadata. `document` marks a document-scoped procedure and the role it needs. */
-export type Meta = { document?: { role: CollaboratorRole } };
+/**
+ * Procedure metadata, read by the router-walking access test. `document` marks a
+ * document-scoped procedure and the role it needs; `admin` one for firm admins only.
+ */
+export type Meta = { document?: { role: CollaboratorRole }; admin?: true };
 
 const t = initTRPC
   .context<Context>()
@@ -48,22 +52,36 @@ export const createCallerFactory = t.createCallerFactory;
 
 export const publicProcedure = t.procedure.use(appErrors);
 
-/** Narrows the context to a signed-in user; everything else answers UNAUTHORIZED. */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+/**
+ * Narrows the context to a signed-in user and builds the request's scope for services
+ * (`ctx.scope`: database, user, request metadata); everything else answers UNAUTHORIZED.
+ */
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
-  return next({ ctx: { ...ctx, user: ctx.user } });
+  const scope: UserScope = { db: ctx.db(), user: ctx.user, requestMeta: ctx.requestMeta };
+  return next({ ctx: { ...ctx, user: ctx.user, scope } });
+});
+
+/** A firm administrator's procedure; anyone else in the firm answers FORBIDDEN. */
+export const adminProcedure = protectedProcedure.meta({ admin: true }).use(({ ctx, next }) => {
+  if (ctx.user.role !== "admin") {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only a firm admin can change the firm's settings" });
+  }
+  return next({ ctx });
 });
 
 /**
  * A procedure on one case. It checks the caller's role before anything else reads the input,
  * answering NOT_FOUND to non-collaborators (ids cannot be probed) and FORBIDDEN to a
- * collaborator whose role is too low. Further `.input()` calls extend `{ documentId }`.
+ * collaborator whose role is too low; `ctx.scope` then carries the case and the role. Further
+ * `.input()` calls extend `{ documentId }`.
  */
 export const documentProcedure = (role: CollaboratorRole) =>
-  authedProcedure
+  protectedProcedure
     .meta({ document: { role } })
     .input(documentScopeInput)
     .use(async ({ ctx, input, next }) => {
-      const access = await requireDocumentRole(ctx.db(), ctx.user.id, input.documentId, role);
-      return next({ ctx: { ...ctx, document: access.document, role: access.role } });
+      const access = await requireDocumentRole(ctx.scope.db, ctx.user.id, input.documentId, role);
+      const scope: DocumentScope = { ...ctx.scope, ...access };
+      return next({ ctx: { ...ctx, document: access.document, role: access.role, scope } });
     });
