@@ -263,6 +263,9 @@ export const facts = pgTable(
     originalText: text("original_text"),
     verified: boolean("verified").notNull().default(false),
     status: factStatus("status").notNull().default("pending"),
+    // Marked by the attorney: the fact stays reviewed (and in the ledger) but the letter's prose
+    // leaves it out, because it hurts the client's claim or describes another person.
+    harmful: boolean("harmful").notNull().default(false),
     amountCents: bigint("amount_cents", { mode: "number" }),
     eventDate: date("event_date", { mode: "string" }),
     provider: text("provider"),

@@ -1,0 +1,1 @@
+ALTER TABLE "facts" ADD COLUMN "harmful" boolean DEFAULT false NOT NULL;
