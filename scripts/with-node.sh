@@ -28,15 +28,25 @@ if ! node_ok; then
   node_ok || { echo "steno: could not get Node >= 22.12" >&2; exit 1; }
 fi
 
-# Install dependencies when missing or older than the lockfile.
-if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] ||
-   { [ -f package-lock.json ] && [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
-  echo "steno: installing dependencies ..." >&2
-  if [ -f package-lock.json ]; then
-    npm ci --no-audit --no-fund >&2
-  else
-    npm install --no-audit --no-fund >&2
+# Install dependencies when missing or older than the lockfile. Under a lock, and checked again
+# once it is held: scripts started together (a test run and a benchmark) must not run two
+# `npm ci` at once, each deleting the node_modules the other is filling.
+needs_install() {
+  [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] ||
+    { [ -f package-lock.json ] && [ package-lock.json -nt node_modules/.package-lock.json ]; }
+}
+if needs_install; then
+  exec 9>"$root/.install.lock"
+  command -v flock >/dev/null 2>&1 && flock 9
+  if needs_install; then
+    echo "steno: installing dependencies ..." >&2
+    if [ -f package-lock.json ]; then
+      npm ci --no-audit --no-fund >&2
+    else
+      npm install --no-audit --no-fund >&2
+    fi
   fi
+  exec 9>&-
 fi
 
 exec node "$@"
