@@ -3,7 +3,7 @@
 // to npm's pid alone (package.json execs this script, so npm's signal reaches it), npm going
 // away, or this script being killed outright (scripts/lib/processes.ts).
 import path from "node:path";
-import { DEMO_LOGIN } from "../apps/api-worker/src/seed/demo.ts";
+import { DEMO_LOGIN } from "@steno/shared/demo";
 import { onShutdown, stopAll } from "./lib/processes.ts";
 import { root, startStack } from "./lib/stack.ts";
 

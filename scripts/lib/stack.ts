@@ -5,9 +5,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createDb } from "@steno/db";
 import { freePort, type LocalDatabase, migrate, startLocalDatabase } from "@steno/db/local";
-import { DEMO_LOGIN, seedDemo } from "../../apps/api-worker/src/seed/demo.ts";
+import { DEMO_LOGIN } from "@steno/shared/demo";
 import { firstJsonLine, run, stop, waitForHttp } from "./processes.ts";
 
 export const root = path.resolve(import.meta.dirname, "../..");
@@ -60,14 +59,6 @@ export async function startStack(options: StackOptions) {
   };
   try {
     await migrate(db.url);
-    if (options.seed !== false) {
-      const handle = createDb({ DATABASE_URL: db.url, DATABASE_WS_PROXY: db.wsProxy });
-      try {
-        await seedDemo(handle.db);
-      } finally {
-        await handle.close();
-      }
-    }
 
     const apiPort = options.apiPort ?? (await freePort());
     const inspectorPort = await freePort();
@@ -117,6 +108,8 @@ export async function startStack(options: StackOptions) {
     stops.push(() => stop(wrangler));
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await waitForHttp(`${apiUrl}/health`, 90_000);
+    // The Worker writes its own demo data (development only), so no script needs its source.
+    if (options.seed !== false) await seedDemo(apiUrl);
 
     let webUrl: string | undefined;
     if (options.web) {
@@ -170,6 +163,12 @@ async function startDatabase(options: StackOptions): Promise<DatabaseInfo> {
     await stop(child);
     throw error;
   }
+}
+
+/** The demo firm, attorney and case (`POST /dev/seed`); a database that has them keeps them. */
+async function seedDemo(apiUrl: string): Promise<void> {
+  const res = await fetch(`${apiUrl}/dev/seed`, { method: "POST" });
+  if (!res.ok) throw new Error(`demo seed failed: ${res.status} ${await res.text()}`);
 }
 
 /** Signs in as the seeded demo attorney; returns the Cookie header value for later requests. */

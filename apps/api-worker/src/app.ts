@@ -10,6 +10,7 @@ import { apiRateLimit } from "./lib/rate-limit.ts";
 import { requestScope } from "./lib/request-scope.ts";
 import { apiCors, apiSecurityHeaders, csrfOriginCheck } from "./lib/security.ts";
 import { trpcBodyLimit } from "./lib/trpc-guard.ts";
+import { seedRoutes } from "./seed/routes.ts";
 import { sourceRoutes } from "./sources/routes.ts";
 import { cachedHealth } from "./system/health.ts";
 import { createContext } from "./trpc/context.ts";
@@ -54,6 +55,8 @@ app.route("/", sourceRoutes);
 app.route("/", letterRoutes);
 // Development's mailbox (verification links, invitations); 404 in every other environment.
 app.route("/", mailboxRoutes);
+// Development's demo data, written by the Worker itself; 404 in every other environment.
+app.route("/", seedRoutes);
 
 // The cheapest route through the same Worker and middleware: the floor for benchmarks.
 app.get("/api/ping", (c) => c.json({ ok: true }));

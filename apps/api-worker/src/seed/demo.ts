@@ -1,12 +1,11 @@
 import { type Db, eq, schema, sql } from "@steno/db";
+import { DEMO_LOGIN } from "@steno/shared/demo";
 import { hashPassword } from "../auth/password.ts";
 import { createDefaultTemplate } from "../templates/default-template.ts";
 
-export const DEMO_LOGIN = { email: "demo@steno.law", password: "steno-demo-password" } as const;
-
 /**
- * The demo firm, attorney, default template and one case, for `npm start`. Idempotent: a
- * database that already has the demo attorney is left as it is.
+ * The demo firm, attorney, default template and one case, for `npm start` (through
+ * `POST /dev/seed`). Idempotent: a database that already has the demo attorney is left as it is.
  */
 export async function seedDemo(db: Db): Promise<{ created: boolean }> {
   const existing = await db
