@@ -12,6 +12,7 @@ import {
   pgEnum,
   pgTable,
   primaryKey,
+  real,
   text,
   timestamp,
   uniqueIndex,
@@ -226,6 +227,9 @@ export const sources = pgTable(
     pagesDone: integer("pages_done").notNull().default(0),
     status: sourceStatus("status").notNull().default("uploaded"),
     error: text("error"),
+    // A scan's copy with the OCR words as an invisible text layer (what the viewer shows, so a
+    // cited quote is highlighted on a scanned page as on any other); null when no page was OCR'd.
+    searchableR2Key: text("searchable_r2_key"),
     uploadedBy: uuid("uploaded_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -244,6 +248,10 @@ export const sourcePages = pgTable(
       .references(() => sources.id, { onDelete: "cascade" }),
     pageNumber: integer("page_number").notNull(),
     text: text("text").notNull(),
+    // How the page was read: "text" (its text layer), "ocr", or "blank" (OCR found nothing).
+    readBy: text("read_by").notNull().default("text"),
+    // OCR's mean word confidence, 0–100; null for a text-layer page.
+    ocrConfidence: real("ocr_confidence"),
   },
   (t) => [primaryKey({ columns: [t.sourceId, t.pageNumber] })],
 );
