@@ -1,10 +1,12 @@
 // Checks that configuration derived from wrangler.toml is in step with it:
 // - apps/party uses the root compatibility date (written once, in wrangler.toml);
 // - both the wrangler used by `npm start` and the vitest Workers plugin's miniflare accept it;
-// - the committed Env types (worker-configuration.d.ts) are not stale.
+// - the committed Env types (worker-configuration.d.ts) are not stale;
+// - the committed Grafana dashboard is the one the shared metric queries build.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { DASHBOARD_FILE, dashboardJson } from "./lib/grafana-dashboard.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const problems: string[] = [];
@@ -66,6 +68,11 @@ if (sourcemap !== false && sourcemap !== "hidden") {
 const pluginNames = (web.plugins ?? []).flat().map((p) => (p as { name?: string } | null)?.name);
 if (sourcemap === "hidden" && !pluginNames.includes("steno-source-maps-out-of-dist")) {
   problems.push("apps/web/vite.config.ts writes source maps without moving them out of dist/");
+}
+
+const dashboard = path.join(root, DASHBOARD_FILE);
+if (!existsSync(dashboard) || readFileSync(dashboard, "utf8") !== dashboardJson()) {
+  problems.push(`${DASHBOARD_FILE} is stale: run \`npm run dashboard\` and commit it`);
 }
 
 if (problems.length > 0) {

@@ -10,6 +10,8 @@ export * from "./letter/money.ts";
 export * from "./letter/prosemirror.ts";
 export * from "./letter/room-rpc.ts";
 export * from "./log.ts";
+export * from "./metrics/points.ts";
+export * from "./metrics/queries.ts";
 export * from "./schemas/auth.ts";
 export * from "./schemas/common.ts";
 export * from "./schemas/documents.ts";

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { type Db, schema } from "@steno/db";
+import { metricPoint } from "@steno/shared";
 import type { AiUsage } from "./provider.ts";
 
 type Queryable = Pick<Db, "insert">;
@@ -50,18 +51,19 @@ export function reportUsage(
         time.requestIds = [...(time.requestIds ?? []), u.requestId];
       }
     }
-    metrics?.writeDataPoint({
-      indexes: [scope.documentId],
-      blobs: ["ai", scope.operation, u.model, scope.documentId],
-      doubles: [
-        u.durationMs,
-        u.inputTokens,
-        u.outputTokens,
-        u.cacheReadTokens,
-        u.cacheWriteTokens,
-        u.costUsd,
-      ],
-    });
+    metrics?.writeDataPoint(
+      metricPoint("ai", scope.documentId, {
+        operation: scope.operation,
+        model: u.model,
+        document_id: scope.documentId,
+        duration_ms: u.durationMs,
+        input_tokens: u.inputTokens,
+        output_tokens: u.outputTokens,
+        cache_read_tokens: u.cacheReadTokens,
+        cache_write_tokens: u.cacheWriteTokens,
+        cost_usd: u.costUsd,
+      }),
+    );
   }
 }
 

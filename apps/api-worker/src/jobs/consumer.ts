@@ -1,6 +1,6 @@
 import { captureException } from "@sentry/cloudflare";
 import { createDb, type Db, eq, schema, sql } from "@steno/db";
-import { errorFields, log } from "@steno/shared";
+import { errorFields, log, metricPoint } from "@steno/shared";
 import { getProvider } from "../ai/index.ts";
 import { usageOf } from "../ai/provider.ts";
 import { aiTime, recordFailedCallUsage } from "../ai/usage.ts";
@@ -24,6 +24,26 @@ function requestIdsOf(error: unknown): { aiRequestIds?: string[] } {
   const failed = (error as { requestID?: unknown } | null)?.requestID;
   if (typeof failed === "string") ids.push(failed);
   return ids.length > 0 ? { aiRequestIds: [...new Set(ids)] } : {};
+}
+
+/** One Analytics Engine point per delivery: the dashboard's job failures and queue lag. */
+function reportDelivery(
+  env: Env,
+  message: Message<JobMessage>,
+  delivery: { outcome: string; started: number; aiMs: number },
+) {
+  env.METRICS?.writeDataPoint(
+    metricPoint("job", message.body.jobId, {
+      job_kind: message.body.kind,
+      outcome: delivery.outcome,
+      environment: env.ENVIRONMENT,
+      duration_ms: Date.now() - delivery.started,
+      // Time from the message's enqueue (or its last retry's) to this delivery.
+      queue_lag_ms: Math.max(0, delivery.started - new Date(message.timestamp).getTime()),
+      attempt: message.attempts,
+      ai_ms: delivery.aiMs,
+    }),
+  );
 }
 
 /** Ids that tie a job's log lines to its case and to who asked (filled in once the job is read). */
@@ -77,6 +97,7 @@ export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env, ctx
     const handle = createDb(env, dbStats);
     const started = Date.now();
     const scope: JobScope = {};
+    const ai: { ms: number; requestIds?: string[] } = { ms: 0 };
     try {
       if (deadLetters) {
         await recordDeadLetter(handle.db, message);
@@ -86,7 +107,6 @@ export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env, ctx
         .update(schema.jobs)
         .set({ attempts: message.attempts, updatedAt: sql`now()` })
         .where(eq(schema.jobs.id, message.body.jobId));
-      const ai: { ms: number; requestIds?: string[] } = { ms: 0 };
       const outcome = await aiTime.run(ai, () =>
         runJob(handle.db, env, message.body, message.attempts, scope),
       );
@@ -102,6 +122,7 @@ export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env, ctx
         // Anthropic's ids of this job's calls, for their support (no content).
         ...(ai.requestIds?.length ? { aiRequestIds: ai.requestIds } : {}),
       });
+      reportDelivery(env, message, { outcome: String(outcome), started, aiMs: ai.ms });
       message.ack();
     } catch (error) {
       const permanent = error instanceof PermanentJobError;
@@ -117,6 +138,7 @@ export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env, ctx
         ...requestIdsOf(error),
       });
       if (last && !permanent) captureException(error, { tags: { job: message.body.kind } });
+      reportDelivery(env, message, { outcome: last ? "failed" : "retried", started, aiMs: ai.ms });
       try {
         const { documentId } = scope;
         if (documentId) {

@@ -1,4 +1,4 @@
-import { log } from "@steno/shared";
+import { log, metricPoint } from "@steno/shared";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.ts";
 
@@ -29,10 +29,17 @@ export const observeRequests: MiddlewareHandler<AppEnv> = async (c, next) => {
       dbQueries: stats.db.queries,
     };
     log(status >= 500 ? "error" : "info", "request", fields);
-    c.env.METRICS?.writeDataPoint({
-      indexes: [route.slice(0, 96)],
-      blobs: ["request", route, c.req.method, String(status), c.env.ENVIRONMENT],
-      doubles: [durationMs, stats.db.ms, stats.db.queries, status],
-    });
+    c.env.METRICS?.writeDataPoint(
+      metricPoint("request", route, {
+        route,
+        method: c.req.method,
+        status: String(status),
+        environment: c.env.ENVIRONMENT,
+        duration_ms: durationMs,
+        db_ms: stats.db.ms,
+        db_queries: stats.db.queries,
+        status_code: status,
+      }),
+    );
   }
 };
