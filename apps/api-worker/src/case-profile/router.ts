@@ -4,13 +4,13 @@ import { clearProfileField, confirmProfileField, getCaseProfile } from "./servic
 
 export const caseProfileRouter = router({
   /** Each field's confirmed value, the values the records propose (cited), and the conflicts. */
-  get: documentProcedure("viewer").query(({ ctx }) => getCaseProfile(ctx.db(), ctx.document)),
+  get: documentProcedure("viewer").query(({ ctx }) => getCaseProfile(ctx.scope.db, ctx.scope.document)),
 
   confirm: documentProcedure("editor")
     .input(confirmProfileFieldInput)
-    .mutation(({ ctx, input }) => confirmProfileField(ctx.db(), ctx, ctx.user, input, ctx.ip)),
+    .mutation(({ ctx, input }) => confirmProfileField(ctx.scope, input)),
 
   clear: documentProcedure("editor")
     .input(clearProfileFieldInput)
-    .mutation(({ ctx, input }) => clearProfileField(ctx.db(), ctx, ctx.user, input, ctx.ip)),
+    .mutation(({ ctx, input }) => clearProfileField(ctx.scope, input)),
 });

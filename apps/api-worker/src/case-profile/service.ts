@@ -6,9 +6,9 @@ import {
   type ProfileField,
   profileValueKey,
 } from "@steno/shared";
-import type { SessionUser } from "../auth/session.ts";
 import type { DocumentAccess } from "../documents/access.ts";
-import { recordAudit } from "../lib/audit.ts";
+import { audit } from "../lib/audit.ts";
+import type { DocumentScope } from "../lib/scope.ts";
 
 export type ProfileCitation = {
   factId: string;
@@ -242,39 +242,21 @@ export async function getCaseProfile(db: Db, document: CaseDocument): Promise<Ca
   return { fields, conflicts };
 }
 
-const audit = (
-  access: DocumentAccess,
-  user: SessionUser,
-  ip: string,
-  action: string,
-  metadata: Record<string, unknown>,
-) => ({
-  actorId: user.id,
-  action,
-  entityType: "case_profile",
-  entityId: access.document.id,
-  documentId: access.document.id,
-  ip,
-  metadata,
-});
-
 /**
  * Stores what a person confirmed for one field. The value is PHI (names, claim numbers), so the
  * audit log names the field and the fact, never the value.
  */
 export async function confirmProfileField(
-  db: Db,
-  access: DocumentAccess,
-  user: SessionUser,
+  scope: DocumentScope,
   input: { field: ProfileField; value: string; factId?: string | null },
-  ip: string,
 ) {
+  const { db, user, document } = scope;
   const factId = input.factId ?? null;
   if (factId) {
     const [fact] = await db
       .select({ id: schema.facts.id })
       .from(schema.facts)
-      .where(and(eq(schema.facts.id, factId), eq(schema.facts.documentId, access.document.id)));
+      .where(and(eq(schema.facts.id, factId), eq(schema.facts.documentId, document.id)));
     if (!fact) throw new AppError("NOT_FOUND", "Fact not found");
   }
   const entry = { value: input.value, factId, confirmedBy: user.id, confirmedAt: new Date().toISOString() };
@@ -282,29 +264,34 @@ export async function confirmProfileField(
     // Merged in the database, so two people confirming two fields at once both keep theirs.
     await tx
       .insert(schema.caseProfiles)
-      .values({ documentId: access.document.id, fields: { [input.field]: entry } })
+      .values({ documentId: document.id, fields: { [input.field]: entry } })
       .onConflictDoUpdate({
         target: schema.caseProfiles.documentId,
         set: { fields: sql`${schema.caseProfiles.fields} || excluded.fields`, updatedAt: sql`now()` },
       });
-    await recordAudit(tx, audit(access, user, ip, "profile.confirm", { field: input.field, factId }));
+    await audit(tx, scope, {
+      action: "profile.confirm",
+      entityType: "case_profile",
+      entityId: document.id,
+      metadata: { field: input.field, factId },
+    });
   });
   return { field: input.field, confirmed: { ...entry, by: { id: user.id, name: user.name } } };
 }
 
-export async function clearProfileField(
-  db: Db,
-  access: DocumentAccess,
-  user: SessionUser,
-  input: { field: ProfileField },
-  ip: string,
-) {
+export async function clearProfileField(scope: DocumentScope, input: { field: ProfileField }) {
+  const { db, document } = scope;
   await db.transaction(async (tx) => {
     await tx
       .update(schema.caseProfiles)
       .set({ fields: sql`${schema.caseProfiles.fields} - ${input.field}::text`, updatedAt: sql`now()` })
-      .where(eq(schema.caseProfiles.documentId, access.document.id));
-    await recordAudit(tx, audit(access, user, ip, "profile.clear", { field: input.field }));
+      .where(eq(schema.caseProfiles.documentId, document.id));
+    await audit(tx, scope, {
+      action: "profile.clear",
+      entityType: "case_profile",
+      entityId: document.id,
+      metadata: { field: input.field },
+    });
   });
   return { field: input.field, confirmed: null };
 }

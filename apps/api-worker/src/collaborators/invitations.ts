@@ -1,10 +1,10 @@
-import { and, asc, type Db, eq, isNull, ne, schema, sql } from "@steno/db";
+import { and, asc, eq, isNull, ne, schema, sql } from "@steno/db";
 import { AppError } from "@steno/shared";
 import { isEmailVerified } from "../auth/email-verification.ts";
 import type { SessionUser } from "../auth/session.ts";
-import type { DocumentAccess } from "../documents/access.ts";
 import { tellRoom } from "../letters/room-access.ts";
-import { recordAudit } from "../lib/audit.ts";
+import { audit } from "../lib/audit.ts";
+import type { DocumentScope, UserScope } from "../lib/scope.ts";
 
 // The invitee's side of an invitation. An invitation names an address; it is offered to the
 // account with that address only once the address is verified, and the case joins the person's
@@ -20,7 +20,7 @@ const addressedTo = (user: SessionUser) =>
 const VERIFY_FIRST = "Confirm your email address first: open the link we sent you";
 
 /** Invitations waiting for this person; none until their address is verified. */
-export async function pendingInvites(db: Db, user: SessionUser) {
+export async function pendingInvites({ db, user }: UserScope) {
   if (!(await isEmailVerified(db, user.id))) return { items: [], emailVerified: false };
   const inviter = sql<
     string | null
@@ -42,7 +42,8 @@ export async function pendingInvites(db: Db, user: SessionUser) {
 }
 
 /** The verified owner of the invited address joins the case. */
-export async function acceptInvite(db: Db, user: SessionUser, input: { collaboratorId: string }, ip: string) {
+export async function acceptInvite(scope: UserScope, input: { collaboratorId: string }) {
+  const { db, user } = scope;
   if (!(await isEmailVerified(db, user.id))) throw new AppError("FORBIDDEN", VERIFY_FIRST);
   const [row] = await db
     .update(schema.documentCollaborators)
@@ -54,64 +55,51 @@ export async function acceptInvite(db: Db, user: SessionUser, input: { collabora
       role: schema.documentCollaborators.role,
     });
   if (!row) throw new AppError("NOT_FOUND", "Invitation not found");
-  await recordAudit(db, {
-    actorId: user.id,
+  await audit(db, scope, {
     action: "collaborator.accept",
     entityType: "collaborator",
     entityId: row.id,
     documentId: row.documentId,
-    ip,
     metadata: { role: row.role },
   });
   return { id: row.id, documentId: row.documentId, role: row.role };
 }
 
 /** The invitation goes away; the owner may invite the address again. */
-export async function declineInvite(
-  db: Db,
-  user: SessionUser,
-  input: { collaboratorId: string },
-  ip: string,
-) {
+export async function declineInvite(scope: UserScope, input: { collaboratorId: string }) {
+  const { db, user } = scope;
   if (!(await isEmailVerified(db, user.id))) throw new AppError("FORBIDDEN", VERIFY_FIRST);
   const [row] = await db
     .delete(schema.documentCollaborators)
     .where(and(eq(schema.documentCollaborators.id, input.collaboratorId), addressedTo(user)))
     .returning({ id: schema.documentCollaborators.id, documentId: schema.documentCollaborators.documentId });
   if (!row) throw new AppError("NOT_FOUND", "Invitation not found");
-  await recordAudit(db, {
-    actorId: user.id,
+  await audit(db, scope, {
     action: "collaborator.decline",
     entityType: "collaborator",
     entityId: row.id,
     documentId: row.documentId,
-    ip,
   });
   return { ok: true as const };
 }
 
 /** A collaborator leaves a case; its last owner cannot (the case would have nobody to run it). */
-export async function leaveCase(
-  db: Db,
-  rooms: DurableObjectNamespace,
-  access: DocumentAccess,
-  user: SessionUser,
-  ip: string,
-) {
+export async function leaveCase(scope: DocumentScope, rooms: DurableObjectNamespace) {
+  const { db, user, document } = scope;
   const left = await db.transaction(async (tx) => {
     // The case's row lock orders this after any concurrent change to who is on the case, so
     // two owners leaving at once cannot both see the other as the remaining owner.
     await tx
       .select({ id: schema.documents.id })
       .from(schema.documents)
-      .where(eq(schema.documents.id, access.document.id))
+      .where(eq(schema.documents.id, document.id))
       .for("update");
     const [mine] = await tx
       .select({ id: schema.documentCollaborators.id, role: schema.documentCollaborators.role })
       .from(schema.documentCollaborators)
       .where(
         and(
-          eq(schema.documentCollaborators.documentId, access.document.id),
+          eq(schema.documentCollaborators.documentId, document.id),
           eq(schema.documentCollaborators.userId, user.id),
         ),
       );
@@ -122,7 +110,7 @@ export async function leaveCase(
         .from(schema.documentCollaborators)
         .where(
           and(
-            eq(schema.documentCollaborators.documentId, access.document.id),
+            eq(schema.documentCollaborators.documentId, document.id),
             eq(schema.documentCollaborators.role, "owner"),
             eq(schema.documentCollaborators.inviteState, "accepted"),
             ne(schema.documentCollaborators.id, mine.id),
@@ -139,16 +127,13 @@ export async function leaveCase(
     await tx.delete(schema.documentCollaborators).where(eq(schema.documentCollaborators.id, mine.id));
     return mine;
   });
-  await recordAudit(db, {
-    actorId: user.id,
+  await audit(db, scope, {
     action: "collaborator.leave",
     entityType: "collaborator",
     entityId: left.id,
-    documentId: access.document.id,
-    ip,
     metadata: { role: left.role },
   });
   // Whoever leaves is out of the letter's room too, open tabs included.
-  await tellRoom(rooms, access.document.id, { userId: user.id, role: null });
+  await tellRoom(rooms, document.id, { userId: user.id, role: null });
   return { ok: true as const };
 }

@@ -14,34 +14,30 @@ import {
 } from "./service.ts";
 
 export const collaboratorsRouter = router({
-  list: documentProcedure("viewer").query(({ ctx }) => listCollaborators(ctx.db(), ctx)),
+  list: documentProcedure("viewer").query(({ ctx }) => listCollaborators(ctx.scope)),
 
   invite: documentProcedure("owner")
     .input(inviteCollaboratorInput)
-    .mutation(({ ctx, input }) => inviteCollaborator(ctx.db(), ctx, ctx.user, input, ctx.ip, ctx.env)),
+    .mutation(({ ctx, input }) => inviteCollaborator(ctx.scope, input, ctx.env)),
 
   updateRole: documentProcedure("owner")
     .input(updateCollaboratorInput)
-    .mutation(({ ctx, input }) =>
-      updateCollaboratorRole(ctx.db(), ctx.env.ROOMS, ctx, ctx.user, input, ctx.ip),
-    ),
+    .mutation(({ ctx, input }) => updateCollaboratorRole(ctx.scope, input, ctx.env.ROOMS)),
 
   remove: documentProcedure("owner")
     .input(removeCollaboratorInput)
-    .mutation(({ ctx, input }) => removeCollaborator(ctx.db(), ctx.env.ROOMS, ctx, ctx.user, input, ctx.ip)),
+    .mutation(({ ctx, input }) => removeCollaborator(ctx.scope, input, ctx.env.ROOMS)),
 
   /** Invitations addressed to the caller's verified email, waiting for an answer. */
-  pendingInvites: protectedProcedure.query(({ ctx }) => pendingInvites(ctx.db(), ctx.user)),
+  pendingInvites: protectedProcedure.query(({ ctx }) => pendingInvites(ctx.scope)),
 
   accept: protectedProcedure
     .input(respondToInviteInput)
-    .mutation(({ ctx, input }) => acceptInvite(ctx.db(), ctx.user, input, ctx.ip)),
+    .mutation(({ ctx, input }) => acceptInvite(ctx.scope, input)),
 
   decline: protectedProcedure
     .input(respondToInviteInput)
-    .mutation(({ ctx, input }) => declineInvite(ctx.db(), ctx.user, input, ctx.ip)),
+    .mutation(({ ctx, input }) => declineInvite(ctx.scope, input)),
 
-  leave: documentProcedure("viewer").mutation(({ ctx }) =>
-    leaveCase(ctx.db(), ctx.env.ROOMS, ctx, ctx.user, ctx.ip),
-  ),
+  leave: documentProcedure("viewer").mutation(({ ctx }) => leaveCase(ctx.scope, ctx.env.ROOMS)),
 });

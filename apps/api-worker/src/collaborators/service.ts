@@ -1,11 +1,10 @@
 import { and, asc, type Db, eq, ne, schema, sql } from "@steno/db";
 import { AppError, type CollaboratorRole } from "@steno/shared";
-import type { SessionUser } from "../auth/session.ts";
-import type { DocumentAccess } from "../documents/access.ts";
 import { appOrigin, invitationEmail } from "../email/messages.ts";
 import { type EmailEnv, sendEmail } from "../email/transport.ts";
 import { tellRoom } from "../letters/room-access.ts";
-import { recordAudit } from "../lib/audit.ts";
+import { audit } from "../lib/audit.ts";
+import type { DocumentScope } from "../lib/scope.ts";
 
 const fields = {
   id: schema.documentCollaborators.id,
@@ -17,12 +16,12 @@ const fields = {
   name: schema.users.name,
 };
 
-export async function listCollaborators(db: Db, access: DocumentAccess) {
+export async function listCollaborators({ db, document }: DocumentScope) {
   const items = await db
     .select(fields)
     .from(schema.documentCollaborators)
     .leftJoin(schema.users, eq(schema.users.id, schema.documentCollaborators.userId))
-    .where(eq(schema.documentCollaborators.documentId, access.document.id))
+    .where(eq(schema.documentCollaborators.documentId, document.id))
     .orderBy(asc(schema.documentCollaborators.createdAt));
   return { items };
 }
@@ -33,17 +32,15 @@ export async function listCollaborators(db: Db, access: DocumentAccess) {
  * in to accept, or create an account first), so inviting cannot be used to probe for accounts.
  */
 export async function inviteCollaborator(
-  db: Db,
-  access: DocumentAccess,
-  actor: SessionUser,
+  scope: DocumentScope,
   input: { email: string; role: "editor" | "viewer" },
-  ip: string,
   env: EmailEnv & Pick<Cloudflare.Env, "ALLOWED_ORIGINS">,
 ) {
+  const { db, user: actor, document } = scope;
   const [row] = await db
     .insert(schema.documentCollaborators)
     .values({
-      documentId: access.document.id,
+      documentId: document.id,
       userId: null,
       email: input.email,
       role: input.role,
@@ -56,13 +53,10 @@ export async function inviteCollaborator(
       inviteState: schema.documentCollaborators.inviteState,
     });
   if (!row) throw new AppError("CONFLICT", "This person is already on the case");
-  await recordAudit(db, {
-    actorId: actor.id,
+  await audit(db, scope, {
     action: "collaborator.invite",
     entityType: "collaborator",
     entityId: row.id,
-    documentId: access.document.id,
-    ip,
     metadata: { role: input.role },
   });
   const [account] = await db
@@ -74,7 +68,7 @@ export async function inviteCollaborator(
     env,
     invitationEmail(input.email, {
       inviterName: actor.name,
-      caseTitle: access.document.title,
+      caseTitle: document.title,
       role: input.role,
       hasAccount: Boolean(account),
       link: account ? `${origin}/` : `${origin}/register?email=${encodeURIComponent(input.email)}`,
@@ -132,31 +126,26 @@ async function assertAnotherOwner(tx: Tx, documentId: string, collaboratorId: st
 }
 
 export async function updateCollaboratorRole(
-  db: Db,
-  rooms: DurableObjectNamespace,
-  access: DocumentAccess,
-  actor: SessionUser,
+  scope: DocumentScope,
   input: { collaboratorId: string; role: CollaboratorRole },
-  ip: string,
+  rooms: DurableObjectNamespace,
 ) {
-  const { current, row } = await db.transaction(async (tx) => {
-    await lockCase(tx, access.document.id);
-    const current = await loadCollaborator(tx, access.document.id, input.collaboratorId);
+  const documentId = scope.document.id;
+  const { current, row } = await scope.db.transaction(async (tx) => {
+    await lockCase(tx, documentId);
+    const current = await loadCollaborator(tx, documentId, input.collaboratorId);
     if (current.role === "owner" && input.role !== "owner") {
-      await assertAnotherOwner(tx, access.document.id, current.id);
+      await assertAnotherOwner(tx, documentId, current.id);
     }
     const [row] = await tx
       .update(schema.documentCollaborators)
       .set({ role: input.role })
       .where(eq(schema.documentCollaborators.id, current.id))
       .returning({ id: schema.documentCollaborators.id, role: schema.documentCollaborators.role });
-    await recordAudit(tx, {
-      actorId: actor.id,
+    await audit(tx, scope, {
       action: "collaborator.role_change",
       entityType: "collaborator",
       entityId: current.id,
-      documentId: access.document.id,
-      ip,
       metadata: { from: current.role, to: input.role },
     });
     return { current, row };
@@ -164,36 +153,31 @@ export async function updateCollaboratorRole(
   // After the commit: a room token minted from here on carries the new role, and the room
   // applies it to the open connection and to older tokens.
   if (current.userId && current.role !== input.role) {
-    await tellRoom(rooms, access.document.id, { userId: current.userId, role: input.role });
+    await tellRoom(rooms, documentId, { userId: current.userId, role: input.role });
   }
   return row;
 }
 
 export async function removeCollaborator(
-  db: Db,
-  rooms: DurableObjectNamespace,
-  access: DocumentAccess,
-  actor: SessionUser,
+  scope: DocumentScope,
   input: { collaboratorId: string },
-  ip: string,
+  rooms: DurableObjectNamespace,
 ) {
-  const current = await db.transaction(async (tx) => {
-    await lockCase(tx, access.document.id);
-    const current = await loadCollaborator(tx, access.document.id, input.collaboratorId);
-    if (current.role === "owner") await assertAnotherOwner(tx, access.document.id, current.id);
+  const documentId = scope.document.id;
+  const current = await scope.db.transaction(async (tx) => {
+    await lockCase(tx, documentId);
+    const current = await loadCollaborator(tx, documentId, input.collaboratorId);
+    if (current.role === "owner") await assertAnotherOwner(tx, documentId, current.id);
     await tx.delete(schema.documentCollaborators).where(eq(schema.documentCollaborators.id, current.id));
-    await recordAudit(tx, {
-      actorId: actor.id,
+    await audit(tx, scope, {
       action: "collaborator.remove",
       entityType: "collaborator",
       entityId: current.id,
-      documentId: access.document.id,
-      ip,
       metadata: { role: current.role },
     });
     return current;
   });
   // After the commit (see updateCollaboratorRole): their open connection closes now.
-  if (current.userId) await tellRoom(rooms, access.document.id, { userId: current.userId, role: null });
+  if (current.userId) await tellRoom(rooms, documentId, { userId: current.userId, role: null });
   return { ok: true as const };
 }

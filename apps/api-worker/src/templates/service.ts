@@ -1,8 +1,9 @@
-import { and, asc, type Db, eq, isNull, schema, sql } from "@steno/db";
+import { and, asc, eq, isNull, schema, sql } from "@steno/db";
 import { AppError, templateVariablesIn } from "@steno/shared";
 import type { SessionUser } from "../auth/session.ts";
 import type { RequestStats } from "../env.ts";
-import { recordAudit } from "../lib/audit.ts";
+import { audit } from "../lib/audit.ts";
+import type { UserScope } from "../lib/scope.ts";
 
 export type TemplateView = {
   id: string;
@@ -64,7 +65,7 @@ const templateFields = {
   updatedAt: schema.templates.updatedAt,
 };
 
-export async function listTemplates(db: Db, user: SessionUser) {
+export async function listTemplates({ db, user }: UserScope) {
   const items = await db
     .select({
       id: schema.templates.id,
@@ -80,10 +81,9 @@ export async function listTemplates(db: Db, user: SessionUser) {
 }
 
 export async function getTemplate(
-  db: Db,
-  stats: RequestStats,
-  user: SessionUser,
+  { db, user }: UserScope,
   input: { templateId: string; version?: number },
+  stats: RequestStats,
 ): Promise<TemplateView> {
   const current = await readThrough(stats, cacheKey(input.templateId), async () => {
     const [row] = await db
@@ -111,15 +111,11 @@ export async function getTemplate(
   return old;
 }
 
-export async function createTemplate(
-  db: Db,
-  user: SessionUser,
-  input: { name: string; body: string },
-  ip: string,
-) {
+export async function createTemplate(scope: UserScope, input: { name: string; body: string }) {
+  const { user } = scope;
   canEditTemplates(user);
   const variables = templateVariablesIn(input.body);
-  return db.transaction(async (tx) => {
+  return scope.db.transaction(async (tx) => {
     const [template] = await tx
       .insert(schema.templates)
       .values({ firmId: user.firmId, name: input.name, body: input.body, variables, createdBy: user.id })
@@ -128,26 +124,19 @@ export async function createTemplate(
     await tx
       .insert(schema.templateVersions)
       .values({ templateId: template.id, version: 1, body: input.body, variables, createdBy: user.id });
-    await recordAudit(tx, {
-      actorId: user.id,
-      action: "template.create",
-      entityType: "template",
-      entityId: template.id,
-      ip,
-    });
+    await audit(tx, scope, { action: "template.create", entityType: "template", entityId: template.id });
     return template;
   });
 }
 
 /** An update is a new version; letters keep the version they were generated from. */
 export async function updateTemplate(
-  db: Db,
-  user: SessionUser,
+  scope: UserScope,
   input: { templateId: string; name?: string; body?: string },
-  ip: string,
 ) {
+  const { user } = scope;
   canEditTemplates(user);
-  const updated = await db.transaction(async (tx) => {
+  const updated = await scope.db.transaction(async (tx) => {
     const [current] = await tx
       .select()
       .from(schema.templates)
@@ -169,12 +158,10 @@ export async function updateTemplate(
         .insert(schema.templateVersions)
         .values({ templateId: current.id, version, body, variables, createdBy: user.id });
     }
-    await recordAudit(tx, {
-      actorId: user.id,
+    await audit(tx, scope, {
       action: "template.update",
       entityType: "template",
       entityId: current.id,
-      ip,
       metadata: { version },
     });
     return row;
@@ -183,7 +170,8 @@ export async function updateTemplate(
   return updated;
 }
 
-export async function archiveTemplate(db: Db, user: SessionUser, input: { templateId: string }, ip: string) {
+export async function archiveTemplate(scope: UserScope, input: { templateId: string }) {
+  const { db, user } = scope;
   canEditTemplates(user);
   const [row] = await db
     .update(schema.templates)
@@ -198,12 +186,6 @@ export async function archiveTemplate(db: Db, user: SessionUser, input: { templa
     .returning({ id: schema.templates.id });
   if (!row) throw new AppError("NOT_FOUND", "Template not found");
   await edgeCache().delete(cacheKey(input.templateId));
-  await recordAudit(db, {
-    actorId: user.id,
-    action: "template.archive",
-    entityType: "template",
-    entityId: row.id,
-    ip,
-  });
+  await audit(db, scope, { action: "template.archive", entityType: "template", entityId: row.id });
   return { ok: true as const };
 }
