@@ -10,6 +10,7 @@ import { env } from "cloudflare:workers";
 import { and, eq, schema, sql } from "@steno/db";
 import { describe, expect, it } from "vitest";
 import { SWEEP_CRON } from "../src/backups/scheduled.ts";
+import { AI_OPERATIONS_PER_HOUR } from "../src/jobs/ai-quota.ts";
 import type { JobMessage } from "../src/jobs/service.ts";
 import { MAX_REQUEUES, STALE_AFTER_MINUTES, sweepStaleJobs } from "../src/jobs/sweeper.ts";
 import { codeOf, deliver, signUp, testDb, upload } from "./helpers.ts";
@@ -27,7 +28,7 @@ const PAGES = [
 
 /** A case with one source read to the end by the real queue; the test then breaks it. */
 async function readSource() {
-  const { session } = await signUp();
+  const { session, user } = await signUp();
   const doc = await session.trpc.documents.create.mutate({ title: "Stuck" });
   const res = await upload(session, doc.id, await makePdf(PAGES));
   const sourceId = res.body.source!.id;
@@ -35,7 +36,7 @@ async function readSource() {
     () => session.trpc.sources.get.query({ documentId: doc.id, sourceId }),
     (s) => s.status === "ready" || s.status === "failed",
   );
-  return { session, doc, sourceId, textJobId: res.body.jobId! };
+  return { session, user, doc, sourceId, textJobId: res.body.jobId! };
 }
 
 const later = (minutes: number) => new Date(Date.now() + minutes * 60_000);
@@ -209,6 +210,38 @@ describe("stuck jobs", () => {
       });
       const source = await session.trpc.sources.get.query({ documentId: doc.id, sourceId });
       expect(source).toMatchObject({ status: "failed", retryable: true });
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it("counts a retry against the hourly AI cap, like a draft", async () => {
+    const { session, user, doc, sourceId } = await readSource();
+    const handle = testDb();
+    const failSource = () =>
+      handle.db.update(schema.sources).set({ status: "failed" }).where(eq(schema.sources.id, sourceId));
+    try {
+      await handle.db.insert(schema.jobs).values(
+        Array.from({ length: AI_OPERATIONS_PER_HOUR - 1 }, () => ({
+          documentId: doc.id,
+          kind: "generate-letter" as const,
+          status: "succeeded" as const,
+          requestedBy: user.id,
+        })),
+      );
+      await failSource();
+      // The hour's last operation: the retry runs.
+      await session.trpc.sources.retry.mutate({ documentId: doc.id, sourceId });
+      await eventually(
+        () => session.trpc.sources.get.query({ documentId: doc.id, sourceId }),
+        (s) => s.status === "ready" || s.status === "failed",
+      );
+      // One more is over the cap: 429 with Retry-After, and the source is left as it was.
+      await failSource();
+      const error = await session.trpc.sources.retry.mutate({ documentId: doc.id, sourceId }).catch((e) => e);
+      expect(error.data.code).toBe("TOO_MANY_REQUESTS");
+      expect(session.lastHeaders.get("retry-after")).toMatch(/^\d+$/);
+      expect((await session.trpc.sources.get.query({ documentId: doc.id, sourceId })).status).toBe("failed");
     } finally {
       await handle.close();
     }

@@ -8,8 +8,8 @@ import {
   listFactsInput,
   updateFactInput,
 } from "@steno/shared";
+import { reserveAiJob } from "../jobs/ai-quota.ts";
 import { enqueue } from "../jobs/service.ts";
-import { reserveAiJob } from "../letters/generate-request.ts";
 import { documentProcedure, router } from "../trpc/init.ts";
 import { approveAllFacts, createFact, decideFact, listFacts, updateFact } from "./service.ts";
 
@@ -49,12 +49,11 @@ export const factsRouter = router({
         .where(and(eq(schema.sources.id, input.sourceId), eq(schema.sources.documentId, ctx.document.id)));
       if (!source) throw new AppError("NOT_FOUND", "Source not found");
       if (source.status !== "ready") throw new AppError("CONFLICT", "The source's text is not ready yet");
-      const job = await reserveAiJob(db, ctx.env, ctx.user, {
-        documentId: ctx.document.id,
-        sourceId: source.id,
-        kind: "extract-facts",
-        params: { manual: true },
-      });
+      const job = await reserveAiJob(
+        ctx.scope,
+        { documentId: ctx.document.id, sourceId: source.id, kind: "extract-facts", params: { manual: true } },
+        ctx.env,
+      );
       await enqueue(ctx.env.AI_JOBS, { jobId: job.id, kind: "extract-facts" });
       return { jobId: job.id };
     }),

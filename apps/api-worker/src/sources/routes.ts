@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { requireDocumentRole } from "../documents/access.ts";
 import type { AppEnv } from "../env.ts";
 import { pathId, requireUser } from "../lib/http-auth.ts";
+import { userScope } from "../lib/scope.ts";
 import { addSource, sourceFileKey } from "./service.ts";
 import { MAX_SOURCE_BYTES } from "./upload.ts";
 
@@ -25,12 +26,9 @@ sourceRoutes.post("/api/documents/:documentId/sources", async (c) => {
   const body = c.req.raw.body;
   if (!body || length === 0) throw new AppError("BAD_REQUEST", "The file is empty");
   const result = await addSource(
-    c.var.db(),
-    c.env,
-    access,
-    user,
+    userScope(c, user, access),
     { body, length, filename: c.req.header("x-file-name") },
-    c.var.ip,
+    c.env,
   );
   if ("duplicate" in result) {
     return c.json(

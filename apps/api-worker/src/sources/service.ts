@@ -1,10 +1,10 @@
 import { and, asc, type Db, eq, gte, inArray, schema, sql } from "@steno/db";
 import { AppError } from "@steno/shared";
-import type { SessionUser } from "../auth/session.ts";
-import type { DocumentAccess } from "../documents/access.ts";
+import { createCountedJob, limitAiBurst } from "../jobs/ai-quota.ts";
 import { createJob, enqueue } from "../jobs/service.ts";
 import { staleBefore } from "../jobs/sweeper.ts";
-import { recordAudit } from "../lib/audit.ts";
+import { audit } from "../lib/audit.ts";
+import type { DocumentScope } from "../lib/scope.ts";
 import { sourceFilename, streamPdfToR2 } from "./upload.ts";
 
 export const sourceKey = (documentId: string, sourceId: string) =>
@@ -33,14 +33,12 @@ export type SourceView = Awaited<ReturnType<typeof listSources>>["items"][number
  * SHA-256) answers CONFLICT with the existing source, and the new copy is removed.
  */
 export async function addSource(
-  db: Db,
-  env: Pick<Cloudflare.Env, "SOURCES" | "AI_JOBS">,
-  access: DocumentAccess,
-  user: SessionUser,
+  scope: DocumentScope,
   upload: { body: ReadableStream<Uint8Array>; length: number; filename: string | undefined },
-  ip: string,
+  env: Pick<Cloudflare.Env, "SOURCES" | "AI_JOBS">,
 ) {
-  const documentId = access.document.id;
+  const { db, user } = scope;
+  const documentId = scope.document.id;
   const sourceId = crypto.randomUUID();
   const key = sourceKey(documentId, sourceId);
   const filename = sourceFilename(upload.filename);
@@ -75,13 +73,10 @@ export async function addSource(
         .returning(sourceView);
       if (!source) throw new Error("source insert returned nothing");
       const job = await createJob(tx, { documentId, sourceId, kind: "extract-text", requestedBy: user.id });
-      await recordAudit(tx, {
-        actorId: user.id,
+      await audit(tx, scope, {
         action: "source.upload",
         entityType: "source",
         entityId: sourceId,
-        documentId,
-        ip,
         metadata: { sizeBytes: stored.sizeBytes },
       });
       return { source, jobId: job.id };
@@ -97,20 +92,20 @@ export async function addSource(
   return { source: created.source, jobId: created.jobId };
 }
 
-export async function listSources(db: Db, documentId: string) {
+export async function listSources({ db, document }: DocumentScope) {
   const items = await db
     .select(sourceView)
     .from(schema.sources)
-    .where(eq(schema.sources.documentId, documentId))
+    .where(eq(schema.sources.documentId, document.id))
     .orderBy(asc(schema.sources.createdAt), asc(schema.sources.filename));
   return { items };
 }
 
-export async function getSource(db: Db, documentId: string, sourceId: string) {
+export async function getSource({ db, document }: DocumentScope, input: { sourceId: string }) {
   const [source] = await db
     .select(sourceView)
     .from(schema.sources)
-    .where(and(eq(schema.sources.id, sourceId), eq(schema.sources.documentId, documentId)));
+    .where(and(eq(schema.sources.id, input.sourceId), eq(schema.sources.documentId, document.id)));
   if (!source) throw new AppError("NOT_FOUND", "Source not found");
   return source;
 }
@@ -121,19 +116,19 @@ export async function getSource(db: Db, documentId: string, sourceId: string) {
  * that turns up later finds nothing to do. A source still moving answers CONFLICT.
  */
 export async function retrySource(
-  db: Db,
-  queue: Queue,
-  access: DocumentAccess,
-  user: SessionUser,
-  sourceId: string,
-  ip: string,
+  scope: DocumentScope,
+  input: { sourceId: string },
+  env: Pick<Cloudflare.Env, "AI_JOBS" | "AI_RATE_LIMIT">,
 ) {
-  const documentId = access.document.id;
-  const source = await getSource(db, documentId, sourceId);
+  const { db, user } = scope;
+  const documentId = scope.document.id;
+  const source = await getSource(scope, input);
   if (source.status === "ready") throw new AppError("CONFLICT", "This source is already read");
   if (!source.retryable) {
     throw new AppError("CONFLICT", "This source is still being read; it can be retried if it fails or stops");
   }
+  // A retry reads the source again with the AI provider, so it counts against the hourly cap.
+  await limitAiBurst(env, user.id);
   const job = await db.transaction(async (tx) => {
     // Locks the source's row: of two retries at once, the second finds it moving again.
     const [locked] = await tx
@@ -173,19 +168,21 @@ export async function retrySource(
       .update(schema.sources)
       .set({ status: textRead ? "extracting" : "uploaded", error: null, updatedAt: sql`now()` })
       .where(eq(schema.sources.id, source.id));
-    const created = await createJob(tx, { documentId, sourceId: source.id, kind, requestedBy: user.id });
-    await recordAudit(tx, {
-      actorId: user.id,
+    const created = await createCountedJob(tx, user.id, {
+      documentId,
+      sourceId: source.id,
+      kind,
+      params: { retry: true },
+    });
+    await audit(tx, scope, {
       action: "source.retry",
       entityType: "source",
       entityId: source.id,
-      documentId,
-      ip,
       metadata: { kind, previousStatus: source.status },
     });
     return created;
   });
-  await enqueue(queue, { jobId: job.id, kind: job.kind });
+  await enqueue(env.AI_JOBS, { jobId: job.id, kind: job.kind });
   return { jobId: job.id, kind: job.kind };
 }
 
@@ -193,15 +190,9 @@ export async function retrySource(
  * Removes a source with its pages and the facts that cite it in one transaction (all or
  * nothing), then its PDF. A failed R2 delete leaves an orphaned blob, never a half-deleted source.
  */
-export async function deleteSource(
-  db: Db,
-  bucket: R2Bucket,
-  access: DocumentAccess,
-  user: SessionUser,
-  sourceId: string,
-  ip: string,
-) {
-  const source = await getSource(db, access.document.id, sourceId);
+export async function deleteSource(scope: DocumentScope, input: { sourceId: string }, bucket: R2Bucket) {
+  const { db } = scope;
+  const source = await getSource(scope, input);
   const [row] = await db
     .select({ r2Key: schema.sources.r2Key })
     .from(schema.sources)
@@ -211,14 +202,7 @@ export async function deleteSource(
     await tx.delete(schema.sourcePages).where(eq(schema.sourcePages.sourceId, source.id));
     await tx.delete(schema.jobs).where(inArray(schema.jobs.sourceId, [source.id]));
     await tx.delete(schema.sources).where(eq(schema.sources.id, source.id));
-    await recordAudit(tx, {
-      actorId: user.id,
-      action: "source.delete",
-      entityType: "source",
-      entityId: source.id,
-      documentId: access.document.id,
-      ip,
-    });
+    await audit(tx, scope, { action: "source.delete", entityType: "source", entityId: source.id });
   });
   if (row) await bucket.delete(row.r2Key);
   return { ok: true as const };
