@@ -1,15 +1,20 @@
 // Derived from the router itself: a procedure added later is covered without anyone
 // remembering to add it here.
 import { exports } from "cloudflare:workers";
+import { eq, schema } from "@steno/db";
 import { describe, expect, it } from "vitest";
 import { appRouter } from "../src/trpc/router.ts";
-import { addCollaborator, type Session, signUp } from "./helpers.ts";
+import { addCollaborator, type Session, signUp, testDb } from "./helpers.ts";
 
-type ProcedureDef = { type: "query" | "mutation" | "subscription"; meta?: { document?: { role: string } } };
+type ProcedureDef = {
+  type: "query" | "mutation" | "subscription";
+  meta?: { document?: { role: string }; admin?: true };
+};
 const procedures = Object.entries(
   appRouter._def.procedures as unknown as Record<string, { _def: ProcedureDef }>,
 ).map(([path, procedure]) => ({ path, ...procedure._def }));
 const documentScoped = procedures.filter((p) => p.meta?.document);
+const adminOnly = procedures.filter((p) => p.meta?.admin);
 
 async function call(session: Session, path: string, type: ProcedureDef["type"], input: unknown) {
   const url = `http://api.test/trpc/${path}`;
@@ -101,5 +106,31 @@ describe("document-scoped procedures", () => {
         }),
     );
     expect(anonymous.filter((r) => !r.endsWith(":401"))).toEqual([]);
+  });
+});
+
+describe("firm admin procedures", () => {
+  it("are found in the router", () => {
+    expect(adminOnly.map((p) => p.path)).toEqual(expect.arrayContaining(["firm.update"]));
+  });
+
+  it("answer FORBIDDEN to anyone of the firm who is not its admin, before reading the input", async () => {
+    const failures: string[] = [];
+    for (const role of ["attorney", "paralegal"] as const) {
+      const member = await signUp(role);
+      const handle = testDb();
+      try {
+        await handle.db.update(schema.users).set({ role }).where(eq(schema.users.id, member.user.id));
+      } finally {
+        await handle.close();
+      }
+      for (const procedure of adminOnly) {
+        const answer = await call(member.session, procedure.path, procedure.type, {});
+        if (answer.code !== "FORBIDDEN" || answer.status !== 403) {
+          failures.push(`${procedure.path}: ${role} got ${answer.status} ${answer.code}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { eq, schema, sql } from "@steno/db";
 import { AppError, firmUpdateInput } from "@steno/shared";
-import { recordAudit } from "../lib/audit.ts";
-import { protectedProcedure, router } from "../trpc/init.ts";
+import { audit } from "../lib/audit.ts";
+import { adminProcedure, protectedProcedure, router } from "../trpc/init.ts";
 
 const letterhead = {
   id: schema.firms.id,
@@ -30,21 +30,17 @@ export const firmRouter = router({
     return firm;
   }),
 
-  update: protectedProcedure.input(firmUpdateInput).mutation(async ({ ctx, input }) => {
-    if (ctx.user.role !== "admin")
-      throw new AppError("FORBIDDEN", "Only a firm admin can change the letterhead");
-    const [firm] = await ctx
-      .db()
+  update: adminProcedure.input(firmUpdateInput).mutation(async ({ ctx, input }) => {
+    const { scope } = ctx;
+    const [firm] = await scope.db
       .update(schema.firms)
       .set({ ...input, updatedAt: sql`now()` })
-      .where(eq(schema.firms.id, ctx.user.firmId))
+      .where(eq(schema.firms.id, scope.user.firmId))
       .returning(letterhead);
-    await recordAudit(ctx.db(), {
-      actorId: ctx.user.id,
+    await audit(scope.db, scope, {
       action: "firm.update",
       entityType: "firm",
-      entityId: ctx.user.firmId,
-      ip: ctx.ip,
+      entityId: scope.user.firmId,
       metadata: { fields: Object.keys(input) },
     });
     return firm;
