@@ -6,5 +6,7 @@ export default defineProject({
     environment: "node",
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
     testTimeout: 30_000,
+    // PGlite compiles its WebAssembly when a hook starts it: over 10 s on a busy 2-core machine.
+    hookTimeout: 60_000,
   },
 });

@@ -106,4 +106,36 @@ describe("WebSocket proxy", () => {
     expect(code).toBe(1008);
     await proxy.close();
   });
+
+  it("counts round trips and keeps the order of delayed messages (DB_LATENCY_MS)", async () => {
+    const net = await import("node:net");
+    // An echo server stands in for the database: each turn of the Worker's side gets an answer.
+    const echo = net.createServer((socket) => socket.on("data", (chunk) => socket.write(chunk)));
+    await new Promise<void>((resolve) => echo.listen(0, "127.0.0.1", resolve));
+    const { port } = echo.address() as { port: number };
+    const proxy = await startWsProxy({ latencyMs: 5 });
+    const { WebSocket } = await import("ws");
+    const ws = new WebSocket(`ws://${proxy.address}/v2?address=127.0.0.1:${port}`);
+    await new Promise((resolve) => ws.once("open", resolve));
+    let received = "";
+    const until = (text: string) =>
+      new Promise<void>((resolve) => {
+        const check = () => (received.includes(text) ? resolve() : ws.once("message", onMessage));
+        const onMessage = (data: Buffer) => {
+          received += data.toString();
+          check();
+        };
+        check();
+      });
+    ws.send("one;");
+    await until("one;");
+    // Three messages before any answer: one turn, however many messages.
+    for (const part of ["two;", "three;", "four;"]) ws.send(part);
+    await until("four;");
+    expect(received).toBe("one;two;three;four;");
+    expect(proxy.stats()).toEqual({ connections: 1, roundTrips: 2 });
+    ws.close();
+    await proxy.close();
+    await new Promise((resolve) => echo.close(resolve));
+  });
 });

@@ -5,11 +5,11 @@ import pg from "pg";
 import { applyMigrations, type MigrationFile } from "../migrate.ts";
 import { PgliteWireServer } from "./pglite-server.ts";
 import { findPgBouncer, findPostgresBin, startPgBouncer, startPostgres } from "./postgres.ts";
-import { startWsProxy } from "./ws-proxy.ts";
+import { type ProxyStats, startWsProxy } from "./ws-proxy.ts";
 
 export { PgliteWireServer } from "./pglite-server.ts";
 export { findPgBouncer, findPostgresBin, freePort, startPgBouncer, startPostgres } from "./postgres.ts";
-export { startWsProxy } from "./ws-proxy.ts";
+export { type ProxyStats, startWsProxy } from "./ws-proxy.ts";
 
 const migrationsDir = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
@@ -36,6 +36,8 @@ export type LocalDatabase = {
   url: string;
   /** "host:port" of the WebSocket-to-TCP proxy, for DATABASE_WS_PROXY. */
   wsProxy: string;
+  /** What went through the WebSocket proxy so far: connections and round trips. */
+  proxyStats: () => ProxyStats;
   /** With `pooler`: the same database through PgBouncer in transaction mode (Neon's pooled string). */
   pooledUrl?: string;
   /** Another blank database on the same server, when the server can have one. */
@@ -52,6 +54,8 @@ type Options = {
   pooler?: boolean;
   /** a real Postgres to use instead of starting one */
   databaseUrl?: string;
+  /** delay each database message this long each way (default: DB_LATENCY_MS, else 0) */
+  latencyMs?: number;
 };
 
 /**
@@ -59,7 +63,9 @@ type Options = {
  * local development and tests use the production driver (@neondatabase/serverless).
  */
 export async function startLocalDatabase(options: Options): Promise<LocalDatabase> {
-  const proxy = await startWsProxy();
+  const proxy = await startWsProxy({
+    latencyMs: options.latencyMs ?? Number(process.env.DB_LATENCY_MS ?? 0),
+  });
   const stops: Array<() => Promise<void>> = [proxy.close];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch(() => {});
@@ -70,6 +76,7 @@ export async function startLocalDatabase(options: Options): Promise<LocalDatabas
         kind: "external",
         url: options.databaseUrl,
         wsProxy: proxy.address,
+        proxyStats: proxy.stats,
         createDatabase: (name, template) => createDatabase(options.databaseUrl as string, name, template),
         stop,
       };
@@ -87,6 +94,7 @@ export async function startLocalDatabase(options: Options): Promise<LocalDatabas
         url: server.url("postgres"),
         ...(pooler ? { pooledUrl: pooler.url("postgres") } : {}),
         wsProxy: proxy.address,
+        proxyStats: proxy.stats,
         createDatabase: (name, template) => createDatabase(server.url("postgres"), name, template),
         stop,
       };
@@ -104,6 +112,7 @@ export async function startLocalDatabase(options: Options): Promise<LocalDatabas
       kind: "pglite",
       url: `postgres://postgres@127.0.0.1:${port}/postgres`,
       wsProxy: proxy.address,
+      proxyStats: proxy.stats,
       createDatabase: async () => {
         throw new Error("PGlite holds one database; start another instance instead");
       },

@@ -1,12 +1,37 @@
 import net from "node:net";
 import { WebSocketServer } from "ws";
 
+export type ProxyStats = {
+  /** WebSocket connections opened (each one a driver's connect: upgrade, startup, auth). */
+  connections: number;
+  /**
+   * Times the database's side waited on the Worker: a message from the Worker after the last
+   * thing on its connection went the other way (or the first). Each costs one network round
+   * trip when the database is far away.
+   */
+  roundTrips: number;
+};
+
+export type WsProxyOptions = {
+  port?: number;
+  host?: string;
+  /**
+   * Delay each message this long in each direction, as the distance from an edge Worker to the
+   * database's region would (issue 18: DB_LATENCY_MS). Order is kept: every message waits the
+   * same time.
+   */
+  latencyMs?: number;
+};
+
 /**
  * The WebSocket-to-TCP proxy that Neon runs in front of Postgres, for local use: the Neon driver
  * inside workerd connects to ws://host:port/v2?address=DBHOST:DBPORT and speaks the Postgres
  * protocol over binary frames. Only loopback targets are allowed.
  */
-export async function startWsProxy(port = 0, host = "127.0.0.1") {
+export async function startWsProxy(options: WsProxyOptions = {}) {
+  const { port = 0, host = "127.0.0.1", latencyMs = 0 } = options;
+  const stats: ProxyStats = { connections: 0, roundTrips: 0 };
+  const later = (send: () => void) => (latencyMs > 0 ? setTimeout(send, latencyMs) : send());
   const wss = new WebSocketServer({ port, host });
   await new Promise<void>((resolve, reject) => {
     wss.once("listening", () => resolve());
@@ -21,6 +46,8 @@ export async function startWsProxy(port = 0, host = "127.0.0.1") {
     }
     const tcp = net.connect(Number(targetPort), targetHost === "localhost" ? "127.0.0.1" : targetHost);
     tcp.setNoDelay(true);
+    stats.connections++;
+    let lastFromWorker = false;
     const pending: Buffer[] = [];
     let connected = false;
     tcp.on("connect", () => {
@@ -30,11 +57,18 @@ export async function startWsProxy(port = 0, host = "127.0.0.1") {
     });
     ws.on("message", (data) => {
       const chunk = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-      if (connected) tcp.write(chunk);
-      else pending.push(chunk);
+      if (!lastFromWorker) stats.roundTrips++;
+      lastFromWorker = true;
+      later(() => {
+        if (connected) tcp.write(chunk);
+        else pending.push(chunk);
+      });
     });
     tcp.on("data", (chunk) => {
-      if (ws.readyState === ws.OPEN) ws.send(chunk);
+      lastFromWorker = false;
+      later(() => {
+        if (ws.readyState === ws.OPEN) ws.send(chunk);
+      });
     });
     const closeBoth = () => {
       tcp.destroy();
@@ -50,6 +84,8 @@ export async function startWsProxy(port = 0, host = "127.0.0.1") {
   return {
     port: boundPort,
     address: `${host}:${boundPort}`,
+    /** A copy of the counts so far; subtract two to measure what happened between them. */
+    stats: (): ProxyStats => ({ ...stats }),
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
