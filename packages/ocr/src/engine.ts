@@ -1,0 +1,154 @@
+/// <reference path="./tesseract-wasm.d.ts" />
+import { PDFiumLibrary } from "@hyzyla/pdfium";
+import { createOCREngine, type OCREngine } from "tesseract-wasm";
+import { type Bitmap, rotate, toRgba } from "./bitmap.ts";
+
+export type { Bitmap };
+
+import { assemblePage, type OcrPage, type OcrWord } from "./layout.ts";
+
+/**
+ * A WebAssembly binary as the runtime gives it: a compiled module in a Worker (workerd compiles
+ * no bytes at run time, so `.wasm` files are imported as modules), bytes in Node.
+ */
+export type WasmSource = WebAssembly.Module | Uint8Array;
+
+export type OcrAssets = {
+  /** @hyzyla/pdfium's pdfium.wasm */
+  pdfium: WasmSource;
+  /** tesseract-wasm's tesseract-core.wasm (the SIMD build) */
+  tesseract: WasmSource;
+  /** an LSTM traineddata model, raw or gzipped (@tesseract.js-data/eng 4.0.0_best_int) */
+  model: Uint8Array;
+};
+
+// 300 dpi is what OCR wants; 200 keeps Tesseract's heap near 55 MB instead of 115 MB per Letter
+// page (measured), which is what fits a Worker's 128 MB beside PDFium. Callers choose.
+export const DEFAULT_DPI = 300;
+// Orientation guesses below this confidence are ignored (Tesseract's OSD on a sparse page).
+const ORIENTATION_CONFIDENCE = 0.6;
+
+async function gunzipIfNeeded(bytes: Uint8Array): Promise<Uint8Array> {
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+// tesseract-wasm takes only bytes (`createOCREngine({ wasmBinary })`). Given a compiled module,
+// hand its emscripten loader a marker instead and answer WebAssembly.instantiate for the marker
+// with the module; every other call passes through.
+const MARKER = new TextEncoder().encode("steno:tesseract-core.wasm");
+const isMarker = (b: unknown) =>
+  b instanceof Uint8Array && b.length === MARKER.length && b.every((x, i) => x === MARKER[i]);
+
+async function startTesseract(wasm: WasmSource): Promise<OCREngine> {
+  if (wasm instanceof Uint8Array) return createOCREngine({ wasmBinary: wasm });
+  const original = WebAssembly.instantiate;
+  const patched = (async (source: unknown, imports?: WebAssembly.Imports) =>
+    isMarker(source)
+      ? { instance: await original(wasm, imports), module: wasm }
+      : original(source as BufferSource, imports)) as typeof WebAssembly.instantiate;
+  WebAssembly.instantiate = patched;
+  try {
+    return await createOCREngine({ wasmBinary: MARKER });
+  } finally {
+    if (WebAssembly.instantiate === patched) WebAssembly.instantiate = original;
+  }
+}
+
+async function startPdfium(wasm: WasmSource): Promise<PDFiumLibrary> {
+  if (wasm instanceof Uint8Array) {
+    return PDFiumLibrary.init({ wasmBinary: wasm.slice().buffer as ArrayBuffer });
+  }
+  return PDFiumLibrary.init({
+    instantiateWasm: (imports, done) => {
+      void WebAssembly.instantiate(wasm, imports).then((instance) =>
+        (done as unknown as (i: WebAssembly.Instance, m: WebAssembly.Module) => void)(instance, wasm),
+      );
+      return {} as WebAssembly.Exports;
+    },
+  });
+}
+
+export type Ocr = {
+  /** Renders one page (1-based) as RGBA at `dpi`, with its size in points. */
+  render(pdf: OcrDocument, pageNumber: number, dpi: number): Promise<Bitmap & { points: [number, number] }>;
+  /** Renders one page (1-based) of the PDF and reads it. */
+  readPage(pdf: OcrDocument, pageNumber: number, options?: { dpi?: number }): Promise<OcrPage>;
+  openPdf(bytes: Uint8Array): Promise<OcrDocument>;
+  destroy(): void;
+};
+
+export type OcrDocument = { pageCount: number; close(): void; inner: unknown };
+
+type PdfiumDocument = Awaited<ReturnType<PDFiumLibrary["loadDocument"]>>;
+
+/** Starts PDFium and Tesseract and loads the model: ~0.3 s in Node, ~0.8 s in workerd. */
+export async function createOcr(assets: OcrAssets): Promise<Ocr> {
+  const [pdfium, engine, model] = await Promise.all([
+    startPdfium(assets.pdfium),
+    startTesseract(assets.tesseract),
+    gunzipIfNeeded(assets.model),
+  ]);
+  engine.loadModel(model);
+
+  function recognize(bitmap: Bitmap): OcrWord[] {
+    engine.loadImage(bitmap as unknown as ImageData);
+    const words = engine.getTextBoxes("word").map((w) => ({
+      text: w.text.trim(),
+      confidence: Math.round(w.confidence * 1000) / 10,
+      box: [w.rect.left, w.rect.top, w.rect.right, w.rect.bottom] as [number, number, number, number],
+    }));
+    return words.filter((w) => w.text !== "");
+  }
+
+  async function render(pdf: OcrDocument, pageNumber: number, dpi: number) {
+    const page = (pdf.inner as PdfiumDocument).getPage(pageNumber - 1);
+    const rendered = await page.render({ scale: dpi / 72, render: "bitmap" });
+    return {
+      ...toRgba(rendered.data, rendered.width, rendered.height),
+      points: [rendered.originalWidth, rendered.originalHeight] as [number, number],
+    };
+  }
+
+  return {
+    render,
+    async openPdf(bytes) {
+      const doc = await pdfium.loadDocument(bytes);
+      return { pageCount: doc.getPageCount(), close: () => doc.destroy(), inner: doc };
+    },
+    async readPage(pdf, pageNumber, options = {}) {
+      const dpi = options.dpi ?? DEFAULT_DPI;
+      const scale = dpi / 72;
+      const rendered = await render(pdf, pageNumber, dpi);
+      let bitmap: Bitmap = rendered;
+      engine.loadImage(bitmap as unknown as ImageData);
+      // A page scanned sideways or upside down: turn it upright before reading. Tesseract names
+      // the rotation that makes it upright, clockwise.
+      let rotation = 0;
+      const orientation = engine.getOrientation();
+      if (orientation.rotation % 360 !== 0 && orientation.confidence >= ORIENTATION_CONFIDENCE) {
+        rotation = orientation.rotation % 360;
+        bitmap = rotate(bitmap, rotation);
+      }
+      const words = recognize(bitmap);
+      engine.clearImage();
+      return assemblePage({
+        pageNumber,
+        words,
+        scale,
+        rotation,
+        pageWidth: rendered.points[0],
+        pageHeight: rendered.points[1],
+        imageWidth: rendered.width,
+        imageHeight: rendered.height,
+      });
+    },
+    destroy() {
+      engine.destroy();
+      pdfium.destroy();
+    },
+  };
+}

@@ -1,0 +1,12 @@
+// OCR of scanned PDF pages: PDFium renders a page, Tesseract (WebAssembly) reads it, and the
+// words come back with their boxes in page points, for the citation check and the viewer.
+export type { Bitmap } from "./bitmap.ts";
+export {
+  createOcr,
+  DEFAULT_DPI,
+  type Ocr,
+  type OcrAssets,
+  type OcrDocument,
+  type WasmSource,
+} from "./engine.ts";
+export { LOW_CONFIDENCE, type OcrPage, type OcrPageStatus, type OcrWord } from "./layout.ts";
