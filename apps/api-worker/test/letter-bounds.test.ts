@@ -38,7 +38,7 @@ function deepState(depth: number): Uint8Array {
 
 describe("letters past the schema's bounds", () => {
   it("Word export refuses a letter nested 20,000 levels deep with 409 instead of overflowing", async () => {
-    const refused = await letterToDocx(deepLetter(20_000), { title: "Deep", firmName: "Firm" }).then(
+    const refused = await letterToDocx(deepLetter(20_000), { title: "Deep", author: "Firm" }).then(
       () => null,
       (error: unknown) => error,
     );
@@ -47,7 +47,7 @@ describe("letters past the schema's bounds", () => {
     expect((refused as AppError).message).toMatch(/nested more than 64 levels/);
     // A letter within bounds still exports.
     expect(
-      (await letterToDocx(deepLetter(20), { title: "Fine", firmName: "Firm" })).byteLength,
+      (await letterToDocx(deepLetter(20), { title: "Fine", author: "Firm" })).byteLength,
     ).toBeGreaterThan(0);
   });
 
@@ -116,7 +116,12 @@ describe("characters XML forbids", () => {
           { type: "heading", attrs: { level: 2 }, content: [{ type: "text", text: "Re:\uFFFF claim" }] },
         ],
       },
-      { title: "Rivera\uFFFE v. Acme", firmName: "Harper\u0007 Law" },
+      {
+        title: "Rivera\uFFFE v. Acme",
+        author: "Harper\u0007 Law",
+        letterhead: { name: "Harper\uFFFF Law", lines: ["1 Main\u0001 St"] },
+        signature: ["Dana\uFFFE Harper"],
+      },
     );
     const files = unzipSync(new Uint8Array(file));
     // xmlSafe keeps exactly XML 1.0's Char production: nothing in the file may fall outside it.

@@ -1,5 +1,5 @@
 import { eq, schema, sql } from "@steno/db";
-import { AppError, firmUpdateInput } from "@steno/shared";
+import { AppError, firmUpdateInput, signerUpdateInput } from "@steno/shared";
 import { audit } from "../lib/audit.ts";
 import { adminProcedure, protectedProcedure, router } from "../trpc/init.ts";
 
@@ -16,6 +16,14 @@ const letterhead = {
   attorneyName: schema.firms.attorneyName,
   signatureBlock: schema.firms.signatureBlock,
   claimBasis: schema.firms.claimBasis,
+  pageSize: schema.firms.pageSize,
+};
+
+const signer = {
+  name: schema.users.name,
+  barNumber: schema.users.barNumber,
+  phone: schema.users.phone,
+  contactEmail: schema.users.contactEmail,
 };
 
 export const firmRouter = router({
@@ -44,5 +52,30 @@ export const firmRouter = router({
       metadata: { fields: Object.keys(input) },
     });
     return firm;
+  }),
+
+  /** What the signature block prints when this person signs a letter (their name, bar number, contacts). */
+  signer: protectedProcedure.query(async ({ ctx }) => {
+    const { scope } = ctx;
+    const [me] = await scope.db.select(signer).from(schema.users).where(eq(schema.users.id, scope.user.id));
+    if (!me) throw new AppError("NOT_FOUND", "User not found");
+    return me;
+  }),
+
+  /** Each person keeps their own signature details; nobody edits another's. */
+  updateSigner: protectedProcedure.input(signerUpdateInput).mutation(async ({ ctx, input }) => {
+    const { scope } = ctx;
+    const [me] = await scope.db
+      .update(schema.users)
+      .set({ ...input, updatedAt: sql`now()` })
+      .where(eq(schema.users.id, scope.user.id))
+      .returning(signer);
+    await audit(scope.db, scope, {
+      action: "user.update_signer",
+      entityType: "user",
+      entityId: scope.user.id,
+      metadata: { fields: Object.keys(input) },
+    });
+    return me;
   }),
 });

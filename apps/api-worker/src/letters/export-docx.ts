@@ -4,6 +4,7 @@ import {
   BorderStyle,
   Document,
   Footer,
+  Header,
   HeadingLevel,
   LevelFormat,
   Packer,
@@ -15,9 +16,16 @@ import {
   TextRun,
   WidthType,
 } from "docx";
+import { INCH_PT, isReBlock, type LetterPrint, PAGE_POINTS } from "./print.ts";
 
 const HEADINGS = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3] as const;
 const NUMBERING = "letter-numbered-list";
+// Word measures pages in twentieths of a point.
+const INCH = INCH_PT * 20;
+const PAGE_TWIPS = {
+  letter: { width: PAGE_POINTS.letter.width * 20, height: PAGE_POINTS.letter.height * 20 },
+  a4: { width: 11906, height: 16838 },
+};
 
 function runs(nodes: PmNode[] | undefined, extra: { bold?: boolean } = {}): TextRun[] {
   return (nodes ?? []).flatMap((node) => {
@@ -39,13 +47,19 @@ function runs(nodes: PmNode[] | undefined, extra: { bold?: boolean } = {}): Text
 
 type Block = Paragraph | Table;
 
-function blocks(node: PmNode, list?: { kind: "bullet" | "number"; level: number }): Block[] {
+function blocks(
+  node: PmNode,
+  list?: { kind: "bullet" | "number"; level: number },
+  keepNext = false,
+): Block[] {
   switch (node.type) {
     case "paragraph":
       return [
         new Paragraph({
           children: runs(node.content),
           spacing: { after: 160 },
+          // The Re: block is read as one: never split across pages, nor parted from the salutation.
+          ...(keepNext || isReBlock(node) ? { keepLines: true, keepNext: true } : {}),
           ...(list?.kind === "bullet" ? { bullet: { level: list.level } } : {}),
           ...(list?.kind === "number" ? { numbering: { reference: NUMBERING, level: list.level } } : {}),
         }),
@@ -56,6 +70,7 @@ function blocks(node: PmNode, list?: { kind: "bullet" | "number"; level: number 
         new Paragraph({
           heading: HEADINGS[level - 1],
           children: runs(node.content),
+          keepNext: true,
           spacing: { before: 240, after: 120 },
         }),
       ];
@@ -115,17 +130,67 @@ function blocks(node: PmNode, list?: { kind: "bullet" | "number"; level: number 
   }
 }
 
-/** The letter as a Word file: its headings, formatted paragraphs, lists and tables, with page numbers. */
-export async function letterToDocx(
-  content: PmNode,
-  meta: { title: string; firmName: string },
-): Promise<ArrayBuffer> {
+/** Lines of a block of text, one paragraph each, none parted from the next (keepNext). */
+function keptLines(
+  lines: string[],
+  options: { bold?: number; size?: number; center?: boolean } = {},
+): Paragraph[] {
+  return lines.map(
+    (line, i) =>
+      new Paragraph({
+        alignment: options.center ? AlignmentType.CENTER : undefined,
+        keepLines: true,
+        keepNext: i < lines.length - 1,
+        children: [
+          new TextRun({
+            text: xmlSafe(line),
+            bold: options.bold !== undefined && i < options.bold,
+            size: i === 0 && options.size ? options.size : undefined,
+          }),
+        ],
+      }),
+  );
+}
+
+/**
+ * The letter as a Word file laid out for the firm's paper: 1-inch margins, the letterhead in the
+ * first page's header only, "Page X of Y" in every footer, the letter's blocks, then the signature
+ * block kept on one page with the closing line before it; the document's author is the signer.
+ */
+export async function letterToDocx(content: PmNode, print: LetterPrint): Promise<ArrayBuffer> {
   // blocks() recurses: a letter nested past the schema's bound is refused before it is walked.
   const problem = letterShapeProblem(content);
   if (problem) throw new AppError("CONFLICT", `This letter cannot be exported: ${problem}`);
+  const size = PAGE_TWIPS[print.pageSize ?? "letter"];
+  const nodes = content.content ?? [];
+  const signature = print.signature ?? [];
+  const body = nodes.flatMap((node, i) =>
+    // With a signature to follow, the closing line ("Sincerely,") stays on the signature's page.
+    blocks(node, undefined, signature.length > 0 && i === nodes.length - 1),
+  );
+  if (signature.length > 0) {
+    body.push(new Paragraph({ children: [], keepNext: true, spacing: { before: 480 } }));
+    body.push(...keptLines(signature, { bold: 1 }));
+  }
+  const footer = () =>
+    new Footer({
+      children: [
+        new Paragraph({
+          alignment: AlignmentType.CENTER,
+          children: [
+            new TextRun({
+              children: ["Page ", PageNumber.CURRENT, " of ", PageNumber.TOTAL_PAGES],
+              size: 18,
+            }),
+          ],
+        }),
+      ],
+    });
+  const letterhead = print.letterhead;
   const document = new Document({
-    title: xmlSafe(meta.title),
-    creator: xmlSafe(meta.firmName),
+    title: xmlSafe(print.title),
+    creator: xmlSafe(print.author),
+    lastModifiedBy: xmlSafe(print.author),
     styles: { default: { document: { run: { font: "Times New Roman", size: 24 } } } },
     numbering: {
       config: [
@@ -143,22 +208,29 @@ export async function letterToDocx(
     },
     sections: [
       {
-        footers: {
-          default: new Footer({
-            children: [
-              new Paragraph({
-                alignment: AlignmentType.CENTER,
-                children: [
-                  new TextRun({
-                    children: ["Page ", PageNumber.CURRENT, " of ", PageNumber.TOTAL_PAGES],
-                    size: 18,
-                  }),
-                ],
-              }),
-            ],
-          }),
+        properties: {
+          titlePage: true,
+          page: {
+            size: { width: size.width, height: size.height },
+            margin: { top: INCH, bottom: INCH, left: INCH, right: INCH, header: INCH / 2, footer: INCH / 2 },
+          },
         },
-        children: (content.content ?? []).flatMap((node) => blocks(node)),
+        headers: {
+          first: new Header({
+            children: letterhead
+              ? [
+                  ...keptLines([letterhead.name, ...letterhead.lines], { bold: 1, size: 32, center: true }),
+                  new Paragraph({
+                    children: [],
+                    border: { bottom: { style: BorderStyle.SINGLE, size: 6, color: "999999" } },
+                  }),
+                ]
+              : [],
+          }),
+          default: new Header({ children: [] }),
+        },
+        footers: { first: footer(), default: footer() },
+        children: body,
       },
     ],
   });

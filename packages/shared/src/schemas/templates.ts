@@ -4,6 +4,10 @@ import { idSchema } from "../ids.ts";
 import { unknownTemplateVariables } from "../templates/variables.ts";
 import { cleanText } from "./common.ts";
 
+/** US Letter (the default in the US) or A4. */
+export const PAGE_SIZES = ["letter", "a4"] as const;
+export type PageSize = (typeof PAGE_SIZES)[number];
+
 export const templateBodySchema = cleanText(50_000, { multiline: true })
   .pipe(z.string().min(1, { message: "The template is empty" }))
   .superRefine((body, ctx) => {
@@ -45,4 +49,13 @@ export const firmUpdateInput = z.object({
   signatureBlock: cleanText(1000, { multiline: true }).nullish(),
   /** whether letters claim what providers billed or what was paid (billed less adjustments) */
   claimBasis: z.enum(CLAIM_BASES).optional(),
+  /** the paper exported letters are laid out for */
+  pageSize: z.enum(PAGE_SIZES).optional(),
+});
+
+/** What the signature block prints for the person signing (their own settings). */
+export const signerUpdateInput = z.object({
+  barNumber: cleanText(40).nullish(),
+  phone: cleanText(40).nullish(),
+  contactEmail: z.string().trim().max(254).pipe(z.email()).nullish(),
 });
