@@ -51,7 +51,7 @@ export default function LetterPane({
   const role = room?.role ?? document.role;
   const editable = canEdit(role);
 
-  const download = async (file: "export.docx" | "exhibits.pdf", name: string) => {
+  const download = async (file: "export.docx" | "export.pdf" | "exhibits.pdf", name: string) => {
     setExporting(true);
     setExportError(null);
     try {
@@ -63,6 +63,7 @@ export default function LetterPane({
     }
   };
   const exportDocx = () => download("export.docx", `${document.title}.docx`);
+  const exportPdf = () => download("export.pdf", `${document.title}.pdf`);
   const exportExhibits = () => download("exhibits.pdf", `${document.title} exhibits.pdf`);
 
   return (
@@ -82,6 +83,16 @@ export default function LetterPane({
             aria-describedby={exportBlocked > 0 ? exportNoteId : undefined}
           >
             {exporting ? "Exporting…" : "Export .docx"}
+          </button>
+          {/* The same letter as a PDF made by the server: letterhead, signature and paper from Firm settings. */}
+          <button
+            type="button"
+            className="button button-small"
+            onClick={exportPdf}
+            disabled={exporting || exportBlocked > 0}
+            aria-describedby={exportBlocked > 0 ? exportNoteId : undefined}
+          >
+            Export .pdf
           </button>
           {/* Every page the reviewed facts cite, one bookmark per file: what goes with the letter. */}
           <button type="button" className="button button-small" onClick={exportExhibits} disabled={exporting}>

@@ -1,4 +1,4 @@
-import { firmUpdateInput } from "@steno/shared";
+import { firmUpdateInput, signerUpdateInput } from "@steno/shared";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
 import { ErrorMessage, Field, Loading, Notice } from "../components/ui.tsx";
@@ -19,7 +19,7 @@ const FIELDS = [
   { name: "email", label: "Email", autoComplete: "email" },
 ] as const;
 
-type Values = Record<(typeof FIELDS)[number]["name"] | "signatureBlock" | "claimBasis", string>;
+type Values = Record<(typeof FIELDS)[number]["name"] | "signatureBlock" | "claimBasis" | "pageSize", string>;
 
 export default function FirmSettingsPage({ session }: { session: SessionData }) {
   const trpc = useTRPC();
@@ -95,7 +95,7 @@ export default function FirmSettingsPage({ session }: { session: SessionData }) 
           <Field
             label="Signature block"
             errors={errors.signatureBlock ?? serverFields.signatureBlock}
-            hint="One line per line of the signature."
+            hint="Printed under the signing attorney's name and bar number (title, firm), one line per line. Letterhead and signature are applied at export: a change here reaches the next export without a new draft."
           >
             {(p) => (
               <textarea {...p} rows={4} value={values.signatureBlock} onChange={set("signatureBlock")} />
@@ -113,6 +113,18 @@ export default function FirmSettingsPage({ session }: { session: SessionData }) 
               </select>
             )}
           </Field>
+          <Field
+            label="Paper size"
+            errors={errors.pageSize ?? serverFields.pageSize}
+            hint="The page exported letters (.docx and .pdf) are laid out for, with 1-inch margins."
+          >
+            {(p) => (
+              <select {...p} value={values.pageSize} onChange={set("pageSize")}>
+                <option value="letter">US Letter (8.5 × 11 in)</option>
+                <option value="a4">A4 (210 × 297 mm)</option>
+              </select>
+            )}
+          </Field>
         </fieldset>
         {!Object.keys(serverFields).length && <ErrorMessage error={update.error} />}
         {update.isSuccess && <Notice tone="success">Letterhead saved.</Notice>}
@@ -124,6 +136,81 @@ export default function FirmSettingsPage({ session }: { session: SessionData }) 
           </div>
         )}
       </form>
+      <SignerForm />
     </section>
+  );
+}
+
+const SIGNER_FIELDS = [
+  { name: "barNumber", label: "Bar number", type: "text", autoComplete: "off" },
+  { name: "phone", label: "Direct phone", type: "tel", autoComplete: "tel" },
+  { name: "contactEmail", label: "Email printed on letters", type: "email", autoComplete: "email" },
+] as const;
+
+type SignerValues = Record<(typeof SIGNER_FIELDS)[number]["name"], string>;
+
+/** Each person's own lines of the signature block, printed when they sign a letter. */
+function SignerForm() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const signer = useQuery(trpc.firm.signer.queryOptions());
+  const [values, setValues] = useState<SignerValues | null>(null);
+  const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const update = useMutation(
+    trpc.firm.updateSigner.mutationOptions({
+      onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.firm.signer.queryKey() }),
+    }),
+  );
+  useEffect(() => {
+    if (signer.data && !values)
+      setValues({
+        barNumber: signer.data.barNumber ?? "",
+        phone: signer.data.phone ?? "",
+        contactEmail: signer.data.contactEmail ?? "",
+      });
+  }, [signer.data, values]);
+  if (signer.isError) return <ErrorMessage error={signer.error} onRetry={() => void signer.refetch()} />;
+  if (!values || !signer.data) return <Loading label="Loading your signature…" />;
+  const serverFields = update.error ? describeError(update.error).fieldErrors : {};
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const input = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.trim() === "" ? null : v]));
+    const parsed = signerUpdateInput.safeParse(input);
+    if (!parsed.success) return setErrors(zodFieldErrors(parsed.error.issues).fields);
+    setErrors({});
+    update.mutate(parsed.data);
+  };
+  return (
+    <form onSubmit={submit} noValidate className="card settings-form" aria-label="Your signature">
+      <h2>Your signature</h2>
+      <p className="muted">
+        Printed under your name ({signer.data.name}) on the letters of the cases you open.
+      </p>
+      <div className="form-grid">
+        {SIGNER_FIELDS.map((f) => (
+          <Field key={f.name} label={f.label} errors={errors[f.name] ?? serverFields[f.name]}>
+            {(p) => (
+              <input
+                {...p}
+                type={f.type}
+                autoComplete={f.autoComplete}
+                value={values[f.name]}
+                onChange={(e) => {
+                  update.reset();
+                  setValues((v) => (v ? { ...v, [f.name]: e.target.value } : v));
+                }}
+              />
+            )}
+          </Field>
+        ))}
+      </div>
+      {!Object.keys(serverFields).length && <ErrorMessage error={update.error} />}
+      {update.isSuccess && <Notice tone="success">Signature saved.</Notice>}
+      <div className="form-actions form-actions-start">
+        <button type="submit" className="button button-primary" disabled={update.isPending}>
+          {update.isPending ? "Saving…" : "Save signature"}
+        </button>
+      </div>
+    </form>
   );
 }
