@@ -31,6 +31,7 @@
 //   mock-413                413 request_too_large, whatever the size
 //   mock-too-long           400 "prompt is too long" on messages (count_tokens still answers)
 //   mock-misread            fact amounts one cent off what the cited line says
+//   mock-invents-figures    the narrative also states an amount and a date no approved fact states
 //   mock-low-itpm           20,000 input tokens per 20-second window; over it, 429 with retry-after
 //   mock-malformed          an answer that is neither fact lines nor sections
 // "First attempt" is read from the SDK's x-stainless-retry-count header.
@@ -478,7 +479,7 @@ export async function startMockAnthropic(
         textBlock("Sure! Here is a summary of the document: a collision happened and the client was hurt."),
       ];
     } else if (narrative) {
-      blocks = narrativeAnswer(prompt);
+      blocks = narrativeAnswer(prompt, model === "mock-invents-figures");
     } else if (prompt.documents[0]) {
       blocks = factAnswer(prompt.documents[0], model === "mock-misread");
     } else {
@@ -901,12 +902,14 @@ function factAnswer(doc: Document, misread: boolean): TextBlock[] {
 }
 
 /**
- * Four sections from the approved facts: a custom-content document with one fact per block
- * ("[category] (date; provider) text"). Each sentence built on a fact cites its block. Like a
- * model that embellishes, it also writes a sentence with no citation and a dollar figure, and a
- * cited sentence whose count is not in the fact it cites, so the provider's checks run.
+ * The sections the system prompt asks for, from the approved facts: a custom-content document
+ * with one fact per block ("[category] (date; provider) text"). Each sentence built on a fact
+ * cites its block. Like a model that embellishes, it also writes a sentence with no citation and
+ * a dollar figure, and a cited sentence whose count is not in the fact it cites, so the
+ * provider's checks run. `invents` (the mock-invents-figures scenario): the incident also gets a
+ * cited sentence stating an amount and a date that no fact states.
  */
-function narrativeAnswer(prompt: Prompt): TextBlock[] {
+function narrativeAnswer(prompt: Prompt, invents = false): TextBlock[] {
   const client = /^Client:\s*(.+)$/m.exec(prompt.userText)?.[1]?.trim() ?? "our client";
   const doc = prompt.documents.find((d) => d.kind === "content");
   const facts = (doc?.parts ?? []).map((part, index) => {
@@ -937,6 +940,15 @@ function narrativeAnswer(prompt: Prompt): TextBlock[] {
       blocks.push(textBlock(f.text.replace(/\.?$/, "."), cite(f)));
       blocks.push(textBlock(" "));
     }
+    if (invents && title === "Incident" && about[0]) {
+      blocks.push(
+        textBlock(
+          "On June 3, 2026, your insured offered $12,500.00 to settle the property damage.",
+          cite(about[0]),
+        ),
+      );
+      blocks.push(textBlock(" "));
+    }
     if (title === "Treatment" && about[0]) {
       blocks.push(textBlock(`She attended 24 sessions in all.`, cite(about[0])));
       blocks.push(textBlock(` ${client} completed the care described (totaling $4,250.00) as directed.`));
@@ -947,6 +959,9 @@ function narrativeAnswer(prompt: Prompt): TextBlock[] {
   section("Liability", ["liability"], "The records provided do not address fault.");
   section("Injuries", ["injury"], `The records provided do not describe ${client}'s injuries.`);
   section("Treatment", ["treatment", "billing"], `The records provided do not describe ${client}'s care.`);
+  if (/## Pain and suffering/.test(prompt.system)) {
+    section("Pain and suffering", ["injury"], `The records provided do not describe ${client}'s pain.`);
+  }
   const last = blocks.at(-1);
   if (last) last.text = last.text.trimEnd();
   return blocks;

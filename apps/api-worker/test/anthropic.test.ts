@@ -708,13 +708,14 @@ describe("anthropic provider: narrative drafting", () => {
 
   it("parses headings and strips amounts the model wrote anyway", () => {
     const sections = parseNarrative(
-      "## Incident\nJane was hurt.\n\n## Liability\nThe driver was at fault.\n\n**Injuries:**\nNeck strain.\n\n## Treatment\nShe had therapy (totaling $4,250.00), and $300 of medication, worth 12 dollars.",
+      "## Incident\nJane was hurt.\n\n## Liability\nThe driver was at fault.\n\n**Injuries:**\nNeck strain.\n\n## Treatment\nShe had therapy (totaling $4,250.00), and $300 of medication, worth 12 dollars.\n\n## Pain and suffering\nPain 7/10 for six weeks.",
     );
     expect(sections).toEqual({
       incident: "Jane was hurt.",
       liability: "The driver was at fault.",
       injuries: "Neck strain.",
       treatment: "She had therapy, and of medication, worth.",
+      nonEconomic: "Pain 7/10 for six weeks.",
     });
     expect(stripAmounts("Bills of USD 1,200.50 and $2.3 million.")).toBe("Bills of and.");
     expect(() => parseNarrative("I cannot help with that.")).toThrow("The model's answer could not be read");

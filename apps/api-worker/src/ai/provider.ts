@@ -1,4 +1,5 @@
-import type { ExtractedFact, FactCategory, PageRange, PageSize, PageText } from "./types.ts";
+import type { Chronology } from "../chronology/service.ts";
+import type { ExtractedFact, FactCategory, PageRange, PageSize, PageText, ProfileField } from "./types.ts";
 
 /** What one model call cost, recorded in ai_usage. The local provider has none. */
 export type AiUsage = {
@@ -44,12 +45,18 @@ export type DraftFact = {
   text: string;
   eventDate: string | null;
   provider: string | null;
+  /** ICD-10 or CPT code, for the chronology */
+  code?: string | null;
 };
 
 export type DraftInput = {
   clientName: string;
   incidentDate: string | null;
   facts: DraftFact[];
+  /** the confirmed case profile: parties, place */
+  profile?: Partial<Record<ProfileField, string>>;
+  /** the treatment chronology computed from the facts (visits, diagnoses, discharge) */
+  chronology?: Chronology;
 };
 
 /**
@@ -61,6 +68,8 @@ export type NarrativeSections = {
   liability: string;
   injuries: string;
   treatment: string;
+  /** pain, limitation and duration, for the attorney to strengthen */
+  nonEconomic?: string;
 };
 
 /**

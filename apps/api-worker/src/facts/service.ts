@@ -22,6 +22,7 @@ export const factView = {
   provider: schema.facts.provider,
   code: schema.facts.code,
   moneyKind: schema.facts.moneyKind,
+  harmful: schema.facts.harmful,
   dateTo: schema.facts.dateTo,
   statementKey: schema.facts.statementKey,
   profileField: schema.facts.profileField,
@@ -58,7 +59,15 @@ export async function listFacts(
   return { items };
 }
 
-const EDITABLE_FIELDS = ["text", "category", "amountCents", "eventDate", "provider", "moneyKind"] as const;
+const EDITABLE_FIELDS = [
+  "text",
+  "category",
+  "amountCents",
+  "eventDate",
+  "provider",
+  "moneyKind",
+  "harmful",
+] as const;
 
 async function loadFact(db: Db, documentId: string, factId: string) {
   const [fact] = await db
@@ -109,6 +118,8 @@ export async function updateFact(
     eventDate?: string | null;
     provider?: string | null;
     moneyKind?: MoneyKind | null;
+    /** kept out of the letter's prose (not out of the ledger): it hurts the claim or is about someone else */
+    harmful?: boolean;
   },
   ip: string,
 ) {
@@ -131,6 +142,7 @@ export async function updateFact(
         ...(input.eventDate !== undefined ? { eventDate: input.eventDate } : {}),
         ...(input.provider !== undefined ? { provider: input.provider } : {}),
         ...(input.moneyKind !== undefined ? { moneyKind: input.moneyKind } : {}),
+        ...(input.harmful !== undefined ? { harmful: input.harmful } : {}),
         ...(changed ? { status: "edited" as const, originalText: fact.originalText ?? fact.text } : {}),
         reviewedBy: user.id,
         reviewedAt: sql`now()`,

@@ -1,11 +1,14 @@
 import { and, type Db, eq, inArray, schema, sql } from "@steno/db";
+import { toIsoDate } from "@steno/shared";
 import { confirmedProfile } from "../case-profile/service.ts";
+import { buildChronology } from "../chronology/service.ts";
 import { citedExhibits } from "./exhibits.ts";
 import { computeLedger } from "./ledger.ts";
 
 /**
  * What a letter is written from, for a draft and for a template's preview alike: the reviewed
- * facts in date order, the ledger, the confirmed profile and the cited exhibits.
+ * facts in date order (not those the attorney marked harmful), the treatment chronology, the
+ * ledger, the confirmed profile and the cited exhibits.
  */
 export async function letterCaseData(db: Db, documentId: string) {
   const [facts, ledger, profile, exhibits] = await Promise.all([
@@ -16,15 +19,24 @@ export async function letterCaseData(db: Db, documentId: string) {
         quote: schema.facts.quote,
         eventDate: schema.facts.eventDate,
         provider: schema.facts.provider,
+        code: schema.facts.code,
+        moneyKind: schema.facts.moneyKind,
       })
       .from(schema.facts)
       .where(
-        and(eq(schema.facts.documentId, documentId), inArray(schema.facts.status, ["approved", "edited"])),
+        and(
+          eq(schema.facts.documentId, documentId),
+          inArray(schema.facts.status, ["approved", "edited"]),
+          eq(schema.facts.harmful, false),
+        ),
       )
       .orderBy(sql`${schema.facts.eventDate} asc nulls last`, schema.facts.createdAt),
     computeLedger(db, documentId),
     confirmedProfile(db, documentId),
     citedExhibits(db, documentId),
   ]);
-  return { facts, ledger, profile, exhibits };
+  const chronology = buildChronology(facts, {
+    dateOfLoss: profile.dateOfLoss ? toIsoDate(profile.dateOfLoss) : null,
+  });
+  return { facts, ledger, profile, exhibits, chronology };
 }

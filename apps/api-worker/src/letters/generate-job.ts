@@ -1,13 +1,13 @@
 import { and, type Db, type DraftFlag, desc, eq, isNull, schema, sql } from "@steno/db";
-import { letterRoom, toIsoDate } from "@steno/shared";
-import type { AiProvider, DraftFact } from "../ai/provider.ts";
+import { letterRoom } from "@steno/shared";
+import type { AiProvider } from "../ai/provider.ts";
 import { recordUsage, reportUsage } from "../ai/usage.ts";
 import { sha256Hex } from "../auth/tokens.ts";
 import { PermanentJobError } from "../jobs/errors.ts";
 import { updateJob } from "../jobs/service.ts";
 import { letterCaseData } from "./case-data.ts";
+import { draftLetter } from "./draft.ts";
 import type { GenerateParams } from "./generate-request.ts";
-import { defaultDemandCents, renderLetter } from "./render.ts";
 
 // The queue's side of a draft: the drafting work of a job requestGeneration queued.
 
@@ -41,22 +41,21 @@ export async function runGenerateLetter(
     .orderBy(desc(schema.templates.updatedAt))
     .limit(1);
   if (!template) throw new PermanentJobError("The firm has no template; create one first");
-  const { facts, ledger, profile, exhibits } = await letterCaseData(db, document.id);
-  if (facts.length === 0) throw new PermanentJobError("No approved facts to draft from");
-  // The narrative names the client and the date the attorney confirmed, as the letter does.
-  const clientName = profile.clientName ?? document.clientName;
-  const incidentDate = (profile.dateOfLoss && toIsoDate(profile.dateOfLoss)) || document.incidentDate;
+  const caseData = await letterCaseData(db, document.id);
+  if (caseData.facts.length === 0) throw new PermanentJobError("No approved facts to draft from");
 
   await updateJob(db, job.id, { phase: `drafting narrative (${provider.name})` });
   let streamed = 0;
   let lastUpdate = Date.now();
-  const draft = await provider.draftNarrative(
-    {
-      clientName: clientName ?? "our client",
-      incidentDate,
-      facts: facts as DraftFact[],
-    },
-    (delta) => {
+  const { content, draft } = await draftLetter(provider, {
+    caseData,
+    document,
+    firm,
+    templateBody: template.body,
+    today: new Date().toISOString().slice(0, 10),
+    responseDays: params.responseDays,
+    demandAmountCents: params.demandAmountCents,
+    onText: (delta) => {
       streamed += delta.length;
       // Progress for the user, without a database write per token.
       if (Date.now() - lastUpdate > 1_000) {
@@ -64,24 +63,6 @@ export async function runGenerateLetter(
         void updateJob(db, job.id, { phase: "drafting narrative", progressDone: streamed });
       }
     },
-  );
-
-  const today = new Date().toISOString().slice(0, 10);
-  const deadline = new Date(Date.now() + params.responseDays * 86_400_000).toISOString().slice(0, 10);
-  const defaultDemand = defaultDemandCents(ledger.totalCents);
-  const content = renderLetter({
-    templateBody: template.body,
-    firm,
-    clientName: document.clientName,
-    incidentDate: document.incidentDate,
-    profile,
-    today,
-    facts,
-    narrative: draft.sections,
-    ledger,
-    demandAmountCents: params.demandAmountCents ?? defaultDemand,
-    deadline,
-    exhibits,
   });
 
   const draftFlags: DraftFlag[] = await Promise.all(
@@ -106,14 +87,12 @@ export async function runGenerateLetter(
     });
   }
   await updateJob(db, job.id, { phase: "writing the letter" });
-  const written = await room.replaceContent(content);
+  // The room is the letter's one writer: it answers once it has pushed the draft to Postgres.
+  await room.replaceContent(content);
   await db.transaction(async (tx) => {
     await tx
       .update(schema.documents)
       .set({
-        letterContent: content,
-        letterState: written.state,
-        letterUpdatedAt: sql`now()`,
         templateId: template.id,
         templateVersion: template.version,
         draftFlags,

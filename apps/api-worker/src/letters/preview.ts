@@ -35,6 +35,7 @@ export async function previewTemplate(
       liability: narrative("facts.liability"),
       injuries: narrative("facts.injuries"),
       treatment: narrative("facts.treatment"),
+      nonEconomic: narrative("facts.non_economic"),
     },
     ledger,
     demandAmountCents: defaultDemandCents(ledger.totalCents),

@@ -10,9 +10,11 @@ import {
   table,
   toIsoDate,
 } from "@steno/shared";
+import { stripAmounts } from "../ai/anthropic/narrative.ts";
 import type { DraftFact, NarrativeSections } from "../ai/provider.ts";
 import { pageList } from "./exhibits.ts";
 import type { Ledger } from "./ledger.ts";
+import { factSentence, humanDates, isFormField, isLegend, properName, stripLabels } from "./wording.ts";
 
 export type Letterhead = {
   name: string;
@@ -82,13 +84,75 @@ function damagesTable(ledger: Ledger): PmNode {
     ]);
   rows.push(["Total past economic damages", "", formatUsd(ledger.totalCents)]);
   for (const item of ledger.futureCare) {
-    rows.push([`Future care (estimate): ${item.text}`, "", formatUsd(item.amountCents)]);
+    rows.push([`Future care (estimate): ${futureCareWords(item.text)}`, "", formatUsd(item.amountCents)]);
   }
   return table(["Provider", "Date of service", "Amount"], rows, [
     "Total including future care",
     "",
     formatUsd(ledger.totalCents + ledger.futureCareCents),
   ]);
+}
+
+/** An estimate's item as a letter names it: "Future care: 2. Physical therapy, 16 sessions at $2,640.00 at X" is "Physical therapy, 16 sessions". */
+export function futureCareWords(text: string): string {
+  const words = stripAmounts(text)
+    .replace(/^future care:\s*/i, "")
+    .replace(/^estimated future medical care,?\s*/i, "Future medical care, ")
+    .replace(/^\d+[.)]\s*/, "")
+    .replace(/\s+at\s+[^,]*$/i, "")
+    .replace(/\s+(?:at|of|for)\s*$/i, "")
+    .replace(/[\s:,;-]+$/, "")
+    .trim();
+  return humanDates(words || "Future care");
+}
+
+/** Each future-care estimate with its amount and where the record states it. */
+function futureCareList(ledger: Ledger): PmNode | string {
+  if (ledger.futureCare.length === 0)
+    return "The records provided include no physician's estimate of future care.";
+  return bulletList(
+    ledger.futureCare.map((item) => {
+      const where = item.sourceFilename
+        ? ` (${item.sourceFilename}${item.pageNumber ? `, p. ${item.pageNumber}` : ""})`
+        : "";
+      return `${futureCareWords(item.text)}: ${formatUsd(item.amountCents)}${where}`;
+    }),
+  );
+}
+
+/** How the lost wages were computed, in the records' words (rate, hours, days missed). */
+function wageBasis(facts: DraftFact[], ledger: Ledger): string {
+  if (ledger.wageLossCents === 0) return "";
+  // The rate first (per hour, per day, salary), then the time missed; a form's label or a
+  // reference to a table the letter does not carry stays out.
+  const RATE = /per hour|per day|per week|hourly|salary|hours per|rate of pay/i;
+  const TIME = /unable to work|missed|off work/i;
+  const sentences = (pattern: RegExp) =>
+    facts
+      .filter((f) => f.category === "wage_loss" && pattern.test(f.text))
+      .map((f) => stripLabels(f.text))
+      .filter((t) => !isFormField(t) && !isLegend(t) && !/table below|attached|enclosed/i.test(t))
+      .map((t) => factSentence(t));
+  const basis = [...sentences(RATE), ...sentences(TIME)]
+    .filter((s, i, all) => all.indexOf(s) === i)
+    .slice(0, 5);
+  return `Lost wages total ${formatUsd(ledger.wageLossCents)}.${basis.length ? ` ${basis.join(" ")}` : ""}`;
+}
+
+/** The first dollar figure of a value, in cents ("$100,000/$300,000" is $100,000). */
+const firstAmountCents = (text: string) => {
+  const m = /\$\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{2}))?/.exec(text);
+  return m?.[1] ? Number(m[1].replace(/,/g, "")) * 100 + Number(m[2] ?? 0) : null;
+};
+
+/** Policy-limits language, only when the attorney confirmed the limits. */
+function policyLimitsLanguage(limits: string | undefined, demandCents: number, deadline: string): string {
+  if (!limits) return "";
+  const perPerson = firstAmountCents(limits);
+  if (perPerson !== null && demandCents > perPerson) {
+    return `Our client's damages exceed your insured's policy limits of ${limits}. We therefore demand the policy limits, to be tendered by ${formatLongDate(deadline)}, together with a sworn statement of all insurance available to your insured. A failure to settle within limits when given the opportunity exposes your insured to a judgment in excess of the limits.`;
+  }
+  return `This demand is within your insured's policy limits of ${limits}.`;
 }
 
 /** The demand when the attorney names none: three times past damages, rounded up to $1,000. */
@@ -103,7 +167,8 @@ export function letterVariables(input: LetterInput): Record<TemplateVariable, st
   const treatment = facts
     .filter((f) => f.category === "treatment")
     .sort((a, b) => (a.eventDate ?? "9999").localeCompare(b.eventDate ?? "9999"))
-    .map((f) => (f.eventDate ? `${formatLongDate(f.eventDate)}: ${f.text}` : f.text));
+    .map((f) => factSentence(f.eventDate ? `On ${f.eventDate}, ${f.text}` : f.text));
+  const person = (value: string | undefined) => (value ? properName(value) : undefined);
   return {
     today: formatLongDate(input.today),
     "firm.name": firm.name,
@@ -112,27 +177,42 @@ export function letterVariables(input: LetterInput): Record<TemplateVariable, st
     "firm.email": firm.email ?? "",
     "attorney.name": firm.attorneyName ?? missing("attorney"),
     "attorney.signature": firm.signatureBlock ?? firm.attorneyName ?? missing("signature"),
-    "client.name": profile.clientName ?? (input.clientName?.trim() || missing("client name")),
+    "client.name": person(profile.clientName) ?? (input.clientName?.trim() || missing("client name")),
     "incident.date": profile.dateOfLoss
       ? longDate(profile.dateOfLoss)
       : formatLongDate(input.incidentDate) || missing("date of loss"),
     "incident.location": profile.location ?? missing("location"),
     "incident.description": input.narrative.incident,
-    "insurer.name": profile.atFaultCarrier ?? missing("insurance company"),
-    "insurer.adjuster": profile.adjusterName ?? missing("adjuster"),
+    "insurer.name": person(profile.atFaultCarrier) ?? missing("insurance company"),
+    "insurer.adjuster": person(profile.adjusterName) ?? missing("adjuster"),
+    "insurer.address": profile.adjusterAddress ?? "",
     "claim.number": profile.claimNumber ?? missing("claim number"),
     "policy.number": profile.policyNumber ?? missing("policy number"),
-    "insured.name": profile.insuredName ?? missing("insured"),
+    "insured.name": person(profile.insuredName) ?? missing("insured"),
+    "incident.at_fault_driver": person(profile.atFaultDriver) ?? "",
+    "policy.limits": profile.policyLimits ?? "",
     "facts.incident": input.narrative.incident,
     "facts.liability": input.narrative.liability,
     "facts.injuries": input.narrative.injuries,
-    "facts.treatment": treatment.length ? bulletList(treatment) : input.narrative.treatment,
+    // The chronology the provider composed; a list of the treatment facts when it wrote none.
+    "facts.treatment":
+      input.narrative.treatment || (treatment.length ? bulletList(treatment) : input.narrative.treatment),
+    "facts.non_economic": input.narrative.nonEconomic ?? "",
+    "future_care.list": futureCareList(ledger),
     "damages.table": damagesTable(ledger),
     "damages.medical_total": formatUsd(ledger.medicalTotalCents),
     "damages.wage_loss": formatUsd(ledger.wageLossCents),
     "damages.total": formatUsd(ledger.totalCents),
+    "damages.wage_basis": wageBasis(facts, ledger),
+    "damages.future_care": formatUsd(ledger.futureCareCents),
+    "damages.grand_total": formatUsd(ledger.totalCents + ledger.futureCareCents),
     "demand.amount": formatUsd(input.demandAmountCents),
     "demand.deadline": formatLongDate(input.deadline),
+    "demand.policy_limits": policyLimitsLanguage(
+      profile.policyLimits,
+      input.demandAmountCents,
+      input.deadline,
+    ),
     "exhibits.list": input.exhibits?.length
       ? bulletList(input.exhibits.map((e) => `Exhibit ${e.number}: ${e.filename}, ${pageList(e.pages)}`))
       : "",
@@ -142,22 +222,25 @@ export function letterVariables(input: LetterInput): Record<TemplateVariable, st
 const VARIABLE = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
 /**
- * The letter as ProseMirror JSON: the template's blocks ("# " for headings, blank lines between
- * paragraphs) with variables filled. A block that is only a variable whose value is a block (a
- * list, the damages table) becomes that block.
- *
- * The letterhead and the signature block are not written into the draft: the export prints them
- * from the firm's and the signer's settings as they are then (letters/export.ts), so a change
- * there reaches the next export without a new draft.
+ * The letter as ProseMirror JSON: the firm's letterhead, then the template's blocks ("# " for
+ * headings, blank lines between paragraphs) with variables filled. A block that is only a
+ * variable whose value is a block (a list, the damages table) becomes that block.
  */
 export function renderLetter(input: LetterInput): PmNode {
-  const values = { ...letterVariables(input), "attorney.signature": "" };
+  const values = letterVariables(input);
   const fill = (line: string) =>
     line.replace(VARIABLE, (_, name: string) => {
       const value = values[name as TemplateVariable];
       return typeof value === "string" ? value : "";
     });
-  const blocks: PmNode[] = [];
+  const blocks: PmNode[] = [
+    { type: "paragraph", content: [{ type: "text", text: input.firm.name, marks: [{ type: "bold" }] }] },
+    paragraph(
+      [values["firm.address"], [values["firm.phone"], values["firm.email"]].filter(Boolean).join(" · ")]
+        .filter(Boolean)
+        .join("\n"),
+    ),
+  ];
   let lastParagraph = "";
   for (const raw of input.templateBody.split(/\n\s*\n/)) {
     const block = raw.trim();
@@ -178,14 +261,13 @@ export function renderLetter(input: LetterInput): PmNode {
       continue;
     }
     const filled = fill(block);
-    // A block whose variables print nothing (no exhibits, the signature) leaves no empty paragraph.
-    if (!filled.trim()) continue;
     for (const part of filled.split(/\n\s*\n/)) {
       // Templates written before {{incident.description}} and {{facts.incident}} were one
       // narrative print it twice in a row; a letter says it once.
       if (part.trim() && part.trim() === lastParagraph) continue;
       lastParagraph = part.trim();
-      blocks.push(paragraph(part));
+      // A line whose variable prints nothing (an address not confirmed) leaves no empty line.
+      blocks.push(paragraph(part.replace(/\n[ \t]*(?=\n|$)/g, "")));
     }
   }
   return { type: "doc", content: blocks };

@@ -41,6 +41,8 @@ export const updateFactInput = z.object({
   eventDate: isoDateSchema.nullish(),
   provider: cleanText(200).nullish(),
   moneyKind: z.enum(MONEY_KINDS).nullish(),
+  /** leave the fact out of the letter's prose: it hurts the claim or describes another person */
+  harmful: z.boolean().optional(),
 });
 
 export const approveAllFactsInput = z.object({

@@ -3,12 +3,16 @@
 // the letter's rich text; the firm edits it in the template editor.
 export const DEFAULT_TEMPLATE_NAME = "Personal injury demand (standard)";
 
+// The outline: addressee and Re: block from the confirmed profile; the incident, liability,
+// injuries and the treatment chronology as composed from the facts; future care per estimate;
+// damages from the ledger; pain and suffering for the attorney to strengthen; the demand.
 export const DEFAULT_TEMPLATE_BODY = `{{today}}
 
 VIA EMAIL AND CERTIFIED MAIL
 
 {{insurer.adjuster}}
 {{insurer.name}}
+{{insurer.address}}
 
 Re: Our client: {{client.name}}
 Your insured: {{insured.name}}
@@ -18,11 +22,11 @@ Date of loss: {{incident.date}}
 
 Dear {{insurer.adjuster}}:
 
-This firm represents {{client.name}} for the injuries and losses suffered on {{incident.date}} at {{incident.location}}. We make this demand to settle the claim against your insured within policy limits.
+This firm represents {{client.name}} for the injuries and losses suffered on {{incident.date}} at {{incident.location}}. We make this demand to settle the claim against your insured.
 
 # Facts of the incident
 
-{{incident.description}}
+{{facts.incident}}
 
 # Liability
 
@@ -34,19 +38,29 @@ Your insured's negligence was the direct and proximate cause of the collision an
 
 {{facts.injuries}}
 
-{{client.name}} received the following treatment:
-
 {{facts.treatment}}
+
+# Future care
+
+{{future_care.list}}
 
 # Damages
 
 {{damages.table}}
 
-Medical expenses to date total {{damages.medical_total}}. Lost wages total {{damages.wage_loss}}. Economic damages total {{damages.total}}, before any amount for pain and suffering, loss of enjoyment of life and future care.
+{{damages.wage_basis}}
+
+Medical expenses to date total {{damages.medical_total}}, and economic damages to date total {{damages.total}}, before any amount for future care, pain and suffering or loss of enjoyment of life.
+
+# Pain, suffering and loss of enjoyment of life
+
+{{facts.non_economic}}
 
 # Demand
 
 To resolve this claim, we demand {{demand.amount}}. This offer remains open until {{demand.deadline}}, after which it is withdrawn without further notice.
+
+{{demand.policy_limits}}
 
 Sincerely,
 

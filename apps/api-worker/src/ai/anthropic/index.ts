@@ -24,7 +24,7 @@ import {
   parseFactLines,
   planRanges,
 } from "./extraction.ts";
-import { flagSentences, narrativeRequest, parseNarrative } from "./narrative.ts";
+import { flagSentences, narrativeFacts, narrativeRequest, parseNarrative } from "./narrative.ts";
 import { limitsOf, toAiUsage } from "./usage.ts";
 
 export type AnthropicEnv = {
@@ -153,7 +153,8 @@ export function createAnthropicProvider(env: AnthropicEnv, options: AnthropicOpt
       }
     },
 
-    async draftNarrative(input, onText) {
+    async draftNarrative(given, onText) {
+      const input = { ...given, facts: narrativeFacts(given) };
       const usage: AiUsage[] = [];
       try {
         const dLimits = limitsOf(draftingModel);

@@ -5,6 +5,8 @@ import type {
   TextBlockParam,
 } from "@anthropic-ai/sdk/resources/messages";
 import { isoDatesIn } from "../../facts/verify.ts";
+import { providerParagraph } from "../../letters/compose.ts";
+import { properName } from "../../letters/wording.ts";
 import type { DraftFact, DraftInput, NarrativeFlag, NarrativeSections } from "../provider.ts";
 import { joinBlocks, ModelOutputError } from "./extraction.ts";
 
@@ -12,11 +14,17 @@ export const NARRATIVE_SYSTEM = `You are a personal-injury attorney drafting the
 
 The approved facts of the case are given to you as a document, one fact per content block, written as "[category] (date; provider) the fact". They are the only source you may use.
 
-Write four sections, in this order, each under its own heading line exactly as shown:
+Write five sections, in this order, each under its own heading line exactly as shown:
 ## Incident
 ## Liability
 ## Injuries
 ## Treatment
+## Pain and suffering
+
+- Incident: when, where and how it happened; the at-fault driver's conduct and any admission; a citation issued, with its statute; what witnesses said.
+- Liability: the duty the at-fault driver breached, with the statute or rule only as the facts state it. Cite no law that is not in the facts.
+- Treatment: a chronology per provider in date order: first and last visit, number of visits, diagnoses in words with their ICD-10 codes, imaging findings, procedures, discharge status.
+- Pain and suffering: pain scores, work restrictions and activities affected, and how long they lasted, as the facts state them.
 
 - Cite the approved fact or facts every sentence rests on. A sentence you cannot cite does not belong in the letter.
 - Use only the approved facts. Do not add, guess or embellish any fact, date, name, diagnosis, count or percentage: every number and date you write must be in the facts you cite.
@@ -55,8 +63,8 @@ export function narrativePrompt(input: DraftInput): string {
     `Date of incident: ${input.incidentDate ?? "not stated"}`,
     "",
     input.facts.length > 0
-      ? "Write the four sections now from the approved facts in the document, citing them."
-      : "There are no approved facts. Write the four sections now, each saying the records provided do not address it.",
+      ? "Write the five sections now from the approved facts in the document, citing them."
+      : "There are no approved facts. Write the five sections now, each saying the records provided do not address it.",
   ].join("\n");
 }
 
@@ -88,7 +96,26 @@ export function narrativeRequest(
   };
 }
 
+/**
+ * The facts the model drafts from: the approved facts, then one summary per provider of the
+ * chronology computed in code (visits, diagnoses, discharge), so counts and dates it writes about
+ * care rest on a computed, citable line.
+ */
+export function narrativeFacts(input: DraftInput): DraftFact[] {
+  const client = properName(input.clientName);
+  const summaries = (input.chronology?.providers ?? []).map(
+    (p): DraftFact => ({
+      category: "treatment",
+      text: providerParagraph(client, p),
+      eventDate: p.firstVisit,
+      provider: p.provider,
+    }),
+  );
+  return [...input.facts, ...summaries];
+}
+
 const SECTION_OF: [RegExp, keyof NarrativeSections][] = [
+  [/pain|suffering|non-?economic|quality of life/i, "nonEconomic"],
   [/incident|accident|collision|facts/i, "incident"],
   [/liabil|fault|negligen/i, "liability"],
   [/injur|damages/i, "injuries"],
@@ -102,9 +129,15 @@ const headingOf = (line: string) => {
   return SECTION_OF.find(([re]) => re.test(heading[1] ?? ""))?.[1] ?? null;
 };
 
-/** Splits the answer at its headings into the four sections; text under unknown headings is dropped. */
+/** Splits the answer at its headings into the sections; text under unknown headings is dropped. */
 export function parseNarrative(text: string): NarrativeSections {
-  const sections: NarrativeSections = { incident: "", liability: "", injuries: "", treatment: "" };
+  const sections: Required<NarrativeSections> = {
+    incident: "",
+    liability: "",
+    injuries: "",
+    treatment: "",
+    nonEconomic: "",
+  };
   const seen = new Set<keyof NarrativeSections>();
   let current: keyof NarrativeSections | null = null;
   const lines: Record<keyof NarrativeSections, string[]> = {
@@ -112,6 +145,7 @@ export function parseNarrative(text: string): NarrativeSections {
     liability: [],
     injuries: [],
     treatment: [],
+    nonEconomic: [],
   };
   for (const line of text.split("\n")) {
     const heading = headingOf(line);

@@ -1,0 +1,68 @@
+import { toIsoDate } from "@steno/shared";
+import type { AiProvider, DraftFact } from "../ai/provider.ts";
+import type { letterCaseData } from "./case-data.ts";
+import { defaultDemandCents, type Letterhead, renderLetter } from "./render.ts";
+
+export type CaseData = Awaited<ReturnType<typeof letterCaseData>>;
+
+/**
+ * A draft of one case's letter: the provider fills the outline's narrative sections from the
+ * case's structured data, and the template prints them with the profile and ledger. `today` is
+ * the letter's date (given, so the same case drafts the same letter on any day in a test).
+ */
+export async function draftLetter(
+  provider: AiProvider,
+  {
+    caseData,
+    document,
+    firm,
+    templateBody,
+    today,
+    responseDays,
+    demandAmountCents,
+    onText,
+  }: {
+    caseData: CaseData;
+    document: { clientName: string | null; incidentDate: string | null };
+    firm: Letterhead;
+    templateBody: string;
+    /** YYYY-MM-DD */
+    today: string;
+    responseDays: number;
+    demandAmountCents?: number;
+    onText?: (delta: string) => void;
+  },
+) {
+  const { facts, ledger, profile, exhibits, chronology } = caseData;
+  // The narrative names the client and the date the attorney confirmed, as the letter does.
+  const clientName = profile.clientName ?? document.clientName;
+  const incidentDate = (profile.dateOfLoss && toIsoDate(profile.dateOfLoss)) || document.incidentDate;
+  const draft = await provider.draftNarrative(
+    {
+      clientName: clientName ?? "our client",
+      incidentDate,
+      facts: facts as DraftFact[],
+      profile,
+      chronology,
+    },
+    onText,
+  );
+  const deadline = new Date(Date.parse(`${today}T00:00:00Z`) + responseDays * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  const content = renderLetter({
+    templateBody,
+    firm,
+    clientName: document.clientName,
+    incidentDate: document.incidentDate,
+    profile,
+    today,
+    facts,
+    narrative: draft.sections,
+    ledger,
+    demandAmountCents: demandAmountCents ?? defaultDemandCents(ledger.totalCents),
+    deadline,
+    exhibits,
+  });
+  return { content, draft };
+}
