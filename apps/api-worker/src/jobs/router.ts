@@ -7,8 +7,6 @@ export const jobsRouter = router({
   /** Progress of one job: status, phase, pages done / total. */
   get: documentProcedure("viewer")
     .input(z.object({ jobId: idSchema }))
-    .query(({ ctx, input }) => getJob(ctx.db(), ctx.document.id, input.jobId)),
-  list: documentProcedure("viewer").query(async ({ ctx }) => ({
-    items: await latestJobs(ctx.db(), ctx.document.id),
-  })),
+    .query(({ ctx, input }) => getJob(ctx.scope, input)),
+  list: documentProcedure("viewer").query(({ ctx }) => latestJobs(ctx.scope)),
 });

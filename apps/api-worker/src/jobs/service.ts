@@ -1,5 +1,6 @@
 import { and, type Db, eq, inArray, schema, sql } from "@steno/db";
 import { AppError } from "@steno/shared";
+import type { DocumentScope } from "../lib/scope.ts";
 
 /** Delivery attempts per message; wrangler.toml's max_retries is this minus one. */
 export const MAX_ATTEMPTS = 3;
@@ -103,20 +104,22 @@ const jobView = {
   updatedAt: schema.jobs.updatedAt,
 };
 
-export async function getJob(db: Db, documentId: string, jobId: string) {
+export async function getJob({ db, document }: DocumentScope, input: { jobId: string }) {
   const [job] = await db
     .select(jobView)
     .from(schema.jobs)
-    .where(and(eq(schema.jobs.id, jobId), eq(schema.jobs.documentId, documentId)));
+    .where(and(eq(schema.jobs.id, input.jobId), eq(schema.jobs.documentId, document.id)));
   if (!job) throw new AppError("NOT_FOUND", "Job not found");
   return job;
 }
 
-export async function latestJobs(db: Db, documentId: string, kind?: JobKind) {
-  return db
+/** The case's 20 latest jobs, newest first. */
+export async function latestJobs({ db, document }: DocumentScope) {
+  const items = await db
     .select(jobView)
     .from(schema.jobs)
-    .where(and(eq(schema.jobs.documentId, documentId), kind ? eq(schema.jobs.kind, kind) : undefined))
+    .where(eq(schema.jobs.documentId, document.id))
     .orderBy(sql`${schema.jobs.createdAt} desc`)
     .limit(20);
+  return { items };
 }
