@@ -1,6 +1,7 @@
 import {
   createDocumentInput,
   listDocumentsInput,
+  listDocumentsOutput,
   searchDocumentsInput,
   updateDocumentInput,
 } from "@steno/shared";
@@ -18,6 +19,7 @@ import {
 export const documentsRouter = router({
   list: protectedProcedure
     .input(listDocumentsInput)
+    .output(listDocumentsOutput)
     .query(({ ctx, input }) => listDocuments(ctx.scope, input)),
 
   search: protectedProcedure

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { idSchema } from "../ids.ts";
 import { cleanText, cursorPaginationSchema, isoDateSchema } from "./common.ts";
+import { FACT_STATUSES } from "./facts.ts";
 
 export const DOCUMENT_STATUSES = ["draft", "in_review", "finalized"] as const;
 export const COLLABORATOR_ROLES = ["owner", "editor", "viewer"] as const;
@@ -33,6 +34,29 @@ export const updateDocumentInput = z.object({
 
 export const listDocumentsInput = cursorPaginationSchema.extend({
   status: z.enum(DOCUMENT_STATUSES).nullish(),
+});
+
+/** A case as the case list shows it: its fields, the caller's role, and what it holds. */
+export const caseSummarySchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  clientName: z.string().nullable(),
+  incidentDate: z.string().nullable(),
+  status: z.enum(DOCUMENT_STATUSES),
+  createdBy: z.string(),
+  templateId: z.string().nullable(),
+  templateVersion: z.number().int().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  role: z.enum(COLLABORATOR_ROLES),
+  sourceCount: z.number().int(),
+  /** facts by review status */
+  factCounts: z.record(z.enum(FACT_STATUSES), z.number().int()),
+});
+
+export const listDocumentsOutput = z.object({
+  items: z.array(caseSummarySchema),
+  nextCursor: z.string().nullable(),
 });
 
 export const searchDocumentsInput = z.object({
