@@ -10,8 +10,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { extractFactsLocally, openPdf, readPageText } from "@steno/reader";
 import { makeLargeRecord } from "./fixtures/make-large-record.ts";
+import { demoClient } from "./lib/api.ts";
 import { onShutdown, stopAll } from "./lib/processes.ts";
-import { signInDemo, startStack } from "./lib/stack.ts";
+import { startStack } from "./lib/stack.ts";
 
 const PAGES = Number(process.env.BENCH_PAGES ?? 300);
 let stopStack: (() => Promise<void>) | undefined;
@@ -84,36 +85,23 @@ if (process.env.BENCH_E2E !== "0") {
   const stack = await startStack({ database: "postgres", quiet: true });
   stopStack = stack.stop;
   try {
-    const cookie = await signInDemo(stack.apiUrl);
-    const call = async (procedure: string, input: unknown, method: "GET" | "POST" = "GET") => {
-      const url = `${stack.apiUrl}/trpc/${procedure}${method === "GET" ? `?input=${encodeURIComponent(JSON.stringify(input))}` : ""}`;
-      const res = await fetch(url, {
-        method,
-        headers: { cookie, "content-type": "application/json" },
-        body: method === "POST" ? JSON.stringify(input) : undefined,
-      });
-      return ((await res.json()) as { result: { data: unknown } }).result.data;
-    };
-    const doc = (await call("documents.create", { title: "Ingest benchmark" }, "POST")) as { id: string };
+    const api = await demoClient(stack.apiUrl);
+    const doc = await api.trpc.documents.create.mutate({ title: "Ingest benchmark" });
     const started = performance.now();
-    const res = await fetch(`${stack.apiUrl}/api/documents/${doc.id}/sources`, {
+    const res = await api.fetch(`${stack.apiUrl}/api/documents/${doc.id}/sources`, {
       method: "POST",
-      headers: { cookie, "content-type": "application/pdf", "x-file-name": "record.pdf" },
+      headers: { "content-type": "application/pdf", "x-file-name": "record.pdf" },
       body: bytes as Uint8Array<ArrayBuffer>,
     });
     const { source } = (await res.json()) as { source: { id: string } };
     const uploadedMs = performance.now() - started;
     let textReadyMs: number | undefined;
     for (;;) {
-      const s = (await call("sources.get", { documentId: doc.id, sourceId: source.id })) as {
-        status: string;
-        pagesDone: number;
-        error: string | null;
-      };
+      const s = await api.trpc.sources.get.query({ documentId: doc.id, sourceId: source.id });
       if (textReadyMs === undefined && s.pagesDone >= PAGES) textReadyMs = performance.now() - started;
       if (s.status === "ready" || s.status === "failed") {
         const totalMs = performance.now() - started;
-        const { items } = (await call("facts.list", { documentId: doc.id })) as { items: unknown[] };
+        const { items } = await api.trpc.facts.list.query({ documentId: doc.id });
         console.log(
           `\nend to end (wrangler dev, queue, R2, Postgres): ${s.status}${s.error ? ` (${s.error})` : ""}`,
         );

@@ -15,7 +15,9 @@ import { execSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createDb, schema } from "@steno/db";
 import { findPostgresBin } from "@steno/db/local";
+import { TRPCClientError } from "@trpc/client";
 import WebSocket from "ws";
+import { type Api, apiClient } from "./lib/api.ts";
 import { onShutdown, stopAll } from "./lib/processes.ts";
 import { startStack } from "./lib/stack.ts";
 
@@ -53,51 +55,31 @@ const percentile = (sorted: number[], p: number) =>
   sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0) : 0;
 
 class User {
-  cookie = "";
-  /** the last answer's Server-Timing: whole request, and database time */
-  serverMs = 0;
-  dbMs = 0;
+  readonly api: Api;
   documentId = "";
   /** facts still pending: approving one takes it off */
   pending: string[] = [];
-  readonly api: string;
-  readonly ip: string;
-  constructor(api: string, ip: string) {
-    this.api = api;
-    this.ip = ip;
+  constructor(url: string, ip: string) {
+    // Each attorney comes from an address of their own, as real clients do, from the web app's origin.
+    this.api = apiClient(url, { origin: ORIGIN, "cf-connecting-ip": ip });
   }
 
-  async call<T>(
-    procedure: string,
-    input: unknown,
-    kind: "query" | "mutation",
-  ): Promise<{ status: number; data?: T }> {
-    const url =
-      kind === "query"
-        ? `${this.api}/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`
-        : `${this.api}/trpc/${procedure}`;
-    const res = await fetch(url, {
-      method: kind === "query" ? "GET" : "POST",
-      headers: {
-        "content-type": "application/json",
-        origin: ORIGIN,
-        // Each attorney comes from an address of their own, as real clients do.
-        "cf-connecting-ip": this.ip,
-        ...(this.cookie ? { cookie: this.cookie } : {}),
-      },
-      ...(kind === "mutation" ? { body: JSON.stringify(input) } : {}),
-    });
-    const timing = res.headers.get("server-timing") ?? "";
-    this.serverMs = Number(/total;dur=([\d.]+)/.exec(timing)?.[1] ?? 0);
-    this.dbMs = Number(/db;dur=([\d.]+)/.exec(timing)?.[1] ?? 0);
-    const cookies = res.headers.getSetCookie();
-    if (cookies.length) this.cookie = cookies.map((c) => c.split(";")[0]).join("; ");
-    if (!res.ok) {
-      await res.arrayBuffer();
-      return { status: res.status };
+  /** the last answer's Server-Timing: whole request, and database time */
+  get serverMs(): number {
+    return Number(/total;dur=([\d.]+)/.exec(this.api.lastHeaders.get("server-timing") ?? "")?.[1] ?? 0);
+  }
+  get dbMs(): number {
+    return Number(/db;dur=([\d.]+)/.exec(this.api.lastHeaders.get("server-timing") ?? "")?.[1] ?? 0);
+  }
+
+  /** One call; its HTTP status (0: no answer), an error status included. */
+  async status(call: (trpc: Api["trpc"]) => Promise<unknown>): Promise<number> {
+    try {
+      await call(this.api.trpc);
+    } catch (error) {
+      if (!(error instanceof TRPCClientError)) throw error;
     }
-    const body = (await res.json()) as { result: { data: T } };
-    return { status: res.status, data: body.result.data };
+    return this.api.lastStatus;
   }
 }
 
@@ -116,22 +98,20 @@ async function setUp(api: string, db: { url: string; wsProxy: string }): Promise
           email: `load-${run}-${n}@bench.test`,
           password: "correct horse battery staple",
         };
-        const registered = await user.call(
-          "auth.register",
-          { ...credentials, name: `Load Attorney ${n}`, firmName: `Load Firm ${n}` },
-          "mutation",
-        );
-        if (registered.status !== 200) throw new Error(`register failed: ${registered.status}`);
+        const { trpc } = user.api;
+        await trpc.auth.register.mutate({
+          ...credentials,
+          name: `Load Attorney ${n}`,
+          firmName: `Load Firm ${n}`,
+        });
         // Registration signs nobody in; the new account signs in like any other.
-        const signedIn = await user.call("auth.login", credentials, "mutation");
-        if (signedIn.status !== 200) throw new Error(`sign-in failed: ${signedIn.status}`);
-        const doc = await user.call<{ id: string }>(
-          "documents.create",
-          { title: `Load case ${n}`, clientName: `Client ${n}`, incidentDate: "2026-03-14" },
-          "mutation",
-        );
-        if (!doc.data) throw new Error(`create case failed: ${doc.status}`);
-        user.documentId = doc.data.id;
+        await trpc.auth.login.mutate(credentials);
+        const doc = await trpc.documents.create.mutate({
+          title: `Load case ${n}`,
+          clientName: `Client ${n}`,
+          incidentDate: "2026-03-14",
+        });
+        user.documentId = doc.id;
       }),
     );
   }
@@ -179,18 +159,18 @@ async function virtualUser(user: User, until: number, samples: Sample[]): Promis
       const started = performance.now();
       let status = 0;
       try {
-        if (action === "list cases") status = (await user.call("documents.list", {}, "query")).status;
+        if (action === "list cases") status = await user.status((t) => t.documents.list.query({}));
         else if (action === "open case")
-          status = (await user.call("documents.get", { documentId }, "query")).status;
+          status = await user.status((t) => t.documents.get.query({ documentId }));
         else if (action === "list facts")
-          status = (await user.call("facts.list", { documentId }, "query")).status;
+          status = await user.status((t) => t.facts.list.query({ documentId }));
         else if (action === "read ledger")
-          status = (await user.call("letters.damages", { documentId }, "query")).status;
+          status = await user.status((t) => t.letters.damages.query({ documentId }));
         else {
           const factId = user.pending.pop();
-          status = factId
-            ? (await user.call("facts.approve", { documentId, factId }, "mutation")).status
-            : (await user.call("facts.list", { documentId }, "query")).status;
+          status = await user.status((t) =>
+            factId ? t.facts.approve.mutate({ documentId, factId }) : t.facts.list.query({ documentId }),
+          );
         }
       } catch {
         status = 0; // connection error

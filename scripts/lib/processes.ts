@@ -6,7 +6,7 @@ const children = new Set<ChildProcess>();
 export function run(
   command: string,
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; prefix?: string; quiet?: boolean } = {},
+  options: { cwd?: string; env?: Record<string, string | undefined>; prefix?: string; quiet?: boolean } = {},
 ): ChildProcess {
   const child = spawn(command, args, {
     cwd: options.cwd,

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort, type LocalDatabase, migrate, startLocalDatabase } from "@steno/db/local";
-import { DEMO_LOGIN } from "@steno/shared/demo";
+import { demoClient } from "./api.ts";
 import { firstJsonLine, run, stop, waitForHttp } from "./processes.ts";
 
 export const root = path.resolve(import.meta.dirname, "../..");
@@ -173,14 +173,5 @@ async function seedDemo(apiUrl: string): Promise<void> {
 
 /** Signs in as the seeded demo attorney; returns the Cookie header value for later requests. */
 export async function signInDemo(apiUrl: string): Promise<string> {
-  const res = await fetch(`${apiUrl}/trpc/auth.login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(DEMO_LOGIN),
-  });
-  if (!res.ok) throw new Error(`demo login failed: ${res.status} ${await res.text()}`);
-  return res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
+  return (await demoClient(apiUrl)).cookieHeader;
 }

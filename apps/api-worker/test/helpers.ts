@@ -2,7 +2,8 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env, exports } from "cloudflare:workers";
 import { createDb, eq, schema } from "@steno/db";
 import { LETTER_FIELD, type ProfileField } from "@steno/shared";
-import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
+import { ApiClient } from "@steno/shared/api-client";
+import { TRPCClientError } from "@trpc/client";
 import { connectClient } from "../../party/test/sync-client.ts";
 import type { JobMessage } from "../src/jobs/service.ts";
 import type { AppRouter } from "../src/trpc/router.ts";
@@ -18,37 +19,17 @@ export const migrationFiles = import.meta.glob<string>("../../../packages/db/dri
 });
 
 /** A browser-like session: a cookie jar, a client address, and the last response's headers. */
-export class Session {
-  readonly cookies = new Map<string, string>();
+export class Session extends ApiClient<AppRouter> {
   readonly ip: string;
-  lastHeaders = new Headers();
 
   constructor(ip = randomIp()) {
+    super({
+      url: API,
+      send: (request) => exports.default.fetch(request),
+      headers: { "cf-connecting-ip": ip },
+    });
     this.ip = ip;
   }
-
-  readonly fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const headers = new Headers(init?.headers);
-    headers.set("cf-connecting-ip", this.ip);
-    if (this.cookies.size > 0) {
-      headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    }
-    const res = await exports.default.fetch(new Request(input, { ...init, headers }));
-    this.lastHeaders = res.headers;
-    for (const cookie of res.headers.getSetCookie()) {
-      const [pair] = cookie.split(";");
-      const [name, ...rest] = (pair ?? "").split("=");
-      const value = rest.join("=");
-      if (!name) continue;
-      if (value === "" || /max-age=0/i.test(cookie)) this.cookies.delete(name.trim());
-      else this.cookies.set(name.trim(), value);
-    }
-    return res;
-  };
-
-  readonly trpc = createTRPCClient<AppRouter>({
-    links: [httpLink({ url: `${API}/trpc`, fetch: this.fetch })],
-  });
 
   /** The number of database queries the last request made, from its Server-Timing header. */
   get lastQueryCount(): number {
