@@ -4,7 +4,7 @@ import { createDb, eq, schema } from "@steno/db";
 import { LETTER_FIELD, type ProfileField } from "@steno/shared";
 import { ApiClient } from "@steno/shared/api-client";
 import { TRPCClientError } from "@trpc/client";
-import { connectClient } from "../../party/test/sync-client.ts";
+import { connectClient } from "@steno/shared/sync-client";
 import type { JobMessage } from "../src/jobs/service.ts";
 import type { AppRouter } from "../src/trpc/router.ts";
 import { eventually } from "./pdf.ts";

@@ -127,14 +127,4 @@ export class UpdateLog {
     });
     this.#sinceSnapshot = 0;
   }
-
-  /** Rows in the log (for tests and diagnostics). */
-  stats(): { logRows: number; snapshotBytes: number } {
-    const { sql } = this.#storage;
-    const logRows = sql.exec<{ n: number }>("SELECT count(*) AS n FROM ydoc_log").one().n;
-    const snapshotBytes = sql
-      .exec<{ n: number | null }>("SELECT sum(length(data)) AS n FROM ydoc_snapshot")
-      .one().n;
-    return { logRows, snapshotBytes: snapshotBytes ?? 0 };
-  }
 }

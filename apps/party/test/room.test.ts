@@ -1,11 +1,11 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { type Health, LETTER_FIELD, type PmNode } from "@steno/shared";
+import { awarenessMessage, connectClient, type SyncClient, waitFor } from "@steno/shared/sync-client";
 import { describe, expect, it, vi } from "vitest";
 import * as Y from "yjs";
 import type { LetterRoom } from "../src/index.ts";
 import type { LetterRoomRpc } from "../src/room-api.ts";
-import { awarenessMessage, connectClient, type SyncClient, waitFor } from "./sync-client.ts";
 import { roomToken } from "./tokens.ts";
 
 const roomUrl = (room: string, token?: string) =>
@@ -21,11 +21,22 @@ async function join(
 }
 
 const stubOf = (room: string) => env.LetterRoom.get(env.LetterRoom.idFromName(room));
-/** The room's RPC surface as the API sees it, plus the storage figures tests look at. */
-const rpc = (room: string) =>
-  stubOf(room) as unknown as LetterRoomRpc & {
-    storageStats(): Promise<{ logRows: number; snapshotBytes: number }>;
-  };
+/** The room's RPC surface as the API sees it. */
+const rpc = (room: string) => stubOf(room) as unknown as LetterRoomRpc;
+/** What is in the room's SQLite storage now: rows of the update log, bytes of the snapshot. */
+function storageStats(room: string): Promise<{ logRows: number; snapshotBytes: number }> {
+  return runInDurableObject(stubOf(room), (_instance, state) => {
+    const { sql } = state.storage;
+    const logRows = sql.exec<{ n: number }>("SELECT count(*) AS n FROM ydoc_log").one().n;
+    const snapshotBytes = sql
+      .exec<{ n: number | null }>("SELECT sum(length(data)) AS n FROM ydoc_snapshot")
+      .one().n;
+    return { logRows, snapshotBytes: snapshotBytes ?? 0 };
+  });
+}
+/** Compaction and push now, instead of after the debounce. */
+const save = (room: string) =>
+  runInDurableObject(stubOf(room), (instance: LetterRoom) => instance.persistence.save());
 /** The stand-in for the API's LetterStore (test/api-stand-in.js): what rooms pushed. */
 type Pushed = { documentId: string; state: Uint8Array; content: PmNode; pushes: number };
 const store = env.API as unknown as {
@@ -148,7 +159,7 @@ describe("letter room", () => {
     a.doc.getText("t").insert(0, "survives eviction");
     // b has it: the room accepted (and so logged) it. The debounced save is seconds away.
     await waitFor(() => text(b) === "survives eviction");
-    expect(await rpc(room).storageStats()).toEqual({ logRows: 1, snapshotBytes: 0 });
+    expect(await storageStats(room)).toEqual({ logRows: 1, snapshotBytes: 0 });
     // A graceful eviction lets in-flight work finish (it may compact); the abort test below
     // shows the log alone brings an edit back.
     await evictDurableObject(stubOf(room), { webSockets: "close" });
@@ -172,7 +183,7 @@ describe("letter room", () => {
     // Not a graceful eviction: the instance is reset on the spot.
     await expect(runInDurableObject(stubOf(room), (_, state) => state.abort("test"))).rejects.toThrow("test");
     // Nothing was compacted: the edit comes back from the log.
-    expect(await rpc(room).storageStats()).toEqual({ logRows: 1, snapshotBytes: 0 });
+    expect(await storageStats(room)).toEqual({ logRows: 1, snapshotBytes: 0 });
     const c = await join(room);
     await c.synced;
     expect(text(c)).toBe("survives an abort");
@@ -185,15 +196,13 @@ describe("letter room", () => {
     await a.synced;
     a.doc.getText("t").insert(0, "one ");
     a.doc.getText("t").insert(4, "two ");
-    await waitFor(async () => (await rpc(room).storageStats()).logRows === 2);
-    const compacted = await runInDurableObject(stubOf(room), async (instance: LetterRoom) => {
-      await instance.onSave();
-      return instance.storageStats();
-    });
+    await waitFor(async () => (await storageStats(room)).logRows === 2);
+    await save(room);
+    const compacted = await storageStats(room);
     expect(compacted.logRows).toBe(0);
     expect(compacted.snapshotBytes).toBeGreaterThan(0);
     a.doc.getText("t").insert(8, "three");
-    await waitFor(async () => (await rpc(room).storageStats()).logRows === 1);
+    await waitFor(async () => (await storageStats(room)).logRows === 1);
     await evictDurableObject(stubOf(room), { webSockets: "close" });
     expect(await storedText(room)).toBe("one two three");
     a.close();
@@ -206,7 +215,7 @@ describe("letter room", () => {
       type: "doc",
       content: [{ type: "paragraph", content: [{ type: "text", text: long }] }],
     });
-    expect((await rpc(room).storageStats()).logRows).toBeGreaterThan(1);
+    expect((await storageStats(room)).logRows).toBeGreaterThan(1);
     await evictDurableObject(stubOf(room), { webSockets: "close" });
     const { content } = await rpc(room).snapshot();
     expect(content.content?.[0]?.content?.[0]?.text?.length).toBe(long.length);
@@ -222,16 +231,83 @@ describe("letter room", () => {
       content: [{ type: "paragraph", content: [{ type: "text", text: "Generated draft" }] }],
     });
     await waitFor(() => a.doc.getXmlFragment("default").toString().includes("Generated draft"));
-    await runInDurableObject(stubOf(room), (instance: LetterRoom) => instance.onSave());
+    await save(room);
     a.doc.getText("t").insert(0, "more ");
-    await waitFor(async () => (await rpc(room).storageStats()).logRows === 1);
+    await waitFor(async () => (await storageStats(room)).logRows === 1);
     await rpc(room).clear();
-    expect(await rpc(room).storageStats()).toEqual({ logRows: 0, snapshotBytes: 0 });
+    expect(await storageStats(room)).toEqual({ logRows: 0, snapshotBytes: 0 });
     await evictDurableObject(stubOf(room), { webSockets: "close" });
     const { empty, state } = await rpc(room).snapshot();
     expect(empty).toBe(true);
     expect(state.byteLength).toBeLessThan(4);
     a.close();
+  });
+
+  it("relays a generated draft and a restored version to an open editor that never asks, also after hibernation", async () => {
+    const room = crypto.randomUUID();
+    const editor = await join(room);
+    await editor.synced;
+    const letter = () => editor.doc.getXmlFragment(LETTER_FIELD).toString();
+    const paragraph = (words: string): PmNode => ({
+      type: "doc",
+      content: [{ type: "paragraph", content: [{ type: "text", text: words }] }],
+    });
+    // No resync from here on: the client only applies what the room sends of its own accord.
+    const asked = editor.received.updates;
+    await rpc(room).replaceContent(paragraph("First draft"));
+    await waitFor(() => letter().includes("First draft"));
+    const version = (await rpc(room).snapshot()).state;
+
+    // The sockets hibernate and the instance goes; the RPC wakes a new one without onStart.
+    await evictDurableObject(stubOf(room));
+    await rpc(room).replaceContent(paragraph("Second draft"));
+    await waitFor(() => letter().includes("Second draft"));
+    await evictDurableObject(stubOf(room));
+    expect(await rpc(room).restore(version)).toEqual({ restored: true });
+    await waitFor(() => letter().includes("First draft") && !letter().includes("Second draft"));
+    // Each change reached the editor as a broadcast update, not as an answer to a sync request.
+    expect(editor.received.updates - asked).toBe(3);
+    // The restore is an ordinary forward change: the room and the editor agree on it.
+    await editor.resync();
+    expect(JSON.stringify((await rpc(room).snapshot()).content)).toContain("First draft");
+    editor.close();
+  });
+
+  it("pushes an RPC change to Postgres before it answers (the room is the letter's one writer)", async () => {
+    const room = crypto.randomUUID();
+    await rpc(room).replaceContent({
+      type: "doc",
+      content: [{ type: "paragraph", content: [{ type: "text", text: "Generated" }] }],
+    });
+    const generated = await store.lastSaved(room);
+    expect(JSON.stringify(generated?.content)).toContain("Generated");
+    const version = (await rpc(room).snapshot()).state;
+    await rpc(room).replaceContent({ type: "doc", content: [{ type: "paragraph" }] });
+    expect(await rpc(room).restore(version)).toEqual({ restored: true });
+    const restored = (await store.lastSaved(room)) as Pushed;
+    expect(restored.pushes).toBe((generated?.pushes ?? 0) + 2);
+    expect(JSON.stringify(restored.content)).toContain("Generated");
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, restored.state);
+    expect(doc.getXmlFragment(LETTER_FIELD).toString()).toContain("Generated");
+
+    // Postgres unreachable: the RPC says so (the change stays in the room, and its alarm retries).
+    await store.setFailing(true);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const failed = await rpc(room)
+        .replaceContent({ type: "doc", content: [{ type: "paragraph" }] })
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
+      expect(String(failed)).toMatch(/Postgres does not hold it yet/);
+    } finally {
+      errors.mockRestore();
+      await store.setFailing(false);
+    }
+    expect(await runDurableObjectAlarm(stubOf(room))).toBe(true);
+    expect(JSON.stringify((await store.lastSaved(room))?.content)).not.toContain("Generated");
   });
 
   it("merges what arrives together into one broadcast, and does not echo a lone edit", async () => {
@@ -338,7 +414,7 @@ describe("letter room", () => {
     Y.applyUpdate(doc, pushed.state);
     expect(doc.getXmlFragment(LETTER_FIELD).toString()).toContain("Dear Claims Adjuster,");
     // Nothing changed since: a later save does not push again.
-    await runInDurableObject(stubOf(room), (instance: LetterRoom) => instance.onSave());
+    await save(room);
     expect((await store.lastSaved(room))?.pushes).toBe(pushed.pushes);
   });
 
@@ -523,7 +599,7 @@ describe("updates that would break the letter", () => {
       expect(snapshot.problem).toMatch(/nested more than 64 levels/);
       expect(snapshot.content).toEqual({ type: "doc", content: [] });
       // The push reports it once and stops (no retry loop, no overflow).
-      await runInDurableObject(stubOf(room), (instance: LetterRoom) => instance.onSave());
+      await save(room);
       expect(await store.lastSaved(room)).toBeNull();
       expect(errors.mock.calls.map(([line]) => String(line)).join("\n")).toContain(
         "letter room: the letter is not pushed to Postgres",

@@ -1,4 +1,4 @@
-import { and, type Db, desc, eq, schema, sql } from "@steno/db";
+import { and, type Db, desc, eq, schema } from "@steno/db";
 import { AppError, letterRoom, type PmNode } from "@steno/shared";
 import type { SessionUser } from "../auth/session.ts";
 import type { DocumentAccess } from "../documents/access.ts";
@@ -92,14 +92,11 @@ export async function restoreVersion(
   const current = await room.snapshot();
   // A letter no reader can walk is not kept (restoring is the way out of it).
   if (!current.problem) await storeVersion(db, access, user, "Before restore", current, ip);
+  // The room is the letter's one writer: it answers once it has pushed the restored letter to Postgres.
   const restored = await room.restore(version.state);
   if (!restored.restored) {
     throw new AppError("CONFLICT", `This version cannot be restored: ${restored.problem}`);
   }
-  await db
-    .update(schema.documents)
-    .set({ letterState: restored.state, letterContent: restored.content, letterUpdatedAt: sql`now()` })
-    .where(eq(schema.documents.id, access.document.id));
   await recordAudit(db, {
     actorId: user.id,
     action: "letter.version_restore",

@@ -15,13 +15,16 @@ export type AccessChange =
  */
 export type LetterSnapshot = { state: Uint8Array; content: PmNode; empty: boolean; problem: string | null };
 
-export type RestoreResult =
-  | { restored: true; state: Uint8Array; content: PmNode }
-  | { restored: false; problem: string };
+export type RestoreResult = { restored: true } | { restored: false; problem: string };
 
+/**
+ * The room is the letter's one writer: it pushes the letter to Postgres (`documents.letter_state`,
+ * through the API's LetterStore) itself. `replaceContent` and a successful `restore` answer once
+ * Postgres holds the changed letter, and throw when that push failed (the room retries it).
+ */
 export type LetterRoomRpc = {
   snapshot(): Promise<LetterSnapshot>;
-  replaceContent(content: PmNode): Promise<{ state: Uint8Array }>;
+  replaceContent(content: PmNode): Promise<void>;
   restore(state: Uint8Array): Promise<RestoreResult>;
   clear(): Promise<void>;
   revokeAccess(change: AccessChange): Promise<{ connections: number }>;
