@@ -1,10 +1,10 @@
 // Bills: itemized statements, UB-04 and CMS-1500 claim forms, running ledgers and EOBs. A
 // row with a date of service and a charge is a billing fact; totals, balances, payments and
 // adjustments are stated amounts for the ledger to cross-check, never charges.
-import { ACCOUNT_SUMMARY, providerKey } from "@steno/shared";
+import { ACCOUNT_SUMMARY, formatUsd, providerKey } from "@steno/shared";
 import { type CodeMatch, codeSystem, findProcedureCodes } from "./codes.ts";
 import { type DateMatch, findCompactDates, findDates, findSpacedDates } from "./dates.ts";
-import { findMoney, formatCents, type MoneyMatch } from "./money.ts";
+import { findMoney, type MoneyMatch } from "./money.ts";
 import * as P from "./patterns.ts";
 import { emit, onDate, type State, type Table } from "./state.ts";
 import { findOrganizations, squash } from "./text.ts";
@@ -147,7 +147,7 @@ export function billLine(s: State, line: string, index: number): boolean {
     s,
     {
       category: "billing",
-      text: `${s.provider ?? "Provider"} charge for ${what || "services"} on ${when}: ${formatCents(amount.cents)}`,
+      text: `${s.provider ?? "Provider"} charge for ${what || "services"} on ${when}: ${formatUsd(amount.cents)}`,
       quote: line,
       amountCents: amount.cents,
       eventDate: date,
@@ -177,7 +177,7 @@ function claimFormTotals(s: State, line: string, index: number): boolean {
     s,
     {
       ...base,
-      text: `${s.provider ?? "Claim"} total charge (box 28): ${formatCents(total.cents)}`,
+      text: `${s.provider ?? "Claim"} total charge (box 28): ${formatUsd(total.cents)}`,
       quote: total.text,
       amountCents: total.cents,
       moneyKind: "total",
@@ -189,7 +189,7 @@ function claimFormTotals(s: State, line: string, index: number): boolean {
       s,
       {
         ...base,
-        text: `Amount paid (box 29): ${formatCents(paid.cents)}`,
+        text: `Amount paid (box 29): ${formatUsd(paid.cents)}`,
         quote: paid.text,
         amountCents: paid.cents,
         moneyKind: "payment",
@@ -264,7 +264,7 @@ function summaryLine(
       s,
       {
         ...base,
-        text: `${s.provider ?? "Statement"} total charges: ${formatCents(stated.cents)}`,
+        text: `${s.provider ?? "Statement"} total charges: ${formatUsd(stated.cents)}`,
         amountCents: stated.cents,
         moneyKind: "total",
       },
@@ -278,7 +278,7 @@ function summaryLine(
       s,
       {
         ...base,
-        text: `${s.provider ?? "Statement"} balance due: ${formatCents(last.cents)}`,
+        text: `${s.provider ?? "Statement"} balance due: ${formatUsd(last.cents)}`,
         amountCents: last.cents,
         moneyKind: "balance",
       },
@@ -295,7 +295,7 @@ function summaryLine(
     if (cents === 0) return true;
     emit(s, {
       ...base,
-      text: `${kind === "payment" ? "Payment" : "Adjustment"}${onDate(dates[0]?.iso)}: ${description} ${formatCents(cents)}`,
+      text: `${kind === "payment" ? "Payment" : "Adjustment"}${onDate(dates[0]?.iso)}: ${description} ${formatUsd(cents)}`,
       amountCents: cents,
       eventDate: dates[0]?.iso ?? null,
       moneyKind: kind,

@@ -1,8 +1,9 @@
+import { formatUsd } from "@steno/shared";
 // Clinical records: diagnoses with their codes, the services a note lists, a physician's
 // estimate of future care, and what the prose says about injury, treatment and causation.
 import { codeSystem, findIcd10, findProcedureCodesInContext } from "./codes.ts";
 import { findDates } from "./dates.ts";
-import { findMoney, formatCents } from "./money.ts";
+import { findMoney } from "./money.ts";
 import * as P from "./patterns.ts";
 import { atProvider, emit, onDate, type State } from "./state.ts";
 import { RATE_AFTER } from "./wages.ts";
@@ -116,8 +117,8 @@ export function futureCare(s: State, line: string): boolean {
   emit(s, {
     category: "future_care",
     text: total
-      ? `Estimated future medical care, total${atProvider(s)}: ${formatCents(last.cents)}`
-      : `Future care: ${item || "estimated care"} ${formatCents(last.cents)}${atProvider(s)}`,
+      ? `Estimated future medical care, total${atProvider(s)}: ${formatUsd(last.cents)}`
+      : `Future care: ${item || "estimated care"} ${formatUsd(last.cents)}${atProvider(s)}`,
     quote: line,
     amountCents: last.cents,
     provider: s.provider,

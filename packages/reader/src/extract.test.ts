@@ -3,7 +3,7 @@ import expected from "../../../apps/api-worker/test/fixtures/case/expected.json"
 import { findIcd10, findProcedureCodes, findProcedureCodesInContext } from "./codes.ts";
 import { findDates, parseDate } from "./dates.ts";
 import { extractFactsLocally } from "./extract.ts";
-import { findMoney, formatCents, parseMoney } from "./money.ts";
+import { findMoney, parseMoney } from "./money.ts";
 import { openPdf, readPageText } from "./pdf-text.ts";
 import { findOrganizations, splitFields, splitSentences } from "./text.ts";
 import { type ExtractedFact, FACT_CATEGORIES, type PageText } from "./types.ts";
@@ -351,12 +351,6 @@ describe("money", () => {
     const line = "03/14/2026 0450 99284 Emergency dept visit, level 4 1 1,485.00 Temp 98.4 F $25";
     expect(findMoney(line).map((m) => m.cents)).toEqual([2500]);
     expect(findMoney(line, { bare: true }).map((m) => m.cents)).toEqual([148500, 2500]);
-  });
-
-  it("formats cents", () => {
-    expect(formatCents(455250)).toBe("$4,552.50");
-    expect(formatCents(-5000)).toBe("-$50.00");
-    expect(formatCents(7)).toBe("$0.07");
   });
 });
 

@@ -1,3 +1,4 @@
+import { formatUsd } from "@steno/shared";
 // Facts stated as "Label: value" fields, whatever the layout: the label says what the value is
 // (a date of loss, an insurer, a policy or claim number, a party, a date of service …), the
 // document's kind what it means (a police report's "Driver", a carrier's "Our Insured").
@@ -5,7 +6,7 @@
 import { visitType } from "./clinical.ts";
 import { findDates, findSpacedDates } from "./dates.ts";
 import { findInsurer, INSURER_WORDS } from "./insurer-letters.ts";
-import { findMoney, formatCents } from "./money.ts";
+import { findMoney } from "./money.ts";
 import { NOT_A_FACTOR, noteFault, personName, UNIT_MENTION } from "./police.ts";
 import { atProvider, emit, type NewFact, type State } from "./state.ts";
 import { findOrganizations, splitFields, squash } from "./text.ts";
@@ -140,7 +141,7 @@ export function fieldRules(s: State, line: string, quoteOverride?: string): bool
     if (lost && s.kind !== "bill") {
       const added = emit(s, {
         category: "wage_loss",
-        text: `${f.label}: ${formatCents(lost.cents)}`,
+        text: `${f.label}: ${formatUsd(lost.cents)}`,
         quote,
         amountCents: lost.cents,
       });

@@ -64,10 +64,3 @@ export function parseMoney(text: string): number | null {
   if (!first || second) return null;
   return first.index === 0 && first.end === trimmed.length ? first.cents : null;
 }
-
-/** "$1,234.56" / "-$50.00" for fact texts. */
-export function formatCents(cents: number): string {
-  const abs = Math.abs(cents);
-  const dollars = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${cents < 0 ? "-" : ""}$${dollars}.${String(abs % 100).padStart(2, "0")}`;
-}

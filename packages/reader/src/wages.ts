@@ -1,7 +1,8 @@
+import { formatUsd } from "@steno/shared";
 // An employer's account of time lost from work: a wage table's periods and total, or the
 // sentences of a letter that state them.
 import { findDates } from "./dates.ts";
-import { findMoney, formatCents } from "./money.ts";
+import { findMoney } from "./money.ts";
 import * as P from "./patterns.ts";
 import { emit, type State } from "./state.ts";
 
@@ -19,7 +20,7 @@ export function wageRow(s: State, line: string): boolean {
     if (last.cents <= 0) return true;
     const fact = emit(s, {
       category: "wage_loss",
-      text: `Total lost wages: ${formatCents(last.cents)}`,
+      text: `Total lost wages: ${formatUsd(last.cents)}`,
       quote: line,
       amountCents: last.cents,
     });
@@ -31,7 +32,7 @@ export function wageRow(s: State, line: string): boolean {
   const period = second ? `${first.iso} to ${second.iso}` : first.iso;
   emit(s, {
     category: "wage_loss",
-    text: `Lost wages for ${period}: ${formatCents(last.cents)}`,
+    text: `Lost wages for ${period}: ${formatUsd(last.cents)}`,
     quote: line,
     eventDate: first.iso,
   });
