@@ -1,4 +1,5 @@
 import { AppError } from "@steno/shared";
+import { toHex } from "../lib/hex.ts";
 
 export const MAX_SOURCE_BYTES = 50 * 1024 * 1024;
 const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // "%PDF-"
@@ -73,8 +74,7 @@ export async function streamPdfToR2(
     if (error instanceof AppError) throw error;
     throw new AppError("BAD_REQUEST", "The upload did not complete; try again", { cause: error });
   }
-  const hash = new Uint8Array(await digest.digest);
-  return { sha256: [...hash].map((b) => b.toString(16).padStart(2, "0")).join(""), sizeBytes: received };
+  return { sha256: toHex(await digest.digest), sizeBytes: received };
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
