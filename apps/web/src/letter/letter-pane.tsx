@@ -263,16 +263,14 @@ function GeneratePanel({
     if (running) setJobId(running.id);
   }, [jobs.data, jobId]);
 
+  // The draft itself reaches the editor through the room, like any edit.
   const finished = done(job.data);
-  const succeeded = job.data?.status === "succeeded";
-  const resync = room?.resync;
   useEffect(() => {
     if (finished) {
       void queryClient.invalidateQueries({ queryKey: trpc.letters.versions.list.pathKey() });
       void queryClient.invalidateQueries({ queryKey: trpc.jobs.list.queryKey({ documentId }) });
     }
-    if (succeeded) resync?.();
-  }, [finished, succeeded, resync, queryClient, trpc, documentId]);
+  }, [finished, queryClient, trpc, documentId]);
 
   const start = (event: FormEvent) => {
     event.preventDefault();

@@ -20,11 +20,9 @@ export type LetterRoom = {
   peers: Peer[];
   role: Role | null;
   joinError: string | null;
-  /** asks the room for anything this copy lacks */
-  resync: () => void;
 };
 
-type Live = Pick<LetterRoom, "doc" | "provider" | "resync">;
+type Live = Pick<LetterRoom, "doc" | "provider">;
 
 /**
  * The letter's Y.Doc: kept in IndexedDB (so offline edits survive a reload) and synced through
@@ -143,15 +141,9 @@ export function useLetterRoom(documentId: string, userId: string): LetterRoom | 
     provider.on("custom-message", onCustom);
     provider.awareness.on("change", onAwareness);
     void local.whenSynced.then(() => patch({ localLoaded: true }));
-    // Asks the room for anything this copy lacks (sync step 1; the room answers with step 2).
-    // Used after server-side writes (a generated draft, a restored version), which the room
-    // does not always broadcast (see the report on RPCs after hibernation).
-    const resync = () => {
-      const socket = provider.ws;
-      if (disposed || !socket || socket.readyState !== WebSocket.OPEN) return;
-      socket.send(syncStep1(Y.encodeStateVector(doc)));
-    };
-    setLive({ doc, provider, resync });
+    // Server-side writes (a generated draft, a restored version) arrive like any edit: the room
+    // relays them to every open connection.
+    setLive({ doc, provider });
 
     return () => {
       disposed = true;
@@ -171,25 +163,6 @@ export function useLetterRoom(documentId: string, userId: string): LetterRoom | 
 
   if (!live) return null;
   return { ...live, ...state };
-}
-
-/** lib0's variable-length unsigned integer: 7 bits a byte, high bit set while more follow. */
-function varUint(value: number): number[] {
-  const bytes: number[] = [];
-  let rest = value;
-  while (rest > 0x7f) {
-    bytes.push((rest & 0x7f) | 0x80);
-    rest = Math.floor(rest / 128);
-  }
-  bytes.push(rest);
-  return bytes;
-}
-
-/** The y-protocols message [messageSync, syncStep1, stateVector], written by hand (two bytes and a vector). */
-function syncStep1(stateVector: Uint8Array): Uint8Array {
-  const MESSAGE_SYNC = 0;
-  const SYNC_STEP_1 = 0;
-  return Uint8Array.from([MESSAGE_SYNC, SYNC_STEP_1, ...varUint(stateVector.length), ...stateVector]);
 }
 
 const COLORS = ["#2563eb", "#db2777", "#16a34a", "#ea580c", "#7c3aed", "#0891b2", "#ca8a04", "#dc2626"];
