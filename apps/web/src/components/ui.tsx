@@ -134,6 +134,33 @@ export function Dialog({
   );
 }
 
+/** A form's Cancel and submit buttons, right-aligned; the submit button waits while `busy`. */
+export function FormActions({
+  onCancel,
+  submitLabel,
+  busyLabel,
+  busy,
+  small,
+}: {
+  onCancel: () => void;
+  submitLabel: string;
+  busyLabel: string;
+  busy: boolean;
+  small?: boolean;
+}) {
+  const size = small ? " button-small" : "";
+  return (
+    <div className="form-actions">
+      <button type="button" className={`button${size}`} onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="submit" className={`button${size} button-primary`} disabled={busy}>
+        {busy ? busyLabel : submitLabel}
+      </button>
+    </div>
+  );
+}
+
 export const STATUS_LABELS: Record<string, string> = {
   draft: "Draft",
   in_review: "In review",

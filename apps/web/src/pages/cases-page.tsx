@@ -2,7 +2,16 @@ import { createDocumentInput, DOCUMENT_STATUSES, type DocumentStatus } from "@st
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link, useLocation } from "wouter";
-import { Badge, Dialog, ErrorMessage, Field, formatDate, Loading, STATUS_LABELS } from "../components/ui.tsx";
+import {
+  Badge,
+  Dialog,
+  ErrorMessage,
+  Field,
+  FormActions,
+  formatDate,
+  Loading,
+  STATUS_LABELS,
+} from "../components/ui.tsx";
 import { describeError, zodFieldErrors } from "../lib/errors.ts";
 import { useDebounced } from "../lib/use-debounced.ts";
 import { useTitle } from "../lib/use-title.ts";
@@ -340,14 +349,12 @@ function NewCaseDialog({ onClose }: { onClose: () => void }) {
           )}
         </Field>
         <ErrorMessage error={create.error} />
-        <div className="form-actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={create.isPending}>
-            {create.isPending ? "Creating…" : "Create case"}
-          </button>
-        </div>
+        <FormActions
+          onCancel={onClose}
+          submitLabel="Create case"
+          busyLabel="Creating…"
+          busy={create.isPending}
+        />
       </form>
     </Dialog>
   );

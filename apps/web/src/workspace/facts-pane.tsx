@@ -10,7 +10,16 @@ import {
 } from "@steno/shared";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
-import { Badge, Dialog, ErrorMessage, Field, formatDate, Loading, Notice } from "../components/ui.tsx";
+import {
+  Badge,
+  Dialog,
+  ErrorMessage,
+  Field,
+  FormActions,
+  formatDate,
+  Loading,
+  Notice,
+} from "../components/ui.tsx";
 import { describeError, zodFieldErrors } from "../lib/errors.ts";
 import { centsToInput, parseUsd } from "../lib/money.ts";
 import { type Citation, canEdit, type Fact, type Role } from "../lib/types.ts";
@@ -477,21 +486,16 @@ function EditFactForm({
         )}
       </div>
       <ErrorMessage error={update.error} />
-      <div className="form-actions">
-        <button
-          type="button"
-          className="button button-small"
-          onClick={() => {
-            update.reset();
-            onDone();
-          }}
-        >
-          Cancel
-        </button>
-        <button type="submit" className="button button-small button-primary" disabled={update.isPending}>
-          {update.isPending ? "Saving…" : "Save"}
-        </button>
-      </div>
+      <FormActions
+        small
+        onCancel={() => {
+          update.reset();
+          onDone();
+        }}
+        submitLabel="Save"
+        busyLabel="Saving…"
+        busy={update.isPending}
+      />
     </form>
   );
 }
@@ -699,14 +703,7 @@ function AddFactForm({
         </Field>
       </fieldset>
       <ErrorMessage error={create.error} />
-      <div className="form-actions">
-        <button type="button" className="button" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="button button-primary" disabled={create.isPending}>
-          {create.isPending ? "Adding…" : "Add fact"}
-        </button>
-      </div>
+      <FormActions onCancel={onDone} submitLabel="Add fact" busyLabel="Adding…" busy={create.isPending} />
     </form>
   );
 }
