@@ -89,6 +89,21 @@ function rows(words: OcrWord[], scale: number): Segment[][] {
   return out.sort((a, b) => level(a[0] as Segment) - level(b[0] as Segment));
 }
 
+// Tesseract reads a ruled line drawn slightly skewed as a few "words" ("ee a es") of very low
+// confidence whose boxes are far flatter, taller or wider per letter than the page's text.
+const RULE_CONFIDENCE = 40;
+
+function withoutRules(words: OcrWord[]): OcrWord[] {
+  const height = median(words.filter((w) => w.confidence >= RULE_CONFIDENCE).map((w) => w.box[3] - w.box[1]));
+  if (height === 0) return words;
+  return words.filter((w) => {
+    if (w.confidence >= RULE_CONFIDENCE) return true;
+    const h = w.box[3] - w.box[1];
+    const perLetter = (w.box[2] - w.box[0]) / Math.max(1, w.text.length);
+    return h >= height * 0.5 && h <= height * 2 && perLetter <= height * 2.5;
+  });
+}
+
 /** The page's text and word boxes in page points, from the words read off its (turned) image. */
 export function assemblePage(input: {
   pageNumber: number;
@@ -100,7 +115,8 @@ export function assemblePage(input: {
   imageWidth: number;
   imageHeight: number;
 }): OcrPage {
-  const { words, scale, rotation } = input;
+  const { scale, rotation } = input;
+  const words = withoutRules(input.words);
   const text = rows(words, scale)
     .map((row) => row.map((s) => s.words.map((w) => w.text).join(" ")).join("\t"))
     .join("\n");
