@@ -21,11 +21,10 @@ import { execSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { freePort } from "@steno/db/local";
-import * as decoding from "lib0/decoding";
+import { type SocketLike, type SyncClient, syncClient } from "@steno/shared/sync-client";
 import * as encoding from "lib0/encoding";
 import WebSocket from "ws";
-import * as syncProtocol from "y-protocols/sync";
-import * as Y from "yjs";
+import type * as Y from "yjs";
 import { firstJsonLine, onShutdown, run, stop, stopAll } from "./lib/processes.ts";
 import { signInDemo, startStack } from "./lib/stack.ts";
 
@@ -52,41 +51,45 @@ const SETTLE_MAX_MS = 15_000;
 const RUN_TIMEOUT_MS = 15 * 60_000;
 
 // ---------------------------------------------------------------------------------------------
-// A lightweight client: a Y.Doc and the sync protocol.
+// A lightweight client: a Y.Doc and the sync protocol (@steno/shared's client, as the room tests
+// use it), over `ws`.
 
-const MESSAGE_SYNC = 0;
-const MESSAGE_AWARENESS = 1;
-const MESSAGE_AUTH = 2;
-const MESSAGE_SYNC_REPLY = 4; // Hocuspocus
-const REMOTE = Symbol("remote");
+const MESSAGE_AUTH = 2; // Hocuspocus
 const COLORS = ["#2563eb", "#db2777", "#16a34a", "#ea580c", "#7c3aed", "#0891b2", "#ca8a04", "#dc2626"];
 
 type Target = { kind: ServerKind; url: string; docName: string; token: string };
 
 class Client {
-  readonly doc = new Y.Doc();
-  readonly text = this.doc.getText("t");
   readonly ws: WebSocket;
+  readonly sync: SyncClient;
+  readonly text: Y.Text;
   readonly synced: Promise<void>;
-  received = 0;
-  lastMessageAt = 0;
-  /** called after every update from the room */
-  onRemote: (() => void) | undefined;
   readonly #target: Target;
-  #markSynced: () => void = () => {};
 
   constructor(target: Target) {
     this.#target = target;
-    this.synced = new Promise((resolve) => {
-      this.#markSynced = resolve;
-    });
     this.ws = new WebSocket(target.url, { perMessageDeflate: false });
-    this.ws.binaryType = "nodebuffer";
-    this.ws.on("message", (data: Buffer) => this.#handle(data));
-    this.doc.on("update", (update: Uint8Array, origin: unknown) => {
-      if (origin === REMOTE) return;
-      this.#send(MESSAGE_SYNC, (e) => syncProtocol.writeUpdate(e, update));
+    // Presence is sent, not kept: the clients only count what arrives of it.
+    this.sync = syncClient(this.ws as unknown as SocketLike, {
+      documentName: target.kind === "hocuspocus" ? target.docName : undefined,
+      presence: false,
     });
+    this.text = this.sync.doc.getText("t");
+    this.synced = this.sync.synced;
+  }
+
+  /** messages received from the server */
+  get received(): number {
+    return this.sync.received.messages;
+  }
+
+  get lastMessageAt(): number {
+    return this.sync.lastMessageAt;
+  }
+
+  /** called after every update from the room */
+  set onRemote(callback: (() => void) | undefined) {
+    this.sync.onRemoteUpdate = callback;
   }
 
   opened(): Promise<void> {
@@ -95,12 +98,12 @@ class Client {
       this.ws.once("open", () => {
         clearTimeout(timer);
         if (this.#target.kind === "hocuspocus") {
-          this.#send(MESSAGE_AUTH, (e) => {
+          this.sync.sendMessage(MESSAGE_AUTH, (e) => {
             encoding.writeVarUint(e, 0); // AuthMessageType.Token
             encoding.writeVarString(e, this.#target.token);
           });
         }
-        this.#send(MESSAGE_SYNC, (e) => syncProtocol.writeSyncStep1(e, this.doc));
+        this.sync.start();
         resolve();
       });
       this.ws.once("error", (error) => {
@@ -114,19 +117,9 @@ class Client {
     });
   }
 
-  /** This client's presence (one awareness entry: a name and a colour), as a provider sends it. */
+  /** This client's presence (a name and a colour), as a provider sends it. */
   sendPresence(name: string): void {
-    this.#send(MESSAGE_AWARENESS, (e) => {
-      const inner = encoding.createEncoder();
-      encoding.writeVarUint(inner, 1);
-      encoding.writeVarUint(inner, this.doc.clientID);
-      encoding.writeVarUint(inner, 1);
-      encoding.writeVarString(
-        inner,
-        JSON.stringify({ user: { name, color: COLORS[this.doc.clientID % COLORS.length] } }),
-      );
-      encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
-    });
+    this.sync.setPresence({ user: { name, color: COLORS[this.sync.doc.clientID % COLORS.length] } });
   }
 
   close(): Promise<void> {
@@ -140,36 +133,8 @@ class Client {
         clearTimeout(timer);
         resolve();
       });
-      this.ws.close();
+      this.sync.close();
     });
-  }
-
-  #send(type: number, write: (encoder: encoding.Encoder) => void): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
-    const encoder = encoding.createEncoder();
-    if (this.#target.kind === "hocuspocus") encoding.writeVarString(encoder, this.#target.docName);
-    encoding.writeVarUint(encoder, type);
-    write(encoder);
-    this.ws.send(encoding.toUint8Array(encoder));
-  }
-
-  #handle(data: Buffer): void {
-    this.received += 1;
-    this.lastMessageAt = performance.now();
-    const decoder = decoding.createDecoder(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    if (this.#target.kind === "hocuspocus") decoding.readVarString(decoder);
-    const type = decoding.readVarUint(decoder);
-    if (type !== MESSAGE_SYNC && type !== MESSAGE_SYNC_REPLY) return; // awareness, auth, acks
-    const encoder = encoding.createEncoder();
-    if (this.#target.kind === "hocuspocus") encoding.writeVarString(encoder, this.#target.docName);
-    encoding.writeVarUint(encoder, MESSAGE_SYNC);
-    const empty = encoding.length(encoder);
-    const kind = syncProtocol.readSyncMessage(decoder, encoder, this.doc, REMOTE);
-    if (encoding.length(encoder) > empty && this.ws.readyState === WebSocket.OPEN) {
-      this.ws.send(encoding.toUint8Array(encoder));
-    }
-    if (kind === syncProtocol.messageYjsSyncStep2) this.#markSynced();
-    else if (kind === syncProtocol.messageYjsUpdate) this.onRemote?.();
   }
 }
 

@@ -19,9 +19,8 @@ import { parseArgs } from "node:util";
 import { count, createDb, eq, schema } from "@steno/db";
 import { migrate, startLocalDatabase } from "@steno/db/local";
 import { LETTER_FIELD } from "@steno/shared";
-import * as encoding from "lib0/encoding";
+import { type SocketLike, syncClient } from "@steno/shared/sync-client";
 import WebSocket from "ws";
-import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import {
   backupDate,
@@ -121,20 +120,19 @@ async function writeLocalBackup(): Promise<{
 /** A client of the room, as the editor is: one paragraph, then it leaves. */
 async function typeInRoom(url: string, words: string): Promise<void> {
   const ws = new WebSocket(url);
+  const client = syncClient(ws as unknown as SocketLike);
   await new Promise((resolve, reject) => {
     ws.once("open", resolve);
     ws.once("error", reject);
   });
-  const doc = new Y.Doc();
+  client.start();
+  await client.synced;
   const paragraph = new Y.XmlElement("paragraph");
   paragraph.insert(0, [new Y.XmlText(words)]);
-  doc.getXmlFragment(LETTER_FIELD).insert(0, [paragraph]);
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, 0); // y-protocols: a sync message
-  syncProtocol.writeUpdate(encoder, Y.encodeStateAsUpdate(doc));
-  ws.send(encoding.toUint8Array(encoder));
-  await new Promise((r) => setTimeout(r, 300));
-  ws.close();
+  client.doc.getXmlFragment(LETTER_FIELD).insert(0, [paragraph]);
+  // Answered once the room has handled the paragraph (messages on one socket keep their order).
+  await client.resync();
+  client.close();
 }
 
 async function emptyDatabase(): Promise<{ url: string; wsProxy?: string; stop: () => Promise<void> }> {

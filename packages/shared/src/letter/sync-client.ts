@@ -178,7 +178,9 @@ export function syncClient(ws: SocketLike, options: SyncClientOptions = {}): Syn
   });
   awareness.on("update", (_changes: unknown, origin: unknown) => {
     if (origin !== "local") return;
-    send(awarenessMessage(awareness, [doc.clientID]));
+    sendMessage(MESSAGE_AWARENESS, (e) =>
+      encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, [doc.clientID])),
+    );
   });
   return client;
 }
