@@ -5,7 +5,7 @@ import { Link } from "wouter";
 import { ErrorMessage, formatDate, Loading } from "../components/ui.tsx";
 import { type Citation, canEdit, type Ledger, type Role } from "../lib/types.ts";
 import { useTRPC } from "../trpc.ts";
-import type { AddFactPrefill } from "./facts-pane.tsx";
+import type { AddFactPrefill } from "./add-fact.tsx";
 
 type Provider = Ledger["providers"][number];
 type Statement = Provider["statements"][number];
