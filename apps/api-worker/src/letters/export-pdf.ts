@@ -211,7 +211,10 @@ class Layout {
       this.units.push({
         height: height + (last ? (options.after ?? AFTER_PARAGRAPH) : 0),
         before: i === 0 ? (options.before ?? 0) : 0,
-        keepWithNext: last ? Boolean(options.keepNext) : Boolean(options.keepLines) || lines.length - i <= 2,
+        // No paragraph leaves its first or its last line alone on a page (orphans and widows).
+        keepWithNext: last
+          ? Boolean(options.keepNext)
+          : Boolean(options.keepLines) || i === 0 || lines.length - i <= 2,
         draw: (page, top) => {
           const baseline = top - size;
           if (i === 0 && options.marker)

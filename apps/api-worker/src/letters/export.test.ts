@@ -1,0 +1,60 @@
+import { letterText, paragraph } from "@steno/shared";
+import { describe, expect, it } from "vitest";
+import { letterheadOf, signatureOf, withoutDraftLetterhead } from "./export.ts";
+
+const firm = {
+  id: "00000000-0000-4000-8000-000000000001",
+  name: "Harper & Lane",
+  addressLine1: "1 Court Square",
+  addressLine2: null,
+  city: "Springfield",
+  region: "IL",
+  postalCode: "62701",
+  phone: "(217) 555-0100",
+  email: "desk@harperlane.law",
+  attorneyName: "Dana Harper",
+  signatureBlock: "Dana Harper\nAttorney at Law\nHarper & Lane",
+  claimBasis: "billed",
+  pageSize: "letter",
+  createdAt: "2026-01-01T00:00:00Z",
+  updatedAt: "2026-01-01T00:00:00Z",
+};
+
+describe("what the export prints around the letter", () => {
+  it("a letterhead of the firm's name over its address and contacts", () => {
+    expect(letterheadOf(firm)).toEqual({
+      name: "Harper & Lane",
+      lines: ["1 Court Square, Springfield, IL 62701", "Tel. (217) 555-0100 · desk@harperlane.law"],
+    });
+  });
+
+  it("a signature block with the bar number, not repeating a name the firm's lines start with", () => {
+    const signer = { name: "Dana Harper", barNumber: "IL 6281234", phone: null, contactEmail: "dana@hl.law" };
+    expect(signatureOf(firm, signer)).toEqual([
+      "Dana Harper",
+      "Bar No. IL 6281234",
+      "Attorney at Law",
+      "Harper & Lane",
+      "dana@hl.law",
+    ]);
+    expect(signatureOf({ ...firm, signatureBlock: null }, null)).toEqual(["Dana Harper", "Harper & Lane"]);
+  });
+
+  it("drops the letterhead a draft written before export printed it carries, and nothing else", () => {
+    const body = [paragraph("May 1, 2026"), paragraph("Dear Jordan Lee:")];
+    const old = {
+      type: "doc",
+      content: [
+        { type: "paragraph", content: [{ type: "text", text: "Harper & Lane", marks: [{ type: "bold" }] }] },
+        paragraph("1 Court Square\nSpringfield, IL 62701\n(217) 555-0100 · desk@harperlane.law"),
+        ...body,
+      ],
+    };
+    expect(letterText(withoutDraftLetterhead(old, firm))).toBe(letterText({ type: "doc", content: body }));
+    const current = { type: "doc", content: body };
+    expect(withoutDraftLetterhead(current, firm)).toBe(current);
+    // A letter that opens with the firm's name in its own words keeps it.
+    const named = { type: "doc", content: [paragraph("Harper & Lane"), ...body] };
+    expect(withoutDraftLetterhead(named, firm)).toBe(named);
+  });
+});
