@@ -222,25 +222,22 @@ export function letterVariables(input: LetterInput): Record<TemplateVariable, st
 const VARIABLE = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
 /**
- * The letter as ProseMirror JSON: the firm's letterhead, then the template's blocks ("# " for
- * headings, blank lines between paragraphs) with variables filled. A block that is only a
- * variable whose value is a block (a list, the damages table) becomes that block.
+ * The letter as ProseMirror JSON: the template's blocks ("# " for headings, blank lines between
+ * paragraphs) with variables filled. A block that is only a variable whose value is a block (a
+ * list, the damages table) becomes that block.
+ *
+ * The letterhead and the signature block are not written into the draft: the export prints them
+ * from the firm's and the signer's settings as they are then (letters/export.ts), so a change
+ * there reaches the next export without a new draft.
  */
 export function renderLetter(input: LetterInput): PmNode {
-  const values = letterVariables(input);
+  const values = { ...letterVariables(input), "attorney.signature": "" };
   const fill = (line: string) =>
     line.replace(VARIABLE, (_, name: string) => {
       const value = values[name as TemplateVariable];
       return typeof value === "string" ? value : "";
     });
-  const blocks: PmNode[] = [
-    { type: "paragraph", content: [{ type: "text", text: input.firm.name, marks: [{ type: "bold" }] }] },
-    paragraph(
-      [values["firm.address"], [values["firm.phone"], values["firm.email"]].filter(Boolean).join(" · ")]
-        .filter(Boolean)
-        .join("\n"),
-    ),
-  ];
+  const blocks: PmNode[] = [];
   let lastParagraph = "";
   for (const raw of input.templateBody.split(/\n\s*\n/)) {
     const block = raw.trim();
@@ -261,6 +258,8 @@ export function renderLetter(input: LetterInput): PmNode {
       continue;
     }
     const filled = fill(block);
+    // A block whose variables print nothing (no exhibits, the signature) leaves no empty paragraph.
+    if (!filled.trim()) continue;
     for (const part of filled.split(/\n\s*\n/)) {
       // Templates written before {{incident.description}} and {{facts.incident}} were one
       // narrative print it twice in a row; a letter says it once.
