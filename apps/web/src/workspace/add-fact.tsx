@@ -1,15 +1,9 @@
-import {
-  createFactInput,
-  FACT_CATEGORIES,
-  type FactCategoryName,
-  MONEY_KINDS,
-  type MoneyKind,
-} from "@steno/shared";
+import { createFactInput, type FactCategoryName, type MoneyKind } from "@steno/shared";
 import { type FormEvent, useId, useState } from "react";
 import { Dialog, ErrorMessage, Field, FormActions } from "../components/ui.tsx";
 import { describeError, zodFieldErrors } from "../lib/errors.ts";
 import { centsToInput, parseUsd } from "../lib/money.ts";
-import { CATEGORY_LABELS, MONEY_KIND_LABELS } from "./fact-labels.ts";
+import { CategoryOptions, MoneyKindOptions } from "./fact-labels.tsx";
 import { type FactMutations, useFactMutations } from "./fact-mutations.ts";
 import { useSources } from "./use-case-activity.ts";
 
@@ -138,11 +132,7 @@ function AddFactForm({
         <Field label="Category">
           {(p) => (
             <select {...p} value={values.category} onChange={set("category")}>
-              {FACT_CATEGORIES.map((c) => (
-                <option key={c} value={c}>
-                  {CATEGORY_LABELS[c]}
-                </option>
-              ))}
+              <CategoryOptions />
             </select>
           )}
         </Field>
@@ -150,11 +140,7 @@ function AddFactForm({
           <Field label="Kind of amount">
             {(p) => (
               <select {...p} value={values.moneyKind} onChange={set("moneyKind")}>
-                {MONEY_KINDS.map((k) => (
-                  <option key={k} value={k}>
-                    {MONEY_KIND_LABELS[k]}
-                  </option>
-                ))}
+                <MoneyKindOptions />
               </select>
             )}
           </Field>

@@ -1,17 +1,10 @@
-import {
-  FACT_CATEGORIES,
-  type FactCategoryName,
-  formatUsd,
-  MONEY_KINDS,
-  type MoneyKind,
-  updateFactInput,
-} from "@steno/shared";
+import { type FactCategoryName, formatUsd, type MoneyKind, updateFactInput } from "@steno/shared";
 import { type FormEvent, useState } from "react";
 import { Badge, ErrorMessage, Field, FormActions, formatDate } from "../components/ui.tsx";
 import { describeError, zodFieldErrors } from "../lib/errors.ts";
 import { centsToInput, parseUsd } from "../lib/money.ts";
 import type { Citation, Fact } from "../lib/types.ts";
-import { CATEGORY_LABELS, MONEY_KIND_LABELS, STATUS_BADGES } from "./fact-labels.ts";
+import { CategoryOptions, MONEY_KIND_LABELS, MoneyKindOptions, STATUS_BADGES } from "./fact-labels.tsx";
 import type { FactMutations } from "./fact-mutations.ts";
 
 /** One fact of the list: its text, status, details and citation, and the reviewer's actions. */
@@ -214,11 +207,7 @@ function EditFactForm({
               value={values.category}
               onChange={(e) => setValues((v) => ({ ...v, category: e.target.value as FactCategoryName }))}
             >
-              {FACT_CATEGORIES.map((c) => (
-                <option key={c} value={c}>
-                  {CATEGORY_LABELS[c]}
-                </option>
-              ))}
+              <CategoryOptions />
             </select>
           )}
         </Field>
@@ -261,11 +250,7 @@ function EditFactForm({
                 value={values.moneyKind}
                 onChange={(e) => setValues((v) => ({ ...v, moneyKind: e.target.value as MoneyKind }))}
               >
-                {MONEY_KINDS.map((k) => (
-                  <option key={k} value={k}>
-                    {MONEY_KIND_LABELS[k]}
-                  </option>
-                ))}
+                <MoneyKindOptions />
               </select>
             )}
           </Field>

@@ -6,7 +6,7 @@ import { type Citation, canEdit, type Role } from "../lib/types.ts";
 import { useTRPC } from "../trpc.ts";
 import { AddFactDialog } from "./add-fact.tsx";
 import { FactItem } from "./fact-item.tsx";
-import { CATEGORY_LABELS } from "./fact-labels.ts";
+import { CATEGORY_LABELS } from "./fact-labels.tsx";
 import { useFactMutations } from "./fact-mutations.ts";
 import { useSources } from "./use-case-activity.ts";
 

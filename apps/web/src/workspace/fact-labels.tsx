@@ -1,4 +1,10 @@
-import type { FactCategoryName, FactStatus, MoneyKind } from "@steno/shared";
+import {
+  FACT_CATEGORIES,
+  type FactCategoryName,
+  type FactStatus,
+  MONEY_KINDS,
+  type MoneyKind,
+} from "@steno/shared";
 
 /** A category's heading in the facts list and its name in the forms. */
 export const CATEGORY_LABELS: Record<FactCategoryName, string> = {
@@ -29,3 +35,21 @@ export const STATUS_BADGES: Record<FactStatus, { label: string; tone: string }> 
   edited: { label: "Edited", tone: "success" },
   rejected: { label: "Rejected", tone: "danger" },
 };
+
+/** The categories as a select's options, in the list's order. */
+export function CategoryOptions() {
+  return FACT_CATEGORIES.map((c) => (
+    <option key={c} value={c}>
+      {CATEGORY_LABELS[c]}
+    </option>
+  ));
+}
+
+/** The kinds of a bill's amount as a select's options. */
+export function MoneyKindOptions() {
+  return MONEY_KINDS.map((k) => (
+    <option key={k} value={k}>
+      {MONEY_KIND_LABELS[k]}
+    </option>
+  ));
+}
