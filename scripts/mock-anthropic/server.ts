@@ -943,7 +943,7 @@ function narrativeAnswer(prompt: Prompt, invents = false): TextBlock[] {
     if (invents && title === "Incident" && about[0]) {
       blocks.push(
         textBlock(
-          "On June 3, 2026, your insured offered $12,500.00 to settle the property damage.",
+          "On June 3, 2025, your insured offered $12,500.00 to settle the property damage.",
           cite(about[0]),
         ),
       );

@@ -1,6 +1,7 @@
 import { toIsoDate } from "@steno/shared";
 import type { AiProvider, DraftFact } from "../ai/provider.ts";
 import type { letterCaseData } from "./case-data.ts";
+import { aboutAnotherPerson } from "./compose.ts";
 import { defaultDemandCents, type Letterhead, renderLetter } from "./render.ts";
 
 export type CaseData = Awaited<ReturnType<typeof letterCaseData>>;
@@ -37,14 +38,14 @@ export async function draftLetter(
   // The narrative names the client and the date the attorney confirmed, as the letter does.
   const clientName = profile.clientName ?? document.clientName;
   const incidentDate = (profile.dateOfLoss && toIsoDate(profile.dateOfLoss)) || document.incidentDate;
+  const client = clientName ?? "our client";
+  // Neither provider sees another person's condition (the other driver's injuries): the letter
+  // is about the client. Facts marked harmful never left the database.
+  const own = (facts as DraftFact[]).filter(
+    (f) => !aboutAnotherPerson(f, { clientName: client, profile, facts: facts as DraftFact[] }),
+  );
   const draft = await provider.draftNarrative(
-    {
-      clientName: clientName ?? "our client",
-      incidentDate,
-      facts: facts as DraftFact[],
-      profile,
-      chronology,
-    },
+    { clientName: client, incidentDate, facts: own, profile, chronology },
     onText,
   );
   const deadline = new Date(Date.parse(`${today}T00:00:00Z`) + responseDays * 86_400_000)
