@@ -190,6 +190,22 @@ describe("the exported letter", () => {
     expect(a4.firstHeader).not.toContain("Firm of owner");
     expect(a4.document).toContain("Bar No. IL 6281234");
     expect(JSON.stringify(await storedLetter(doc.id))).toBe(JSON.stringify(letter));
+
+    // A paralegal's case is signed by the firm's signing attorney (here without an account).
+    await owner.session.trpc.firm.update.mutate({ attorneyName: "Dana Harper" });
+    const handle = testDb();
+    try {
+      await handle.db
+        .update(schema.users)
+        .set({ role: "paralegal" })
+        .where(eq(schema.users.id, owner.user.id));
+    } finally {
+      await handle.close();
+    }
+    const paralegals = await docxParts(await download(owner.session, doc.id, "export.docx"));
+    expect(paralegals.core).toContain("<dc:creator>Dana Harper</dc:creator>");
+    expect(paralegals.document).toContain("Dana Harper");
+    expect(paralegals.document).not.toContain("Bar No.");
   });
 
   it("export.pdf: the same letter as text, with the letterhead on page one only, page numbers, and the firm's paper", async () => {
