@@ -48,7 +48,7 @@ export class ApiClient<TRouter extends AnyTRPCRouter> {
   }
 
   /** fetch with this client's headers and cookies; takes what the response sets. */
-  readonly fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+  readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const headers = new Headers(init?.headers);
     for (const [name, value] of Object.entries(this.#options.headers ?? {})) {
       if (!headers.has(name)) headers.set(name, value);
