@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { and, eq, schema } from "@steno/db";
 import { letterText, type PmNode } from "@steno/shared";
 import { describe, expect, it } from "vitest";
-import { deliver, type Session, signUp, testDb } from "./helpers.ts";
+import { codeOf, deliver, type Session, signUp, testDb } from "./helpers.ts";
 import { eventually } from "./pdf.ts";
 
 const ER = "Springfield General Hospital";
@@ -216,6 +216,52 @@ describe("the draft's content", () => {
     ).toMatch(/dollar amount.*date the cited facts do not/);
     expect(open.filter((i) => i.kind === "prose").map((i) => i.message)).toContainEqual(
       expect.stringContaining("June 3, 2025 — a date no reviewed fact or the profile states"),
+    );
+  });
+
+  it("gives the attorney the chronology per provider with its gaps over 30 days; another firm gets 404", async () => {
+    const { session, doc } = await smallCase();
+    const PT = "Riverside Physical Therapy";
+    const handle = testDb();
+    try {
+      await handle.db.insert(schema.facts).values(
+        ["2026-03-23", "2026-03-26", "2026-05-04"].map((eventDate) => ({
+          documentId: doc.id,
+          status: "approved" as const,
+          verified: true,
+          category: "treatment" as const,
+          provider: PT,
+          eventDate,
+          text: `Therapy visit at ${PT} on ${eventDate}`,
+        })),
+      );
+    } finally {
+      await handle.close();
+    }
+    const chronology = await session.trpc.chronology.get.query({ documentId: doc.id });
+    expect(
+      chronology.providers.map((p) => [p.provider, p.firstVisit, p.lastVisit, p.visitDates.length]),
+    ).toEqual([
+      [ER, "2026-03-14", "2026-03-14", 1],
+      [PT, "2026-03-23", "2026-05-04", 3],
+    ]);
+    expect(chronology.providers[0]?.diagnoses).toEqual([
+      {
+        code: "S13.4XXA",
+        words: "Sprain of ligaments of cervical spine, initial encounter",
+        firstDate: "2026-03-14",
+      },
+    ]);
+    // 39 days without care, across the case and at the therapist's; the letter does not say so.
+    expect(chronology.gaps).toEqual([
+      { from: "2026-03-26", to: "2026-05-04", days: 39, provider: null },
+      { from: "2026-03-26", to: "2026-05-04", days: 39, provider: PT },
+    ]);
+    expect(await generate(session, doc.id)).not.toMatch(/\bgap\b|39 days/i);
+
+    const stranger = await signUp("stranger");
+    expect(await codeOf(stranger.session.trpc.chronology.get.query({ documentId: doc.id }))).toBe(
+      "NOT_FOUND",
     );
   });
 });

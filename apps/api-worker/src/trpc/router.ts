@@ -1,5 +1,6 @@
 import { authRouter } from "../auth/router.ts";
 import { caseProfileRouter } from "../case-profile/router.ts";
+import { chronologyRouter } from "../chronology/router.ts";
 import { collaboratorsRouter } from "../collaborators/router.ts";
 import { documentsRouter } from "../documents/router.ts";
 import { factsRouter } from "../facts/router.ts";
@@ -23,6 +24,7 @@ export const appRouter = router({
   facts: factsRouter,
   profile: caseProfileRouter,
   letters: lettersRouter,
+  chronology: chronologyRouter,
 });
 
 export type AppRouter = typeof appRouter;
