@@ -1,6 +1,8 @@
 import { letterText, paragraph } from "@steno/shared";
+import { extractText, getDocumentProxy } from "unpdf";
 import { describe, expect, it } from "vitest";
 import { letterheadOf, signatureOf, withoutDraftLetterhead } from "./export.ts";
+import { letterToPdf } from "./export-pdf.ts";
 
 const firm = {
   id: "00000000-0000-4000-8000-000000000001",
@@ -56,5 +58,17 @@ describe("what the export prints around the letter", () => {
     // A letter that opens with the firm's name in its own words keeps it.
     const named = { type: "doc", content: [paragraph("Harper & Lane"), ...body] };
     expect(withoutDraftLetterhead(named, firm)).toBe(named);
+  });
+
+  it("a PDF whose standard fonts lack a character prints it as its base letter or “?”, never fails", async () => {
+    const pdf = await letterToPdf(
+      {
+        type: "doc",
+        content: [paragraph("Zoë Nguyễn\tpaid \u{1F600} Юлия\u0001 in full\uFFFF — thank you")],
+      },
+      { title: "Unicode", author: "Dana Harper" },
+    );
+    const { text } = await extractText(await getDocumentProxy(pdf), { mergePages: true });
+    expect(text.replace(/\s+/g, " ")).toContain("Zoë Nguyen paid ? ???? in full? — thank you");
   });
 });
