@@ -3,6 +3,7 @@ import { AppError } from "@steno/shared";
 import { appOrigin, VERIFY_PATH, verificationEmail } from "../email/messages.ts";
 import { type EmailEnv, sendEmail } from "../email/transport.ts";
 import { recordAudit } from "../lib/audit.ts";
+import type { RequestScope, UserScope } from "../lib/scope.ts";
 import { randomToken, sha256Hex } from "./tokens.ts";
 
 export const VERIFY_EMAIL_HOURS = 24;
@@ -33,7 +34,7 @@ export async function sendVerificationEmail(
  * Consumes a verification link: once, before it expires, and only for the address it was sent
  * to. Whoever holds the link proves the mailbox; it does not sign anyone in.
  */
-export async function verifyEmail(db: Db, token: string, meta: { ip: string }, now: Date) {
+export async function verifyEmail({ db, requestMeta }: RequestScope, token: string, now: Date) {
   const [used] = await db
     .update(schema.emailTokens)
     .set({ usedAt: now.toISOString() })
@@ -65,17 +66,17 @@ export async function verifyEmail(db: Db, token: string, meta: { ip: string }, n
     action: "auth.email_verified",
     entityType: "user",
     entityId: user.id,
-    ip: meta.ip,
+    ip: requestMeta.ip,
   });
   return { verified: true as const, email: user.email };
 }
 
 /** A new link for a signed-in person whose address is not verified yet; nothing when it is. */
-export async function resendVerification(db: Db, env: MailEnv, userId: string, now: Date) {
+export async function resendVerification({ db, user: me }: UserScope, env: MailEnv, now: Date) {
   const [user] = await db
     .select({ id: schema.users.id, email: schema.users.email, verifiedAt: schema.users.emailVerifiedAt })
     .from(schema.users)
-    .where(eq(schema.users.id, userId));
+    .where(eq(schema.users.id, me.id));
   if (!user) throw new AppError("UNAUTHORIZED", "Sign in to continue");
   if (user.verifiedAt) return { sent: false, alreadyVerified: true };
   await sendVerificationEmail(db, env, user, now);

@@ -2,13 +2,15 @@ import { eq, schema } from "@steno/db";
 import { loginInput, verifyEmailInput } from "@steno/shared";
 import { strongRegisterInput } from "@steno/shared/password-strength";
 import { enforceRateLimit } from "../lib/rate-limit.ts";
+import type { RequestScope } from "../lib/scope.ts";
 import type { Context } from "../trpc/context.ts";
 import { protectedProcedure, publicProcedure, router } from "../trpc/init.ts";
 import { authCookies, clearedAuthCookies, REFRESH_COOKIE } from "./cookies.ts";
 import { resendVerification, verifyEmail } from "./email-verification.ts";
 import { type IssuedSession, login, logout, refresh, register } from "./service.ts";
 
-const meta = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.userAgent, env: ctx.env });
+/** Sign-in happens before anyone is known: the request's database and where it came from. */
+const requestScope = (ctx: Context): RequestScope => ({ db: ctx.db(), requestMeta: ctx.requestMeta });
 
 function signIn(ctx: Context, session: IssuedSession) {
   ctx.setCookies(
@@ -22,26 +24,27 @@ const THROTTLED = "Too many sign-in attempts; wait a minute and try again";
 export const authRouter = router({
   // The same answer whether or not the address has an account; the mail says which.
   register: publicProcedure.input(strongRegisterInput).mutation(async ({ ctx, input }) => {
-    await enforceRateLimit(ctx.env.LOGIN_RATE_LIMIT, `register:${ctx.ip}`, {
+    await enforceRateLimit(ctx.env.LOGIN_RATE_LIMIT, `register:${ctx.requestMeta.ip}`, {
       message: THROTTLED,
       periodSeconds: 60,
     });
-    return register(ctx.db(), input, meta(ctx), new Date());
+    return register(requestScope(ctx), input, ctx.env, new Date());
   }),
 
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
     // Per client here (one client trying many accounts); per account and client, from the
     // failures themselves, in the service: guessing at an account never locks its owner out.
-    await enforceRateLimit(ctx.env.LOGIN_RATE_LIMIT, `ip:${ctx.ip}`, {
+    await enforceRateLimit(ctx.env.LOGIN_RATE_LIMIT, `ip:${ctx.requestMeta.ip}`, {
       message: THROTTLED,
       periodSeconds: 60,
     });
-    return signIn(ctx, await login(ctx.db(), input, meta(ctx), new Date()));
+    return signIn(ctx, await login(requestScope(ctx), input, ctx.env, new Date()));
   }),
 
   refresh: publicProcedure.mutation(async ({ ctx }) => {
     try {
-      return signIn(ctx, await refresh(ctx.db(), ctx.cookies[REFRESH_COOKIE], meta(ctx), new Date()));
+      const token = ctx.cookies[REFRESH_COOKIE];
+      return signIn(ctx, await refresh(requestScope(ctx), token, ctx.env, new Date()));
     } catch (error) {
       ctx.setCookies(clearedAuthCookies(ctx.secureCookies));
       throw error;
@@ -49,13 +52,11 @@ export const authRouter = router({
   }),
 
   logout: publicProcedure.mutation(async ({ ctx }) => {
-    await logout(ctx.db(), {
-      sessionId: ctx.user?.sessionId,
-      refreshToken: ctx.cookies[REFRESH_COOKIE],
-      actorId: ctx.user?.id,
-      ip: ctx.ip,
-      rooms: ctx.env.ROOMS,
-    });
+    await logout(
+      requestScope(ctx),
+      { sessionId: ctx.user?.sessionId, refreshToken: ctx.cookies[REFRESH_COOKIE], actorId: ctx.user?.id },
+      ctx.env.ROOMS,
+    );
     ctx.setCookies(clearedAuthCookies(ctx.secureCookies));
     return { ok: true };
   }),
@@ -63,19 +64,18 @@ export const authRouter = router({
   /** Opens the link mailed at registration; works signed in or not (the link is the proof). */
   verifyEmail: publicProcedure
     .input(verifyEmailInput)
-    .mutation(({ ctx, input }) => verifyEmail(ctx.db(), input.token, { ip: ctx.ip }, new Date())),
+    .mutation(({ ctx, input }) => verifyEmail(requestScope(ctx), input.token, new Date())),
 
   resendVerification: protectedProcedure.mutation(async ({ ctx }) => {
     await enforceRateLimit(ctx.env.LOGIN_RATE_LIMIT, `verify-mail:${ctx.user.id}`, {
       message: "Too many links sent; wait a minute and try again",
       periodSeconds: 60,
     });
-    return resendVerification(ctx.db(), ctx.env, ctx.user.id, new Date());
+    return resendVerification(ctx.scope, ctx.env, new Date());
   }),
 
   me: protectedProcedure.query(async ({ ctx }) => {
-    const [row] = await ctx
-      .db()
+    const [row] = await ctx.scope.db
       .select({
         firm: { id: schema.firms.id, name: schema.firms.name },
         emailVerifiedAt: schema.users.emailVerifiedAt,

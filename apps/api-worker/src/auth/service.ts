@@ -5,6 +5,7 @@ import { appOrigin, registrationAttemptEmail } from "../email/messages.ts";
 import { sendEmail } from "../email/transport.ts";
 import { disconnectSession } from "../letters/room-access.ts";
 import { recordAudit } from "../lib/audit.ts";
+import type { RequestScope } from "../lib/scope.ts";
 import { createDefaultTemplate } from "../templates/default-template.ts";
 import { sendVerificationEmail } from "./email-verification.ts";
 import { hashPassword, needsRehash, verifyPassword } from "./password.ts";
@@ -16,8 +17,6 @@ import {
   sha256Hex,
   signAccessToken,
 } from "./tokens.ts";
-
-type RequestMeta = { ip: string; userAgent: string | null; env: Cloudflare.Env };
 
 /**
  * How long a refresh token that was just rotated still answers with its successor instead of
@@ -38,18 +37,27 @@ const DUMMY_HASH =
 
 const byEmail = (email: string) => eq(sql`lower(${schema.users.email})`, email.toLowerCase());
 
-async function issueSession(db: Db, user: IssuedSession["user"], meta: RequestMeta): Promise<IssuedSession> {
+async function issueSession(
+  { db, requestMeta }: RequestScope,
+  user: IssuedSession["user"],
+  env: Cloudflare.Env,
+): Promise<IssuedSession> {
   const refreshToken = randomToken();
   const expiresAt = new Date(Date.now() + REFRESH_TOKEN_SECONDS * 1000).toISOString();
   const [session] = await db
     .insert(schema.sessions)
-    .values({ userId: user.id, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 500) ?? null, expiresAt })
+    .values({
+      userId: user.id,
+      ip: requestMeta.ip,
+      userAgent: requestMeta.userAgent?.slice(0, 500) ?? null,
+      expiresAt,
+    })
     .returning({ id: schema.sessions.id });
   if (!session) throw new Error("session insert returned nothing");
   await db
     .insert(schema.refreshTokens)
     .values({ tokenHash: await sha256Hex(refreshToken), sessionId: session.id });
-  const accessToken = await signAccessToken(meta.env, { userId: user.id, sessionId: session.id });
+  const accessToken = await signAccessToken(env, { userId: user.id, sessionId: session.id });
   return { user, accessToken, refreshToken };
 }
 
@@ -62,11 +70,12 @@ class AlreadyRegistered extends Error {}
  * with the password they chose, as with any account.
  */
 export async function register(
-  db: Db,
+  scope: RequestScope,
   input: RegisterInput,
-  meta: RequestMeta,
+  env: Cloudflare.Env,
   now: Date,
 ): Promise<{ ok: true; email: string }> {
+  const { db, requestMeta } = scope;
   // Hashed whether or not the address is taken, so both answers take as long.
   const passwordHash = await hashPassword(input.password);
   const created = await db
@@ -90,7 +99,7 @@ export async function register(
         action: "auth.register",
         entityType: "user",
         entityId: user.id,
-        ip: meta.ip,
+        ip: requestMeta.ip,
       });
       return user;
     })
@@ -99,7 +108,7 @@ export async function register(
       throw error;
     });
   if (created) {
-    await sendVerificationEmail(db, meta.env, created, now);
+    await sendVerificationEmail(db, env, created, now);
     return { ok: true, email: input.email };
   }
   const [existing] = await db
@@ -112,17 +121,23 @@ export async function register(
       action: "auth.register_existing",
       entityType: "user",
       entityId: existing.id,
-      ip: meta.ip,
+      ip: requestMeta.ip,
     });
-    await sendEmail(meta.env, registrationAttemptEmail(existing.email, `${appOrigin(meta.env)}/sign-in`));
+    await sendEmail(env, registrationAttemptEmail(existing.email, `${appOrigin(env)}/sign-in`));
   }
   return { ok: true, email: input.email };
 }
 
-export async function login(db: Db, input: LoginInput, meta: RequestMeta, now: Date): Promise<IssuedSession> {
+export async function login(
+  scope: RequestScope,
+  input: LoginInput,
+  env: Cloudflare.Env,
+  now: Date,
+): Promise<IssuedSession> {
+  const { db, requestMeta } = scope;
   const [user] = await db.select().from(schema.users).where(byEmail(input.email));
   // Before the password is checked, so a throttled guesser learns nothing from the answer.
-  if (user) await throttleSignIn(db, { userId: user.id, ip: meta.ip, now });
+  if (user) await throttleSignIn(db, { userId: user.id, ip: requestMeta.ip, now });
   const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !ok) {
     await recordAudit(db, {
@@ -130,7 +145,7 @@ export async function login(db: Db, input: LoginInput, meta: RequestMeta, now: D
       action: "auth.login_failed",
       entityType: "user",
       entityId: user?.id ?? null,
-      ip: meta.ip,
+      ip: requestMeta.ip,
     });
     throw new AppError("UNAUTHORIZED", "Email or password is incorrect");
   }
@@ -140,13 +155,13 @@ export async function login(db: Db, input: LoginInput, meta: RequestMeta, now: D
       .set({ passwordHash: await hashPassword(input.password) })
       .where(eq(schema.users.id, user.id));
   }
-  const issued = await issueSession(db, pick(user), meta);
+  const issued = await issueSession(scope, pick(user), env);
   await recordAudit(db, {
     actorId: user.id,
     action: "auth.login",
     entityType: "user",
     entityId: user.id,
-    ip: meta.ip,
+    ip: requestMeta.ip,
   });
   return issued;
 }
@@ -160,9 +175,9 @@ export async function login(db: Db, input: LoginInput, meta: RequestMeta, now: D
  * stored in the clear.
  */
 export async function refresh(
-  db: Db,
+  { db, requestMeta }: RequestScope,
   refreshToken: string | undefined,
-  meta: RequestMeta,
+  env: Cloudflare.Env,
   now: Date,
 ): Promise<IssuedSession> {
   if (!refreshToken) throw new AppError("UNAUTHORIZED", "Your session has ended; sign in again");
@@ -176,7 +191,7 @@ export async function refresh(
   if (!row || row.session.revokedAt || new Date(row.session.expiresAt) <= now) {
     throw new AppError("UNAUTHORIZED", "Your session has ended; sign in again");
   }
-  const next = await refreshSuccessor(meta.env, refreshToken);
+  const next = await refreshSuccessor(env, refreshToken);
   const nextHash = await sha256Hex(next);
   // Rotation and the successor's row commit together: a concurrent refresh of the same token
   // waits on the row lock, then finds the successor in place.
@@ -195,13 +210,13 @@ export async function refresh(
   if (!rotated && !(await withinGrace(db, tokenHash, nextHash, now))) {
     await revokeSession(db, row.session.id, "refresh_token_reuse");
     // Whoever holds the session loses its open letter rooms too, not only the API.
-    await disconnectSession(db, meta.env.ROOMS, row.session.id);
+    await disconnectSession(db, env.ROOMS, row.session.id);
     await recordAudit(db, {
       actorId: row.user.id,
       action: "auth.refresh_reuse_detected",
       entityType: "session",
       entityId: row.session.id,
-      ip: meta.ip,
+      ip: requestMeta.ip,
     });
     throw new AppError("UNAUTHORIZED", "This session was revoked for your protection; sign in again");
   }
@@ -209,7 +224,7 @@ export async function refresh(
     .update(schema.sessions)
     .set({ lastUsedAt: sql`now()` })
     .where(eq(schema.sessions.id, row.session.id));
-  const accessToken = await signAccessToken(meta.env, { userId: row.user.id, sessionId: row.session.id });
+  const accessToken = await signAccessToken(env, { userId: row.user.id, sessionId: row.session.id });
   return { user: pick(row.user), accessToken, refreshToken: next };
 }
 
@@ -239,14 +254,9 @@ export async function revokeSession(db: Db, sessionId: string, reason: string): 
 
 /** Ends the session named by the access token or, failing that, by the refresh token. */
 export async function logout(
-  db: Db,
-  options: {
-    sessionId?: string;
-    refreshToken?: string;
-    actorId?: string;
-    ip: string;
-    rooms: DurableObjectNamespace;
-  },
+  { db, requestMeta }: RequestScope,
+  options: { sessionId?: string; refreshToken?: string; actorId?: string },
+  rooms: DurableObjectNamespace,
 ): Promise<void> {
   let sessionId = options.sessionId;
   if (!sessionId && options.refreshToken) {
@@ -258,13 +268,13 @@ export async function logout(
   }
   if (!sessionId) return;
   await revokeSession(db, sessionId, "logout");
-  await disconnectSession(db, options.rooms, sessionId);
+  await disconnectSession(db, rooms, sessionId);
   await recordAudit(db, {
     actorId: options.actorId ?? null,
     action: "auth.logout",
     entityType: "session",
     entityId: sessionId,
-    ip: options.ip,
+    ip: requestMeta.ip,
   });
 }
 

@@ -12,8 +12,11 @@ import type { AppEnv } from "../env.ts";
 /** Where a request came from: what the audit log and the request log record. */
 export type RequestMeta = { ip: string; userAgent: string | null; requestId: string };
 
+/** A request before anyone is known (sign-in, registration). */
+export type RequestScope = { db: Db; requestMeta: RequestMeta };
+
 /** A signed-in user's request. */
-export type UserScope = { db: Db; user: SessionUser; requestMeta: RequestMeta };
+export type UserScope = RequestScope & { user: SessionUser };
 
 /** A request on one case, by a collaborator whose role was checked. */
 export type DocumentScope = UserScope & DocumentAccess;
