@@ -54,7 +54,7 @@ export const authRouter = router({
   logout: publicProcedure.mutation(async ({ ctx }) => {
     await logout(
       requestScope(ctx),
-      { sessionId: ctx.user?.sessionId, refreshToken: ctx.cookies[REFRESH_COOKIE], actorId: ctx.user?.id },
+      { sessionId: ctx.claims?.sessionId, refreshToken: ctx.cookies[REFRESH_COOKIE], actorId: ctx.claims?.userId },
       ctx.env.ROOMS,
     );
     ctx.setCookies(clearedAuthCookies(ctx.secureCookies));

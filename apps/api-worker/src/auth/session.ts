@@ -37,24 +37,29 @@ export async function resolveUser(c: Context<AppEnv>): Promise<SessionUser | nul
   return loadSessionUser(c.var.db(), claims);
 }
 
+/** The columns of a SessionUser, as read with the session (sessions joined to users). */
+export const sessionUserColumns = {
+  id: schema.users.id,
+  firmId: schema.users.firmId,
+  email: schema.users.email,
+  name: schema.users.name,
+  role: schema.users.role,
+};
+
+/** The token's session, still live: not revoked, not expired, and the token's user's. */
+export const liveSession = (claims: AccessClaims) =>
+  and(
+    eq(schema.sessions.id, claims.sessionId),
+    eq(schema.sessions.userId, claims.userId),
+    isNull(schema.sessions.revokedAt),
+    gt(schema.sessions.expiresAt, sql`now()`),
+  );
+
 export async function loadSessionUser(db: Db, claims: AccessClaims): Promise<SessionUser | null> {
   const [row] = await db
-    .select({
-      id: schema.users.id,
-      firmId: schema.users.firmId,
-      email: schema.users.email,
-      name: schema.users.name,
-      role: schema.users.role,
-    })
+    .select(sessionUserColumns)
     .from(schema.sessions)
     .innerJoin(schema.users, eq(schema.users.id, schema.sessions.userId))
-    .where(
-      and(
-        eq(schema.sessions.id, claims.sessionId),
-        eq(schema.sessions.userId, claims.userId),
-        isNull(schema.sessions.revokedAt),
-        gt(schema.sessions.expiresAt, sql`now()`),
-      ),
-    );
+    .where(liveSession(claims));
   return row ? { ...row, sessionId: claims.sessionId } : null;
 }

@@ -1,8 +1,6 @@
 import { type Context, Hono } from "hono";
-import { requireDocumentRole } from "../documents/access.ts";
 import type { AppEnv } from "../env.ts";
-import { pathId, requireUser } from "../lib/http-auth.ts";
-import { type DocumentScope, userScope } from "../lib/scope.ts";
+import { requireCaseScope } from "../lib/http-auth.ts";
 import { cleanFilename } from "../sources/upload.ts";
 import { type ExportFile, type ExportFormat, exportExhibits, exportLetter } from "./export.ts";
 
@@ -20,11 +18,7 @@ function attachment(file: ExportFile): Response {
 }
 
 /** The signed-in user on the case in the path, with at least a viewer's access: 401, else 404. */
-async function caseScope(c: Context<AppEnv>): Promise<DocumentScope> {
-  const user = await requireUser(c);
-  const documentId = pathId(c.req.param("documentId"), "Case");
-  return userScope(c, user, await requireDocumentRole(c.var.db(), user.id, documentId, "viewer"));
-}
+const caseScope = (c: Context<AppEnv>) => requireCaseScope(c, "viewer");
 
 /** The letter as a Word file or a PDF, printed with the firm's settings as they are now (letters/export.ts). */
 for (const format of ["docx", "pdf"] as const satisfies ExportFormat[]) {

@@ -2,8 +2,7 @@ import { AppError } from "@steno/shared";
 import { Hono } from "hono";
 import { requireDocumentRole } from "../documents/access.ts";
 import type { AppEnv } from "../env.ts";
-import { pathId, requireUser } from "../lib/http-auth.ts";
-import { userScope } from "../lib/scope.ts";
+import { pathId, requireCaseScope, requireUser } from "../lib/http-auth.ts";
 import { addSource, sourceFileKey } from "./service.ts";
 import { MAX_SOURCE_BYTES } from "./upload.ts";
 
@@ -15,9 +14,7 @@ export const sourceRoutes = new Hono<AppEnv>();
  * the browser uploads many in parallel. 201 with the source, 409 with the existing one.
  */
 sourceRoutes.post("/api/documents/:documentId/sources", async (c) => {
-  const user = await requireUser(c);
-  const documentId = pathId(c.req.param("documentId"), "Case");
-  const access = await requireDocumentRole(c.var.db(), user.id, documentId, "editor");
+  const scope = await requireCaseScope(c, "editor");
   const declared = c.req.header("content-length");
   if (declared === undefined) throw new AppError("BAD_REQUEST", "Send the file with a Content-Length");
   const length = Number(declared);
@@ -25,11 +22,7 @@ sourceRoutes.post("/api/documents/:documentId/sources", async (c) => {
   if (length > MAX_SOURCE_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "The file is larger than 50 MB");
   const body = c.req.raw.body;
   if (!body || length === 0) throw new AppError("BAD_REQUEST", "The file is empty");
-  const result = await addSource(
-    userScope(c, user, access),
-    { body, length, filename: c.req.header("x-file-name") },
-    c.env,
-  );
+  const result = await addSource(scope, { body, length, filename: c.req.header("x-file-name") }, c.env);
   if ("duplicate" in result) {
     return c.json(
       { error: { code: "CONFLICT", message: "This PDF is already in the case" }, source: result.duplicate },

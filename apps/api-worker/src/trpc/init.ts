@@ -1,7 +1,7 @@
 import { AppError, type CollaboratorRole, documentScopeInput } from "@steno/shared";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
-import { requireDocumentRole } from "../documents/access.ts";
+import { requireSessionDocumentRole } from "../documents/access.ts";
 import type { DocumentScope, UserScope } from "../lib/scope.ts";
 import type { Context } from "./context.ts";
 
@@ -56,10 +56,11 @@ export const publicProcedure = t.procedure.use(appErrors);
  * Narrows the context to a signed-in user and builds the request's scope for services
  * (`ctx.scope`: database, user, request metadata); everything else answers UNAUTHORIZED.
  */
-export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
-  const scope: UserScope = { db: ctx.db(), user: ctx.user, requestMeta: ctx.requestMeta };
-  return next({ ctx: { ...ctx, user: ctx.user, scope } });
+export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const user = await ctx.loadUser();
+  if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+  const scope: UserScope = { db: ctx.db(), user, requestMeta: ctx.requestMeta };
+  return next({ ctx: { ...ctx, user, scope } });
 });
 
 /** A firm administrator's procedure; anyone else in the firm answers FORBIDDEN. */
@@ -77,11 +78,18 @@ export const adminProcedure = protectedProcedure.meta({ admin: true }).use(({ ct
  * `.input()` calls extend `{ documentId }`.
  */
 export const documentProcedure = (role: CollaboratorRole) =>
-  protectedProcedure
+  publicProcedure
     .meta({ document: { role } })
+    // Without a token, 401 before the input is read (as protectedProcedure answers).
+    .use(({ ctx, next }) => {
+      if (!ctx.claims) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+      return next({ ctx: { ...ctx, claims: ctx.claims } });
+    })
     .input(documentScopeInput)
     .use(async ({ ctx, input, next }) => {
-      const access = await requireDocumentRole(ctx.scope.db, ctx.user.id, input.documentId, role);
-      const scope: DocumentScope = { ...ctx.scope, ...access };
-      return next({ ctx: { ...ctx, document: access.document, role: access.role, scope } });
+      const db = ctx.db();
+      // The session and the case in one statement (see requireSessionDocumentRole).
+      const { user, ...access } = await requireSessionDocumentRole(db, ctx.claims, input.documentId, role);
+      const scope: DocumentScope = { db, user, requestMeta: ctx.requestMeta, ...access };
+      return next({ ctx: { ...ctx, user, document: access.document, role: access.role, scope } });
     });
