@@ -25,10 +25,12 @@ export function FactItem({
   const badge = STATUS_BADGES[fact.status];
   const busy =
     (mutations.approve.isPending && mutations.approve.variables?.factId === fact.id) ||
-    (mutations.reject.isPending && mutations.reject.variables?.factId === fact.id);
+    (mutations.reject.isPending && mutations.reject.variables?.factId === fact.id) ||
+    (mutations.update.isPending && mutations.update.variables?.factId === fact.id);
   const error =
     (mutations.approve.variables?.factId === fact.id && mutations.approve.error) ||
     (mutations.reject.variables?.factId === fact.id && mutations.reject.error) ||
+    (!editing && mutations.update.variables?.factId === fact.id && mutations.update.error) ||
     null;
   const details = [
     fact.amountCents !== null ? formatUsd(fact.amountCents) : null,
@@ -73,6 +75,14 @@ export function FactItem({
             </Badge>
           )}
           {!fact.sourceId && <Badge tone="neutral">No citation</Badge>}
+          {fact.harmful && (
+            <Badge
+              tone="neutral"
+              title="Marked harmful: the letter's prose leaves it out (the ledger keeps any amount)"
+            >
+              Left out of letter
+            </Badge>
+          )}
         </div>
       </div>
       {details.length > 0 && <p className="fact-details">{details.join(" · ")}</p>}
@@ -124,6 +134,15 @@ export function FactItem({
           )}
           <button type="button" className="button button-small button-ghost" onClick={() => setEditing(true)}>
             Edit
+          </button>
+          {/* A fact that hurts the claim (or is about someone else) stays reviewed but out of the letter. */}
+          <button
+            type="button"
+            className="button button-small button-ghost"
+            disabled={busy}
+            onClick={() => mutations.update.mutate({ documentId, factId: fact.id, harmful: !fact.harmful })}
+          >
+            {fact.harmful ? "Use in letter" : "Leave out of letter"}
           </button>
         </div>
       )}
