@@ -1,8 +1,9 @@
 import { and, asc, type Db, eq, inArray, schema, sql } from "@steno/db";
 import { AppError, type FactCategoryName, type FactStatus, type MoneyKind } from "@steno/shared";
-import type { SessionUser } from "../auth/session.ts";
-import type { DocumentAccess } from "../documents/access.ts";
-import { recordAudit } from "../lib/audit.ts";
+import { reserveAiJob } from "../jobs/ai-quota.ts";
+import { enqueue } from "../jobs/service.ts";
+import { audit } from "../lib/audit.ts";
+import type { DocumentScope } from "../lib/scope.ts";
 import { quoteIsOnPage } from "./verify.ts";
 
 export const factView = {
@@ -34,8 +35,7 @@ export const factView = {
 
 /** Facts in the order of the events they describe; undated ones last. */
 export async function listFacts(
-  db: Db,
-  documentId: string,
+  { db, document }: DocumentScope,
   filter: { status?: FactStatus[]; category?: FactCategoryName[]; sourceId?: string },
 ) {
   const items = await db
@@ -44,7 +44,7 @@ export async function listFacts(
     .leftJoin(schema.sources, eq(schema.sources.id, schema.facts.sourceId))
     .where(
       and(
-        eq(schema.facts.documentId, documentId),
+        eq(schema.facts.documentId, document.id),
         filter.status?.length ? inArray(schema.facts.status, filter.status) : undefined,
         filter.category?.length ? inArray(schema.facts.category, filter.category) : undefined,
         filter.sourceId ? eq(schema.facts.sourceId, filter.sourceId) : undefined,
@@ -88,28 +88,9 @@ async function viewOf(db: Db, factId: string) {
   return fact;
 }
 
-const decision = (
-  access: DocumentAccess,
-  user: SessionUser,
-  ip: string,
-  action: string,
-  entityId: string | null,
-  metadata?: Record<string, unknown>,
-) => ({
-  actorId: user.id,
-  action,
-  entityType: "fact",
-  entityId,
-  documentId: access.document.id,
-  ip,
-  metadata,
-});
-
 /** Editing keeps what the system extracted (original_text) and marks the fact edited. */
 export async function updateFact(
-  db: Db,
-  access: DocumentAccess,
-  user: SessionUser,
+  scope: DocumentScope,
   input: {
     factId: string;
     text?: string;
@@ -121,9 +102,9 @@ export async function updateFact(
     /** kept out of the letter's prose (not out of the ledger): it hurts the claim or is about someone else */
     harmful?: boolean;
   },
-  ip: string,
 ) {
-  const fact = await loadFact(db, access.document.id, input.factId);
+  const { db, user } = scope;
+  const fact = await loadFact(db, scope.document.id, input.factId);
   const textChanged = input.text !== undefined && input.text !== fact.text;
   const changed =
     textChanged ||
@@ -149,37 +130,36 @@ export async function updateFact(
         updatedAt: sql`now()`,
       })
       .where(eq(schema.facts.id, fact.id));
-    await recordAudit(
-      tx,
-      decision(access, user, ip, "fact.edit", fact.id, {
-        // The fields named, not the input's keys: tRPC merges the document scope into the input.
-        fields: EDITABLE_FIELDS.filter((field) => input[field] !== undefined),
-      }),
-    );
+    await audit(tx, scope, {
+      action: "fact.edit",
+      entityType: "fact",
+      entityId: fact.id,
+      // The fields named, not the input's keys: tRPC merges the document scope into the input.
+      metadata: { fields: EDITABLE_FIELDS.filter((field) => input[field] !== undefined) },
+    });
   });
   return viewOf(db, fact.id);
 }
 
 export async function decideFact(
-  db: Db,
-  access: DocumentAccess,
-  user: SessionUser,
-  factId: string,
+  scope: DocumentScope,
+  { factId }: { factId: string },
   status: "approved" | "rejected",
-  ip: string,
 ) {
+  const { db, user } = scope;
   await db.transaction(async (tx) => {
     // The update finds the fact (in this case) itself: one round trip fewer than reading it first.
     const [fact] = await tx
       .update(schema.facts)
       .set({ status, reviewedBy: user.id, reviewedAt: sql`now()`, updatedAt: sql`now()` })
-      .where(and(eq(schema.facts.id, factId), eq(schema.facts.documentId, access.document.id)))
+      .where(and(eq(schema.facts.id, factId), eq(schema.facts.documentId, scope.document.id)))
       .returning({ id: schema.facts.id });
     if (!fact) throw new AppError("NOT_FOUND", "Fact not found");
-    await recordAudit(
-      tx,
-      decision(access, user, ip, status === "approved" ? "fact.approve" : "fact.reject", fact.id),
-    );
+    await audit(tx, scope, {
+      action: status === "approved" ? "fact.approve" : "fact.reject",
+      entityType: "fact",
+      entityId: fact.id,
+    });
   });
   return viewOf(db, factId);
 }
@@ -189,19 +169,17 @@ export async function decideFact(
  * amounts whose quote was not found on the cited page: those need a person to look.
  */
 export async function approveAllFacts(
-  db: Db,
-  access: DocumentAccess,
-  user: SessionUser,
+  scope: DocumentScope,
   filter: { category?: FactCategoryName; sourceId?: string },
-  ip: string,
 ) {
+  const { db, user } = scope;
   return db.transaction(async (tx) => {
     const approved = await tx
       .update(schema.facts)
       .set({ status: "approved", reviewedBy: user.id, reviewedAt: sql`now()`, updatedAt: sql`now()` })
       .where(
         and(
-          eq(schema.facts.documentId, access.document.id),
+          eq(schema.facts.documentId, scope.document.id),
           eq(schema.facts.status, "pending"),
           // An amount whose citation did not check out waits for a person, one by one.
           sql`(${schema.facts.amountCents} is null or ${schema.facts.verified})`,
@@ -210,23 +188,23 @@ export async function approveAllFacts(
         ),
       )
       .returning({ id: schema.facts.id });
-    await recordAudit(
-      tx,
-      decision(access, user, ip, "fact.approve_all", null, {
+    await audit(tx, scope, {
+      action: "fact.approve_all",
+      entityType: "fact",
+      entityId: null,
+      metadata: {
         count: approved.length,
         category: filter.category ?? null,
         sourceId: filter.sourceId ?? null,
-      }),
-    );
+      },
+    });
     return { approved: approved.length };
   });
 }
 
 /** A fact the attorney adds by hand: approved by them, verified only if its quote is on the cited page. */
 export async function createFact(
-  db: Db,
-  access: DocumentAccess,
-  user: SessionUser,
+  scope: DocumentScope,
   input: {
     category: FactCategoryName;
     text: string;
@@ -237,8 +215,8 @@ export async function createFact(
     statementKey?: string | null;
     citation?: { sourceId: string; pageNumber: number; quote: string };
   },
-  ip: string,
 ) {
+  const { db, user } = scope;
   let verified = false;
   if (input.citation) {
     const [page] = await db
@@ -247,7 +225,7 @@ export async function createFact(
       .innerJoin(schema.sources, eq(schema.sources.id, schema.sourcePages.sourceId))
       .where(
         and(
-          eq(schema.sources.documentId, access.document.id),
+          eq(schema.sources.documentId, scope.document.id),
           eq(schema.sourcePages.sourceId, input.citation.sourceId),
           eq(schema.sourcePages.pageNumber, input.citation.pageNumber),
         ),
@@ -259,7 +237,7 @@ export async function createFact(
     const [fact] = await tx
       .insert(schema.facts)
       .values({
-        documentId: access.document.id,
+        documentId: scope.document.id,
         sourceId: input.citation?.sourceId ?? null,
         pageNumber: input.citation?.pageNumber ?? null,
         quote: input.citation?.quote ?? null,
@@ -279,11 +257,37 @@ export async function createFact(
       })
       .returning({ id: schema.facts.id });
     if (!fact) throw new Error("fact insert returned nothing");
-    await recordAudit(
-      tx,
-      decision(access, user, ip, "fact.create", fact.id, { cited: Boolean(input.citation) }),
-    );
+    await audit(tx, scope, {
+      action: "fact.create",
+      entityType: "fact",
+      entityId: fact.id,
+      metadata: { cited: Boolean(input.citation) },
+    });
     return fact.id;
   });
   return viewOf(db, id);
+}
+
+/**
+ * Reads a source's facts again (e.g. after switching provider): a job of its own that counts
+ * against the hourly AI cap. The source's text must be ready.
+ */
+export async function extractFactsAgain(
+  scope: DocumentScope,
+  input: { sourceId: string },
+  env: Pick<Cloudflare.Env, "AI_JOBS" | "AI_RATE_LIMIT">,
+) {
+  const [source] = await scope.db
+    .select({ id: schema.sources.id, status: schema.sources.status })
+    .from(schema.sources)
+    .where(and(eq(schema.sources.id, input.sourceId), eq(schema.sources.documentId, scope.document.id)));
+  if (!source) throw new AppError("NOT_FOUND", "Source not found");
+  if (source.status !== "ready") throw new AppError("CONFLICT", "The source's text is not ready yet");
+  const job = await reserveAiJob(
+    scope,
+    { documentId: scope.document.id, sourceId: source.id, kind: "extract-facts", params: { manual: true } },
+    env,
+  );
+  await enqueue(env.AI_JOBS, { jobId: job.id, kind: "extract-facts" });
+  return { jobId: job.id };
 }

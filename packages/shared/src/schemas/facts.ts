@@ -69,3 +69,34 @@ export const createFactInput = z.object({
 });
 
 export const extractFactsInput = z.object({ sourceId: idSchema });
+
+/** A fact as the review pane shows it (facts.list and every fact a change answers with). */
+export const factViewSchema = z.object({
+  id: z.string(),
+  documentId: z.string(),
+  sourceId: z.string().nullable(),
+  sourceFilename: z.string().nullable(),
+  pageNumber: z.number().int().nullable(),
+  category: z.enum(FACT_CATEGORIES),
+  text: z.string(),
+  quote: z.string().nullable(),
+  /** what the system extracted, kept when a person edits the fact */
+  originalText: z.string().nullable(),
+  verified: z.boolean(),
+  status: z.enum(FACT_STATUSES),
+  amountCents: z.number().nullable(),
+  eventDate: z.string().nullable(),
+  provider: z.string().nullable(),
+  code: z.string().nullable(),
+  moneyKind: z.enum(MONEY_KINDS).nullable(),
+  harmful: z.boolean(),
+  dateTo: z.string().nullable(),
+  statementKey: z.string().nullable(),
+  profileField: z.string().nullable(),
+  fieldValue: z.string().nullable(),
+  reviewedBy: z.string().nullable(),
+  reviewedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+export const listFactsOutput = z.object({ items: z.array(factViewSchema) });
