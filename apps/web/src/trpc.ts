@@ -1,14 +1,12 @@
 import type { AppRouter } from "@steno/api-worker/router";
 import { MAX_BATCH_CALLS } from "@steno/shared";
 import { QueryClient } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink, type TRPCClientError, type TRPCLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, type TRPCLink } from "@trpc/client";
 import { observable } from "@trpc/server/observable";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { refreshSession } from "./lib/session-refresh.ts";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
-
-export type ApiError = TRPCClientError<AppRouter>;
 
 const isUnauthorized = (error: unknown) =>
   (error as { data?: { code?: string } } | null)?.data?.code === "UNAUTHORIZED";

@@ -52,9 +52,9 @@ function chargeRows(text: string): number {
   return rows;
 }
 
-export type KindScores = Record<Exclude<DocumentKind, "other">, number>;
+type KindScores = Record<Exclude<DocumentKind, "other">, number>;
 
-export function scoreKinds(text: string): KindScores {
+function scoreKinds(text: string): KindScores {
   const score = (kind: keyof typeof SIGNALS) => SIGNALS[kind].filter((re) => re.test(text)).length;
   const scores = {
     police: score("police"),

@@ -3,13 +3,13 @@ import { AppError } from "@steno/shared";
 
 /** Wrong passwords one client may try on one account before it waits. */
 export const CLIENT_FAILURES = 10;
-export const CLIENT_WINDOW_SECONDS = 15 * 60;
+const CLIENT_WINDOW_SECONDS = 15 * 60;
 /**
  * Wrong passwords on one account from everywhere in an hour; past it, only clients that have not
  * failed on the account in that hour may still try, so a botnet cannot lock its owner out.
  */
 export const ACCOUNT_FAILURES = 100;
-export const ACCOUNT_WINDOW_SECONDS = 60 * 60;
+const ACCOUNT_WINDOW_SECONDS = 60 * 60;
 
 const THROTTLED = "Too many wrong passwords for this account from here; wait and try again";
 

@@ -3,7 +3,7 @@ import { toHex } from "../lib/hex.ts";
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_SECONDS = 7 * 24 * 60 * 60;
-export const ROOM_TOKEN_SECONDS = 60;
+const ROOM_TOKEN_SECONDS = 60;
 const ISSUER = "steno";
 
 export type AccessClaims = { userId: string; sessionId: string };
@@ -15,7 +15,7 @@ const keys = new Map<string, Promise<CryptoKey>>();
  * each time is measurable). A missing or short secret is a deployment error: fail loudly, never
  * default.
  */
-export function jwtKey(env: { JWT_SECRET?: string }): Promise<CryptoKey> {
+function jwtKey(env: { JWT_SECRET?: string }): Promise<CryptoKey> {
   const secret = env.JWT_SECRET;
   if (!secret || secret.length < 32) {
     throw new Error(

@@ -17,7 +17,7 @@ import { z } from "zod";
  * Layout in the BACKUPS bucket: `letters/<yyyy-mm-dd>/<documentId>.json`, plus
  * `letters/<yyyy-mm-dd>/manifest.json` written last (a night without a manifest did not finish).
  */
-export const BACKUP_PREFIX = "letters/";
+const BACKUP_PREFIX = "letters/";
 const PAGE = 100;
 
 const letterBackupSchema = z.object({
@@ -55,7 +55,7 @@ export const letterKey = (date: string, documentId: string) => `${BACKUP_PREFIX}
 export const manifestKey = (date: string) => `${BACKUP_PREFIX}${date}/manifest.json`;
 
 /** The part of an R2 bucket the backup writes with (the restore drill passes its own). */
-export type BackupBucket = {
+type BackupBucket = {
   put(key: string, value: string, options?: { httpMetadata?: { contentType?: string } }): Promise<unknown>;
 };
 

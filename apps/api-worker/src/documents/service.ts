@@ -190,7 +190,7 @@ export async function deleteDocument(scope: DocumentScope, env: Pick<Cloudflare.
   return { ok: true as const };
 }
 
-export async function deleteObjectsWithPrefix(bucket: R2Bucket, prefix: string): Promise<number> {
+async function deleteObjectsWithPrefix(bucket: R2Bucket, prefix: string): Promise<number> {
   let deleted = 0;
   let cursor: string | undefined;
   do {

@@ -20,7 +20,7 @@ export type EmailEnv = Pick<Cloudflare.Env, "ENVIRONMENT" | "EMAIL_FROM" | "SOUR
  * the email API everywhere else. A deployment without its key fails loudly rather than dropping
  * verification links on the floor.
  */
-export function emailTransport(env: EmailEnv): EmailTransport {
+function emailTransport(env: EmailEnv): EmailTransport {
   if (env.ENVIRONMENT === "development") return { send: (message) => storeInMailbox(env.SOURCES, message) };
   return httpEmailApi({ apiKey: env.EMAIL_API_KEY, from: env.EMAIL_FROM });
 }
@@ -28,7 +28,7 @@ export function emailTransport(env: EmailEnv): EmailTransport {
 const RESEND_URL = "https://api.resend.com/emails";
 
 /** Resend's HTTP API (one POST per message); any 2xx is accepted, anything else is an error. */
-export function httpEmailApi(options: {
+function httpEmailApi(options: {
   apiKey: string | undefined;
   from: string;
   url?: string;

@@ -42,7 +42,7 @@ const label = (r: PageRange) => (r.from === r.to ? `page ${r.from}` : `pages ${r
  * lines on one page (the same charge billed twice) are told apart by their order, which the
  * extractors keep stable.
  */
-export async function factDedupeKeys(sourceId: string, facts: ExtractedFact[]): Promise<string[]> {
+async function factDedupeKeys(sourceId: string, facts: ExtractedFact[]): Promise<string[]> {
   const seen = new Map<string, number>();
   return Promise.all(
     facts.map((fact) => {

@@ -11,8 +11,6 @@ import { runExtractText } from "../sources/extract-text.ts";
 import { PermanentJobError, readableError } from "./errors.ts";
 import { failJob, type JobMessage, MAX_ATTEMPTS } from "./service.ts";
 
-export { MAX_ATTEMPTS };
-
 const BACKOFF_BASE_SECONDS = 5;
 
 /** Exponential backoff: 5 s, 10 s, 20 s … after the first, second, third failed attempt. */

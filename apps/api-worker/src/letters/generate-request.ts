@@ -1,10 +1,9 @@
-import { and, count, type Db, eq, inArray, isNull, schema } from "@steno/db";
+import { and, count, eq, inArray, isNull, schema } from "@steno/db";
 import { AppError } from "@steno/shared";
-import type { SessionUser } from "../auth/session.ts";
-import type { DocumentAccess } from "../documents/access.ts";
 import { reserveAiJob } from "../jobs/ai-quota.ts";
 import { enqueue } from "../jobs/service.ts";
-import { recordAudit } from "../lib/audit.ts";
+import { audit } from "../lib/audit.ts";
+import type { DocumentScope } from "../lib/scope.ts";
 import { assertReady } from "./readiness.ts";
 
 // The procedure's side of a draft: who may ask, whether the case is ready, the hourly cap
@@ -18,21 +17,16 @@ export type GenerateParams = { templateId?: string; demandAmountCents?: number; 
  * ready case: every readiness item resolved or dismissed.
  */
 export async function requestGeneration(
-  db: Db,
-  env: Pick<Cloudflare.Env, "AI_JOBS" | "AI_RATE_LIMIT">,
-  access: DocumentAccess,
-  user: SessionUser,
+  scope: DocumentScope,
   params: GenerateParams,
-  ip: string,
+  env: Pick<Cloudflare.Env, "AI_JOBS" | "AI_RATE_LIMIT">,
 ) {
+  const { db, document } = scope;
   const [approved] = await db
     .select({ n: count() })
     .from(schema.facts)
     .where(
-      and(
-        eq(schema.facts.documentId, access.document.id),
-        inArray(schema.facts.status, ["approved", "edited"]),
-      ),
+      and(eq(schema.facts.documentId, document.id), inArray(schema.facts.status, ["approved", "edited"])),
     );
   if (!approved?.n) throw new AppError("BAD_REQUEST", "Approve at least one fact before generating a draft");
   if (params.templateId) {
@@ -42,26 +36,15 @@ export async function requestGeneration(
       .where(
         and(
           eq(schema.templates.id, params.templateId),
-          eq(schema.templates.firmId, access.document.firmId),
+          eq(schema.templates.firmId, document.firmId),
           isNull(schema.templates.archivedAt),
         ),
       );
     if (!template) throw new AppError("NOT_FOUND", "Template not found");
   }
-  await assertReady(db, { document: access.document, templateId: params.templateId, action: "generating" });
-  const job = await reserveAiJob(
-    { db, user },
-    { documentId: access.document.id, kind: "generate-letter", params },
-    env,
-  );
-  await recordAudit(db, {
-    actorId: user.id,
-    action: "letter.generate",
-    entityType: "job",
-    entityId: job.id,
-    documentId: access.document.id,
-    ip,
-  });
+  await assertReady(db, { document, templateId: params.templateId, action: "generating" });
+  const job = await reserveAiJob(scope, { documentId: document.id, kind: "generate-letter", params }, env);
+  await audit(db, scope, { action: "letter.generate", entityType: "job", entityId: job.id });
   await enqueue(env.AI_JOBS, { jobId: job.id, kind: "generate-letter" });
   return { jobId: job.id };
 }

@@ -9,7 +9,9 @@ import {
   PROFILE_FIELD_NAMES,
   PROFILE_FIELDS,
   type ProfileField,
-  type ReadinessKind,
+  type Readiness,
+  type ReadinessItem,
+  type ReadinessLink,
   type StatementReconciliation,
   TEMPLATE_PROFILE_FIELDS,
   TEMPLATE_VARIABLES,
@@ -17,48 +19,18 @@ import {
   templateVariablesIn,
   toIsoDate,
 } from "@steno/shared";
-import type { SessionUser } from "../auth/session.ts";
 import { sha256Hex } from "../auth/tokens.ts";
 import { getCaseProfile } from "../case-profile/service.ts";
 import type { DocumentAccess } from "../documents/access.ts";
 import { normalizeForMatch } from "../facts/verify.ts";
-import { recordAudit } from "../lib/audit.ts";
+import { audit } from "../lib/audit.ts";
+import type { DocumentScope } from "../lib/scope.ts";
 import { citedExhibits } from "./exhibits.ts";
 import { ledgerFacts } from "./ledger.ts";
 import { checkProse, knownValues, mismatchMessage } from "./prose-check.ts";
 import { defaultDemandCents, letterVariables, PLACEHOLDER } from "./render.ts";
 
-/** Where the attorney goes to fix an item: a profile field, a page of a source, a fact, a setting. */
-export type ReadinessLink = {
-  field?: ProfileField;
-  factId?: string;
-  sourceId?: string;
-  sourceFilename?: string;
-  pageNumber?: number;
-  quote?: string | null;
-  provider?: string;
-  variable?: TemplateVariable;
-  /** a sentence of the AI draft, to find in the editor */
-  sentence?: string;
-};
-
-export type ReadinessItem = {
-  /** stable across requests: what a dismissal is recorded against */
-  key: string;
-  kind: ReadinessKind;
-  message: string;
-  link: ReadinessLink;
-  dismissed: { reason: string; by: string | null; at: string } | null;
-  /** a dismissal of this item when it read otherwise: it no longer covers what it says now */
-  staleDismissal?: { message: string; reason: string };
-};
-
-export type Readiness = {
-  templateId: string | null;
-  items: ReadinessItem[];
-  /** items neither resolved nor dismissed: generation and export wait for these */
-  open: number;
-};
+export type { Readiness, ReadinessItem, ReadinessLink };
 
 type CaseDocument = DocumentAccess["document"];
 
@@ -506,19 +478,12 @@ async function checkItemKey(db: Db, documentId: string, key: string) {
 }
 
 /** Records why an item does not block this letter; the reason goes to the audit log too. */
-export async function dismissReadinessItem(
-  db: Db,
-  access: DocumentAccess,
-  user: SessionUser,
-  input: { key: string; reason: string },
-  ip: string,
-) {
-  const target = await checkItemKey(db, access.document.id, input.key);
+export async function dismissReadinessItem(scope: DocumentScope, input: { key: string; reason: string }) {
+  const { db, user, document } = scope;
+  const target = await checkItemKey(db, document.id, input.key);
   // What the item says now (under the case's template), kept with the dismissal; an item only
   // another template shows is dismissed whatever it says.
-  const current = (await computeReadiness(db, { document: access.document })).items.find(
-    (i) => i.key === input.key,
-  );
+  const current = (await computeReadiness(db, { document })).items.find((i) => i.key === input.key);
   // A sentence of the letter that no longer says it has nothing to dismiss.
   if (!current && target.kind === "prose")
     throw new AppError("NOT_FOUND", "This item is no longer in the letter");
@@ -526,7 +491,7 @@ export async function dismissReadinessItem(
     await tx
       .insert(schema.readinessDismissals)
       .values({
-        documentId: access.document.id,
+        documentId: document.id,
         itemKey: input.key,
         itemMessage: current?.message ?? null,
         reason: input.reason,
@@ -541,13 +506,10 @@ export async function dismissReadinessItem(
           createdAt: sql`now()`,
         },
       });
-    await recordAudit(tx, {
-      actorId: user.id,
+    await audit(tx, scope, {
       action: "readiness.dismiss",
       entityType: "readiness_item",
-      entityId: access.document.id,
-      documentId: access.document.id,
-      ip,
+      entityId: document.id,
       // Ids, field and variable names; a statement's key carries a provider's name, so not the key.
       metadata: { ...target, reason: input.reason },
     });

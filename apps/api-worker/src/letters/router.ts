@@ -3,7 +3,9 @@ import {
   dismissReadinessItemInput,
   generateLetterInput,
   idSchema,
+  ledgerSchema,
   readinessInput,
+  readinessSchema,
 } from "@steno/shared";
 import { z } from "zod";
 import { signRoomToken } from "../auth/tokens.ts";
@@ -15,46 +17,46 @@ import { createVersion, listVersions, restoreVersion } from "./versions.ts";
 
 export const lettersRouter = router({
   /** The damages ledger: approved billing facts by provider and date, computed in code. */
-  damages: documentProcedure("viewer").query(({ ctx }) => computeLedger(ctx.db(), ctx.document.id)),
+  damages: documentProcedure("viewer")
+    .output(ledgerSchema)
+    .query(({ ctx }) => computeLedger(ctx.scope.db, ctx.scope.document.id)),
 
   /** What must be confirmed, fixed or dismissed before a letter is generated or exported. */
   readiness: documentProcedure("viewer")
     .input(readinessInput)
+    .output(readinessSchema)
     .query(({ ctx, input }) =>
-      computeReadiness(ctx.db(), { document: ctx.document, templateId: input.templateId }),
+      computeReadiness(ctx.scope.db, { document: ctx.scope.document, templateId: input.templateId }),
     ),
 
   dismissReadinessItem: documentProcedure("editor")
     .input(dismissReadinessItemInput)
-    .mutation(({ ctx, input }) => dismissReadinessItem(ctx.db(), ctx, ctx.user, input, ctx.ip)),
+    .mutation(({ ctx, input }) => dismissReadinessItem(ctx.scope, input)),
 
   generate: documentProcedure("editor")
     .input(generateLetterInput)
-    .mutation(({ ctx, input }) => requestGeneration(ctx.db(), ctx.env, ctx, ctx.user, input, ctx.ip)),
+    .mutation(({ ctx, input }) => requestGeneration(ctx.scope, input, ctx.env)),
 
   /** A token (about a minute) to join this letter's room with the caller's role. */
   roomToken: documentProcedure("viewer").mutation(async ({ ctx }) => {
+    const { user, document, role } = ctx.scope;
     const token = await signRoomToken(ctx.env, {
-      userId: ctx.user.id,
-      documentId: ctx.document.id,
-      role: ctx.role,
-      name: ctx.user.name,
-      sessionId: ctx.user.sessionId,
+      userId: user.id,
+      documentId: document.id,
+      role,
+      name: user.name,
+      sessionId: user.sessionId,
     });
-    return { token, role: ctx.role, expiresAt: new Date(Date.now() + 60_000).toISOString() };
+    return { token, role, expiresAt: new Date(Date.now() + 60_000).toISOString() };
   }),
 
   versions: router({
-    list: documentProcedure("viewer").query(({ ctx }) => listVersions(ctx.db(), ctx.document.id)),
+    list: documentProcedure("viewer").query(({ ctx }) => listVersions(ctx.scope)),
     create: documentProcedure("editor")
       .input(z.object({ label: cleanText(200).pipe(z.string().min(1, { message: "Name the version" })) }))
-      .mutation(({ ctx, input }) =>
-        createVersion(ctx.db(), ctx.env.ROOMS, ctx, ctx.user, input.label, ctx.ip),
-      ),
+      .mutation(({ ctx, input }) => createVersion(ctx.scope, input, ctx.env.ROOMS)),
     restore: documentProcedure("editor")
       .input(z.object({ versionId: idSchema }))
-      .mutation(({ ctx, input }) =>
-        restoreVersion(ctx.db(), ctx.env.ROOMS, ctx, ctx.user, input.versionId, ctx.ip),
-      ),
+      .mutation(({ ctx, input }) => restoreVersion(ctx.scope, input, ctx.env.ROOMS)),
   }),
 });

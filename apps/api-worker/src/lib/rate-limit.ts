@@ -19,7 +19,7 @@ export async function enforceRateLimit(
 }
 
 /** The plan's window for the API in general. */
-export const API_WINDOW_SECONDS = 15 * 60;
+const API_WINDOW_SECONDS = 15 * 60;
 /** The burst limit's period: API_RATE_LIMIT in wrangler.toml. */
 const BURST_PERIOD_SECONDS = 60;
 

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 
-export type RateLimitVerdict = { allowed: boolean; retryAfter: number; remaining: number };
+type RateLimitVerdict = { allowed: boolean; retryAfter: number; remaining: number };
 
 type WindowState = { start: number; current: number; previous: number };
 

@@ -4,7 +4,7 @@ import { toHex } from "../lib/hex.ts";
 export const MAX_SOURCE_BYTES = 50 * 1024 * 1024;
 const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // "%PDF-"
 
-export type StoredUpload = { sha256: string; sizeBytes: number };
+type StoredUpload = { sha256: string; sizeBytes: number };
 
 /**
  * Streams an uploaded PDF into R2 while hashing it, without holding it in memory. The type is

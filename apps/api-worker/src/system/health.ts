@@ -19,7 +19,7 @@ export async function cachedHealth(env: Env, db: () => Db): Promise<Health> {
 }
 
 /** Deep health: every dependency the API needs to serve a request. */
-export async function checkHealth(env: Env, db: () => Db): Promise<Health> {
+async function checkHealth(env: Env, db: () => Db): Promise<Health> {
   const [database, storage, queue, ai] = await Promise.all([
     timed(async () => {
       await db().execute(sql`select 1`);

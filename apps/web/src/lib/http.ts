@@ -15,7 +15,7 @@ export class HttpError extends Error {
   }
 }
 
-export function retryAfterSeconds(header: string | null): number | null {
+function retryAfterSeconds(header: string | null): number | null {
   if (!header) return null;
   const seconds = Number(header);
   if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));

@@ -2,9 +2,9 @@ import { errorFromBody, HttpError } from "./http.ts";
 import { refreshSession } from "./session-refresh.ts";
 import type { Source } from "./types.ts";
 
-export const MAX_PDF_BYTES = 50 * 1024 * 1024;
+const MAX_PDF_BYTES = 50 * 1024 * 1024;
 
-export type UploadResult =
+type UploadResult =
   | { kind: "created"; source: Source; jobId: string }
   | { kind: "duplicate"; source: Source };
 

@@ -12,7 +12,7 @@ export type ProxyStats = {
   roundTrips: number;
 };
 
-export type WsProxyOptions = {
+type WsProxyOptions = {
   port?: number;
   host?: string;
   /**

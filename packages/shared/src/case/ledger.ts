@@ -2,7 +2,18 @@
 // statement: its itemized charges (the only amounts that are damages) and what the document
 // itself states (total charges, payments, adjustments, balance), so each statement reconciles
 // on its own and a line the reader missed shows as a gap instead of a smaller total.
+import type { z } from "zod";
 import type { MoneyKind } from "../schemas/facts.ts";
+import type {
+  citationSchema,
+  citedAmountSchema,
+  futureCareEstimateSchema,
+  ledgerChargeSchema,
+  ledgerLineSchema,
+  ledgerSchema,
+  providerDamagesSchema,
+  statementReconciliationSchema,
+} from "./ledger-schema.ts";
 import { displayProviderName, providerKey } from "./providers.ts";
 
 export type LedgerFact = {
@@ -24,104 +35,14 @@ export type LedgerFact = {
   text?: string;
 };
 
-export type Citation = {
-  factId: string;
-  sourceId: string | null;
-  sourceFilename: string | null;
-  pageNumber: number | null;
-  quote: string | null;
-  verified: boolean;
-};
-
-export type LedgerCharge = Citation & {
-  dateOfService: string | null;
-  dateTo: string | null;
-  code: string | null;
-  amountCents: number;
-  /** the same charge already counted from another source (not summed again) */
-  duplicateOf: string | null;
-};
-
-export type StatementReconciliation = {
-  key: string;
-  provider: string;
-  sourceId: string | null;
-  sourceFilename: string | null;
-  /** reviewed charges on this statement */
-  linesCents: number;
-  lineCount: number;
-  /** charges still pending review or unverified on this statement */
-  pendingCents: number;
-  statedTotalCents: number | null;
-  paymentsCents: number;
-  adjustmentsCents: number;
-  statedBalanceCents: number | null;
-  /**
-   * reconciled: the reviewed lines sum to the stated total; gap: they do not (gapCents is the
-   * stated total minus the lines); unstated: the document states no total to check against.
-   */
-  status: "reconciled" | "gap" | "unstated";
-  gapCents: number;
-  total: Citation | null;
-  pages: number[];
-};
-
-export type ProviderDamages = {
-  provider: string;
-  /** other spellings of the same provider in the case file */
-  aliases: string[];
-  billedCents: number;
-  paidCents: number;
-  adjustedCents: number;
-  /** what the letter claims for this provider under the firm's claim basis */
-  claimedCents: number;
-  balanceCents: number | null;
-  charges: LedgerCharge[];
-  statements: StatementReconciliation[];
-};
-
-/** One row of the letter's damages table: a provider's charges on one date of service. */
-export type LedgerLine = {
-  provider: string;
-  dateOfService: string | null;
-  dateTo: string | null;
-  amountCents: number;
-  codes: string[];
-  factIds: string[];
-};
-
-export type CitedAmount = Citation & { text: string; amountCents: number; moneyKind: MoneyKind | null };
-
-/** A future-care estimate that itemizes and states a total: do the items reach it? */
-export type FutureCareEstimate = {
-  sourceId: string | null;
-  sourceFilename: string | null;
-  itemsCents: number;
-  statedCents: number;
-  /** stated minus items: more than zero when an item was not read */
-  gapCents: number;
-  total: CitedAmount;
-};
-
-export type Ledger = {
-  claimBasis: "billed" | "paid";
-  providers: Array<ProviderDamages & { totalCents: number }>;
-  lines: LedgerLine[];
-  statements: StatementReconciliation[];
-  billedCents: number;
-  paidCents: number;
-  adjustedCents: number;
-  /** medical specials claimed: billed, or billed less adjustments under the "paid" basis */
-  medicalTotalCents: number;
-  wageLossCents: number;
-  wageLoss: CitedAmount[];
-  futureCareCents: number;
-  futureCare: CitedAmount[];
-  /** each estimate (one per source) whose items and stated total are both known */
-  futureCareEstimates: FutureCareEstimate[];
-  /** medical + wage loss (past economic damages) */
-  totalCents: number;
-};
+export type Citation = z.infer<typeof citationSchema>;
+export type LedgerCharge = z.infer<typeof ledgerChargeSchema>;
+export type StatementReconciliation = z.infer<typeof statementReconciliationSchema>;
+export type ProviderDamages = z.infer<typeof providerDamagesSchema>;
+export type LedgerLine = z.infer<typeof ledgerLineSchema>;
+export type CitedAmount = z.infer<typeof citedAmountSchema>;
+export type FutureCareEstimate = z.infer<typeof futureCareEstimateSchema>;
+export type Ledger = z.infer<typeof ledgerSchema>;
 
 const REVIEWED = new Set(["approved", "edited"]);
 /** The statement key of an account summary over all the providers of one statement. */
