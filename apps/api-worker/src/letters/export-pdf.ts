@@ -23,7 +23,10 @@ type Line = { pieces: Array<{ text: string; style: Style; x: number; width: numb
  * what is left of a page starts the next one.
  */
 type Unit = {
+  /** what is drawn; it must fit above the bottom margin */
   height: number;
+  /** space below, which may fall in the bottom margin */
+  after: number;
   /** space above, dropped at the top of a page */
   before: number;
   keepWithNext: boolean;
@@ -209,7 +212,8 @@ class Layout {
       const lineWidth = line.pieces.reduce((w, p) => Math.max(w, p.x + p.width), 0);
       const left = options.center ? (this.width - lineWidth) / 2 : indent;
       this.units.push({
-        height: height + (last ? (options.after ?? AFTER_PARAGRAPH) : 0),
+        height,
+        after: last ? (options.after ?? AFTER_PARAGRAPH) : 0,
         before: i === 0 ? (options.before ?? 0) : 0,
         // No paragraph leaves its first or its last line alone on a page (orphans and widows).
         keepWithNext: last
@@ -232,7 +236,8 @@ class Layout {
 
   rule(before = 0, after = 8) {
     this.units.push({
-      height: after,
+      height: 0,
+      after,
       before,
       keepWithNext: false,
       draw: (page, top) =>
@@ -272,7 +277,8 @@ class Layout {
       const rowHeight = Math.max(1, ...cells.map((lines) => lines.length)) * height + 2 * CELL_PADDING;
       const last = r === rows.length - 1;
       this.units.push({
-        height: rowHeight + (last ? AFTER_PARAGRAPH * 2 : 0),
+        height: rowHeight,
+        after: last ? AFTER_PARAGRAPH * 2 : 0,
         before: 0,
         // The header row and the first row stay together; so do the last two (the total).
         keepWithNext: (r === 0 && rows.length > 1) || r === rows.length - 2,
@@ -340,7 +346,13 @@ class Layout {
             else this.block(child, { indent: context.indent + LIST_INDENT });
           });
         });
-        this.units.push({ height: AFTER_PARAGRAPH - 4, before: 0, keepWithNext: false, draw: () => {} });
+        this.units.push({
+          height: 0,
+          after: AFTER_PARAGRAPH - 4,
+          before: 0,
+          keepWithNext: false,
+          draw: () => {},
+        });
         return;
       }
       case "table":
@@ -435,19 +447,18 @@ export async function letterToPdf(content: PmNode, print: LetterPrint): Promise<
     let chain = (atTop ? 0 : unit.before) + unit.height;
     for (let j = i; (units[j] as Unit).keepWithNext && j + 1 < units.length; j++) {
       const next = units[j + 1] as Unit;
-      chain += next.before + next.height;
+      chain += (units[j] as Unit).after + next.before + next.height;
     }
     const fits = (height: number) => y - height >= bottom - 0.01;
-    if (!atTop && !fits(chain) && chain <= top - bottom) {
-      pages.push(pdf.addPage([paper.width, paper.height]));
-      y = top;
-    } else if (!atTop && !fits(unit.before + unit.height - trailing(unit))) {
+    // A chain that would not fit even on an empty page is laid out unit by unit.
+    const breakChain = !fits(chain) && chain <= top - bottom;
+    if (!atTop && (breakChain || !fits(unit.before + unit.height))) {
       pages.push(pdf.addPage([paper.width, paper.height]));
       y = top;
     }
     if (y !== top) y -= unit.before;
     unit.draw(pages.at(-1) as PDFPage, y);
-    y -= unit.height;
+    y = Math.max(bottom, y - unit.height - unit.after);
   }
 
   pages.forEach((page, i) => {
@@ -466,9 +477,4 @@ export async function letterToPdf(content: PmNode, print: LetterPrint): Promise<
   pdf.setCreator("Steno");
   pdf.setProducer("Steno");
   return pdf.save();
-}
-
-/** The space after a unit's last line, which may fall below the bottom margin. */
-function trailing(unit: Unit): number {
-  return Math.max(0, unit.height - BODY_SIZE * LEADING);
 }
