@@ -1,4 +1,4 @@
-import { letterText, paragraph } from "@steno/shared";
+import { bulletList, heading, letterText, type PmNode, paragraph, table } from "@steno/shared";
 import { extractText, getDocumentProxy } from "unpdf";
 import { describe, expect, it } from "vitest";
 import { letterheadOf, signatureOf, withoutDraftLetterhead } from "./export.ts";
@@ -70,5 +70,64 @@ describe("what the export prints around the letter", () => {
     );
     const { text } = await extractText(await getDocumentProxy(pdf), { mergePages: true });
     expect(text.replace(/\s+/g, " ")).toContain("Zoë Nguyen paid ? ???? in full? — thank you");
+  });
+
+  it("a PDF keeps every line inside 1-inch margins on either paper, the footer below them", async () => {
+    const prose =
+      "Our client was driving home with care when your insured, travelling too fast for the wet road, struck the rear of her car. ".repeat(
+        5,
+      );
+    // Rows of one to four lines, so page ends fall inside rows of every height.
+    const rows = Array.from({ length: 40 }, (_, i) => [
+      `Provider ${i + 1}${" and its outpatient clinics and imaging centers".repeat(i % 4)}`,
+      "March 14, 2026",
+      "$1,000.00",
+    ]);
+    const letter: PmNode = {
+      type: "doc",
+      content: [
+        paragraph("Re: Our client: Maria Rivera\nClaim number: PSM-2026-0042"),
+        ...Array.from({ length: 3 }, () => [
+          heading(2, "Facts"),
+          paragraph(prose),
+          bulletList([prose, "Short"]),
+        ]).flat(),
+        table(["Provider", "Date of service", "Amount"], rows, ["Total", "", "$40,000.00"]),
+        ...Array.from({ length: 4 }, () => paragraph(prose)),
+        paragraph("Sincerely,"),
+      ],
+    };
+    for (const [pageSize, height] of [
+      ["letter", 792],
+      ["a4", 841.89],
+    ] as const) {
+      const pdf = await getDocumentProxy(
+        await letterToPdf(letter, {
+          title: "Margins",
+          author: "Dana Harper",
+          pageSize,
+          letterhead: { name: "Harper & Lane", lines: ["1 Court Square"] },
+          signature: ["Dana Harper", "Bar No. IL 6281234", "Harper & Lane"],
+        }),
+      );
+      expect(pdf.numPages).toBeGreaterThanOrEqual(3);
+      for (let n = 1; n <= pdf.numPages; n++) {
+        const items = (await (await pdf.getPage(n)).getTextContent()).items.filter(
+          (item) => "str" in item && item.str.trim(),
+        ) as Array<{ str: string; transform: number[]; height: number }>;
+        for (const item of items) {
+          const baseline = item.transform[5] as number;
+          if (item.str.startsWith("Page ")) {
+            expect(baseline).toBeLessThan(72);
+            continue;
+          }
+          // Descenders sit a little under the baseline: 3 pt of the margin is theirs.
+          expect(baseline, `${pageSize} p. ${n}: ${item.str}`).toBeGreaterThanOrEqual(72 + 3);
+          expect(baseline + item.height, `${pageSize} p. ${n}: ${item.str}`).toBeLessThanOrEqual(
+            height - 72 + 0.5,
+          );
+        }
+      }
+    }
   });
 });
