@@ -152,7 +152,9 @@ export function sentenceCase(text: string, proper: Map<string, string> = new Map
     .replace(/[\p{L}][\p{L}'’]*/gu, (w) => proper.get(w) ?? (ABBREVIATIONS.has(w) ? w.toUpperCase() : w))
     // Codes and statute sections keep their capitals ("US-98", "V2", "40-6-241(C)").
     .replace(/\b([a-z]{1,4}-?\d[\w.-]*)/g, (w) => w.toUpperCase())
-    .replace(/\bo\.c\.g\.a\./g, "O.C.G.A.");
+    .replace(/\bo\.c\.g\.a\./g, "O.C.G.A.")
+    // A section's subsection as the record printed it: "4511.21(A)".
+    .replace(/(\d)\(([a-z]{1,3})\)/g, (_, d: string, sub: string) => `${d}(${sub.toUpperCase()})`);
   return lowered.replace(/^(\s*["“]?)(\p{L})/u, (_, lead: string, ch: string) => lead + ch.toUpperCase());
 }
 
