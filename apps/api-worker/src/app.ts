@@ -79,7 +79,7 @@ app.use(
       if (error.code === "INTERNAL_SERVER_ERROR") {
         log("error", "trpc procedure failed", {
           path,
-          requestId: ctx?.requestId,
+          requestId: ctx?.requestMeta.requestId,
           ...errorFields(error.cause ?? error),
         });
         // tRPC answers its own errors, so app.onError and withSentry never see these.

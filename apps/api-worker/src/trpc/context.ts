@@ -18,9 +18,7 @@ export async function createContext(c: HonoContext<AppEnv>, resHeaders: Headers)
   return {
     env: c.env,
     db: c.var.db,
-    requestId: c.var.requestId,
-    ip: c.var.ip,
-    userAgent: c.req.header("user-agent") ?? null,
+    /** where the request came from: what the audit log and the request log record */
     requestMeta: requestMetaOf(c),
     executionCtx: c.executionCtx,
     stats: c.var.stats,

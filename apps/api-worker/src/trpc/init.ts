@@ -91,5 +91,5 @@ export const documentProcedure = (role: CollaboratorRole) =>
       // The session and the case in one statement (see requireSessionDocumentRole).
       const { user, ...access } = await requireSessionDocumentRole(db, ctx.claims, input.documentId, role);
       const scope: DocumentScope = { db, user, requestMeta: ctx.requestMeta, ...access };
-      return next({ ctx: { ...ctx, user, document: access.document, role: access.role, scope } });
+      return next({ ctx: { ...ctx, user, scope } });
     });
