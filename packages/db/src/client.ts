@@ -18,8 +18,11 @@ export type DbHandle = {
   close: () => Promise<void>;
 };
 
-/** Per-request database figures, for Server-Timing, logs and metrics. */
-export type DbStats = { queries: number; ms: number };
+/**
+ * Per-request database figures, for Server-Timing, logs and metrics. `connections` counts the
+ * connections opened: each costs a round trip (startup and authentication) before any query.
+ */
+export type DbStats = { queries: number; ms: number; connections?: number };
 
 function configureDriver(env: DbEnv) {
   const proxy = env.DATABASE_WS_PROXY;
@@ -46,7 +49,12 @@ export function createDb(env: DbEnv, stats?: DbStats): DbHandle {
   // An idle client that errors (the server went away) must not crash the Worker.
   pool.on("error", () => {});
   // Pool.query and transactions both run on a pooled client, so counting there counts once.
-  if (stats) pool.on("connect", (client: { query: QueryFn }) => timeQueries(client, stats));
+  if (stats) {
+    pool.on("connect", (client: { query: QueryFn }) => {
+      stats.connections = (stats.connections ?? 0) + 1;
+      timeQueries(client, stats);
+    });
+  }
   const db = drizzle({ client: pool });
   let closed = false;
   return {

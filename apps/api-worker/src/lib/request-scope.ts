@@ -31,6 +31,8 @@ export const requestScope: MiddlewareHandler<AppEnv> = async (c, next) => {
 function serverTiming(stats: RequestStats, totalMs: number): string {
   const parts = [
     `db;dur=${stats.db.ms.toFixed(1)};desc="${stats.db.queries} queries"`,
+    // Each connection opened is one more round trip to the database before its first query.
+    `dbconn;desc="${stats.db.connections ?? 0} connections"`,
     `total;dur=${totalMs.toFixed(1)}`,
   ];
   stats.cache.forEach((entry, i) => {
