@@ -1,10 +1,13 @@
 import path from "node:path";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineProject } from "vitest/config";
+import { buildOcrWorker } from "../ocr-worker/build.ts";
 import { buildPartyWorker, partyCompatibilityDate } from "../party/build.ts";
 
 // The API Worker binds the party Worker's rooms (Durable Objects) and its fetch handler.
 const partyScript = buildPartyWorker(path.join(import.meta.dirname, ".wrangler/test"));
+// And the OCR Worker's RPC entrypoint, with its WebAssembly modules (scanned PDFs).
+const ocrModules = await buildOcrWorker(path.join(import.meta.dirname, ".wrangler/test/ocr"));
 
 export default defineProject({
   plugins: [
@@ -37,6 +40,17 @@ export default defineProject({
             // renames that Worker to its runner (`vitest-plugin-runner-<project name>`) and exposes
             // its named entrypoints there.
             serviceBindings: { API: { name: "vitest-plugin-runner-api-worker", entrypoint: "LetterStore" } },
+          },
+          {
+            name: "steno-ocr",
+            ...ocrModules,
+            compatibilityDate: partyCompatibilityDate(),
+            compatibilityFlags: ["nodejs_compat"],
+            // The same bucket as the API Worker's SOURCES (wrangler.toml), where uploads land.
+            r2Buckets: { SOURCES: "steno-sources" },
+            // As deployed (apps/ocr-worker/wrangler.toml): at 150 dpi Tesseract took upright pages
+            // for sideways ones.
+            bindings: { ENVIRONMENT: "test", OCR_DPI: "200" },
           },
         ],
       },

@@ -76,6 +76,9 @@ export async function startStack(options: StackOptions) {
         "wrangler.toml",
         "-c",
         "apps/party/wrangler.toml",
+        // Scanned PDFs: the OCR Worker, called by the API over RPC, runs here as in production.
+        "-c",
+        "apps/ocr-worker/wrangler.toml",
         "--ip",
         "127.0.0.1",
         "--port",

@@ -5,7 +5,7 @@ import { type Bitmap, rotate, toRgba } from "./bitmap.ts";
 
 export type { Bitmap };
 
-import { assemblePage, type OcrPage, type OcrWord } from "./layout.ts";
+import { assemblePage, LOW_CONFIDENCE, type OcrPage, type OcrWord } from "./layout.ts";
 
 /**
  * A WebAssembly binary as the runtime gives it: a compiled module in a Worker (workerd compiles
@@ -95,7 +95,7 @@ export async function createOcr(assets: OcrAssets): Promise<Ocr> {
   engine.loadModel(model);
 
   function recognize(bitmap: Bitmap): OcrWord[] {
-    engine.loadImage(bitmap as unknown as ImageData);
+    engine.loadImage(bitmap);
     const words = engine.getTextBoxes("word").map((w) => ({
       text: w.text.trim(),
       confidence: Math.round(w.confidence * 1000) / 10,
@@ -123,17 +123,29 @@ export async function createOcr(assets: OcrAssets): Promise<Ocr> {
       const dpi = options.dpi ?? DEFAULT_DPI;
       const scale = dpi / 72;
       const rendered = await render(pdf, pageNumber, dpi);
-      let bitmap: Bitmap = rendered;
-      engine.loadImage(bitmap as unknown as ImageData);
-      // A page scanned sideways or upside down: turn it upright before reading. Tesseract names
-      // the rotation that makes it upright, clockwise.
-      let rotation = 0;
-      const orientation = engine.getOrientation();
-      if (orientation.rotation % 360 !== 0 && orientation.confidence >= ORIENTATION_CONFIDENCE) {
-        rotation = orientation.rotation % 360;
-        bitmap = rotate(bitmap, rotation);
+      const read = (rotation: number) => {
+        const words = recognize(rotation === 0 ? rendered : rotate(rendered, rotation));
+        const chars = words.reduce((n, w) => n + w.text.length, 0);
+        const confidence =
+          chars === 0 ? 0 : words.reduce((n, w) => n + w.confidence * w.text.length, 0) / chars;
+        return { rotation, words, confidence };
+      };
+      // Upright first. A page scanned sideways or upside down reads as confident nonsense or not
+      // at all; then the rotation Tesseract guesses (clockwise, to make it upright) and a half
+      // turn are tried, and the most confident reading kept. Its guess alone is not trusted: at
+      // 150 dpi it called upright Letter pages sideways (measured).
+      let best = read(0);
+      if (best.confidence < LOW_CONFIDENCE) {
+        const guess = engine.getOrientation();
+        const turns = new Set([guess.confidence >= ORIENTATION_CONFIDENCE ? guess.rotation % 360 : 0, 180]);
+        turns.delete(0);
+        for (const turn of turns) {
+          const attempt = read(turn);
+          if (attempt.confidence > best.confidence) best = attempt;
+          if (best.confidence >= LOW_CONFIDENCE) break;
+        }
       }
-      const words = recognize(bitmap);
+      const { rotation, words } = best;
       engine.clearImage();
       return assemblePage({
         pageNumber,

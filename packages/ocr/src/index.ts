@@ -10,3 +10,4 @@ export {
   type WasmSource,
 } from "./engine.ts";
 export { LOW_CONFIDENCE, type OcrPage, type OcrPageStatus, type OcrWord } from "./layout.ts";
+export { type OcrPagesRequest, type OcrRpc, readPdfPages } from "./service.ts";

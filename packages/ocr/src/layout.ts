@@ -21,9 +21,9 @@ export type OcrPage = {
   height: number;
 };
 
-// Below this mean confidence a page is listed for a person to check (a 72 dpi fax, a smudged
-// page); OCR of clean 200–300 dpi pages measures 90–96.
-export const LOW_CONFIDENCE = 75;
+// Below this mean confidence a page is listed for a person to check (a 72 dpi scan measured
+// 77–83, a smudged page less); the fixtures' 150–300 dpi scans and faxes measure 90–96.
+export const LOW_CONFIDENCE = 85;
 // A gap wider than this (points) between two words on one line separates cells, as CELL_GAP in
 // the text layer reader; a word space at 10–12 pt is 3–4 pt of white between OCR boxes.
 const CELL_GAP = 8;
@@ -104,6 +104,20 @@ function withoutRules(words: OcrWord[]): OcrWord[] {
   });
 }
 
+const BLANK_CONFIDENCE = 60;
+
+/**
+ * A number, date or code read with a letter for a digit that looks like it ("LO120", "O3/14/2O26",
+ * "$l,485.00"): in a word mostly of digits, O and o are read as 0 and l, I and | as 1. Words of
+ * letters are left alone, and a digit is never changed, so an amount never becomes another.
+ */
+export function digitsRead(word: string): string {
+  const digits = word.replace(/[^0-9]/g, "").length;
+  const alnum = word.replace(/[^A-Za-z0-9|]/g, "").length;
+  if (digits < 2 || digits * 2 < alnum) return word;
+  return word.replace(/[Oo]/g, "0").replace(/[lI|]/g, "1");
+}
+
 /** The page's text and word boxes in page points, from the words read off its (turned) image. */
 export function assemblePage(input: {
   pageNumber: number;
@@ -116,13 +130,16 @@ export function assemblePage(input: {
   imageHeight: number;
 }): OcrPage {
   const { scale, rotation } = input;
-  const words = withoutRules(input.words);
+  const words = withoutRules(input.words).map((w) => ({ ...w, text: digitsRead(w.text) }));
   const text = rows(words, scale)
     .map((row) => row.map((s) => s.words.map((w) => w.text).join(" ")).join("\t"))
     .join("\n");
   const chars = words.reduce((n, w) => n + w.text.length, 0);
   const confidence = chars === 0 ? 0 : words.reduce((n, w) => n + w.confidence * w.text.length, 0) / chars;
-  const meaningful = text.replace(/[^A-Za-z0-9]/g, "").length;
+  // Paper grain and a scanner's edge come out as a few stray characters of low confidence.
+  const meaningful = words
+    .filter((w) => w.confidence >= BLANK_CONFIDENCE)
+    .reduce((n, w) => n + w.text.replace(/[^A-Za-z0-9]/g, "").length, 0);
   const status: OcrPageStatus =
     meaningful < 3 ? "blank" : confidence < LOW_CONFIDENCE ? "low-confidence" : "read";
   const toPage = (w: OcrWord): OcrWord => {

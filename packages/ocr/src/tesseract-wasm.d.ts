@@ -10,7 +10,8 @@ declare module "tesseract-wasm" {
   };
   export type OCREngine = {
     loadModel(model: Uint8Array | ArrayBuffer): void;
-    loadImage(image: ImageBitmap | ImageData): void;
+    /** RGBA pixels (an ImageData without the class) */
+    loadImage(image: { data: Uint8ClampedArray; width: number; height: number }): void;
     clearImage(): void;
     getTextBoxes(unit: "line" | "word"): TextItem[];
     /** `rotation`: clockwise degrees; `confidence`: 0–1 */

@@ -67,6 +67,8 @@ async function factDedupeKeys(sourceId: string, facts: ExtractedFact[]): Promise
  */
 async function factRows(job: Job, source: Source, facts: ExtractedFact[], pages: PageText[]) {
   const pageText = new Map(pages.map((p) => [p.pageNumber, p.text]));
+  // Pages read by OCR (loadPages): their quotes are checked tolerant of OCR's letter-for-digit.
+  const ocrPages = new Set(pages.filter((p) => (p as { ocr?: boolean }).ocr).map((p) => p.pageNumber));
   const contextDates = datesUpToPage(pages);
   const keys = await factDedupeKeys(source.id, facts);
   let unverifiedAmounts = 0;
@@ -79,10 +81,15 @@ async function factRows(job: Job, source: Source, facts: ExtractedFact[], pages:
     const check = verifyFact(fact, pageText.get(fact.pageNumber), {
       citedText: citations.map((c) => c.quote).join("\n"),
       contextDates: contextDates.get(fact.pageNumber),
+      ocr: ocrPages.has(fact.pageNumber),
     });
     const verified =
       check.verified &&
-      citations.every((c) => verifyFact({ quote: c.quote }, pageText.get(c.pageNumber)).verified);
+      citations.every(
+        (c) =>
+          verifyFact({ quote: c.quote }, pageText.get(c.pageNumber), { ocr: ocrPages.has(c.pageNumber) })
+            .verified,
+      );
     if (!verified && fact.amountCents != null) unverifiedAmounts++;
     return {
       documentId: job.documentId,
@@ -125,7 +132,11 @@ async function insertFacts(tx: Tx, rows: Awaited<ReturnType<typeof factRows>>) {
 
 async function loadPages(db: Db, sourceId: string, range?: PageRange): Promise<PageText[]> {
   return db
-    .select({ pageNumber: schema.sourcePages.pageNumber, text: schema.sourcePages.text })
+    .select({
+      pageNumber: schema.sourcePages.pageNumber,
+      text: schema.sourcePages.text,
+      ocr: sql<boolean>`${schema.sourcePages.readBy} <> 'text'`,
+    })
     .from(schema.sourcePages)
     .where(
       and(

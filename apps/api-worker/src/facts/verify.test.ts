@@ -122,3 +122,21 @@ describe("verifyFact", () => {
     ]);
   });
 });
+
+describe("quotes on pages read by OCR", () => {
+  const page = "03/14/2026 0274 LO120 Cervical collar, soft foam 1 $95.0O\nPatient: Maria l. Rivera";
+
+  it("match through OCR's letter-for-digit confusions, on OCR pages only", () => {
+    expect(quoteIsOnPage("0274 L0120 Cervical collar, soft foam 1 $95.00", page, true)).toBe(true);
+    expect(quoteIsOnPage("Patient: Maria L. Rivera", page, true)).toBe(true);
+    expect(quoteIsOnPage("0274 L0120 Cervical collar, soft foam 1 $95.00", page)).toBe(false);
+  });
+
+  it("never match a different amount or code", () => {
+    expect(quoteIsOnPage("0274 L0120 Cervical collar, soft foam 1 $96.00", page, true)).toBe(false);
+    expect(quoteIsOnPage("0274 L0121 Cervical collar", page, true)).toBe(false);
+    const fact = { quote: "0274 L0120 Cervical collar, soft foam 1 $95.00", amountCents: 9600 };
+    expect(verifyFact(fact, page, { ocr: true }).problems).toEqual(["amount not in the cited text"]);
+    expect(verifyFact({ ...fact, amountCents: 9500 }, page, { ocr: true }).verified).toBe(true);
+  });
+});

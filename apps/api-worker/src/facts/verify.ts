@@ -1,3 +1,5 @@
+import { foldOcrConfusions } from "@steno/ocr/fold";
+
 // A fact is verified when the words it quotes are on the page it cites AND the values it
 // claims (amount, dates, code) are written in those words. A model can quote the right line
 // and still misread it (1,243.56 for 1,234.56, the bill's date for the visit's), so a quote
@@ -33,10 +35,23 @@ export function normalizeForMatch(text: string): string {
     .toLowerCase();
 }
 
-export function quoteIsOnPage(quote: string | null | undefined, pageText: string | undefined): boolean {
+/**
+ * Whether the quote's words are on the page. On a page read by OCR (`ocr`), a letter OCR takes
+ * for a digit (O/0, l/1 …, @steno/ocr/fold) does not make a quote fail; a different digit does,
+ * so a different amount never passes.
+ */
+export function quoteIsOnPage(
+  quote: string | null | undefined,
+  pageText: string | undefined,
+  ocr = false,
+): boolean {
   if (!quote || !pageText) return false;
   const needle = normalizeForMatch(quote);
-  return needle.length > 0 && normalizeForMatch(pageText).includes(needle);
+  if (needle.length === 0) return false;
+  const haystack = normalizeForMatch(pageText);
+  return (
+    haystack.includes(needle) || (ocr && foldOcrConfusions(haystack).includes(foldOcrConfusions(needle)))
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -192,11 +207,11 @@ export type Verification = { verified: boolean; problems: string[] };
 export function verifyFact(
   fact: FactToVerify,
   pageText: string | undefined,
-  options: { citedText?: string; contextDates?: ReadonlySet<string> } = {},
+  options: { citedText?: string; contextDates?: ReadonlySet<string>; ocr?: boolean } = {},
 ): Verification {
   const citedText = options.citedText ?? fact.quote ?? "";
   const problems: string[] = [];
-  if (!quoteIsOnPage(fact.quote, pageText)) problems.push("quote not on the cited page");
+  if (!quoteIsOnPage(fact.quote, pageText, options.ocr)) problems.push("quote not on the cited page");
   if (fact.amountCents != null && !amountsIn(citedText).has(fact.amountCents)) {
     problems.push("amount not in the cited text");
   }

@@ -9,8 +9,10 @@ export type JobKind = "extract-text" | "extract-facts" | "generate-letter";
 
 /**
  * A queue message names a jobs row; the row holds the truth (status, attempts, progress).
- * extract-text: `fromPage` is the chunk to read. extract-facts: `fromPage`..`toPage` is one
- * planned page range; `batchId` asks to collect a Message Batch; neither plans the ranges.
+ * extract-text: `fromPage` is the chunk to read; `ocr` asks for the next scanned pages to be
+ * OCR'd (the pages themselves are the ones source_pages marks pending). extract-facts:
+ * `fromPage`..`toPage` is one planned page range; `batchId` asks to collect a Message Batch;
+ * neither plans the ranges.
  */
 export type JobMessage = {
   jobId: string;
@@ -18,6 +20,7 @@ export type JobMessage = {
   fromPage?: number;
   toPage?: number;
   batchId?: string;
+  ocr?: boolean;
 };
 
 type Queryable = Pick<Db, "insert" | "update" | "select">;

@@ -1,4 +1,5 @@
 import { and, asc, type Db, eq, gte, inArray, schema, sql } from "@steno/db";
+import { LOW_CONFIDENCE } from "@steno/ocr/layout";
 import { AppError } from "@steno/shared";
 import { createCountedJob, limitAiBurst } from "../jobs/ai-quota.ts";
 import { createJob, enqueue } from "../jobs/service.ts";
@@ -9,6 +10,17 @@ import { sourceFilename, streamPdfToR2 } from "./upload.ts";
 
 export const sourceKey = (documentId: string, sourceId: string) =>
   `documents/${documentId}/sources/${sourceId}.pdf`;
+
+const sp = schema.sourcePages;
+
+/** See sourceView.coverage. `confidence` is OCR's mean word confidence (0–100), null without OCR. */
+export type SourceCoverage = {
+  read: number;
+  ocr: number;
+  blankPages: number[];
+  confidence: number | null;
+  lowConfidencePages: number[];
+};
 
 export const sourceView = {
   id: schema.sources.id,
@@ -22,6 +34,17 @@ export const sourceView = {
   error: schema.sources.error,
   createdAt: schema.sources.createdAt,
   updatedAt: schema.sources.updatedAt,
+  /**
+   * How its pages were read: "40 / 40 pages read (12 by OCR, mean confidence 91 %)", and the
+   * scanned pages OCR read with low confidence, for a person to check against the PDF.
+   */
+  coverage: sql<SourceCoverage>`(select json_build_object(
+    'read', count(*) filter (where ${sp.readBy} <> 'ocr-pending'),
+    'ocr', count(*) filter (where ${sp.readBy} in ('ocr', 'blank')),
+    'blankPages', coalesce(array_agg(${sp.pageNumber} order by ${sp.pageNumber}) filter (where ${sp.readBy} = 'blank'), '{}'),
+    'confidence', round(avg(${sp.ocrConfidence}) filter (where ${sp.readBy} = 'ocr'))::int,
+    'lowConfidencePages', coalesce(array_agg(${sp.pageNumber} order by ${sp.pageNumber}) filter (where ${sp.readBy} = 'ocr' and ${sp.ocrConfidence} < ${LOW_CONFIDENCE}), '{}')
+  ) from ${sp} where ${sp.sourceId} = ${schema.sources.id})`,
   /** Failed, or stuck: not ready, and neither it nor any of its jobs moved for half an hour. */
   retryable: sql<boolean>`(${schema.sources.status} = 'failed' or (${schema.sources.status} in ('uploaded', 'extracting') and ${schema.sources.updatedAt} < ${staleBefore()} and not exists (select 1 from ${schema.jobs} where ${schema.jobs.sourceId} = ${schema.sources.id} and ${schema.jobs.status} in ('queued', 'running') and ${schema.jobs.updatedAt} >= ${staleBefore()})))`,
 };
