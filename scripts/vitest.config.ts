@@ -9,5 +9,8 @@ export default defineProject({
     // The corpus, and the launcher's process handling (lib/processes.test.ts).
     include: ["fixtures/**/*.test.ts", "lib/**/*.test.ts"],
     testTimeout: 120_000,
+    // The corpus is generated and read in a beforeAll: ~12 s alone, more on a busy 2-core machine
+    // (it passed the default 10 s hook limit there and failed the whole file).
+    hookTimeout: 120_000,
   },
 });
