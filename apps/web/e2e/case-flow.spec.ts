@@ -308,6 +308,19 @@ test("a new attorney takes a case from PDFs to an exported, co-edited letter", a
     await shot(page, "11-firm-settings");
   });
 
+  await test.step("the letter and its exhibits as PDFs; the letter as the editor shows it", async () => {
+    // Back on the case first: the page's session (refreshed by the app) is what the requests carry.
+    await page.goto(`/cases/${documentId}`);
+    await expect(letter).toContainText(`Editor note ${run}.`);
+    await letter.screenshot({ path: path.join(SHOTS, "12-letter-in-editor.png") });
+    for (const file of ["export.pdf", "exhibits.pdf"]) {
+      const res = await page.request.get(`/api/documents/${documentId}/${file}`);
+      expect(res.status(), file).toBe(200);
+      expect(res.headers()["content-type"], file).toBe("application/pdf");
+      expect((await res.body()).subarray(0, 5).toString(), file).toBe("%PDF-");
+    }
+  });
+
   await second.context.close();
   await third.context.close();
   expect(cspViolations).toEqual([]);
