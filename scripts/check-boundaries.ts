@@ -19,6 +19,10 @@ const packageNames = new Map(
   }),
 );
 
+// Committed while the check was extended (3f2a0de); listed so npm test stays green meanwhile.
+const GOLDEN_LETTERS =
+  "the golden letters run the API's letter composition in Node; it moves to a package (or the test into the API's suite)";
+
 /**
  * Imports that wait on work under way elsewhere, each with the reason; a listed import that is
  * gone is reported so the entry can go too.
@@ -30,6 +34,14 @@ const PENDING: Record<string, string> = {
     "the provider's request building moves to a package with the Anthropic provider's rework",
   "scripts/bench-ai-cost.ts -> ../apps/api-worker/src/ai/anthropic/usage.ts":
     "the price table moves to a package with the Anthropic provider's rework",
+  "scripts/fixtures/golden-letters.test.ts -> ../../apps/api-worker/src/letters/prose-check.ts":
+    GOLDEN_LETTERS,
+  "scripts/fixtures/golden-letters.test.ts -> ../../apps/api-worker/src/letters/render.ts": GOLDEN_LETTERS,
+  "scripts/fixtures/golden-letters.test.ts -> ../../apps/api-worker/src/letters/wording.ts": GOLDEN_LETTERS,
+  "scripts/fixtures/golden-letters.ts -> ../../apps/api-worker/src/ai/local-provider.ts": GOLDEN_LETTERS,
+  "scripts/fixtures/golden-letters.ts -> ../../apps/api-worker/src/chronology/service.ts": GOLDEN_LETTERS,
+  "scripts/fixtures/golden-letters.ts -> ../../apps/api-worker/src/letters/draft.ts": GOLDEN_LETTERS,
+  "scripts/fixtures/golden-letters.ts -> ../../apps/api-worker/src/letters/prose-check.ts": GOLDEN_LETTERS,
 };
 
 function* sources(dir: string, options: { tests: boolean }): Generator<string> {
