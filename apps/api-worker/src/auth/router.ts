@@ -1,4 +1,3 @@
-import { eq, schema } from "@steno/db";
 import { loginInput, verifyEmailInput } from "@steno/shared";
 import { strongRegisterInput } from "@steno/shared/password-strength";
 import { enforceRateLimit } from "../lib/rate-limit.ts";
@@ -7,7 +6,7 @@ import type { Context } from "../trpc/context.ts";
 import { protectedProcedure, publicProcedure, router } from "../trpc/init.ts";
 import { authCookies, clearedAuthCookies, REFRESH_COOKIE } from "./cookies.ts";
 import { resendVerification, verifyEmail } from "./email-verification.ts";
-import { type IssuedSession, login, logout, refresh, register } from "./service.ts";
+import { currentUser, type IssuedSession, login, logout, refresh, register } from "./service.ts";
 
 /** Sign-in happens before anyone is known: the request's database and where it came from. */
 const requestScope = (ctx: Context): RequestScope => ({ db: ctx.db(), requestMeta: ctx.requestMeta });
@@ -54,7 +53,11 @@ export const authRouter = router({
   logout: publicProcedure.mutation(async ({ ctx }) => {
     await logout(
       requestScope(ctx),
-      { sessionId: ctx.claims?.sessionId, refreshToken: ctx.cookies[REFRESH_COOKIE], actorId: ctx.claims?.userId },
+      {
+        sessionId: ctx.claims?.sessionId,
+        refreshToken: ctx.cookies[REFRESH_COOKIE],
+        actorId: ctx.claims?.userId,
+      },
       ctx.env.ROOMS,
     );
     ctx.setCookies(clearedAuthCookies(ctx.secureCookies));
@@ -74,16 +77,5 @@ export const authRouter = router({
     return resendVerification(ctx.scope, ctx.env, new Date());
   }),
 
-  me: protectedProcedure.query(async ({ ctx }) => {
-    const [row] = await ctx.scope.db
-      .select({
-        firm: { id: schema.firms.id, name: schema.firms.name },
-        emailVerifiedAt: schema.users.emailVerifiedAt,
-      })
-      .from(schema.users)
-      .innerJoin(schema.firms, eq(schema.firms.id, schema.users.firmId))
-      .where(eq(schema.users.id, ctx.user.id));
-    const { sessionId: _session, ...user } = ctx.user;
-    return { user: { ...user, emailVerified: Boolean(row?.emailVerifiedAt) }, firm: row?.firm ?? null };
-  }),
+  me: protectedProcedure.query(({ ctx }) => currentUser(ctx.scope)),
 });

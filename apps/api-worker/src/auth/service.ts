@@ -5,7 +5,7 @@ import { appOrigin, registrationAttemptEmail } from "../email/messages.ts";
 import { sendEmail } from "../email/transport.ts";
 import { disconnectSession } from "../letters/room-access.ts";
 import { recordAudit } from "../lib/audit.ts";
-import type { RequestScope } from "../lib/scope.ts";
+import type { RequestScope, UserScope } from "../lib/scope.ts";
 import { createDefaultTemplate } from "../templates/default-template.ts";
 import { sendVerificationEmail } from "./email-verification.ts";
 import { hashPassword, needsRehash, verifyPassword } from "./password.ts";
@@ -287,4 +287,18 @@ function pick(user: typeof schema.users.$inferSelect): IssuedSession["user"] {
     firmId: user.firmId,
     emailVerified: user.emailVerifiedAt !== null,
   };
+}
+
+/** The signed-in person (without their session's id), whether their address is verified, and their firm. */
+export async function currentUser({ db, user }: UserScope) {
+  const [row] = await db
+    .select({
+      firm: { id: schema.firms.id, name: schema.firms.name },
+      emailVerifiedAt: schema.users.emailVerifiedAt,
+    })
+    .from(schema.users)
+    .innerJoin(schema.firms, eq(schema.firms.id, schema.users.firmId))
+    .where(eq(schema.users.id, user.id));
+  const { sessionId: _session, ...me } = user;
+  return { user: { ...me, emailVerified: Boolean(row?.emailVerifiedAt) }, firm: row?.firm ?? null };
 }

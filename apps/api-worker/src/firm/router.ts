@@ -1,81 +1,12 @@
-import { eq, schema, sql } from "@steno/db";
-import { AppError, firmUpdateInput, signerUpdateInput } from "@steno/shared";
-import { audit } from "../lib/audit.ts";
+import { firmUpdateInput, signerUpdateInput } from "@steno/shared";
 import { adminProcedure, protectedProcedure, router } from "../trpc/init.ts";
-
-const letterhead = {
-  id: schema.firms.id,
-  name: schema.firms.name,
-  addressLine1: schema.firms.addressLine1,
-  addressLine2: schema.firms.addressLine2,
-  city: schema.firms.city,
-  region: schema.firms.region,
-  postalCode: schema.firms.postalCode,
-  phone: schema.firms.phone,
-  email: schema.firms.email,
-  attorneyName: schema.firms.attorneyName,
-  signatureBlock: schema.firms.signatureBlock,
-  claimBasis: schema.firms.claimBasis,
-  pageSize: schema.firms.pageSize,
-};
-
-const signer = {
-  name: schema.users.name,
-  barNumber: schema.users.barNumber,
-  phone: schema.users.phone,
-  contactEmail: schema.users.contactEmail,
-};
+import { getFirm, getSigner, updateFirm, updateSigner } from "./service.ts";
 
 export const firmRouter = router({
-  /** The letterhead used by generation and export, and the firm's claim basis (billed or paid). */
-  get: protectedProcedure.query(async ({ ctx }) => {
-    const [firm] = await ctx
-      .db()
-      .select(letterhead)
-      .from(schema.firms)
-      .where(eq(schema.firms.id, ctx.user.firmId));
-    if (!firm) throw new AppError("NOT_FOUND", "Firm not found");
-    return firm;
-  }),
-
-  update: adminProcedure.input(firmUpdateInput).mutation(async ({ ctx, input }) => {
-    const { scope } = ctx;
-    const [firm] = await scope.db
-      .update(schema.firms)
-      .set({ ...input, updatedAt: sql`now()` })
-      .where(eq(schema.firms.id, scope.user.firmId))
-      .returning(letterhead);
-    await audit(scope.db, scope, {
-      action: "firm.update",
-      entityType: "firm",
-      entityId: scope.user.firmId,
-      metadata: { fields: Object.keys(input) },
-    });
-    return firm;
-  }),
-
-  /** What the signature block prints when this person signs a letter (their name, bar number, contacts). */
-  signer: protectedProcedure.query(async ({ ctx }) => {
-    const { scope } = ctx;
-    const [me] = await scope.db.select(signer).from(schema.users).where(eq(schema.users.id, scope.user.id));
-    if (!me) throw new AppError("NOT_FOUND", "User not found");
-    return me;
-  }),
-
-  /** Each person keeps their own signature details; nobody edits another's. */
-  updateSigner: protectedProcedure.input(signerUpdateInput).mutation(async ({ ctx, input }) => {
-    const { scope } = ctx;
-    const [me] = await scope.db
-      .update(schema.users)
-      .set({ ...input, updatedAt: sql`now()` })
-      .where(eq(schema.users.id, scope.user.id))
-      .returning(signer);
-    await audit(scope.db, scope, {
-      action: "user.update_signer",
-      entityType: "user",
-      entityId: scope.user.id,
-      metadata: { fields: Object.keys(input) },
-    });
-    return me;
-  }),
+  get: protectedProcedure.query(({ ctx }) => getFirm(ctx.scope)),
+  update: adminProcedure.input(firmUpdateInput).mutation(({ ctx, input }) => updateFirm(ctx.scope, input)),
+  signer: protectedProcedure.query(({ ctx }) => getSigner(ctx.scope)),
+  updateSigner: protectedProcedure
+    .input(signerUpdateInput)
+    .mutation(({ ctx, input }) => updateSigner(ctx.scope, input)),
 });

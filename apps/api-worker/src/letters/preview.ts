@@ -1,6 +1,6 @@
-import { type Db, eq, schema } from "@steno/db";
+import { eq, schema } from "@steno/db";
 import { AppError, type PmNode, TEMPLATE_VARIABLES, toIsoDate } from "@steno/shared";
-import type { DocumentAccess } from "../documents/access.ts";
+import type { DocumentScope } from "../lib/scope.ts";
 import { letterCaseData } from "./case-data.ts";
 import { defaultDemandCents, renderLetter } from "./render.ts";
 
@@ -13,8 +13,7 @@ const narrative = (variable: keyof typeof TEMPLATE_VARIABLES) =>
  * letterhead, confirmed profile, reviewed facts, ledger and exhibits; the narrative bracketed.
  */
 export async function previewTemplate(
-  db: Db,
-  { document }: DocumentAccess,
+  { db, document }: DocumentScope,
   input: { body: string; today?: string },
 ): Promise<PmNode> {
   const [firm] = await db.select().from(schema.firms).where(eq(schema.firms.id, document.firmId));

@@ -3,6 +3,23 @@
 // the room heard of a change is then older than the change, and the room holds it to it.
 import { and, type Db, eq, isNotNull, schema } from "@steno/db";
 import { type AccessChange, errorFields, letterRoom, log } from "@steno/shared";
+import { signRoomToken } from "../auth/tokens.ts";
+import type { DocumentScope } from "../lib/scope.ts";
+
+/** A token (about a minute) to join the case's letter room with the caller's role. */
+export async function issueRoomToken(
+  { user, document, role }: DocumentScope,
+  env: Parameters<typeof signRoomToken>[0],
+) {
+  const token = await signRoomToken(env, {
+    userId: user.id,
+    documentId: document.id,
+    role,
+    name: user.name,
+    sessionId: user.sessionId,
+  });
+  return { token, role, expiresAt: new Date(Date.now() + 60_000).toISOString() };
+}
 
 /**
  * One room. The change is already committed, so a room that cannot be reached is logged rather

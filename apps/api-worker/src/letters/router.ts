@@ -8,11 +8,11 @@ import {
   readinessSchema,
 } from "@steno/shared";
 import { z } from "zod";
-import { signRoomToken } from "../auth/tokens.ts";
 import { documentProcedure, router } from "../trpc/init.ts";
 import { requestGeneration } from "./generate-request.ts";
 import { computeLedger } from "./ledger.ts";
 import { computeReadiness, dismissReadinessItem } from "./readiness.ts";
+import { issueRoomToken } from "./room-access.ts";
 import { createVersion, listVersions, restoreVersion } from "./versions.ts";
 
 export const lettersRouter = router({
@@ -38,17 +38,7 @@ export const lettersRouter = router({
     .mutation(({ ctx, input }) => requestGeneration(ctx.scope, input, ctx.env)),
 
   /** A token (about a minute) to join this letter's room with the caller's role. */
-  roomToken: documentProcedure("viewer").mutation(async ({ ctx }) => {
-    const { user, document, role } = ctx.scope;
-    const token = await signRoomToken(ctx.env, {
-      userId: user.id,
-      documentId: document.id,
-      role,
-      name: user.name,
-      sessionId: user.sessionId,
-    });
-    return { token, role, expiresAt: new Date(Date.now() + 60_000).toISOString() };
-  }),
+  roomToken: documentProcedure("viewer").mutation(({ ctx }) => issueRoomToken(ctx.scope, ctx.env)),
 
   versions: router({
     list: documentProcedure("viewer").query(({ ctx }) => listVersions(ctx.scope)),

@@ -24,7 +24,7 @@ export const templatesRouter = router({
   // writes nothing.
   preview: documentProcedure("viewer")
     .input(previewTemplateInput)
-    .mutation(({ ctx, input }) => previewTemplate(ctx.scope.db, ctx.scope, input)),
+    .mutation(({ ctx, input }) => previewTemplate(ctx.scope, input)),
   archive: protectedProcedure
     .input(templateIdInput)
     .mutation(({ ctx, input }) => archiveTemplate(ctx.scope, input)),
