@@ -1,6 +1,6 @@
 import { DOCUMENT_STATUSES, type DocumentStatus, type ProfileField } from "@steno/shared";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type KeyboardEvent, lazy, Suspense, useState } from "react";
+import { type KeyboardEvent, lazy, type ReactNode, Suspense, useState } from "react";
 import { Link } from "wouter";
 import { ErrorBoundary } from "../components/error-boundary.tsx";
 import { Badge, ErrorMessage, formatDate, Loading, STATUS_LABELS } from "../components/ui.tsx";
@@ -178,13 +178,7 @@ export default function WorkspacePage({ documentId, session }: { documentId: str
             ))}
           </div>
           {/* Every panel stays mounted (filters and forms keep their state); the others are hidden. */}
-          <div
-            className="tab-panel"
-            role="tabpanel"
-            id="case-panel-facts"
-            aria-labelledby="case-tab-facts"
-            hidden={tab !== "facts"}
-          >
+          <TabPanel id="facts" tab={tab}>
             <FactsPane
               documentId={documentId}
               role={document.role}
@@ -193,28 +187,16 @@ export default function WorkspacePage({ documentId, session }: { documentId: str
               onSourceFilterChange={setSourceFilter}
               onOpenCitation={openCitation}
             />
-          </div>
-          <div
-            className="tab-panel"
-            role="tabpanel"
-            id="case-panel-profile"
-            aria-labelledby="case-tab-profile"
-            hidden={tab !== "profile"}
-          >
+          </TabPanel>
+          <TabPanel id="profile" tab={tab}>
             <ProfilePane
               documentId={documentId}
               role={document.role}
               onOpenCitation={openCitation}
               focusField={focusField}
             />
-          </div>
-          <div
-            className="tab-panel"
-            role="tabpanel"
-            id="case-panel-damages"
-            aria-labelledby="case-tab-damages"
-            hidden={tab !== "damages"}
-          >
+          </TabPanel>
+          <TabPanel id="damages" tab={tab}>
             <DamagesPane
               documentId={documentId}
               role={document.role}
@@ -224,7 +206,7 @@ export default function WorkspacePage({ documentId, session }: { documentId: str
                 setAddLine(prefill);
               }}
             />
-          </div>
+          </TabPanel>
         </div>
         <ErrorBoundary label="The letter editor">
           <Suspense
@@ -271,5 +253,20 @@ export default function WorkspacePage({ documentId, session }: { documentId: str
         />
       )}
     </section>
+  );
+}
+
+/** One tab's panel, labelled by its tab and hidden while another tab is chosen. */
+function TabPanel({ id, tab, children }: { id: Tab; tab: Tab; children: ReactNode }) {
+  return (
+    <div
+      className="tab-panel"
+      role="tabpanel"
+      id={`case-panel-${id}`}
+      aria-labelledby={`case-tab-${id}`}
+      hidden={tab !== id}
+    >
+      {children}
+    </div>
   );
 }
