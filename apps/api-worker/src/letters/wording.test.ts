@@ -34,6 +34,9 @@ describe("letter wording", () => {
     expect(
       sentenceCase("DRIVER OF UNIT 2 WAS CITED FOR ASSURED CLEAR DISTANCE AHEAD (ORC 4511.21(A))."),
     ).toBe("Driver of unit 2 was cited for assured clear distance ahead (ORC 4511.21(A)).");
+    expect(sentenceCase("WITNESS DARNELL WEBB (404-555-0157) STATED THE FORD NEVER SLOWED DOWN.")).toBe(
+      "Witness Darnell Webb (404-555-0157) stated the Ford never slowed down.",
+    );
   });
 
   it("cites the statute the record gives, and no other", () => {

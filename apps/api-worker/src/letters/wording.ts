@@ -141,6 +141,13 @@ export function properWords(names: string[]): Map<string, string> {
   return words;
 }
 
+// Vehicle makes a crash report prints in capitals.
+const VEHICLE_MAKE =
+  /\b(?:ford|honda|toyota|chevrolet|chevy|nissan|dodge|jeep|kia|hyundai|subaru|mazda|tesla|volkswagen|volvo|buick|cadillac|lexus|acura|isuzu|freightliner|kenworth|peterbilt|mack|lincoln)\b/g;
+
+const titleCase = (words: string) =>
+  words.replace(/(^|[\s-])(\p{L})/gu, (_, sep: string, ch: string) => sep + ch.toUpperCase());
+
 /**
  * A text that shouts ("D2 WAS CITED FOR FOLLOWING TOO CLOSELY") in sentence case, the case's own
  * names and the usual abbreviations kept in their capitals.
@@ -154,7 +161,13 @@ export function sentenceCase(text: string, proper: Map<string, string> = new Map
     .replace(/\b([a-z]{1,4}-?\d[\w.-]*)/g, (w) => w.toUpperCase())
     .replace(/\bo\.c\.g\.a\./g, "O.C.G.A.")
     // A section's subsection as the record printed it: "4511.21(A)".
-    .replace(/(\d)\(([a-z]{1,3})\)/g, (_, d: string, sub: string) => `${d}(${sub.toUpperCase()})`);
+    .replace(/(\d)\(([a-z]{1,3})\)/g, (_, d: string, sub: string) => `${d}(${sub.toUpperCase()})`)
+    // A witness's name, between "witness" and the phone number or what they said.
+    .replace(
+      /\b(witness(?:es)?,? )([a-z]+(?: [a-z]\.?)?(?: [a-z]+){0,2})(?=,? \(| stated| states| said)/g,
+      (_, lead: string, name: string) => lead + titleCase(name),
+    )
+    .replace(VEHICLE_MAKE, (make: string) => titleCase(make));
   return lowered.replace(/^(\s*["“]?)(\p{L})/u, (_, lead: string, ch: string) => lead + ch.toUpperCase());
 }
 
