@@ -98,7 +98,12 @@ function citationSentence(value: string, driver: string): string | null {
     .replace(/\s*[-–]\s*$/, "")
     .trim();
   if (!offense || offense.split(" ").length < 2) return null;
-  const statuteText = statute ? `, in violation of ${statute.replace(/\s+/g, " ")}` : "";
+  // "TEXAS TRANSPORTATION CODE §545.062" reads "Texas Transportation Code §545.062"; ILCS, VC,
+  // ORC stay the abbreviations they are.
+  const statuteWords = statute
+    ?.replace(/\s+/g, " ")
+    .replace(/\b[A-Z]{3,}\b/g, (w) => (/^(ILCS|ORC|VC|OCGA)$/.test(w) ? w : w[0] + w.slice(1).toLowerCase()));
+  const statuteText = statuteWords ? `, in violation of ${statuteWords}` : "";
   return `The investigating officer cited ${driver} for ${offense.toLowerCase()}${statuteText}${number ? ` (citation ${number})` : ""}.`;
 }
 

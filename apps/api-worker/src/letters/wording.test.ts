@@ -69,7 +69,7 @@ describe("letter wording", () => {
     expect(liability).toContain(
       "The investigating officer cited Derek J. Hollis for following too closely, in violation of 625 ILCS 5/11-710 (citation C-558231).",
     );
-    expect(liability).toContain("in violation of TEXAS TRANSPORTATION CODE §545.062.");
+    expect(liability).toContain("in violation of Texas Transportation Code §545.062.");
     expect(liability).toContain("cited Derek J. Hollis for 1141 failed to yield - left turn.");
     expect(liability.match(/in violation of/g)?.length).toBe(2);
   });
