@@ -27,32 +27,28 @@ const documentFields = {
   updatedAt: schema.documents.updatedAt,
 };
 
-/** Source and fact counts for a page of cases: two grouped queries, whatever the page size. */
+/**
+ * Sources and facts by status for a page of cases, in one statement whatever the page size:
+ * each statement is a round trip to a far-away database, and two in parallel would open a
+ * second connection (another trip).
+ */
 async function countsFor(db: Db, documentIds: string[]) {
   const sources = new Map<string, number>();
   const facts = new Map<string, FactCounts>();
   if (documentIds.length === 0) return { sources, facts };
-  const [sourceRows, factRows] = await Promise.all([
-    db
-      .select({ documentId: schema.sources.documentId, count: sql<number>`count(*)::int` })
-      .from(schema.sources)
-      .where(inArray(schema.sources.documentId, documentIds))
-      .groupBy(schema.sources.documentId),
-    db
-      .select({
-        documentId: schema.facts.documentId,
-        status: schema.facts.status,
-        count: sql<number>`count(*)::int`,
-      })
-      .from(schema.facts)
-      .where(inArray(schema.facts.documentId, documentIds))
-      .groupBy(schema.facts.documentId, schema.facts.status),
-  ]);
-  for (const row of sourceRows) sources.set(row.documentId, row.count);
-  for (const row of factRows) {
-    const counts = facts.get(row.documentId) ?? emptyFactCounts();
-    counts[row.status] = row.count;
-    facts.set(row.documentId, counts);
+  const rows = await db
+    .select({
+      documentId: schema.documents.id,
+      // Written out: drizzle leaves columns unqualified in a one-table select, and an
+      // unqualified "id" inside the subquery would be the subquery's own table's.
+      sources: sql<number>`(select count(*)::int from sources s where s.document_id = documents.id)`,
+      facts: sql<Partial<FactCounts> | null>`(select json_object_agg(t.status, t.n) from (select f.status, count(*)::int as n from facts f where f.document_id = documents.id group by f.status) t)`,
+    })
+    .from(schema.documents)
+    .where(inArray(schema.documents.id, documentIds));
+  for (const row of rows) {
+    sources.set(row.documentId, row.sources);
+    facts.set(row.documentId, { ...emptyFactCounts(), ...row.facts });
   }
   return { sources, facts };
 }
