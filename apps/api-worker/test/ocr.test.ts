@@ -2,9 +2,11 @@
 // auxiliary Worker with its WebAssembly modules, vitest.config.ts): a scanned bill is read,
 // cited and totalled like its text version; bad scans end in a readable state. The scans are
 // made by scripts/fixtures/scan/make-scans.ts --test-fixtures from the case's text PDFs.
+
+import { openPdf, readPageText } from "@steno/reader";
 import { describe, expect, it } from "vitest";
 import expected from "./fixtures/case/expected.json";
-import { signUp, upload } from "./helpers.ts";
+import { API, signUp, upload } from "./helpers.ts";
 import { eventually } from "./pdf.ts";
 
 const scans = Object.fromEntries(
@@ -37,7 +39,13 @@ describe("scanned PDFs", () => {
     );
     const [source] = items;
     expect(source).toMatchObject({ status: "ready", pageCount: 2, pagesDone: 2 });
-    expect(source?.coverage).toMatchObject({ read: 2, ocr: 2, blankPages: [], lowConfidencePages: [] });
+    expect(source?.coverage).toMatchObject({
+      read: 2,
+      ocr: 2,
+      ocrPending: 0,
+      blankPages: [],
+      lowConfidencePages: [],
+    });
     expect(source?.coverage.confidence).toBeGreaterThanOrEqual(80);
 
     const { items: facts } = await session.trpc.facts.list.query({ documentId: doc.id });
@@ -53,6 +61,14 @@ describe("scanned PDFs", () => {
           ),
       ),
     ).toEqual([]);
+
+    // The viewer gets the scan with its OCR words as a text layer, where the quote is found.
+    const viewed = await session.fetch(`${API}/api/sources/${source?.id}/file`);
+    expect(viewed.status).toBe(200);
+    const pdf = await openPdf(new Uint8Array(await viewed.arrayBuffer()));
+    const layer = await readPageText(pdf, 2);
+    await pdf.loadingTask.destroy();
+    expect(squash(layer)).toContain(squash("Cervical collar, soft foam"));
 
     await session.trpc.facts.approveAll.mutate({ documentId: doc.id });
     const ledger = await session.trpc.letters.damages.query({ documentId: doc.id });

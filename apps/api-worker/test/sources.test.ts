@@ -139,19 +139,22 @@ describe("uploading sources", () => {
     expect(source.error).toMatch(/damaged|cannot be read|No text layer/);
   });
 
-  it("fails a PDF without a text layer as needing OCR", async () => {
+  it("fails a PDF of empty pages as blank once OCR has looked, never an empty success", async () => {
     const { session } = await signUp();
     const doc = await session.trpc.documents.create.mutate({ title: "Scan" });
     const res = await upload(session, doc.id, await makePdf([[], [], []]), "scan.pdf");
     const source = await eventually(
       () => session.trpc.sources.get.query({ documentId: doc.id, sourceId: res.body.source!.id }),
       (s) => s.status === "failed" || s.status === "ready",
+      // The pages go through the OCR Worker.
+      90_000,
     );
     expect(source).toMatchObject({
       status: "failed",
-      error: "No text layer; OCR needed (this PDF is a scanned image)",
+      error: "Every page is blank (3 scanned pages, no text found by OCR)",
+      coverage: { read: 3, ocr: 3, blankPages: [1, 2, 3] },
     });
-  });
+  }, 120_000);
 
   it("deletes a source with its pages, facts and file; viewers cannot", async () => {
     const { session } = await signUp();

@@ -1,8 +1,10 @@
 import { and, type Db, eq, ne, schema, sql } from "@steno/db";
 import type { OcrPage, OcrRpc } from "@steno/ocr";
 import { openPdf, PdfReadError, readPageText } from "@steno/reader";
+import { errorFields, log } from "@steno/shared";
 import { PermanentJobError } from "../jobs/errors.ts";
 import { createJob, enqueue, type JobMessage, updateJob } from "../jobs/service.ts";
+import { type PageWords, pageWordsKey, searchableCopy, searchableKey } from "./searchable.ts";
 
 // Pages per queue message. Measured (npm run bench:ingest): about 3 ms of CPU per page, so 100
 // pages is ~0.3 s, far inside a Worker's 30 s CPU budget even for dense pages, while each extra
@@ -91,7 +93,7 @@ export async function runExtractText(db: Db, env: Env, job: Job, message: JobMes
       await enqueue(env.AI_JOBS, { jobId: job.id, kind: "extract-text", ocr: true });
       return "continued" as const;
     }
-    return finish(db, env, job, source.id, total);
+    return finish(db, env, job, source, total);
   } finally {
     await pdf.loadingTask.destroy();
   }
@@ -137,6 +139,10 @@ async function runOcrStep(db: Db, env: Env, job: Job, source: typeof schema.sour
       pages: next.map((p) => p.pageNumber),
     });
     for (const page of read) {
+      if (page.words.length > 0) {
+        const kept: PageWords = { width: page.width, height: page.height, words: page.words };
+        await env.SOURCES.put(pageWordsKey(source.r2Key, page.pageNumber), JSON.stringify(kept));
+      }
       await db
         .update(schema.sourcePages)
         .set({
@@ -155,11 +161,41 @@ async function runOcrStep(db: Db, env: Env, job: Job, source: typeof schema.sour
     await enqueue(env.AI_JOBS, { jobId: job.id, kind: "extract-text", ocr: true });
     return "continued" as const;
   }
-  return finish(db, env, job, source.id, source.pageCount ?? done.read);
+  return finish(db, env, job, source, source.pageCount ?? done.read);
+}
+
+/**
+ * Makes the scan's searchable copy (searchable.ts) from the words the OCR step kept, records it
+ * for the viewer and removes the words. Not making it leaves the viewer on the plain scan, where
+ * the text still reads and cites but no quote is highlighted; so a failure is logged, not fatal.
+ */
+async function makeSearchable(db: Db, env: Env, source: typeof schema.sources.$inferSelect) {
+  try {
+    const rows = await db
+      .select({ pageNumber: schema.sourcePages.pageNumber })
+      .from(schema.sourcePages)
+      .where(and(eq(schema.sourcePages.sourceId, source.id), eq(schema.sourcePages.readBy, "ocr")));
+    const keys = rows.map((r) => pageWordsKey(source.r2Key, r.pageNumber));
+    const pages = new Map<number, PageWords>();
+    for (const [i, key] of keys.entries()) {
+      const object = await env.SOURCES.get(key);
+      if (object) pages.set(rows[i]?.pageNumber ?? 0, (await object.json()) as PageWords);
+    }
+    const original = await env.SOURCES.get(source.r2Key);
+    if (!original || pages.size === 0) return;
+    const copy = await searchableCopy(new Uint8Array(await original.arrayBuffer()), pages);
+    const key = searchableKey(source.r2Key);
+    await env.SOURCES.put(key, copy, { httpMetadata: { contentType: "application/pdf" } });
+    await db.update(schema.sources).set({ searchableR2Key: key }).where(eq(schema.sources.id, source.id));
+    await env.SOURCES.delete(keys);
+  } catch (error) {
+    log("warn", "searchable copy not made", { sourceId: source.id, ...errorFields(error) });
+  }
 }
 
 /** Every page is read: fail if nothing readable came of it, else queue fact extraction. */
-async function finish(db: Db, env: Env, job: Job, sourceId: string, total: number) {
+async function finish(db: Db, env: Env, job: Job, source: typeof schema.sources.$inferSelect, total: number) {
+  const sourceId = source.id;
   const [stored] = await db
     .select({
       chars: sql<number>`coalesce(sum(length(${schema.sourcePages.text})), 0)::int`,
@@ -178,6 +214,7 @@ async function finish(db: Db, env: Env, job: Job, sourceId: string, total: numbe
     }
     throw new PermanentJobError("No text layer; OCR needed (this PDF is a scanned image)");
   }
+  if (stored?.ocr) await makeSearchable(db, env, source);
   await updateJob(db, job.id, { status: "succeeded", phase: "done" });
   const [existing] = await db
     .select({ id: schema.jobs.id })

@@ -16,7 +16,10 @@ const sp = schema.sourcePages;
 /** See sourceView.coverage. `confidence` is OCR's mean word confidence (0–100), null without OCR. */
 export type SourceCoverage = {
   read: number;
+  /** pages OCR has read (blank ones included) */
   ocr: number;
+  /** scanned pages still waiting for OCR */
+  ocrPending: number;
   blankPages: number[];
   confidence: number | null;
   lowConfidencePages: number[];
@@ -41,6 +44,7 @@ export const sourceView = {
   coverage: sql<SourceCoverage>`(select json_build_object(
     'read', count(*) filter (where ${sp.readBy} <> 'ocr-pending'),
     'ocr', count(*) filter (where ${sp.readBy} in ('ocr', 'blank')),
+    'ocrPending', count(*) filter (where ${sp.readBy} = 'ocr-pending'),
     'blankPages', coalesce(array_agg(${sp.pageNumber} order by ${sp.pageNumber}) filter (where ${sp.readBy} = 'blank'), '{}'),
     'confidence', round(avg(${sp.ocrConfidence}) filter (where ${sp.readBy} = 'ocr'))::int,
     'lowConfidencePages', coalesce(array_agg(${sp.pageNumber} order by ${sp.pageNumber}) filter (where ${sp.readBy} = 'ocr' and ${sp.ocrConfidence} < ${LOW_CONFIDENCE}), '{}')
@@ -217,7 +221,7 @@ export async function deleteSource(scope: DocumentScope, input: { sourceId: stri
   const { db } = scope;
   const source = await getSource(scope, input);
   const [row] = await db
-    .select({ r2Key: schema.sources.r2Key })
+    .select({ r2Key: schema.sources.r2Key, searchableR2Key: schema.sources.searchableR2Key })
     .from(schema.sources)
     .where(eq(schema.sources.id, source.id));
   await db.transaction(async (tx) => {
@@ -227,7 +231,7 @@ export async function deleteSource(scope: DocumentScope, input: { sourceId: stri
     await tx.delete(schema.sources).where(eq(schema.sources.id, source.id));
     await audit(tx, scope, { action: "source.delete", entityType: "source", entityId: source.id });
   });
-  if (row) await bucket.delete(row.r2Key);
+  if (row) await bucket.delete(row.searchableR2Key ? [row.r2Key, row.searchableR2Key] : row.r2Key);
   return { ok: true as const };
 }
 
@@ -236,7 +240,9 @@ export async function sourceFileKey(db: Db, sourceId: string) {
   const [row] = await db
     .select({
       documentId: schema.sources.documentId,
-      r2Key: schema.sources.r2Key,
+      // A scan's searchable copy (OCR words as invisible text) when there is one: the viewer
+      // highlights quotes in its text layer.
+      r2Key: sql<string>`coalesce(${schema.sources.searchableR2Key}, ${schema.sources.r2Key})`,
       filename: schema.sources.filename,
     })
     .from(schema.sources)

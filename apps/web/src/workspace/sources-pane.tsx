@@ -286,12 +286,15 @@ function SourceRow(props: {
           <span className="muted">
             {source.status === "uploaded"
               ? "Queued"
-              : readingPages
-                ? `Extracting ${source.pagesDone}/${total || "?"} pages`
-                : "Finding facts…"}
+              : readingPages && source.coverage.ocrPending > 0
+                ? `OCR ${source.coverage.ocr} / ${source.coverage.ocr + source.coverage.ocrPending} pages`
+                : readingPages
+                  ? `Extracting ${source.pagesDone}/${total || "?"} pages`
+                  : "Finding facts…"}
           </span>
         </div>
       )}
+      <SourceCoverage source={source} />
       {source.status === "failed" && (
         <p className="field-error" role="alert">
           {source.error ?? "Processing failed"}
@@ -336,6 +339,26 @@ function SourceRow(props: {
         )}
       </div>
     </li>
+  );
+}
+
+/**
+ * How a source's pages were read, once OCR had a part in it: "2 / 2 pages read (2 by OCR, mean
+ * confidence 93 %)", the blank pages, and the pages OCR was unsure of, for a person to check.
+ */
+function SourceCoverage({ source }: { source: Source }) {
+  const { coverage } = source;
+  if (coverage.ocr === 0 || coverage.ocrPending > 0) return null;
+  const pages = (list: number[]) => `page${list.length === 1 ? "" : "s"} ${list.join(", ")}`;
+  return (
+    <div className="muted source-coverage" data-testid="source-coverage">
+      {`${coverage.read} / ${source.pageCount ?? coverage.read} pages read (${coverage.ocr} by OCR`}
+      {coverage.confidence != null ? `, mean confidence ${coverage.confidence} %)` : ")"}
+      {coverage.blankPages.length > 0 && <div>{`Blank: ${pages(coverage.blankPages)}`}</div>}
+      {coverage.lowConfidencePages.length > 0 && (
+        <div className="field-error">{`Check ${pages(coverage.lowConfidencePages)}: OCR was unsure of them`}</div>
+      )}
+    </div>
   );
 }
 
