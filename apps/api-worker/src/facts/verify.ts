@@ -1,4 +1,5 @@
 import { foldOcrConfusions } from "@steno/ocr/fold";
+import { MONTH_NAMES } from "@steno/shared";
 
 // A fact is verified when the words it quotes are on the page it cites AND the values it
 // claims (amount, dates, code) are written in those words. A model can quote the right line
@@ -57,21 +58,6 @@ export function quoteIsOnPage(
 // ---------------------------------------------------------------------------------------------
 // Dates
 
-const MONTHS = [
-  "january",
-  "february",
-  "march",
-  "april",
-  "may",
-  "june",
-  "july",
-  "august",
-  "september",
-  "october",
-  "november",
-  "december",
-];
-
 const pad = (n: number) => String(n).padStart(2, "0");
 const fullYear = (y: string) => {
   const n = Number(y);
@@ -87,7 +73,7 @@ function iso(year: number, month: number, day: number): string | null {
 const monthOf = (word: string) => {
   const w = word.toLowerCase().replace(/\.$/, "");
   if (w.length < 3) return -1;
-  return MONTHS.findIndex((m) => m.startsWith(w.slice(0, 3)) && m.startsWith(w));
+  return MONTH_NAMES.findIndex((m) => m.startsWith(w.slice(0, 3)) && m.startsWith(w));
 };
 
 const MONTH_WORD =

@@ -11,7 +11,8 @@ const PERSON_FIELDS = new Set<ProfileField>(["clientName", "atFaultDriver", "ins
 /** Fields that hold an identifier, where spacing and dashes vary between documents. */
 const IDENTIFIER_FIELDS = new Set<ProfileField>(["claimNumber", "policyNumber"]);
 
-const MONTHS = [
+/** The months in order, lower case: dates written in words are read against these. */
+export const MONTH_NAMES = [
   "january",
   "february",
   "march",
@@ -44,12 +45,12 @@ export function toIsoDate(value: string): string | null {
   if (m) return iso(fullYear(m[3] ?? ""), Number(m[1]), Number(m[2]));
   m = /^([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$/.exec(text);
   if (m) {
-    const month = MONTHS.findIndex((name) => name.startsWith(m?.[1]?.slice(0, 3) ?? "?"));
+    const month = MONTH_NAMES.findIndex((name) => name.startsWith(m?.[1]?.slice(0, 3) ?? "?"));
     return month < 0 ? null : iso(Number(m[3]), month + 1, Number(m[2]));
   }
   m = /^(\d{1,2})\s+([a-z]{3,9})\.?,?\s+(\d{4})$/.exec(text);
   if (m) {
-    const month = MONTHS.findIndex((name) => name.startsWith(m?.[2]?.slice(0, 3) ?? "?"));
+    const month = MONTH_NAMES.findIndex((name) => name.startsWith(m?.[2]?.slice(0, 3) ?? "?"));
     return month < 0 ? null : iso(Number(m[3]), month + 1, Number(m[1]));
   }
   return null;
