@@ -67,9 +67,13 @@ export function Field({ label, errors, hint, children }: FieldProps) {
         </p>
       )}
       {errors?.length ? (
-        <p className="field-error" id={errorId}>
-          {errors.join(" ")}
-        </p>
+        // One message per line, each once: a password can fail several rules at a time, and
+        // the client and the server may both name the same one.
+        <div className="field-error" id={errorId}>
+          {[...new Set(errors)].map((message) => (
+            <p key={message}>{message}</p>
+          ))}
+        </div>
       ) : null}
     </div>
   );
