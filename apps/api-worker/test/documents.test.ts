@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { and, eq, schema } from "@steno/db";
-import { describe, expect, it } from "vitest";
 import { connectClient } from "@steno/shared/sync-client";
+import { describe, expect, it } from "vitest";
 import { addCollaborator, codeOf, signUp, testDb } from "./helpers.ts";
 
 describe("cases", () => {

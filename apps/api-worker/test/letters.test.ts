@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { and, count, eq, schema } from "@steno/db";
 import { buildLedger, formatUsd, type Health, LETTER_FIELD } from "@steno/shared";
-import { describe, expect, it } from "vitest";
 import { connectClient, waitFor } from "@steno/shared/sync-client";
+import { describe, expect, it } from "vitest";
 import { API, codeOf, confirmProfile, Session, signUp, testDb, typeLetterAndLeave } from "./helpers.ts";
 import { eventually } from "./pdf.ts";
 

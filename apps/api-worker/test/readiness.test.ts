@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { and, eq, schema } from "@steno/db";
 import { formatUsd, LETTER_FIELD, type ProfileField } from "@steno/shared";
+import { connectClient } from "@steno/shared/sync-client";
 import { TRPCClientError } from "@trpc/client";
 import { describe, expect, it } from "vitest";
-import { connectClient } from "@steno/shared/sync-client";
 import { API, addCollaborator, codeOf, confirmProfile, type Session, signUp, testDb } from "./helpers.ts";
 import { eventually } from "./pdf.ts";
 

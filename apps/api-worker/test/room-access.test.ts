@@ -4,9 +4,9 @@
 import { env } from "cloudflare:workers";
 import { and, eq, schema } from "@steno/db";
 import { letterRoom } from "@steno/shared";
+import { connectClient, type SyncClient, waitFor } from "@steno/shared/sync-client";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { connectClient, type SyncClient, waitFor } from "@steno/shared/sync-client";
 import { addCollaborator, codeOf, PASSWORD, Session, signUp, testDb } from "./helpers.ts";
 
 type Person = Awaited<ReturnType<typeof signUp>>;

@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
 import { connectClient } from "@steno/shared/sync-client";
+import { describe, expect, it } from "vitest";
 import { signUp } from "./helpers.ts";
 
 describe("security", () => {
