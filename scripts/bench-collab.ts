@@ -25,8 +25,9 @@ import { type SocketLike, type SyncClient, syncClient } from "@steno/shared/sync
 import * as encoding from "lib0/encoding";
 import WebSocket from "ws";
 import type * as Y from "yjs";
+import { demoClient } from "./lib/api.ts";
 import { firstJsonLine, onShutdown, run, stop, stopAll } from "./lib/processes.ts";
-import { signInDemo, startStack } from "./lib/stack.ts";
+import { startStack } from "./lib/stack.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Options and limits.
@@ -473,19 +474,8 @@ async function burstRun(
 // ---------------------------------------------------------------------------------------------
 // The two servers.
 
-async function trpc<T>(apiUrl: string, cookie: string, procedure: string, input: unknown): Promise<T> {
-  const res = await fetch(`${apiUrl}/trpc/${procedure}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", cookie },
-    body: JSON.stringify(input),
-    signal: AbortSignal.timeout(30_000),
-  });
-  if (!res.ok) throw new Error(`${procedure}: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`);
-  return ((await res.json()) as { result: { data: T } }).result.data;
-}
-
 async function stenoBackend(apiUrl: string): Promise<Backend> {
-  const cookie = await signInDemo(apiUrl);
+  const api = await demoClient(apiUrl);
   const pids = workerdPids();
   if (!pids.length) throw new Error("no workerd process found under wrangler");
   let made = 0;
@@ -497,12 +487,8 @@ async function stenoBackend(apiUrl: string): Promise<Backend> {
     targets: async (rooms, perRoom) => {
       const out: Target[][] = [];
       for (let r = 0; r < rooms; r++) {
-        const doc = await trpc<{ id: string }>(apiUrl, cookie, "documents.create", {
-          title: `Bench collab ${++made}`,
-        });
-        const { token } = await trpc<{ token: string }>(apiUrl, cookie, "letters.roomToken", {
-          documentId: doc.id,
-        });
+        const doc = await api.trpc.documents.create.mutate({ title: `Bench collab ${++made}` });
+        const { token } = await api.trpc.letters.roomToken.mutate({ documentId: doc.id });
         const url = `${apiUrl.replace(/^http/, "ws")}/parties/letter-room/${doc.id}?token=${encodeURIComponent(token)}`;
         out.push(
           Array.from({ length: perRoom }, () => ({ kind: "steno" as const, url, docName: doc.id, token })),

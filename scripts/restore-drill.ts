@@ -30,8 +30,9 @@ import {
   parseLetterBackup,
   restoreLetter,
 } from "../apps/api-worker/src/backups/letters.ts";
+import { demoClient } from "./lib/api.ts";
 import { onShutdown } from "./lib/processes.ts";
-import { root, signInDemo, startStack, wranglerCli } from "./lib/stack.ts";
+import { root, startStack, wranglerCli } from "./lib/stack.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -75,19 +76,9 @@ async function writeLocalBackup(): Promise<{
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const stack = await startStack({ database: "pglite", dataDir, quiet: true, testScheduled: true });
   try {
-    const cookie = await signInDemo(stack.apiUrl);
-    const call = async <T>(procedure: string, input: unknown, method = "POST"): Promise<T> => {
-      const query = method === "GET" ? `?input=${encodeURIComponent(JSON.stringify(input))}` : "";
-      const res = await fetch(`${stack.apiUrl}/trpc/${procedure}${query}`, {
-        method,
-        headers: { cookie, "content-type": "application/json" },
-        ...(method === "POST" ? { body: JSON.stringify(input) } : {}),
-      });
-      if (!res.ok) throw new Error(`${procedure}: ${res.status} ${await res.text()}`);
-      return ((await res.json()) as { result: { data: T } }).result.data;
-    };
-    const doc = await call<{ id: string }>("documents.create", { title: "Restore drill" });
-    const { token } = await call<{ token: string }>("letters.roomToken", { documentId: doc.id });
+    const api = await demoClient(stack.apiUrl);
+    const doc = await api.trpc.documents.create.mutate({ title: "Restore drill" });
+    const { token } = await api.trpc.letters.roomToken.mutate({ documentId: doc.id });
     const words = `Restore drill letter ${new Date().toISOString()}`;
     await typeInRoom(
       `${stack.apiUrl.replace("http", "ws")}/parties/letter-room/${doc.id}?token=${token}`,
@@ -95,11 +86,7 @@ async function writeLocalBackup(): Promise<{
     );
     // The room pushes to Postgres when its last client leaves; wait until the case has it.
     for (let i = 0; ; i += 1) {
-      const { letterContent } = await call<{ letterContent: unknown }>(
-        "documents.get",
-        { documentId: doc.id },
-        "GET",
-      );
+      const { letterContent } = await api.trpc.documents.get.query({ documentId: doc.id });
       if (JSON.stringify(letterContent ?? null).includes(words)) break;
       if (i > 100) throw new Error("the room never pushed the letter to Postgres");
       await new Promise((r) => setTimeout(r, 100));
