@@ -60,6 +60,8 @@ export default defineProject({
     name: "api-worker",
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
     testTimeout: 30_000,
+    // Setup hooks that upload a case and wait for its jobs: over 10 s on a busy 2-core machine.
+    hookTimeout: 60_000,
     // One runner for all files. With a fresh runner per file, the second file that loads
     // pdf.js (unpdf's 1.7 MB module) through Vite's module runner exceeds workerd's 1 MiB
     // WebSocket message limit and kills the test worker.
