@@ -2,6 +2,8 @@
 // update is checked and its `user` is set by the room — the name from the room token, so nobody
 // can appear under someone else's name; the colour the client chose if it is a plain hex colour,
 // otherwise a stable one per user (the same palette as the web app).
+
+import { presenceColor } from "@steno/shared";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import { equalityDeep } from "lib0/function";
@@ -13,13 +15,6 @@ export type AwarenessEntry = { clientID: number; clock: number; state: Record<st
 const MAX_STATE_CHARS = 16 * 1024;
 const MAX_ENTRIES = 64;
 const HEX_COLOR = /^#[0-9a-fA-F]{3,8}$/;
-const COLORS = ["#2563eb", "#db2777", "#16a34a", "#ea580c", "#7c3aed", "#0891b2", "#ca8a04", "#dc2626"];
-
-export function colorFor(id: string): string {
-  let hash = 0;
-  for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return COLORS[hash % COLORS.length] as string;
-}
 
 /** Decodes an awareness update (y-protocols format); malformed or oversized entries are left out. */
 export function decodeAwareness(update: Uint8Array): AwarenessEntry[] {
@@ -71,7 +66,7 @@ export function presenceState(
   const color =
     typeof given.color === "string" && HEX_COLOR.test(given.color)
       ? given.color
-      : colorFor(user?.userId ?? String(clientID));
+      : presenceColor(user?.userId ?? String(clientID));
   return { ...state, user: { ...given, name, color } };
 }
 

@@ -9,6 +9,7 @@ export * from "./errors.ts";
 export * from "./health.ts";
 export * from "./ids.ts";
 export * from "./letter/money.ts";
+export * from "./letter/presence-color.ts";
 export * from "./letter/prosemirror.ts";
 export * from "./letter/room-rpc.ts";
 export * from "./log.ts";

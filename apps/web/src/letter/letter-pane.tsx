@@ -1,4 +1,4 @@
-import { formatUsd, table } from "@steno/shared";
+import { formatUsd, presenceColor, table } from "@steno/shared";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Editor } from "@tiptap/react";
 import { type FormEvent, useCallback, useEffect, useId, useMemo, useState } from "react";
@@ -11,7 +11,7 @@ import { type CaseDocument, canEdit, type Job, type ReadinessItem } from "../lib
 import { useTRPC } from "../trpc.ts";
 import { insertBlock, LetterEditor } from "./letter-editor.tsx";
 import { ReadinessPanel } from "./readiness-panel.tsx";
-import { colorFor, type LetterRoom, useLetterRoom } from "./use-letter-room.ts";
+import { type LetterRoom, useLetterRoom } from "./use-letter-room.ts";
 
 const done = (job: Job | undefined) => job?.status === "succeeded" || job?.status === "failed";
 
@@ -44,7 +44,7 @@ export default function LetterPane({
   const [exportError, setExportError] = useState<unknown>(null);
   const [exporting, setExporting] = useState(false);
   const user = useMemo(
-    () => ({ name: session.user.name, color: colorFor(session.user.id) }),
+    () => ({ name: session.user.name, color: presenceColor(session.user.id) }),
     [session.user.name, session.user.id],
   );
   // The room's answer wins: it is what the server will enforce.

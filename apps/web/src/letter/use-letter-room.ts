@@ -164,12 +164,3 @@ export function useLetterRoom(documentId: string, userId: string): LetterRoom | 
   if (!live) return null;
   return { ...live, ...state };
 }
-
-const COLORS = ["#2563eb", "#db2777", "#16a34a", "#ea580c", "#7c3aed", "#0891b2", "#ca8a04", "#dc2626"];
-
-/** A stable colour per user, so people keep theirs across sessions. */
-export function colorFor(id: string): string {
-  let hash = 0;
-  for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return COLORS[hash % COLORS.length] as string;
-}
