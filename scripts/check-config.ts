@@ -1,5 +1,5 @@
 // Checks that configuration derived from wrangler.toml is in step with it:
-// - apps/party uses the root compatibility date (written once, in wrangler.toml);
+// - apps/party and apps/ocr-worker use the root compatibility date (written once, in wrangler.toml);
 // - both the wrangler used by `npm start` and the vitest Workers plugin's miniflare accept it;
 // - the committed Env types (worker-configuration.d.ts) are not stale;
 // - the committed Grafana dashboard is the one the shared metric queries build.
@@ -15,8 +15,10 @@ const compatDate = (file: string) =>
   /^compatibility_date\s*=\s*"(\d{4}-\d{2}-\d{2})"/m.exec(readFileSync(path.join(root, file), "utf8"))?.[1];
 const date = compatDate("wrangler.toml");
 if (!date) problems.push("wrangler.toml has no compatibility_date");
-if (compatDate("apps/party/wrangler.toml") !== date) {
-  problems.push(`apps/party/wrangler.toml must use the root compatibility_date (${date})`);
+for (const app of ["apps/party", "apps/ocr-worker"]) {
+  if (compatDate(`${app}/wrangler.toml`) !== date) {
+    problems.push(`${app}/wrangler.toml must use the root compatibility_date (${date})`);
+  }
 }
 
 // miniflare's version carries the date of the workerd it ships (5.YYYYMMDD.x): the newest
@@ -40,6 +42,7 @@ const wrangler = path.join(root, "node_modules/wrangler/bin/wrangler.js");
 const typeChecks: Array<[string, string, string]> = [
   ["wrangler.toml", ".dev.vars.example", "apps/api-worker/worker-configuration.d.ts"],
   ["apps/party/wrangler.toml", ".dev.vars.example", "apps/party/worker-configuration.d.ts"],
+  ["apps/ocr-worker/wrangler.toml", ".dev.vars.example", "apps/ocr-worker/worker-configuration.d.ts"],
 ];
 for (const [config, envFile, out] of typeChecks) {
   try {

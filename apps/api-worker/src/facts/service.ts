@@ -220,7 +220,7 @@ export async function createFact(
   let verified = false;
   if (input.citation) {
     const [page] = await db
-      .select({ text: schema.sourcePages.text })
+      .select({ text: schema.sourcePages.text, readBy: schema.sourcePages.readBy })
       .from(schema.sourcePages)
       .innerJoin(schema.sources, eq(schema.sources.id, schema.sourcePages.sourceId))
       .where(
@@ -231,7 +231,7 @@ export async function createFact(
         ),
       );
     if (!page) throw new AppError("NOT_FOUND", "The cited page is not in this case");
-    verified = quoteIsOnPage(input.citation.quote, page.text);
+    verified = quoteIsOnPage(input.citation.quote, page.text, page.readBy !== "text");
   }
   const id = await db.transaction(async (tx) => {
     const [fact] = await tx
