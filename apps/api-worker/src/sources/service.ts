@@ -231,7 +231,15 @@ export async function deleteSource(scope: DocumentScope, input: { sourceId: stri
     await tx.delete(schema.sources).where(eq(schema.sources.id, source.id));
     await audit(tx, scope, { action: "source.delete", entityType: "source", entityId: source.id });
   });
-  if (row) await bucket.delete(row.searchableR2Key ? [row.r2Key, row.searchableR2Key] : row.r2Key);
+  if (row) {
+    // With the PDF go its searchable copy and any OCR words a failed copy left (searchable.ts).
+    const words = await bucket.list({ prefix: `${row.r2Key}.ocr/` });
+    await bucket.delete([
+      row.r2Key,
+      ...(row.searchableR2Key ? [row.searchableR2Key] : []),
+      ...words.objects.map((o) => o.key),
+    ]);
+  }
   return { ok: true as const };
 }
 
