@@ -1,14 +1,14 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { formatUsd } from "@steno/shared";
 import { strFromU8, unzipSync } from "fflate";
+import { register } from "./steps.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURES = path.resolve(here, "../../api-worker/test/fixtures/case");
 const SHOTS = path.resolve(here, "../screenshots");
-const PASSWORD = "orchid-lantern-42-quill";
 const run = Date.now().toString(36);
 
 // Whatever the browser refuses under the Content-Security-Policy it reports on the console.
@@ -19,26 +19,6 @@ const watchCsp = (page: Page) =>
   });
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-
-async function register(page: Page, who: { name: string; firm: string; email: string }) {
-  await page.goto("/register");
-  await page.getByLabel("Your name").fill(who.name);
-  await page.getByLabel("Firm name").fill(who.firm);
-  await page.getByLabel("Email").fill(who.email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("heading", { name: "Cases" })).toBeVisible();
-  // Signed in but unverified until the link from the development mailbox is opened.
-  await expect(page.getByTestId("verify-email-banner")).toBeVisible();
-  const mailbox = await page.request.get(`/dev/mailbox?to=${encodeURIComponent(who.email)}`);
-  const { messages } = (await mailbox.json()) as { messages: Array<{ subject: string; links: string[] }> };
-  const link = new URL(messages.find((m) => m.subject.startsWith("Confirm your email"))?.links[0] ?? "");
-  await page.goto(`${link.pathname}${link.search}`);
-  await expect(page.getByText(/is confirmed/)).toBeVisible();
-  await page.goto("/");
-  await expect(page.getByRole("heading", { name: "Cases" })).toBeVisible();
-  await expect(page.getByTestId("verify-email-banner")).toHaveCount(0);
-}
 
 async function newUser(browser: Browser, who: { name: string; firm: string; email: string }) {
   const context = await browser.newContext();
@@ -313,12 +293,26 @@ test("a new attorney takes a case from PDFs to an exported, co-edited letter", a
     await page.goto(`/cases/${documentId}`);
     await expect(letter).toContainText(`Editor note ${run}.`);
     await letter.screenshot({ path: path.join(SHOTS, "12-letter-in-editor.png") });
+    const pdfs: Record<string, Uint8Array> = {};
     for (const file of ["export.pdf", "exhibits.pdf"]) {
       const res = await page.request.get(`/api/documents/${documentId}/${file}`);
       expect(res.status(), file).toBe(200);
       expect(res.headers()["content-type"], file).toBe("application/pdf");
-      expect((await res.body()).subarray(0, 5).toString(), file).toBe("%PDF-");
+      pdfs[file] = new Uint8Array(await res.body());
+      expect(Buffer.from(pdfs[file]).subarray(0, 5).toString(), file).toBe("%PDF-");
     }
+    // The exported PDF's first page as it prints: rendered by PDFium (headless Chromium has no
+    // PDF viewer), saved beside the screenshots.
+    const { createOcr } = await import("@steno/ocr");
+    const { loadNodeAssets } = await import("@steno/ocr/node");
+    const ocr = await createOcr(await loadNodeAssets());
+    const exported = await ocr.openPdf(pdfs["export.pdf"] as Uint8Array);
+    const first = await ocr.render(exported, 1, 96);
+    exported.close();
+    ocr.destroy();
+    const { default: jpeg } = await import("jpeg-js");
+    writeFileSync(path.join(SHOTS, "13-export-pdf-page-1.jpg"), jpeg.encode(first, 90).data);
+    expect(first.points.map(Math.round)).toEqual([612, 792]);
   });
 
   await second.context.close();

@@ -1,14 +1,14 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { formatLongDate, formatUsd } from "@steno/shared";
 import { strFromU8, unzipSync } from "fflate";
 import { GAP_BILL, gapBill } from "./gap-bill.ts";
+import { confirmParties, createCase, register } from "./steps.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURES = path.resolve(here, "../../api-worker/test/fixtures/case");
-const PASSWORD = "orchid-lantern-42-quill";
 const run = Date.now().toString(36);
 
 // What the case's own documents add up to (generated with them), plus the imaging bill's total:
@@ -22,24 +22,6 @@ const TOTAL = formatUsd(
 const ITEMIZED = GAP_BILL.lines.reduce((sum, l) => sum + l.cents, 0);
 const MISSING = formatUsd(GAP_BILL.missing.cents);
 const STATED = formatUsd(GAP_BILL.statedCents);
-
-async function register(page: Page, who: { name: string; firm: string; email: string }) {
-  await page.goto("/register");
-  await page.getByLabel("Your name").fill(who.name);
-  await page.getByLabel("Firm name").fill(who.firm);
-  await page.getByLabel("Email").fill(who.email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("heading", { name: "Cases" })).toBeVisible();
-  // Verified through the link in the development mailbox.
-  const mailbox = await page.request.get(`/dev/mailbox?to=${encodeURIComponent(who.email)}`);
-  const { messages } = (await mailbox.json()) as { messages: Array<{ subject: string; links: string[] }> };
-  const link = new URL(messages.find((m) => m.subject.startsWith("Confirm your email"))?.links[0] ?? "");
-  await page.goto(`${link.pathname}${link.search}`);
-  await expect(page.getByText(/is confirmed/)).toBeVisible();
-  await page.goto("/");
-  await expect(page.getByRole("heading", { name: "Cases" })).toBeVisible();
-}
 
 /** The text of word/document.xml: paragraphs on their own lines, tags and entities gone. */
 function docxText(bytes: Uint8Array): string {
@@ -61,13 +43,7 @@ test("a bill whose lines fall short of its stated total blocks the letter until 
   await register(page, { name: "Lee Park", firm: "Park Injury Law", email: `lee-${run}@e2e.test` });
 
   await test.step("a case whose imaging bill itemizes less than its total", async () => {
-    await page.getByRole("button", { name: "New case" }).click();
-    const dialog = page.getByRole("dialog", { name: "New case" });
-    await dialog.getByLabel("Case title").fill("Rivera v. Acme Logistics (imaging)");
-    await dialog.getByLabel("Client name").fill("Maria L. Rivera");
-    await dialog.getByLabel("Incident date").fill("2026-03-14");
-    await dialog.getByRole("button", { name: "Create case" }).click();
-    await expect(page.getByRole("heading", { name: "Rivera v. Acme Logistics (imaging)" })).toBeVisible();
+    await createCase(page, "Rivera v. Acme Logistics (imaging)");
 
     const bill = testInfo.outputPath(GAP_BILL.filename);
     writeFileSync(bill, await gapBill());
@@ -100,24 +76,7 @@ test("a bill whose lines fall short of its stated total blocks the letter until 
   });
 
   await test.step("with the parties confirmed, the gap alone blocks generation", async () => {
-    await page.getByRole("tab", { name: "Case profile" }).click();
-    const profile = page.getByRole("tabpanel", { name: "Case profile" });
-    for (const label of ["At-fault carrier (addressee)", "Claim number", "Policy number", "Location"]) {
-      const escaped = label.replace(/[()]/g, "\\$&");
-      await profile
-        .getByRole("button", { name: new RegExp(`^Confirm ${escaped}: `) })
-        .first()
-        .click();
-      await expect(profile.getByRole("button", { name: `Clear ${label}` })).toBeVisible();
-    }
-    await profile.getByRole("button", { name: "Enter Insured" }).click();
-    await profile.getByLabel("Insured", { exact: true }).fill("Lincoln Parcel Express LLC");
-    await profile.getByRole("button", { name: "Confirm", exact: true }).click();
-    await expect(profile.getByRole("button", { name: "Clear Insured" })).toBeVisible();
-    const adjuster = readiness.getByTestId("readiness-item").filter({ hasText: "Adjuster is not confirmed" });
-    await adjuster.getByRole("button", { name: "Dismiss…" }).click();
-    await adjuster.getByLabel("Reason for dismissing").fill("No adjuster assigned yet");
-    await adjuster.getByRole("button", { name: "Dismiss", exact: true }).click();
+    await confirmParties(page);
     await expect(page.getByTestId("readiness-count")).toHaveText("1 item to resolve");
     await expect(readiness.getByTestId("readiness-item")).toContainText(gapMessage);
     await expect(page.getByRole("button", { name: "Generate draft" })).toBeDisabled();

@@ -1,0 +1,64 @@
+// Steps more than one browser test takes: signing up (with the email confirmed through the
+// development mailbox) and confirming the fixture case's parties so only what a test is about
+// stands between the case and its letter.
+import { expect, type Page } from "@playwright/test";
+
+export const PASSWORD = "orchid-lantern-42-quill";
+
+export async function register(page: Page, who: { name: string; firm: string; email: string }) {
+  await page.goto("/register");
+  await page.getByLabel("Your name").fill(who.name);
+  await page.getByLabel("Firm name").fill(who.firm);
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: "Cases" })).toBeVisible();
+  // Signed in but unverified until the link from the development mailbox is opened.
+  await expect(page.getByTestId("verify-email-banner")).toBeVisible();
+  const mailbox = await page.request.get(`/dev/mailbox?to=${encodeURIComponent(who.email)}`);
+  const { messages } = (await mailbox.json()) as { messages: Array<{ subject: string; links: string[] }> };
+  const link = new URL(messages.find((m) => m.subject.startsWith("Confirm your email"))?.links[0] ?? "");
+  await page.goto(`${link.pathname}${link.search}`);
+  await expect(page.getByText(/is confirmed/)).toBeVisible();
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Cases" })).toBeVisible();
+  await expect(page.getByTestId("verify-email-banner")).toHaveCount(0);
+}
+
+/** A new case of the fixture's client and date of loss; opens its workspace. */
+export async function createCase(page: Page, title: string) {
+  await page.getByRole("button", { name: "New case" }).click();
+  const dialog = page.getByRole("dialog", { name: "New case" });
+  await dialog.getByLabel("Case title").fill(title);
+  await dialog.getByLabel("Client name").fill("Maria L. Rivera");
+  await dialog.getByLabel("Incident date").fill("2026-03-14");
+  await dialog.getByRole("button", { name: "Create case" }).click();
+  await expect(page.getByRole("heading", { name: title })).toBeVisible();
+}
+
+/**
+ * Confirms the fixture case's carrier, claim and policy numbers and location as read, enters the
+ * insured, and dismisses the missing adjuster with a reason.
+ */
+export async function confirmParties(page: Page) {
+  await page.getByRole("tab", { name: "Case profile" }).click();
+  const profile = page.getByRole("tabpanel", { name: "Case profile" });
+  for (const label of ["At-fault carrier (addressee)", "Claim number", "Policy number", "Location"]) {
+    const escaped = label.replace(/[()]/g, "\\$&");
+    await profile
+      .getByRole("button", { name: new RegExp(`^Confirm ${escaped}: `) })
+      .first()
+      .click();
+    await expect(profile.getByRole("button", { name: `Clear ${label}` })).toBeVisible();
+  }
+  await profile.getByRole("button", { name: "Enter Insured" }).click();
+  await profile.getByLabel("Insured", { exact: true }).fill("Lincoln Parcel Express LLC");
+  await profile.getByRole("button", { name: "Confirm", exact: true }).click();
+  await expect(profile.getByRole("button", { name: "Clear Insured" })).toBeVisible();
+  const readiness = page.getByTestId("readiness");
+  const adjuster = readiness.getByTestId("readiness-item").filter({ hasText: "Adjuster is not confirmed" });
+  await adjuster.getByRole("button", { name: "Dismiss…" }).click();
+  await adjuster.getByLabel("Reason for dismissing").fill("No adjuster assigned yet");
+  await adjuster.getByRole("button", { name: "Dismiss", exact: true }).click();
+  await expect(adjuster).toHaveCount(0);
+}
