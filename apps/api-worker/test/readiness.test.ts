@@ -195,6 +195,10 @@ describe("readiness", () => {
       link: { field: "claimNumber" },
       dismissed: null,
     });
+    // An unnamed adjuster is addressed as the claims department's, and still listed.
+    expect(byKey.get("profile:adjusterName")?.message).toBe(
+      "Adjuster is not confirmed: the letter would print “Claims Adjuster”.",
+    );
     expect(byKey.get(statementKey)).toMatchObject({
       kind: "statement",
       message: GAP,

@@ -69,8 +69,9 @@ describe("templates", () => {
     });
     const text = JSON.stringify(letter);
     expect(text).toContain("Re: Maria Rivera, March 14, 2026");
-    // Nobody confirmed an adjuster; the narrative is the draft's to write.
-    expect(text).toContain("Dear [adjuster],");
+    // Nobody confirmed an adjuster: addressed to the claims department's adjuster, never
+    // "[adjuster]"; the narrative is the draft's to write.
+    expect(text).toContain("Dear Claims Adjuster,");
     expect(text).toContain("[Approved incident facts: written when the draft is generated]");
     expect(text).toContain("$1,234.56");
     expect(letter.content?.some((n) => n.type === "table")).toBe(true);

@@ -142,7 +142,7 @@ test("a new attorney takes a case from PDFs to an exported, co-edited letter", a
     await profile.getByRole("button", { name: "Confirm", exact: true }).click();
     await expect(profile.getByRole("button", { name: "Clear Insured" })).toBeVisible();
     await shot(page, "06a-case-profile");
-    // No adjuster yet: dismissed with a reason (the letter keeps the [adjuster] placeholder).
+    // No adjuster yet: dismissed with a reason (the letter is addressed to "Claims Adjuster").
     const adjuster = readiness.getByTestId("readiness-item").filter({ hasText: "Adjuster is not confirmed" });
     await adjuster.getByRole("button", { name: "Dismiss…" }).click();
     await adjuster

@@ -28,7 +28,7 @@ import type { DocumentScope } from "../lib/scope.ts";
 import { citedExhibits } from "./exhibits.ts";
 import { ledgerFacts } from "./ledger.ts";
 import { checkProse, knownValues, mismatchMessage } from "./prose-check.ts";
-import { defaultDemandCents, letterVariables, PLACEHOLDER } from "./render.ts";
+import { defaultDemandCents, letterVariables, PLACEHOLDER, UNNAMED_ADJUSTER } from "./render.ts";
 
 export type { Readiness, ReadinessItem, ReadinessLink };
 
@@ -173,7 +173,12 @@ export async function computeReadiness(
       if (!(name in TEMPLATE_VARIABLES)) continue;
       const variable = name as TemplateVariable;
       const value = values[variable];
-      const hole = typeof value === "string" ? PLACEHOLDER.exec(value)?.[0] : undefined;
+      const hole =
+        typeof value !== "string"
+          ? undefined
+          : variable === "insurer.adjuster" && value === UNNAMED_ADJUSTER
+            ? `“${UNNAMED_ADJUSTER}”`
+            : PLACEHOLDER.exec(value)?.[0];
       if (!hole) continue;
       const field = TEMPLATE_PROFILE_FIELDS[variable];
       if (field) {

@@ -53,6 +53,13 @@ const missing = (what: string) => `[${what}]`;
 /** A bracketed placeholder left in a value: what readiness reports before generating. */
 export const PLACEHOLDER = /\[[^\]\n]+\]/;
 
+/**
+ * Whom a letter addresses while no adjuster is confirmed: a claims department routes mail
+ * addressed so, where "Dear [adjuster]:" would go out as written once the gap is dismissed.
+ * Readiness still lists the adjuster as unconfirmed.
+ */
+export const UNNAMED_ADJUSTER = "Claims Adjuster";
+
 /** A confirmed date of loss as a long date when it parses, as typed otherwise. */
 const longDate = (value: string) => formatLongDate(toIsoDate(value) ?? value);
 
@@ -184,7 +191,7 @@ export function letterVariables(input: LetterInput): Record<TemplateVariable, st
     "incident.location": profile.location ?? missing("location"),
     "incident.description": input.narrative.incident,
     "insurer.name": person(profile.atFaultCarrier) ?? missing("insurance company"),
-    "insurer.adjuster": person(profile.adjusterName) ?? missing("adjuster"),
+    "insurer.adjuster": person(profile.adjusterName) ?? UNNAMED_ADJUSTER,
     "insurer.address": profile.adjusterAddress ?? "",
     "claim.number": profile.claimNumber ?? missing("claim number"),
     "policy.number": profile.policyNumber ?? missing("policy number"),
