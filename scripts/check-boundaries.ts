@@ -28,8 +28,6 @@ const GOLDEN_LETTERS =
  * gone is reported so the entry can go too.
  */
 const PENDING: Record<string, string> = {
-  "scripts/restore-drill.ts -> ../apps/api-worker/src/backups/letters.ts":
-    "the drill reads a backup with the Worker's own reader; it moves with the letter-store work",
   "scripts/bench-ai-cost.ts -> ../apps/api-worker/src/ai/anthropic/index.ts":
     "the provider's request building moves to a package with the Anthropic provider's rework",
   "scripts/bench-ai-cost.ts -> ../apps/api-worker/src/ai/anthropic/usage.ts":

@@ -16,20 +16,19 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { count, createDb, eq, schema } from "@steno/db";
+import { count, createDb, eq, restoreLetter, schema } from "@steno/db";
 import { migrate, startLocalDatabase } from "@steno/db/local";
-import { LETTER_FIELD } from "@steno/shared";
-import { type SocketLike, syncClient } from "@steno/shared/sync-client";
-import WebSocket from "ws";
-import * as Y from "yjs";
 import {
   backupDate,
+  LETTER_FIELD,
   type LetterBackup,
   manifestKey,
   manifestSchema,
   parseLetterBackup,
-  restoreLetter,
-} from "../apps/api-worker/src/backups/letters.ts";
+} from "@steno/shared";
+import { type SocketLike, syncClient } from "@steno/shared/sync-client";
+import WebSocket from "ws";
+import * as Y from "yjs";
 import { demoClient } from "./lib/api.ts";
 import { onShutdown } from "./lib/processes.ts";
 import { root, startStack, wranglerCli } from "./lib/stack.ts";

@@ -1,18 +1,17 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Client } from "@neondatabase/serverless";
-import { applyMigrations, createDb, eq, migrationsFromFiles, schema } from "@steno/db";
-import { LETTER_FIELD } from "@steno/shared";
-import { describe, expect, it } from "vitest";
-import * as Y from "yjs";
+import { applyMigrations, createDb, eq, migrationsFromFiles, restoreLetter, schema } from "@steno/db";
 import {
   type BackupManifest,
   backupDate,
+  LETTER_FIELD,
   letterKey,
   manifestKey,
   parseLetterBackup,
-  restoreLetter,
-} from "../src/backups/letters.ts";
+} from "@steno/shared";
+import { describe, expect, it } from "vitest";
+import * as Y from "yjs";
 import worker from "../src/index.ts";
 import { migrationFiles, signUp, typeLetterAndLeave } from "./helpers.ts";
 

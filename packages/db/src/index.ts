@@ -3,5 +3,6 @@
 export * from "drizzle-orm";
 export * from "./client.ts";
 export * from "./migrate.ts";
+export * from "./restore-letter.ts";
 export type { DraftFlag } from "./schema.ts";
 export * as schema from "./schema.ts";

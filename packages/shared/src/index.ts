@@ -1,4 +1,5 @@
 export * from "./api-limits.ts";
+export * from "./backups/letter-backup.ts";
 export * from "./case/ledger.ts";
 export * from "./case/ledger-schema.ts";
 export * from "./case/profile.ts";

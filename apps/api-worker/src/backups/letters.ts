@@ -1,58 +1,25 @@
-import { and, asc, type Db, eq, gt, isNotNull, schema, sql } from "@steno/db";
+import { and, asc, type Db, eq, gt, isNotNull, schema } from "@steno/db";
 import {
-  DOCUMENT_STATUSES,
+  type BackupManifest,
+  backupDate,
   errorFields,
-  letterContentSchema,
+  type LetterBackup,
+  letterKey,
   letterShapeProblem,
   log,
+  manifestKey,
   type PmNode,
 } from "@steno/shared";
-import { z } from "zod";
 
 /**
  * The nightly letter backup: each letter's latest content (ProseMirror JSON and Y.Doc state)
  * with what it takes to put it back into an empty database — its case, firm and author.
  * Neon's point-in-time restore covers the database; this covers losing it, or a letter, outright.
  *
- * Layout in the BACKUPS bucket: `letters/<yyyy-mm-dd>/<documentId>.json`, plus
- * `letters/<yyyy-mm-dd>/manifest.json` written last (a night without a manifest did not finish).
+ * Its format and layout in the BACKUPS bucket are @steno/shared's (backups/letter-backup.ts);
+ * putting one back is @steno/db's restoreLetter.
  */
-const BACKUP_PREFIX = "letters/";
 const PAGE = 100;
-
-const letterBackupSchema = z.object({
-  format: z.literal("steno.letter-backup.v1"),
-  exportedAt: z.string(),
-  firm: z.object({ id: z.uuid(), name: z.string() }),
-  author: z.object({ id: z.uuid(), email: z.string(), name: z.string() }),
-  document: z.object({
-    id: z.uuid(),
-    title: z.string(),
-    clientName: z.string().nullable(),
-    incidentDate: z.string().nullable(),
-    status: z.enum(DOCUMENT_STATUSES),
-    templateVersion: z.number().int().nullable(),
-    letterUpdatedAt: z.string().nullable(),
-  }),
-  content: letterContentSchema,
-  /** Y.Doc state, base64 */
-  state: z.string().nullable(),
-});
-export type LetterBackup = z.infer<typeof letterBackupSchema>;
-
-export const manifestSchema = z.object({
-  format: z.literal("steno.letter-backup-manifest.v1"),
-  date: z.string(),
-  exportedAt: z.string(),
-  letters: z.array(z.object({ documentId: z.uuid(), key: z.string() })),
-  /** letters that could not be written (each logged); the others are in `letters` */
-  failed: z.array(z.object({ documentId: z.uuid(), reason: z.string() })).default([]),
-});
-export type BackupManifest = z.infer<typeof manifestSchema>;
-
-export const backupDate = (time: number) => new Date(time).toISOString().slice(0, 10);
-export const letterKey = (date: string, documentId: string) => `${BACKUP_PREFIX}${date}/${documentId}.json`;
-export const manifestKey = (date: string) => `${BACKUP_PREFIX}${date}/manifest.json`;
 
 /** The part of an R2 bucket the backup writes with (the restore drill passes its own). */
 type BackupBucket = {
@@ -136,55 +103,4 @@ export async function exportLetters(
     httpMetadata: { contentType: "application/json" },
   });
   return manifest;
-}
-
-export function parseLetterBackup(json: unknown): LetterBackup {
-  return letterBackupSchema.parse(json);
-}
-
-/**
- * Puts a backed-up letter into a database: its firm and author when missing (the author cannot
- * sign in until an admin resets the password — the backup holds no credentials), and the case
- * with its letter. An existing case keeps everything but the letter, which is replaced.
- */
-export async function restoreLetter(db: Db, backup: LetterBackup): Promise<{ documentId: string }> {
-  const { firm, author, document } = backup;
-  const letter = {
-    letterContent: backup.content as PmNode,
-    letterState: backup.state ? new Uint8Array(Buffer.from(backup.state, "base64")) : null,
-    letterUpdatedAt: document.letterUpdatedAt,
-  };
-  await db.transaction(async (tx) => {
-    await tx.insert(schema.firms).values({ id: firm.id, name: firm.name }).onConflictDoNothing();
-    await tx
-      .insert(schema.users)
-      .values({
-        id: author.id,
-        firmId: firm.id,
-        email: author.email,
-        name: author.name,
-        passwordHash: "restored-from-backup:no-password",
-      })
-      .onConflictDoNothing();
-    await tx
-      .insert(schema.documents)
-      .values({
-        id: document.id,
-        firmId: firm.id,
-        title: document.title,
-        clientName: document.clientName,
-        incidentDate: document.incidentDate,
-        status: document.status,
-        createdBy: author.id,
-        templateVersion: document.templateVersion,
-        ...letter,
-      })
-      .onConflictDoUpdate({ target: schema.documents.id, set: { ...letter, updatedAt: sql`now()` } });
-    // The author owns the restored case, as at creation.
-    await tx
-      .insert(schema.documentCollaborators)
-      .values({ documentId: document.id, userId: author.id, email: author.email, role: "owner" })
-      .onConflictDoNothing();
-  });
-  return { documentId: document.id };
 }
