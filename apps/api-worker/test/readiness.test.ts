@@ -472,6 +472,16 @@ describe("readiness", () => {
     ]);
     await confirmProposals(owner.session, doc.id, ["clientName", "dateOfLoss"]);
     await owner.session.trpc.firm.update.mutate({ attorneyName: null, signatureBlock: null });
+    // The case's opener becomes a paralegal: with no signing attorney, nobody signs the letter.
+    const setRole = async (role: "admin" | "paralegal") => {
+      const handle = testDb();
+      try {
+        await handle.db.update(schema.users).set({ role }).where(eq(schema.users.id, owner.user.id));
+      } finally {
+        await handle.close();
+      }
+    };
+    await setRole("paralegal");
     const readiness = await owner.session.trpc.letters.readiness.query({ documentId: doc.id });
     const byKey = new Map(readiness.items.map((i) => [i.key, i]));
     expect(byKey.get("conflict:clientName")).toMatchObject({
@@ -484,8 +494,13 @@ describe("readiness", () => {
     expect(byKey.get("conflict:dateOfLoss")?.message).toContain("“2026-03-14” (the case) vs “03/14/2025”");
     expect(byKey.get("variable:attorney.signature")).toMatchObject({
       kind: "variable",
-      message: "Signature block is not set (Firm settings): the letter would print [signature].",
+      message:
+        "Nobody signs this letter: a paralegal opened the case and the firm has no signing attorney (Firm settings).",
     });
+    // An attorney's own case is theirs to sign, signature block or not.
+    await setRole("admin");
+    const own = await owner.session.trpc.letters.readiness.query({ documentId: doc.id });
+    expect(own.items.some((i) => i.key === "variable:attorney.signature")).toBe(false);
     expect(byKey.has("profile:clientName")).toBe(false);
     expect(letter).toBeTruthy();
 

@@ -1,4 +1,4 @@
-import { and, type Db, eq, ne, schema, sql } from "@steno/db";
+import { type Db, eq, schema } from "@steno/db";
 import {
   AppError,
   type LetterRoomNamespace,
@@ -14,6 +14,7 @@ import { letterToDocx } from "./export-docx.ts";
 import { letterToPdf } from "./export-pdf.ts";
 import type { LetterPrint } from "./print.ts";
 import { assertReady } from "./readiness.ts";
+import { type Signer, signerOf } from "./signer.ts";
 
 export type ExportFormat = "docx" | "pdf";
 
@@ -30,7 +31,6 @@ const caseName = (title: string, fallback: string) =>
   title.replace(/[^\p{L}\p{N} ._-]+/gu, " ").trim() || fallback;
 
 type Firm = typeof schema.firms.$inferSelect;
-type Signer = { name: string; barNumber: string | null; phone: string | null; contactEmail: string | null };
 
 const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
@@ -70,36 +70,6 @@ export function signatureOf(firm: Firm, signer: Signer | null): string[] {
     signer?.phone ? `Direct: ${signer.phone}` : "",
     signer?.contactEmail ?? "",
   ].filter(Boolean);
-}
-
-/**
- * Who signs a case's letters: the attorney (or admin) who opened the case; for a case a paralegal
- * opened, the firm's signing attorney, with that person's own settings when they have an account
- * in the firm under that name.
- */
-async function signerOf(db: Db, firm: Firm, createdBy: string): Promise<Signer | null> {
-  const columns = {
-    name: schema.users.name,
-    role: schema.users.role,
-    barNumber: schema.users.barNumber,
-    phone: schema.users.phone,
-    contactEmail: schema.users.contactEmail,
-  };
-  const [opener] = await db.select(columns).from(schema.users).where(eq(schema.users.id, createdBy));
-  if (opener && opener.role !== "paralegal") return opener;
-  if (!firm.attorneyName) return null;
-  const [named] = await db
-    .select(columns)
-    .from(schema.users)
-    .where(
-      and(
-        eq(schema.users.firmId, firm.id),
-        ne(schema.users.role, "paralegal"),
-        sql`lower(${schema.users.name}) = lower(${firm.attorneyName})`,
-      ),
-    )
-    .limit(1);
-  return named ?? { name: firm.attorneyName, barNumber: null, phone: null, contactEmail: null };
 }
 
 /**

@@ -29,6 +29,7 @@ import { citedExhibits } from "./exhibits.ts";
 import { ledgerFacts } from "./ledger.ts";
 import { checkProse, knownValues, mismatchMessage } from "./prose-check.ts";
 import { defaultDemandCents, letterVariables, PLACEHOLDER, UNNAMED_ADJUSTER } from "./render.ts";
+import { signerOf } from "./signer.ts";
 
 export type { Readiness, ReadinessItem, ReadinessLink };
 
@@ -172,6 +173,8 @@ export async function computeReadiness(
     for (const name of templateVariablesIn(template.body)) {
       if (!(name in TEMPLATE_VARIABLES)) continue;
       const variable = name as TemplateVariable;
+      // Drafts leave the signature to the export, which prints the signer's (checked below).
+      if (variable === "attorney.signature") continue;
       const value = values[variable];
       const hole =
         typeof value !== "string"
@@ -198,6 +201,17 @@ export async function computeReadiness(
         });
       }
     }
+  }
+
+  // The export signs every letter: with nobody to sign it, it would end without a name.
+  if (!(await signerOf(db, firm, document.createdBy))) {
+    items.push({
+      key: "variable:attorney.signature",
+      kind: "variable",
+      message:
+        "Nobody signs this letter: a paralegal opened the case and the firm has no signing attorney (Firm settings).",
+      link: { variable: "attorney.signature" },
+    });
   }
 
   // Bills whose reviewed lines do not add up to the total the bill itself states.
