@@ -55,6 +55,16 @@ test("a scanned bill is read by OCR, cited on its scanned page, and the letter's
     await expect(damages.getByTestId("damages-pane-total")).toHaveText(TOTAL);
   });
 
+  await test.step("the chronology lists the hospital read from the scan beside the therapy records", async () => {
+    await page.getByRole("tab", { name: "Chronology" }).click();
+    const chronology = page.getByRole("tabpanel", { name: "Chronology" });
+    await expect(chronology.getByRole("article", { name: "Springfield General Hospital" })).toBeVisible();
+    await expect(chronology.getByRole("article", { name: "Riverside Physical Therapy" })).toContainText(
+      /visits?/,
+    );
+    await page.getByRole("tab", { name: "Damages" }).click();
+  });
+
   await test.step("a citation opens the scanned page with the quote highlighted", async () => {
     const hospital = page
       .getByRole("tabpanel", { name: "Damages" })

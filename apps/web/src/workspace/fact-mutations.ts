@@ -9,6 +9,7 @@ export function useFactMutations(documentId: string) {
     void queryClient.invalidateQueries({ queryKey: trpc.facts.list.pathKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.documents.get.queryKey({ documentId }) });
     void queryClient.invalidateQueries({ queryKey: trpc.letters.damages.queryKey({ documentId }) });
+    void queryClient.invalidateQueries({ queryKey: trpc.chronology.get.queryKey({ documentId }) });
     // Facts propose profile values and decide what blocks the letter.
     void queryClient.invalidateQueries({ queryKey: trpc.profile.get.queryKey({ documentId }) });
     void queryClient.invalidateQueries({ queryKey: trpc.letters.readiness.pathKey() });

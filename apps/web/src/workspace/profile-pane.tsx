@@ -27,6 +27,7 @@ function useProfileMutations(documentId: string) {
   const onSuccess = () => {
     void queryClient.invalidateQueries({ queryKey: trpc.profile.get.queryKey({ documentId }) });
     void queryClient.invalidateQueries({ queryKey: trpc.letters.readiness.pathKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.chronology.get.queryKey({ documentId }) });
   };
   return {
     confirm: useMutation(trpc.profile.confirm.mutationOptions({ onSuccess })),

@@ -37,6 +37,7 @@ export function useCaseActivity(documentId: string, enabled: boolean) {
       void queryClient.invalidateQueries({ queryKey: trpc.facts.list.pathKey() });
       void queryClient.invalidateQueries({ queryKey: trpc.documents.get.queryKey({ documentId }) });
       void queryClient.invalidateQueries({ queryKey: trpc.letters.damages.queryKey({ documentId }) });
+      void queryClient.invalidateQueries({ queryKey: trpc.chronology.get.queryKey({ documentId }) });
     }
     settled.current = signature;
   }, [data, documentId, queryClient, trpc]);

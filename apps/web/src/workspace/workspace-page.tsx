@@ -9,6 +9,7 @@ import type { Citation, ReadinessItem } from "../lib/types.ts";
 import { useTitle } from "../lib/use-title.ts";
 import { useTRPC } from "../trpc.ts";
 import { AddFactPanel, type AddFactPrefill } from "./add-fact.tsx";
+import { ChronologyPane } from "./chronology-pane.tsx";
 import { CollaboratorsDialog } from "./collaborators-dialog.tsx";
 import { DamagesPane } from "./damages-pane.tsx";
 import { FactsPane } from "./facts-pane.tsx";
@@ -24,6 +25,7 @@ const TABS = [
   { id: "facts", label: "Facts" },
   { id: "profile", label: "Case profile" },
   { id: "damages", label: "Damages" },
+  { id: "chronology", label: "Chronology" },
 ] as const;
 type Tab = (typeof TABS)[number]["id"];
 
@@ -206,6 +208,9 @@ export default function WorkspacePage({ documentId, session }: { documentId: str
                 setAddLine(prefill);
               }}
             />
+          </TabPanel>
+          <TabPanel id="chronology" tab={tab}>
+            <ChronologyPane documentId={documentId} />
           </TabPanel>
         </div>
         <ErrorBoundary label="The letter editor">
