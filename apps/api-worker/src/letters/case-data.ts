@@ -30,7 +30,18 @@ export async function letterCaseData(db: Db, documentId: string) {
           eq(schema.facts.harmful, false),
         ),
       )
-      .orderBy(sql`${schema.facts.eventDate} asc nulls last`, schema.facts.createdAt),
+      // Date order, then reading order: source, page, where the quote stands on the page. Facts a
+      // page's extraction wrote together share a createdAt, and pages are read in any order, so
+      // without the page and position two drafts of one case told the incident differently.
+      // (Written out: drizzle leaves columns unqualified in a one-table select.)
+      .orderBy(
+        sql`facts.event_date asc nulls last`,
+        sql`facts.source_id asc nulls last`,
+        sql`facts.page_number asc nulls last`,
+        sql`(select strpos(p.text, facts.quote) from source_pages p where p.source_id = facts.source_id and p.page_number = facts.page_number) asc nulls last`,
+        schema.facts.createdAt,
+        schema.facts.id,
+      ),
     computeLedger(db, documentId),
     confirmedProfile(db, documentId),
     citedExhibits(db, documentId),
