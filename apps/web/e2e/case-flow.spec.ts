@@ -283,6 +283,16 @@ test("a new attorney takes a case from PDFs to an exported, co-edited letter", a
     await page.getByLabel("Against case").selectOption({ label: "Rivera v. Acme Logistics" });
     await expect(page.locator(".template-preview")).toContainText(total);
     await shot(page, "10-templates");
+    // A misspelt variable is named once, in the field, as typed and after trying to save.
+    const body = page.getByLabel("Body");
+    const original = await body.inputValue();
+    await body.fill(`${original}\n\n{{insurer.adjustr}}`);
+    const unknownVariable = page.getByText("Unknown template variable: {{insurer.adjustr}}");
+    await expect(unknownVariable).toHaveCount(1);
+    await page.getByRole("button", { name: "Save new version" }).click();
+    await expect(unknownVariable).toHaveCount(1);
+    await body.fill(original);
+    await expect(unknownVariable).toHaveCount(0);
     await nav.getByRole("link", { name: "Firm settings" }).click();
     await expect(page.getByLabel("Firm name")).toHaveValue(owner.firm);
     await shot(page, "11-firm-settings");

@@ -3,6 +3,7 @@ import {
   TEMPLATE_VARIABLES,
   type TemplateVariable,
   unknownTemplateVariables,
+  unknownVariablesMessage,
   updateTemplateInput,
 } from "@steno/shared";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -175,7 +176,12 @@ function TemplateEditor({
         <div className="template-body-row">
           <Field
             label="Body"
-            errors={errors.body ?? serverFields.body}
+            // Unknown variables show as they are typed, in the field; the same message from a
+            // submit or the server is not shown a second time (Field says each message once).
+            errors={[
+              ...(errors.body ?? serverFields.body ?? []),
+              ...(unknown.length > 0 ? [unknownVariablesMessage(unknown)] : []),
+            ]}
             hint="Blank line between paragraphs; “# ” starts a heading, “- ” a list item. Variables go in {{ }}."
           >
             {(p) => (
@@ -186,7 +192,12 @@ function TemplateEditor({
                 rows={24}
                 value={body}
                 readOnly={!canChange}
-                onChange={(e) => setBody(e.target.value)}
+                onChange={(e) => {
+                  setBody(e.target.value);
+                  // A submit's complaint about the body goes once the body changes; unknown
+                  // variables are checked again as it is typed.
+                  setErrors(({ body: _body, ...rest }) => rest);
+                }}
               />
             )}
           </Field>
@@ -212,11 +223,6 @@ function TemplateEditor({
             </ul>
           </aside>
         </div>
-        {unknown.length > 0 && (
-          <p className="field-error" role="alert">
-            Unknown variable{unknown.length > 1 ? "s" : ""}: {unknown.map((v) => `{{${v}}}`).join(", ")}
-          </p>
-        )}
         {!Object.keys(serverFields).length && <ErrorMessage error={mutation.error} />}
         <ErrorMessage error={archive.error} />
         {saved && !dirty && <Notice tone="success">{saved}</Notice>}

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CLAIM_BASES } from "../case/profile.ts";
 import { idSchema } from "../ids.ts";
-import { unknownTemplateVariables } from "../templates/variables.ts";
+import { unknownTemplateVariables, unknownVariablesMessage } from "../templates/variables.ts";
 import { cleanText } from "./common.ts";
 
 /** US Letter (the default in the US) or A4. */
@@ -15,7 +15,7 @@ export const templateBodySchema = cleanText(50_000, { multiline: true })
     if (unknown.length > 0) {
       ctx.addIssue({
         code: "custom",
-        message: `Unknown template variable${unknown.length > 1 ? "s" : ""}: ${unknown.map((v) => `{{${v}}}`).join(", ")}`,
+        message: unknownVariablesMessage(unknown),
       });
     }
   });

@@ -54,3 +54,8 @@ export function templateVariablesIn(body: string): string[] {
 export function unknownTemplateVariables(body: string): string[] {
   return templateVariablesIn(body).filter((name) => !(name in TEMPLATE_VARIABLES));
 }
+
+/** What a form and the API both say of a body's unknown variables: the same words, once. */
+export function unknownVariablesMessage(unknown: string[]): string {
+  return `Unknown template variable${unknown.length > 1 ? "s" : ""}: ${unknown.map((v) => `{{${v}}}`).join(", ")}`;
+}
