@@ -3,8 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { formatUsd } from "@steno/shared";
-import { strFromU8, unzipSync } from "fflate";
-import { register } from "./steps.ts";
+import { confirmProfile, dismissAdjuster, docxText, register } from "./steps.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURES = path.resolve(here, "../../api-worker/test/fixtures/case");
@@ -26,20 +25,6 @@ async function newUser(browser: Browser, who: { name: string; firm: string; emai
   watchCsp(page);
   await register(page, who);
   return { context, page };
-}
-
-/** The text of word/document.xml: paragraphs on their own lines, tags and entities gone. */
-function docxText(bytes: Uint8Array): string {
-  const xml = strFromU8(unzipSync(bytes)["word/document.xml"] ?? new Uint8Array());
-  return xml
-    .replace(/<w:tab\/>/g, "\t")
-    .replace(/<\/w:p>/g, "\n")
-    .replace(/<[^>]+>/g, "")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, "&");
 }
 
 test("a new attorney takes a case from PDFs to an exported, co-edited letter", async ({ page, browser }) => {
@@ -122,33 +107,11 @@ test("a new attorney takes a case from PDFs to an exported, co-edited letter", a
   });
 
   await test.step("confirm the case profile; what is left blocks generation until dismissed", async () => {
-    const readiness = page.getByTestId("readiness");
     await expect(page.getByTestId("readiness-count")).toHaveText(/^\d+ items? to resolve$/);
     await expect(page.getByRole("button", { name: "Generate draft" })).toBeDisabled();
-    await page.getByRole("tab", { name: "Case profile" }).click();
-    const profile = page.getByRole("tabpanel", { name: "Case profile" });
-    // The records propose these (police report, insurer's letter); the attorney confirms each.
-    for (const label of ["At-fault carrier (addressee)", "Claim number", "Policy number", "Location"]) {
-      const escaped = label.replace(/[()]/g, "\\$&");
-      await profile
-        .getByRole("button", { name: new RegExp(`^Confirm ${escaped}: `) })
-        .first()
-        .click();
-      await expect(profile.getByRole("button", { name: `Clear ${label}` })).toBeVisible();
-    }
-    // Nothing proposes the insured: typed in.
-    await profile.getByRole("button", { name: "Enter Insured" }).click();
-    await profile.getByLabel("Insured", { exact: true }).fill("Lincoln Parcel Express LLC");
-    await profile.getByRole("button", { name: "Confirm", exact: true }).click();
-    await expect(profile.getByRole("button", { name: "Clear Insured" })).toBeVisible();
+    await confirmProfile(page);
     await shot(page, "06a-case-profile");
-    // No adjuster yet: dismissed with a reason (the letter is addressed to "Claims Adjuster").
-    const adjuster = readiness.getByTestId("readiness-item").filter({ hasText: "Adjuster is not confirmed" });
-    await adjuster.getByRole("button", { name: "Dismiss…" }).click();
-    await adjuster
-      .getByLabel("Reason for dismissing")
-      .fill("No adjuster assigned yet; goes to the claims department");
-    await adjuster.getByRole("button", { name: "Dismiss", exact: true }).click();
+    await dismissAdjuster(page, "No adjuster assigned yet; goes to the claims department");
     await expect(page.getByTestId("readiness-count")).toHaveText("Ready: nothing to resolve");
     await page.getByRole("tab", { name: "Damages" }).click();
     await expect(

@@ -3,9 +3,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "@playwright/test";
 import { formatLongDate, formatUsd } from "@steno/shared";
-import { strFromU8, unzipSync } from "fflate";
 import { GAP_BILL, gapBill } from "./gap-bill.ts";
-import { confirmParties, createCase, register } from "./steps.ts";
+import { confirmParties, createCase, docxText, register } from "./steps.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURES = path.resolve(here, "../../api-worker/test/fixtures/case");
@@ -22,20 +21,6 @@ const TOTAL = formatUsd(
 const ITEMIZED = GAP_BILL.lines.reduce((sum, l) => sum + l.cents, 0);
 const MISSING = formatUsd(GAP_BILL.missing.cents);
 const STATED = formatUsd(GAP_BILL.statedCents);
-
-/** The text of word/document.xml: paragraphs on their own lines, tags and entities gone. */
-function docxText(bytes: Uint8Array): string {
-  const xml = strFromU8(unzipSync(bytes)["word/document.xml"] ?? new Uint8Array());
-  return xml
-    .replace(/<w:tab\/>/g, "\t")
-    .replace(/<\/w:p>/g, "\n")
-    .replace(/<[^>]+>/g, "")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, "&");
-}
 
 test("a bill whose lines fall short of its stated total blocks the letter until the attorney adds the line", async ({
   page,

@@ -2,6 +2,7 @@
 // development mailbox) and confirming the fixture case's parties so only what a test is about
 // stands between the case and its letter.
 import { expect, type Page } from "@playwright/test";
+import { strFromU8, unzipSync } from "fflate";
 
 export const PASSWORD = "orchid-lantern-42-quill";
 
@@ -36,13 +37,11 @@ export async function createCase(page: Page, title: string) {
   await expect(page.getByRole("heading", { name: title })).toBeVisible();
 }
 
-/**
- * Confirms the fixture case's carrier, claim and policy numbers and location as read, enters the
- * insured, and dismisses the missing adjuster with a reason.
- */
-export async function confirmParties(page: Page) {
+/** Confirms the fixture case's carrier, claim and policy numbers and location as read; enters the insured. */
+export async function confirmProfile(page: Page) {
   await page.getByRole("tab", { name: "Case profile" }).click();
   const profile = page.getByRole("tabpanel", { name: "Case profile" });
+  // The records propose these (police report, insurer's letter); the attorney confirms each.
   for (const label of ["At-fault carrier (addressee)", "Claim number", "Policy number", "Location"]) {
     const escaped = label.replace(/[()]/g, "\\$&");
     await profile
@@ -51,14 +50,41 @@ export async function confirmParties(page: Page) {
       .click();
     await expect(profile.getByRole("button", { name: `Clear ${label}` })).toBeVisible();
   }
+  // Nothing proposes the insured: typed in.
   await profile.getByRole("button", { name: "Enter Insured" }).click();
   await profile.getByLabel("Insured", { exact: true }).fill("Lincoln Parcel Express LLC");
   await profile.getByRole("button", { name: "Confirm", exact: true }).click();
   await expect(profile.getByRole("button", { name: "Clear Insured" })).toBeVisible();
-  const readiness = page.getByTestId("readiness");
-  const adjuster = readiness.getByTestId("readiness-item").filter({ hasText: "Adjuster is not confirmed" });
+}
+
+/** No adjuster yet: the readiness item dismissed with a reason (the letter addresses "Claims Adjuster"). */
+export async function dismissAdjuster(page: Page, reason = "No adjuster assigned yet") {
+  const adjuster = page
+    .getByTestId("readiness")
+    .getByTestId("readiness-item")
+    .filter({ hasText: "Adjuster is not confirmed" });
   await adjuster.getByRole("button", { name: "Dismiss…" }).click();
-  await adjuster.getByLabel("Reason for dismissing").fill("No adjuster assigned yet");
+  await adjuster.getByLabel("Reason for dismissing").fill(reason);
   await adjuster.getByRole("button", { name: "Dismiss", exact: true }).click();
   await expect(adjuster).toHaveCount(0);
+}
+
+/** The fixture case's parties confirmed, so only what a test is about stands before its letter. */
+export async function confirmParties(page: Page) {
+  await confirmProfile(page);
+  await dismissAdjuster(page);
+}
+
+/** The text of word/document.xml: paragraphs on their own lines, tags and entities gone. */
+export function docxText(bytes: Uint8Array): string {
+  const xml = strFromU8(unzipSync(bytes)["word/document.xml"] ?? new Uint8Array());
+  return xml
+    .replace(/<w:tab\/>/g, "\t")
+    .replace(/<\/w:p>/g, "\n")
+    .replace(/<[^>]+>/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, "&");
 }
