@@ -351,6 +351,8 @@ export const letterVersions = pgTable(
     state: bytea("state").notNull(),
     content: jsonb("content"),
     authorId: uuid("author_id").references(() => users.id, { onDelete: "set null" }),
+    // Set when the version is what left the firm (a sent letter): it is never renamed or deleted.
+    lockedAt: timestamp("locked_at", { withTimezone: true, mode: "string" }),
     createdAt: createdAt(),
   },
   (t) => [index("letter_versions_document_idx").on(t.documentId, t.createdAt.desc())],
@@ -459,4 +461,78 @@ export const readinessDismissals = pgTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("readiness_dismissals_item_idx").on(t.documentId, t.itemKey)],
+);
+
+export const sendMethod = pgEnum("send_method", ["email", "mail", "fax", "portal", "hand"]);
+export const offerParty = pgEnum("offer_party", ["insurer", "us"]);
+
+// A letter that left the firm: when, how, to whom, and the exact file (kept in R2 under the case's
+// prefix, its SHA-256 here) with the locked version it was printed from. The newest one per case
+// carries the response deadline the case list and the reminders follow.
+export const letterSends = pgTable(
+  "letter_sends",
+  {
+    id: id(),
+    documentId: uuid("document_id")
+      .notNull()
+      .references(() => documents.id, { onDelete: "cascade" }),
+    versionId: uuid("version_id").references(() => letterVersions.id, { onDelete: "set null" }),
+    sentOn: date("sent_on", { mode: "string" }).notNull(),
+    method: sendMethod("method").notNull(),
+    recipient: text("recipient").notNull(),
+    format: text("format").notNull(),
+    filename: text("filename").notNull(),
+    r2Key: text("r2_key").notNull(),
+    sha256: text("sha256").notNull(),
+    sizeBytes: integer("size_bytes").notNull(),
+    responseDueOn: date("response_due_on", { mode: "string" }).notNull(),
+    sentBy: uuid("sent_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("letter_sends_document_idx").on(t.documentId, t.createdAt.desc()),
+    index("letter_sends_due_idx").on(t.responseDueOn),
+  ],
+);
+
+// Offers and counter-offers on a case, in cents.
+export const offers = pgTable(
+  "offers",
+  {
+    id: id(),
+    documentId: uuid("document_id")
+      .notNull()
+      .references(() => documents.id, { onDelete: "cascade" }),
+    madeOn: date("made_on", { mode: "string" }).notNull(),
+    amountCents: bigint("amount_cents", { mode: "number" }).notNull(),
+    party: offerParty("party").notNull(),
+    note: text("note"),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("offers_document_idx").on(t.documentId, t.madeOn.desc())],
+);
+
+// What a person is told in the app (the bell): a deadline reminder, later mentions. `kind` is text
+// checked by the schema in packages/shared, so a new kind needs no migration; `dedupeKey` makes a
+// sweep that runs twice create nothing twice.
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: id(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    documentId: uuid("document_id").references(() => documents.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull().default({}),
+    dedupeKey: text("dedupe_key"),
+    createdAt: createdAt(),
+    readAt: timestamp("read_at", { withTimezone: true, mode: "string" }),
+  },
+  (t) => [
+    index("notifications_user_idx").on(t.userId, t.createdAt.desc()),
+    uniqueIndex("notifications_dedupe_idx").on(t.userId, t.dedupeKey),
+  ],
 );
