@@ -159,6 +159,57 @@ describe("fact review", () => {
     expect(same).toMatchObject({ status: "approved", text: fact.text, originalText: null });
   });
 
+  it("approves a selection in one call, all or none, leaving edits as they are, one audit entry per fact", async () => {
+    // By now: facts[0] edited, facts[1] approved, facts[2] rejected; the rest still pending.
+    const [edited, approved, rejected, ...pending] = review.facts;
+    expect(pending.length).toBeGreaterThan(0);
+    const selection = [edited!.id, approved!.id, rejected!.id, ...pending.map((f) => f.id)];
+    const statuses = async () =>
+      new Map(
+        (await session.trpc.facts.list.query({ documentId: review.documentId })).items.map((f) => [
+          f.id,
+          f.status,
+        ]),
+      );
+    const before = await statuses();
+
+    // A fact of another case in the selection: nothing changes, and it reads as not found.
+    const otherCase = bulk.facts[0]!.id;
+    expect(
+      await codeOf(
+        session.trpc.facts.approveMany.mutate({
+          documentId: review.documentId,
+          factIds: [...selection, otherCase],
+        }),
+      ),
+    ).toBe("NOT_FOUND");
+    expect(await statuses()).toEqual(before);
+    // Empty and oversized selections are bad requests.
+    for (const factIds of [[], Array.from({ length: 201 }, () => edited!.id)]) {
+      expect(
+        await codeOf(session.trpc.facts.approveMany.mutate({ documentId: review.documentId, factIds })),
+      ).toBe("BAD_REQUEST");
+    }
+
+    const result = await session.trpc.facts.approveMany.mutate({
+      documentId: review.documentId,
+      factIds: selection,
+    });
+    expect(result).toEqual({ approved: 1 + pending.length });
+    const after = await statuses();
+    expect(selection.map((id) => after.get(id))).toEqual([
+      "edited",
+      "approved",
+      "approved",
+      ...pending.map(() => "approved"),
+    ]);
+    const entries = (await auditOf(review.documentId, null)).filter(
+      (a) => a.action === "fact.approve" && (a.metadata as { selected?: number } | null)?.selected,
+    );
+    expect(entries).toHaveLength(1 + pending.length);
+    expect(entries.every((a) => a.actorId === userId)).toBe(true);
+  });
+
   it("approves all only what is still pending, by category when asked, and counts it", async () => {
     // Facts of one date and page list in no fixed order: pick by category.
     const rejectFirst = bulk.facts.find((f) => f.category !== "injury")!;

@@ -1,5 +1,6 @@
 import {
   approveAllFactsInput,
+  approveManyFactsInput,
   createFactInput,
   extractFactsInput,
   factIdInput,
@@ -10,6 +11,7 @@ import {
 import { documentProcedure, router } from "../trpc/init.ts";
 import {
   approveAllFacts,
+  approveManyFacts,
   createFact,
   decideFact,
   extractFactsAgain,
@@ -38,6 +40,11 @@ export const factsRouter = router({
   approveAll: documentProcedure("editor")
     .input(approveAllFactsInput)
     .mutation(({ ctx, input }) => approveAllFacts(ctx.scope, input)),
+
+  /** "Approve selected": the facts the reviewer ticked, in one call. */
+  approveMany: documentProcedure("editor")
+    .input(approveManyFactsInput)
+    .mutation(({ ctx, input }) => approveManyFacts(ctx.scope, input)),
 
   create: documentProcedure("editor")
     .input(createFactInput)

@@ -2,7 +2,7 @@ import { and, asc, type Db, eq, inArray, schema, sql } from "@steno/db";
 import { AppError, type FactCategoryName, type FactStatus, type MoneyKind } from "@steno/shared";
 import { reserveAiJob } from "../jobs/ai-quota.ts";
 import { enqueue } from "../jobs/service.ts";
-import { audit } from "../lib/audit.ts";
+import { audit, auditMany } from "../lib/audit.ts";
 import type { DocumentScope } from "../lib/scope.ts";
 import { quoteIsOnPage } from "./verify.ts";
 
@@ -198,6 +198,47 @@ export async function approveAllFacts(
         sourceId: filter.sourceId ?? null,
       },
     });
+    return { approved: approved.length };
+  });
+}
+
+/**
+ * Approves the facts the reviewer selected, all or none: an id that is not a fact of this case
+ * fails the whole call. Approved and edited facts stay as they are (an edit is not undone), so
+ * each approved fact gets its own audit entry, as one approval would.
+ */
+export async function approveManyFacts(scope: DocumentScope, { factIds }: { factIds: string[] }) {
+  const { db, user } = scope;
+  const ids = [...new Set(factIds)];
+  return db.transaction(async (tx) => {
+    const found = await tx
+      .select({ id: schema.facts.id })
+      .from(schema.facts)
+      .where(and(eq(schema.facts.documentId, scope.document.id), inArray(schema.facts.id, ids)));
+    if (found.length !== ids.length) throw new AppError("NOT_FOUND", "Fact not found");
+    const approved = await tx
+      .update(schema.facts)
+      .set({ status: "approved", reviewedBy: user.id, reviewedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(
+        and(
+          eq(schema.facts.documentId, scope.document.id),
+          inArray(schema.facts.id, ids),
+          inArray(schema.facts.status, ["pending", "rejected"]),
+        ),
+      )
+      .returning({ id: schema.facts.id });
+    if (approved.length > 0) {
+      await auditMany(
+        tx,
+        scope,
+        approved.map((f) => ({
+          action: "fact.approve",
+          entityType: "fact",
+          entityId: f.id,
+          metadata: { selected: ids.length },
+        })),
+      );
+    }
     return { approved: approved.length };
   });
 }

@@ -45,3 +45,24 @@ export async function audit(
     documentId: entry.documentId ?? ("document" in scope ? scope.document.id : null),
   });
 }
+
+/** Several entries by the scope's user in one insert (a bulk action audited item by item). */
+export async function auditMany(
+  db: Queryable,
+  scope: UserScope | DocumentScope,
+  entries: ScopedAuditEntry[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  const caseId = "document" in scope ? scope.document.id : null;
+  await db.insert(schema.auditLog).values(
+    entries.map((entry) => ({
+      actorId: scope.user.id,
+      action: entry.action,
+      entityType: entry.entityType,
+      entityId: entry.entityId ?? null,
+      documentId: entry.documentId ?? caseId,
+      ip: scope.requestMeta.ip,
+      metadata: entry.metadata ?? null,
+    })),
+  );
+}

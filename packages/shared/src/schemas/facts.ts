@@ -50,6 +50,13 @@ export const approveAllFactsInput = z.object({
   sourceId: idSchema.optional(),
 });
 
+/** The most facts one "Approve selected" may carry: a page of the list, not the whole case. */
+export const APPROVE_MANY_MAX = 200;
+
+export const approveManyFactsInput = z.object({
+  factIds: z.array(idSchema).min(1).max(APPROVE_MANY_MAX),
+});
+
 export const createFactInput = z.object({
   category: z.enum(FACT_CATEGORIES),
   text: factText,
