@@ -1,5 +1,5 @@
+import { amountsIn, datesIn, isoDatesIn } from "@steno/reader";
 import type { PmNode } from "@steno/shared";
-import { amountsIn, datesIn, isoDatesIn } from "../facts/verify.ts";
 
 /** What the case can vouch for: every figure, date and code a letter may state. */
 export type KnownValues = {

@@ -1,4 +1,5 @@
 import { and, type Db, desc, eq, inArray, isNull, schema, sql } from "@steno/db";
+import { normalizeForMatch } from "@steno/reader";
 import {
   AppError,
   buildLedger,
@@ -22,7 +23,6 @@ import {
 import { sha256Hex } from "../auth/tokens.ts";
 import { getCaseProfile } from "../case-profile/service.ts";
 import type { DocumentAccess } from "../documents/access.ts";
-import { normalizeForMatch } from "../facts/verify.ts";
 import { audit } from "../lib/audit.ts";
 import type { DocumentScope } from "../lib/scope.ts";
 import { citedExhibits } from "./exhibits.ts";

@@ -4,9 +4,9 @@ import type {
   TextBlockParam,
   TextCitation,
 } from "@anthropic-ai/sdk/resources/messages";
+import { normalizeForMatch } from "@steno/reader";
 import { log, MONEY_KINDS, PROFILE_FIELD_NAMES, providerKey } from "@steno/shared";
 import { z } from "zod";
-import { normalizeForMatch } from "../../facts/verify.ts";
 import {
   type ExtractedFact,
   FACT_CATEGORIES,

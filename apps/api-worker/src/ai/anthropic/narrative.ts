@@ -4,7 +4,7 @@ import type {
   MessageCreateParamsNonStreaming,
   TextBlockParam,
 } from "@anthropic-ai/sdk/resources/messages";
-import { isoDatesIn } from "../../facts/verify.ts";
+import { isoDatesIn } from "@steno/reader";
 import { providerParagraph } from "../../letters/compose.ts";
 import { properName } from "../../letters/wording.ts";
 import type { DraftFact, DraftInput, NarrativeFlag, NarrativeSections } from "../provider.ts";
