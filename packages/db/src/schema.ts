@@ -68,6 +68,9 @@ export const firms = pgTable("firms", {
   claimBasis: text("claim_basis").notNull().default("billed"),
   // The paper letters are printed on: "letter" (US Letter, the default) or "a4".
   pageSize: text("page_size").notNull().default("letter"),
+  // Who sees a case opened from now on: "collaborators" (the default: only the people on it) or
+  // "firm" (every member, as a viewer). Copied to the case when it is opened (documents.visibility).
+  caseVisibility: text("case_visibility").notNull().default("collaborators"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -92,6 +95,13 @@ export const users = pgTable(
     barNumber: text("bar_number"),
     phone: text("phone"),
     contactEmail: text("contact_email"),
+    // The rest of the profile letters and mail use: a title under the name ("Senior Associate")
+    // and the person's email signature.
+    title: text("title"),
+    emailSignature: text("email_signature"),
+    // Set when an admin removed the person from the firm: they cannot sign in until a firm
+    // invites them again (the row stays: cases and audit entries name them).
+    removedAt: timestamp("removed_at", { withTimezone: true, mode: "string" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -155,6 +165,31 @@ export const emailTokens = pgTable(
   (t) => [index("email_tokens_user_idx").on(t.userId)],
 );
 
+// An admin's invitation to join the firm with a role. The link mailed to the address carries a
+// token; only its SHA-256 is kept. It works once (accepted_at) and until it expires, and proves the
+// mailbox as a verification link does.
+export const firmInvitations = pgTable(
+  "firm_invitations",
+  {
+    id: id(),
+    firmId: uuid("firm_id")
+      .notNull()
+      .references(() => firms.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    role: userRole("role").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    invitedBy: uuid("invited_by").references(() => users.id, { onDelete: "set null" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "string" }).notNull(),
+    acceptedAt: timestamp("accepted_at", { withTimezone: true, mode: "string" }),
+    acceptedBy: uuid("accepted_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("firm_invitations_token_idx").on(t.tokenHash),
+    index("firm_invitations_firm_idx").on(t.firmId),
+  ],
+);
+
 /** A sentence of an AI draft to check, keyed by a hash of section and sentence. */
 export type DraftFlag = { key: string; section: string; sentence: string; reason: string };
 
@@ -181,12 +216,16 @@ export const documents = pgTable(
     // Sentences of the last AI draft a person should check (no citation, or a number or date its
     // cited facts do not state); replaced by each generation, shown by readiness before export.
     draftFlags: jsonb("draft_flags").$type<DraftFlag[]>(),
+    // "collaborators" or "firm" (every member of the case's firm may open it as a viewer); the
+    // firm's setting when the case was opened.
+    visibility: text("visibility").notNull().default("collaborators"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     index("documents_created_by_created_at_idx").on(t.createdBy, t.createdAt.desc()),
     index("documents_title_search_idx").using("gin", sql`to_tsvector('english', ${t.title})`),
+    index("documents_firm_created_at_idx").on(t.firmId, t.createdAt.desc()),
   ],
 );
 
