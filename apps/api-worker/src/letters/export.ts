@@ -2,6 +2,7 @@ import { type Db, eq, schema } from "@steno/db";
 import {
   AppError,
   type LetterRoomNamespace,
+  type LetterSnapshot,
   letterRoom,
   PAGE_SIZES,
   type PageSize,
@@ -125,11 +126,20 @@ export async function letterPrint(
  */
 export async function exportLetter(
   scope: DocumentScope,
-  { rooms, format }: { rooms: LetterRoomNamespace; format: ExportFormat },
+  {
+    rooms,
+    format,
+    snapshot,
+  }: {
+    rooms: LetterRoomNamespace;
+    format: ExportFormat;
+    /** the room's snapshot when the caller took it (marking sent keeps the same one as a version) */
+    snapshot?: LetterSnapshot;
+  },
 ): Promise<ExportFile> {
   const { db, document } = scope;
   const documentId = document.id;
-  const live = await letterRoom(rooms, documentId).snapshot();
+  const live = snapshot ?? (await letterRoom(rooms, documentId).snapshot());
   if (live.problem) throw new AppError("CONFLICT", `This letter cannot be exported: ${live.problem}`);
   const content = live.empty ? (document.letterContent as PmNode | null) : live.content;
   if (!content?.content?.length)
