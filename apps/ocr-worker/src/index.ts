@@ -7,7 +7,7 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import {
   createOcr,
   type Ocr,
-  type OcrPage,
+  type OcrPageRead,
   type OcrPagesRequest,
   type OcrRpc,
   readPdfPages,
@@ -25,7 +25,7 @@ const ocr = () => {
 };
 
 export class OcrService extends WorkerEntrypoint<Env> implements OcrRpc {
-  async readPages(request: OcrPagesRequest): Promise<OcrPage[]> {
+  async readPages(request: OcrPagesRequest): Promise<OcrPageRead[]> {
     const object = await this.env.SOURCES.get(request.r2Key);
     if (!object) throw new Error("The PDF is missing from storage");
     const bytes = new Uint8Array(await object.arrayBuffer());

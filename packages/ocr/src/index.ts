@@ -10,4 +10,13 @@ export {
   type WasmSource,
 } from "./engine.ts";
 export { LOW_CONFIDENCE, type OcrPage, type OcrPageStatus, type OcrWord } from "./layout.ts";
-export { type OcrPagesRequest, type OcrRpc, readPdfPages } from "./service.ts";
+export {
+  decodeLayerPart,
+  encodeLayerPart,
+  type LayerBase,
+  type LayerPart,
+  layerPart,
+  layerUpdate,
+  readPageDicts,
+} from "./searchable.ts";
+export { type OcrPageRead, type OcrPagesRequest, type OcrRpc, readPdfPages } from "./service.ts";

@@ -1,11 +1,19 @@
 import type { Ocr } from "./engine.ts";
 import type { OcrPage } from "./layout.ts";
+import { type LayerPart, layerPart, type PdfPages, readPageDicts } from "./searchable.ts";
 
 /** What the OCR Worker is asked: pages (1-based) of a PDF in the sources bucket. */
 export type OcrPagesRequest = { r2Key: string; pages: number[]; dpi?: number };
 
+/**
+ * A page read, with its part of the scan's searchable copy (searchable.ts), made here from the
+ * bytes already in hand; null when the PDF's structure could not be read for it (the copy is
+ * then not made, and the viewer shows the plain scan).
+ */
+export type OcrPageRead = OcrPage & { layer: LayerPart | null };
+
 /** The OCR Worker's RPC entrypoint (apps/ocr-worker), as its callers see it. */
-export type OcrRpc = { readPages(request: OcrPagesRequest): Promise<OcrPage[]> };
+export type OcrRpc = { readPages(request: OcrPagesRequest): Promise<OcrPageRead[]> };
 
 /** Reads the given pages of a PDF; pages past its end are left out. */
 export async function readPdfPages(
@@ -13,12 +21,17 @@ export async function readPdfPages(
   bytes: Uint8Array,
   pages: number[],
   dpi?: number,
-): Promise<OcrPage[]> {
+): Promise<OcrPageRead[]> {
   const pdf = await ocr.openPdf(bytes);
+  // Read before OCR: then the bytes need not be kept for after it.
+  const dicts: PdfPages | null = await readPageDicts(bytes, pages).catch(() => null);
   try {
-    const out: OcrPage[] = [];
+    const out: OcrPageRead[] = [];
     for (const n of pages) {
-      if (n >= 1 && n <= pdf.pageCount) out.push(await ocr.readPage(pdf, n, dpi ? { dpi } : {}));
+      if (n < 1 || n > pdf.pageCount) continue;
+      const page = await ocr.readPage(pdf, n, dpi ? { dpi } : {});
+      const layer = dicts ? await layerPart(dicts, n, page.words).catch(() => null) : null;
+      out.push({ ...page, layer });
     }
     return out;
   } finally {

@@ -1,10 +1,10 @@
 import { and, type Db, eq, ne, schema, sql } from "@steno/db";
-import type { OcrPage, OcrRpc } from "@steno/ocr";
+import type { OcrPageRead, OcrRpc } from "@steno/ocr";
 import { openPdf, PdfReadError, readPageText } from "@steno/reader";
 import { errorFields, log } from "@steno/shared";
 import { PermanentJobError } from "../jobs/errors.ts";
 import { createJob, enqueue, type JobMessage, updateJob } from "../jobs/service.ts";
-import { type PageWords, pageWordsKey, searchableCopy, searchableKey } from "./searchable.ts";
+import { layerPartKey, putLayerPart, searchableKey, writeSearchableCopy } from "./searchable.ts";
 
 // Pages per queue message. Measured (npm run bench:ingest): about 3 ms of CPU per page, so 100
 // pages is ~0.3 s, far inside a Worker's 30 s CPU budget even for dense pages, while each extra
@@ -134,15 +134,13 @@ async function runOcrStep(db: Db, env: Env, job: Job, source: typeof schema.sour
     .limit(OCR_PAGES_PER_MESSAGE);
   if (next.length > 0) {
     await updateJob(db, job.id, { status: "running" });
-    const read: OcrPage[] = await (env.OCR as unknown as OcrRpc).readPages({
+    const read: OcrPageRead[] = await (env.OCR as unknown as OcrRpc).readPages({
       r2Key: source.r2Key,
       pages: next.map((p) => p.pageNumber),
     });
     for (const page of read) {
-      if (page.words.length > 0) {
-        const kept: PageWords = { width: page.width, height: page.height, words: page.words };
-        await env.SOURCES.put(pageWordsKey(source.r2Key, page.pageNumber), JSON.stringify(kept));
-      }
+      // The page's share of the searchable copy, made by the OCR Worker beside reading it.
+      if (page.layer) await putLayerPart(env.SOURCES, source.r2Key, page.layer);
       await db
         .update(schema.sourcePages)
         .set({
@@ -165,8 +163,8 @@ async function runOcrStep(db: Db, env: Env, job: Job, source: typeof schema.sour
 }
 
 /**
- * Makes the scan's searchable copy (searchable.ts) from the words the OCR step kept, records it
- * for the viewer and removes the words. Not making it leaves the viewer on the plain scan, where
+ * Makes the scan's searchable copy (searchable.ts) from the parts the OCR steps kept, records it
+ * for the viewer and removes the parts. Not making it leaves the viewer on the plain scan, where
  * the text still reads and cites but no quote is highlighted; so a failure is logged, not fatal.
  */
 async function makeSearchable(db: Db, env: Env, source: typeof schema.sources.$inferSelect) {
@@ -175,19 +173,14 @@ async function makeSearchable(db: Db, env: Env, source: typeof schema.sources.$i
       .select({ pageNumber: schema.sourcePages.pageNumber })
       .from(schema.sourcePages)
       .where(and(eq(schema.sourcePages.sourceId, source.id), eq(schema.sourcePages.readBy, "ocr")));
-    const keys = rows.map((r) => pageWordsKey(source.r2Key, r.pageNumber));
-    const pages = new Map<number, PageWords>();
-    for (const [i, key] of keys.entries()) {
-      const object = await env.SOURCES.get(key);
-      if (object) pages.set(rows[i]?.pageNumber ?? 0, (await object.json()) as PageWords);
+    const pages = rows.map((r) => r.pageNumber);
+    if (!(await writeSearchableCopy(env.SOURCES, source.r2Key, pages))) {
+      log("warn", "searchable copy not made: a page's part is missing", { sourceId: source.id });
+      return;
     }
-    const original = await env.SOURCES.get(source.r2Key);
-    if (!original || pages.size === 0) return;
-    const copy = await searchableCopy(new Uint8Array(await original.arrayBuffer()), pages);
     const key = searchableKey(source.r2Key);
-    await env.SOURCES.put(key, copy, { httpMetadata: { contentType: "application/pdf" } });
     await db.update(schema.sources).set({ searchableR2Key: key }).where(eq(schema.sources.id, source.id));
-    await env.SOURCES.delete(keys);
+    await env.SOURCES.delete(pages.map((n) => layerPartKey(source.r2Key, n)));
   } catch (error) {
     log("warn", "searchable copy not made", { sourceId: source.id, ...errorFields(error) });
   }

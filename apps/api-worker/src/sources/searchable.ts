@@ -1,50 +1,43 @@
-import type { OcrWord } from "@steno/ocr";
-import { PDFDocument, type PDFFont, StandardFonts } from "pdf-lib";
+import { decodeLayerPart, encodeLayerPart, type LayerPart, layerUpdate } from "@steno/ocr";
 
-/** What the OCR step keeps of a page for the searchable copy: its words in page points. */
-export type PageWords = { width: number; height: number; words: OcrWord[] };
-
-/** Where a page's words wait in R2 between the OCR step and the searchable copy. */
-export const pageWordsKey = (r2Key: string, pageNumber: number) => `${r2Key}.ocr/${pageNumber}.json`;
+/** Where a page's part of the searchable copy waits in R2 between the OCR step and the copy. */
+export const layerPartKey = (r2Key: string, pageNumber: number) => `${r2Key}.ocr/${pageNumber}.part`;
 export const searchableKey = (r2Key: string) => r2Key.replace(/\.pdf$/, "") + ".searchable.pdf";
 
-function drawableIn(font: PDFFont, text: string): boolean {
-  try {
-    font.encodeText(text);
-    return true;
-  } catch {
-    return false;
-  }
+export async function putLayerPart(bucket: R2Bucket, r2Key: string, part: LayerPart) {
+  await bucket.put(layerPartKey(r2Key, part.pageNumber), encodeLayerPart(part));
 }
 
 /**
- * The scan with its OCR words laid over each page as invisible text (opacity 0), each word sized
- * to its box: the viewer's text layer (pdf.js) then finds and highlights a cited quote on a
- * scanned page as on any other, and a person can select and search the text.
+ * Writes the scan's searchable copy (@steno/ocr searchable.ts): the original streamed from R2
+ * as it is, then the update made of the pages' parts (a few KB a page). The scan itself is
+ * never held here, whatever its size. Returns false when a page's part is missing.
  */
-export async function searchableCopy(
-  original: Uint8Array,
-  pages: Map<number, PageWords>,
-): Promise<Uint8Array> {
-  const pdf = await PDFDocument.load(original, { updateMetadata: false });
-  const font = await pdf.embedFont(StandardFonts.Helvetica);
-  pdf.getPages().forEach((page, index) => {
-    const read = pages.get(index + 1);
-    if (!read) return;
-    const { height } = page.getSize();
-    for (const word of read.words) {
-      const text = word.text.normalize("NFKC");
-      if (!drawableIn(font, text)) continue;
-      const [x0, , x1, y1] = word.box;
-      const boxHeight = word.box[3] - word.box[1];
-      const unit = font.widthOfTextAtSize(text, 1);
-      // As wide as the word on the page, unless that makes it far taller or flatter than its box.
-      const size = Math.min(
-        boxHeight * 1.6,
-        Math.max(boxHeight * 0.6, unit > 0 ? (x1 - x0) / unit : boxHeight),
-      );
-      page.drawText(text, { x: x0, y: height - y1 + boxHeight * 0.2, size, font, opacity: 0 });
-    }
-  });
-  return pdf.save({ useObjectStreams: true });
+export async function writeSearchableCopy(
+  bucket: R2Bucket,
+  r2Key: string,
+  pageNumbers: number[],
+): Promise<boolean> {
+  const parts: LayerPart[] = [];
+  for (const n of pageNumbers) {
+    const object = await bucket.get(layerPartKey(r2Key, n));
+    if (!object) return false;
+    parts.push(decodeLayerPart(new Uint8Array(await object.arrayBuffer())));
+  }
+  const original = await bucket.get(r2Key);
+  if (!original || parts.length === 0) return false;
+  const update = layerUpdate(parts, original.size);
+  // R2 stores a stream of known length without buffering it.
+  const { readable, writable } = new FixedLengthStream(original.size + update.length);
+  const copy = (async () => {
+    await original.body.pipeTo(writable, { preventClose: true });
+    const writer = writable.getWriter();
+    await writer.write(update);
+    await writer.close();
+  })();
+  await Promise.all([
+    bucket.put(searchableKey(r2Key), readable, { httpMetadata: { contentType: "application/pdf" } }),
+    copy,
+  ]);
+  return true;
 }

@@ -232,12 +232,12 @@ export async function deleteSource(scope: DocumentScope, input: { sourceId: stri
     await audit(tx, scope, { action: "source.delete", entityType: "source", entityId: source.id });
   });
   if (row) {
-    // With the PDF go its searchable copy and any OCR words a failed copy left (searchable.ts).
-    const words = await bucket.list({ prefix: `${row.r2Key}.ocr/` });
+    // With the PDF go its searchable copy and any page parts a failed copy left (searchable.ts).
+    const parts = await bucket.list({ prefix: `${row.r2Key}.ocr/` });
     await bucket.delete([
       row.r2Key,
       ...(row.searchableR2Key ? [row.searchableR2Key] : []),
-      ...words.objects.map((o) => o.key),
+      ...parts.objects.map((o) => o.key),
     ]);
   }
   return { ok: true as const };
