@@ -23,6 +23,8 @@ try {
     apiPort: Number(process.env.STENO_API_PORT ?? 8787),
     web: { port: Number(process.env.STENO_WEB_PORT ?? 5173) },
     testScheduled: true,
+    // The demo case with its sample PDFs already read, reviewed and drafted from (first start only).
+    seed: "processed",
   });
   stopStack = stack.stop;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);

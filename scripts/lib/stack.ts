@@ -2,7 +2,7 @@
 // migrated and seeded; both Workers in one `wrangler dev`; optionally the web dev server.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort, type LocalDatabase, migrate, startLocalDatabase } from "@steno/db/local";
@@ -40,7 +40,8 @@ export type StackOptions = {
   /** the web app on this port: vite's dev server, or with `built` the production build under `vite preview` */
   web?: { port: number; built?: boolean };
   quiet?: boolean;
-  seed?: boolean;
+  /** the demo firm, attorney and case (default); "processed": with the sample PDFs read, reviewed and drafted from */
+  seed?: boolean | "processed";
   /** PgBouncer (transaction mode) between the Workers and a throwaway Postgres, as Neon's pooler */
   pooler?: boolean;
   /** let GET /__scheduled run the Cron Trigger */
@@ -112,7 +113,7 @@ export async function startStack(options: StackOptions) {
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await waitForHttp(`${apiUrl}/health`, 90_000);
     // The Worker writes its own demo data (development only), so no script needs its source.
-    if (options.seed !== false) await seedDemo(apiUrl);
+    if (options.seed !== false) await seedDemo(apiUrl, options.seed === "processed");
 
     let webUrl: string | undefined;
     if (options.web) {
@@ -168,9 +169,26 @@ async function startDatabase(options: StackOptions): Promise<DatabaseInfo> {
   }
 }
 
-/** The demo firm, attorney and case (`POST /dev/seed`); a database that has them keeps them. */
-async function seedDemo(apiUrl: string): Promise<void> {
-  const res = await fetch(`${apiUrl}/dev/seed`, { method: "POST" });
+/** The synthetic case file (scripts/fixtures/make-case.ts): what a newcomer's demo case is made of. */
+export const SAMPLE_CASE_DIR = path.join(root, "apps/api-worker/test/fixtures/case");
+
+/**
+ * The demo firm, attorney and case (`POST /dev/seed`); a database that has them keeps them. With
+ * `withPdfs`, the sample case's PDFs go along, and the Worker takes a demo case that has no
+ * sources yet through the pipeline, review, a draft and a version before it answers.
+ */
+async function seedDemo(apiUrl: string, withPdfs: boolean): Promise<void> {
+  let body: FormData | undefined;
+  if (withPdfs) {
+    body = new FormData();
+    for (const name of readdirSync(SAMPLE_CASE_DIR)
+      .filter((n) => n.endsWith(".pdf"))
+      .sort()) {
+      const bytes = readFileSync(path.join(SAMPLE_CASE_DIR, name));
+      body.append("file", new File([bytes], name, { type: "application/pdf" }));
+    }
+  }
+  const res = await fetch(`${apiUrl}/dev/seed`, { method: "POST", body });
   if (!res.ok) throw new Error(`demo seed failed: ${res.status} ${await res.text()}`);
 }
 

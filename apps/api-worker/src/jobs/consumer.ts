@@ -47,7 +47,8 @@ function reportDelivery(
 /** Ids that tie a job's log lines to its case and to who asked (filled in once the job is read). */
 type JobScope = { documentId?: string; userId?: string | null };
 
-async function runJob(db: Db, env: Env, message: JobMessage, attempts: number, scope: JobScope) {
+/** One delivery of a job's message: the queue consumer's, and the demo seed's (seed/demo-case.ts). */
+export async function runJob(db: Db, env: Env, message: JobMessage, attempts: number, scope: JobScope = {}) {
   const [job] = await db.select().from(schema.jobs).where(eq(schema.jobs.id, message.jobId));
   if (job) Object.assign(scope, { documentId: job.documentId, userId: job.requestedBy });
   // Deleted with its case or source, or already done by an earlier delivery: nothing to do.
