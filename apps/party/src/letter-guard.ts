@@ -71,6 +71,31 @@ function newContentProblem(doc: Y.Doc, transaction: Y.Transaction): string | nul
   return null;
 }
 
+/** The name of the root type `type` lives under (null for a type that is not in the document yet). */
+// biome-ignore lint/suspicious/noExplicitAny: Y.Transaction#changed is keyed by AbstractType<YEvent<any>>
+type AnyType = Y.AbstractType<Y.YEvent<any>>;
+
+function rootNameOf(doc: Y.Doc, type: AnyType): string | null {
+  let root = type;
+  while (root._item) root = root._item.parent as AnyType;
+  for (const [name, shared] of doc.share) if (shared === root) return name;
+  return null;
+}
+
+/**
+ * Why a transaction changed something outside the root type `only` (a viewer's update may change
+ * the comments and nothing else), or null. Insertions, deletions and formatting all mark the type
+ * they changed in `transaction.changed`.
+ */
+function outsideProblem(doc: Y.Doc, transaction: Y.Transaction, only: string): string | null {
+  for (const type of transaction.changed.keys()) {
+    if (rootNameOf(doc, type) !== only) return `this update may change only "${only}"`;
+  }
+  return null;
+}
+
+const hasPending = (doc: Y.Doc) => doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
+
 /** Why a whole document (a version about to be restored) breaks the letter's bounds, or null. */
 export function documentProblem(state: Uint8Array): string | null {
   const doc = new Y.Doc();
@@ -103,16 +128,23 @@ export class LetterGuard {
   /**
    * Null when the update keeps the letter within bounds (then it may go to the live document),
    * or why not. A refused update leaves the copy rebuilt from the live document.
+   *
+   * With `only`, the update may change nothing outside that root type (a viewer's comments). It
+   * must then also be complete: parts held back for missing history would be applied later, with
+   * someone else's update, and escape the check.
    */
-  check(update: Uint8Array): string | null {
+  check(update: Uint8Array, options: { only?: string } = {}): string | null {
     if (update.byteLength > MAX_CLIENT_UPDATE_BYTES) {
       return `an update may carry at most ${MAX_CLIENT_UPDATE_BYTES} bytes`;
     }
     const shadow = this.#shadow;
+    const { only } = options;
     let problem: string | null = null;
     const inspect = (transaction: Y.Transaction) => {
       problem ??= newContentProblem(shadow, transaction);
+      if (only !== undefined) problem ??= outsideProblem(shadow, transaction, only);
     };
+    const pendingBefore = hasPending(shadow);
     shadow.on("afterTransaction", inspect);
     try {
       Y.applyUpdate(shadow, update);
@@ -120,6 +152,9 @@ export class LetterGuard {
       problem ??= "the update cannot be read";
     } finally {
       shadow.off("afterTransaction", inspect);
+    }
+    if (only !== undefined && !pendingBefore && hasPending(shadow)) {
+      problem ??= "this update depends on changes the room does not have";
     }
     if (problem) {
       shadow.destroy();

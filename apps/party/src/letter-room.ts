@@ -1,4 +1,11 @@
-import { errorFields, LETTER_FIELD, type LetterStoreRpc, log, type PmNode } from "@steno/shared";
+import {
+  COMMENTS_FIELD,
+  errorFields,
+  LETTER_FIELD,
+  type LetterStoreRpc,
+  log,
+  type PmNode,
+} from "@steno/shared";
 import { type Connection, type ConnectionContext, Server, type WSMessage } from "partyserver";
 import * as Y from "yjs";
 import { type AccessChange, AccessLedger, concerns, ROOM_CLOSE } from "./access-ledger.ts";
@@ -69,7 +76,8 @@ function connectionOf(origin: unknown): string | null {
  * - Presence (./presence.ts) is relayed only when a state changed (or a keep-alive is due), with
  *   the name from the room token, and removed when the connection that controls it leaves.
  * - Access: a token is held to access changes the API reported (./access-ledger.ts); viewers
- *   receive everything, and their document updates are dropped.
+ *   receive everything, and their document updates are dropped unless they change only the
+ *   comment threads (COMMENTS_FIELD).
  */
 export class LetterRoom extends Server<Env> implements LetterRoomRpc {
   static override options = { hibernate: true };
@@ -192,15 +200,23 @@ export class LetterRoom extends Server<Env> implements LetterRoomRpc {
     }
   }
 
-  /** Viewers' document updates are dropped by the room itself, not just hidden by the UI. */
+  /** Viewers may comment and nothing else: the room itself enforces it, not just the UI. */
   #isReadOnly(connection: Connection): boolean {
     const role = stateOf(connection).user?.role;
     return role !== "owner" && role !== "editor";
   }
 
   #onUpdate(connection: Connection, update: Uint8Array): void {
-    if (this.#isReadOnly(connection)) return; // a viewer's change never reaches the document
-    const problem = this.#guard ? this.#guard.check(update) : "the room is not ready";
+    const readOnly = this.#isReadOnly(connection);
+    const problem = this.#guard
+      ? this.#guard.check(update, readOnly ? { only: COMMENTS_FIELD } : {})
+      : "the room is not ready";
+    if (problem && readOnly) {
+      // A viewer's update that touches the letter never reaches the document; the viewer stays
+      // connected (its editor is read-only: such an update is a stale or forged one).
+      log("warn", "letter room: a viewer's update was dropped", { documentId: this.name, problem });
+      return;
+    }
     if (problem) {
       // Nothing of it reaches the letter; the client hears why its copy and the room's differ.
       log("warn", "letter room: an update was refused", { documentId: this.name, problem });

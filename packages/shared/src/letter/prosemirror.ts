@@ -1,6 +1,11 @@
 // The letter's rich text as ProseMirror JSON, the shape TipTap's editor state serializes to.
 // The room keeps it in a Y.XmlFragment under LETTER_FIELD (TipTap Collaboration's default).
 export const LETTER_FIELD = "default";
+/**
+ * The review layer's comment threads: a Y.Map beside the letter in the same Y.Doc (so they sync,
+ * persist and go into versions with it). The only part of the document a viewer may change.
+ */
+export const COMMENTS_FIELD = "comments";
 
 export type PmMark = { type: "bold" | "italic" | "underline" | string; attrs?: Record<string, unknown> };
 
