@@ -10,6 +10,7 @@ import { apiRateLimit } from "./lib/rate-limit.ts";
 import { requestScope } from "./lib/request-scope.ts";
 import { apiCors, apiSecurityHeaders, csrfOriginCheck } from "./lib/security.ts";
 import { trpcBodyLimit } from "./lib/trpc-guard.ts";
+import { lifecycleRoutes } from "./lifecycle/routes.ts";
 import { seedRoutes } from "./seed/routes.ts";
 import { sourceRoutes } from "./sources/routes.ts";
 import { cachedHealth } from "./system/health.ts";
@@ -53,6 +54,7 @@ app.get("/health/party", async (c) => {
 
 app.route("/", sourceRoutes);
 app.route("/", letterRoutes);
+app.route("/", lifecycleRoutes);
 // Development's mailbox (verification links, invitations); 404 in every other environment.
 app.route("/", mailboxRoutes);
 // Development's demo data, written by the Worker itself; 404 in every other environment.

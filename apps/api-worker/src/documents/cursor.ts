@@ -42,3 +42,24 @@ export function decodeCursor(value: string | null | undefined): Cursor | null {
   }
   return { createdAt, id };
 }
+
+/** A page's position in a computed order (the case list by deadline): rows to skip. */
+export function encodeOffsetCursor(offset: number): string {
+  return btoa(JSON.stringify(["offset", offset])).replace(/=+$/, "");
+}
+
+/** 0 without a cursor; anything but an offset cursor within 0..100,000 is a 400. */
+export function decodeOffsetCursor(value: string | null | undefined): number {
+  if (!value) return 0;
+  let parts: unknown;
+  try {
+    parts = JSON.parse(atob(value));
+  } catch {
+    throw new AppError("BAD_REQUEST", "Invalid cursor");
+  }
+  const offset = Array.isArray(parts) && parts[0] === "offset" ? parts[1] : null;
+  if (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0 || offset > 100_000) {
+    throw new AppError("BAD_REQUEST", "Invalid cursor");
+  }
+  return offset;
+}

@@ -8,10 +8,16 @@ import {
 } from "@steno/shared";
 import { audit } from "../lib/audit.ts";
 import type { DocumentScope, UserScope } from "../lib/scope.ts";
+import { awaitingResponseDue, latestOfferSummary, responseSummary } from "../lifecycle/summary.ts";
 import { acceptedCollaboration } from "./access.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { decodeCursor, decodeOffsetCursor, encodeCursor, encodeOffsetCursor } from "./cursor.ts";
 
 type FactCounts = Record<"pending" | "approved" | "rejected" | "edited", number>;
+type LifecycleSummary = {
+  response: (typeof responseSummary)["_"]["type"];
+  latestOffer: (typeof latestOfferSummary)["_"]["type"];
+};
+const noLifecycle: LifecycleSummary = { response: null, latestOffer: null };
 const emptyFactCounts = (): FactCounts => ({ pending: 0, approved: 0, rejected: 0, edited: 0 });
 
 const documentFields = {
@@ -35,7 +41,8 @@ const documentFields = {
 async function countsFor(db: Db, documentIds: string[]) {
   const sources = new Map<string, number>();
   const facts = new Map<string, FactCounts>();
-  if (documentIds.length === 0) return { sources, facts };
+  const lifecycle = new Map<string, LifecycleSummary>();
+  if (documentIds.length === 0) return { sources, facts, lifecycle };
   const rows = await db
     .select({
       documentId: schema.documents.id,
@@ -43,21 +50,32 @@ async function countsFor(db: Db, documentIds: string[]) {
       // unqualified "id" inside the subquery would be the subquery's own table's.
       sources: sql<number>`(select count(*)::int from sources s where s.document_id = documents.id)`,
       facts: sql<Partial<FactCounts> | null>`(select json_object_agg(t.status, t.n) from (select f.status, count(*)::int as n from facts f where f.document_id = documents.id group by f.status) t)`,
+      response: responseSummary,
+      latestOffer: latestOfferSummary,
     })
     .from(schema.documents)
     .where(inArray(schema.documents.id, documentIds));
   for (const row of rows) {
     sources.set(row.documentId, row.sources);
     facts.set(row.documentId, { ...emptyFactCounts(), ...row.facts });
+    lifecycle.set(row.documentId, { response: row.response, latestOffer: row.latestOffer });
   }
-  return { sources, facts };
+  return { sources, facts, lifecycle };
 }
 
 export async function listDocuments(
   { db, user }: UserScope,
-  options: { limit: number; cursor?: string | null; status?: DocumentStatus | null },
+  options: {
+    limit: number;
+    cursor?: string | null;
+    status?: DocumentStatus | null;
+    sort?: "created" | "deadline";
+  },
 ) {
-  const cursor = decodeCursor(options.cursor);
+  // By deadline the order is computed, so pages are counted (an offset) rather than keyed.
+  const byDeadline = options.sort === "deadline";
+  const cursor = byDeadline ? null : decodeCursor(options.cursor);
+  const offset = byDeadline ? decodeOffsetCursor(options.cursor) : 0;
   const rows = await db
     .select({ ...documentFields, role: schema.documentCollaborators.role })
     .from(schema.documents)
@@ -70,7 +88,12 @@ export async function listDocuments(
           : undefined,
       ),
     )
-    .orderBy(desc(schema.documents.createdAt), desc(schema.documents.id))
+    .orderBy(
+      ...(byDeadline ? [sql`${awaitingResponseDue} asc nulls last`] : []),
+      desc(schema.documents.createdAt),
+      desc(schema.documents.id),
+    )
+    .offset(offset)
     .limit(options.limit + 1);
   const page = rows.slice(0, options.limit);
   const counts = await countsFor(
@@ -83,9 +106,14 @@ export async function listDocuments(
       ...d,
       sourceCount: counts.sources.get(d.id) ?? 0,
       factCounts: counts.facts.get(d.id) ?? emptyFactCounts(),
+      ...(counts.lifecycle.get(d.id) ?? noLifecycle),
     })),
     nextCursor:
-      rows.length > options.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+      rows.length > options.limit && last
+        ? byDeadline
+          ? encodeOffsetCursor(offset + options.limit)
+          : encodeCursor({ createdAt: last.createdAt, id: last.id })
+        : null,
   };
 }
 
@@ -97,6 +125,7 @@ export async function getDocument(scope: DocumentScope) {
     role: scope.role,
     sourceCount: counts.sources.get(document.id) ?? 0,
     factCounts: counts.facts.get(document.id) ?? emptyFactCounts(),
+    ...(counts.lifecycle.get(document.id) ?? noLifecycle),
   };
 }
 

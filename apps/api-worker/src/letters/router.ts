@@ -13,7 +13,7 @@ import { requestGeneration } from "./generate-request.ts";
 import { computeLedger } from "./ledger.ts";
 import { computeReadiness, dismissReadinessItem } from "./readiness.ts";
 import { issueRoomToken } from "./room-access.ts";
-import { createVersion, listVersions, restoreVersion } from "./versions.ts";
+import { createVersion, deleteVersion, listVersions, renameVersion, restoreVersion } from "./versions.ts";
 
 export const lettersRouter = router({
   /** The damages ledger: approved billing facts by provider and date, computed in code. */
@@ -48,5 +48,17 @@ export const lettersRouter = router({
     restore: documentProcedure("editor")
       .input(z.object({ versionId: idSchema }))
       .mutation(({ ctx, input }) => restoreVersion(ctx.scope, input, ctx.env.ROOMS)),
+    /** Renaming and deleting refuse a locked version (a sent letter's). */
+    rename: documentProcedure("editor")
+      .input(
+        z.object({
+          versionId: idSchema,
+          label: cleanText(200).pipe(z.string().min(1, { message: "Name the version" })),
+        }),
+      )
+      .mutation(({ ctx, input }) => renameVersion(ctx.scope, input)),
+    delete: documentProcedure("editor")
+      .input(z.object({ versionId: idSchema }))
+      .mutation(({ ctx, input }) => deleteVersion(ctx.scope, input)),
   }),
 });

@@ -10,6 +10,7 @@ export async function listVersions({ db, document }: DocumentScope) {
       label: schema.letterVersions.label,
       authorId: schema.letterVersions.authorId,
       authorName: schema.users.name,
+      lockedAt: schema.letterVersions.lockedAt,
       createdAt: schema.letterVersions.createdAt,
     })
     .from(schema.letterVersions)
@@ -90,4 +91,43 @@ export async function restoreVersion(
     entityId: version.id,
   });
   return { ok: true as const, restoredLabel: version.label };
+}
+
+/** A version of this case that may still change: NOT_FOUND for another case's, CONFLICT once locked. */
+async function unlockedVersion(scope: DocumentScope, versionId: string) {
+  const [version] = await scope.db
+    .select({ id: schema.letterVersions.id, lockedAt: schema.letterVersions.lockedAt })
+    .from(schema.letterVersions)
+    .where(
+      and(eq(schema.letterVersions.id, versionId), eq(schema.letterVersions.documentId, scope.document.id)),
+    );
+  if (!version) throw new AppError("NOT_FOUND", "Version not found");
+  // A sent letter's version is the firm's record of what left it (lifecycle/sends.ts).
+  if (version.lockedAt) throw new AppError("CONFLICT", "This version is the letter as sent and is locked");
+  return version;
+}
+
+export async function renameVersion(
+  scope: DocumentScope,
+  { versionId, label }: { versionId: string; label: string },
+) {
+  await unlockedVersion(scope, versionId);
+  await scope.db.update(schema.letterVersions).set({ label }).where(eq(schema.letterVersions.id, versionId));
+  await audit(scope.db, scope, {
+    action: "letter.version_rename",
+    entityType: "letter_version",
+    entityId: versionId,
+  });
+  return { ok: true as const };
+}
+
+export async function deleteVersion(scope: DocumentScope, { versionId }: { versionId: string }) {
+  await unlockedVersion(scope, versionId);
+  await scope.db.delete(schema.letterVersions).where(eq(schema.letterVersions.id, versionId));
+  await audit(scope.db, scope, {
+    action: "letter.version_delete",
+    entityType: "letter_version",
+    entityId: versionId,
+  });
+  return { ok: true as const };
 }

@@ -7,6 +7,8 @@ import { factsRouter } from "../facts/router.ts";
 import { firmRouter } from "../firm/router.ts";
 import { jobsRouter } from "../jobs/router.ts";
 import { lettersRouter } from "../letters/router.ts";
+import { lifecycleRouter } from "../lifecycle/router.ts";
+import { notificationsRouter } from "../notifications/router.ts";
 import { sourcesRouter } from "../sources/router.ts";
 import { systemRouter } from "../system/router.ts";
 import { templatesRouter } from "../templates/router.ts";
@@ -24,6 +26,8 @@ export const appRouter = router({
   facts: factsRouter,
   profile: caseProfileRouter,
   letters: lettersRouter,
+  lifecycle: lifecycleRouter,
+  notifications: notificationsRouter,
   chronology: chronologyRouter,
 });
 

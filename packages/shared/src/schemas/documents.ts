@@ -2,6 +2,7 @@ import { z } from "zod";
 import { idSchema } from "../ids.ts";
 import { cleanText, cursorPaginationSchema, isoDateSchema } from "./common.ts";
 import { FACT_STATUSES } from "./facts.ts";
+import { caseLifecycleSummarySchema } from "./lifecycle.ts";
 
 export const DOCUMENT_STATUSES = ["draft", "in_review", "finalized"] as const;
 export const COLLABORATOR_ROLES = ["owner", "editor", "viewer"] as const;
@@ -34,6 +35,8 @@ export const updateDocumentInput = z.object({
 
 export const listDocumentsInput = cursorPaginationSchema.extend({
   status: z.enum(DOCUMENT_STATUSES).nullish(),
+  /** newest first, or cases awaiting a response first, soonest deadline first */
+  sort: z.enum(["created", "deadline"]).default("created"),
 });
 
 /** A case as the case list shows it: its fields, the caller's role, and what it holds. */
@@ -52,6 +55,7 @@ export const caseSummarySchema = z.object({
   sourceCount: z.number().int(),
   /** facts by review status */
   factCounts: z.record(z.enum(FACT_STATUSES), z.number().int()),
+  ...caseLifecycleSummarySchema.shape,
 });
 
 export const listDocumentsOutput = z.object({
