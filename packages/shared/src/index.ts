@@ -20,6 +20,7 @@ export * from "./schemas/auth.ts";
 export * from "./schemas/common.ts";
 export * from "./schemas/documents.ts";
 export * from "./schemas/facts.ts";
+export * from "./schemas/firm.ts";
 export * from "./schemas/lifecycle.ts";
 export * from "./schemas/templates.ts";
 export * from "./templates/default-template.ts";

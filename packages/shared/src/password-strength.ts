@@ -2,6 +2,7 @@ import { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import { adjacencyGraphs, dictionary } from "@zxcvbn-ts/language-common";
 import { translations } from "@zxcvbn-ts/language-en";
 import { registerInput } from "./schemas/auth.ts";
+import { registerAndJoinFirmInput } from "./schemas/firm.ts";
 
 // zxcvbn-ts estimates how many guesses a password takes against common-password lists, keyboard
 // patterns, dates, repeats and the person's own details. Scores run 0–4; 3 is "safely
@@ -40,5 +41,11 @@ export const strongRegisterInput = registerInput.superRefine((value, ctx) => {
     value.firmName,
     "steno",
   ]);
+  if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
+});
+
+/** Joining a firm with a new account through an invitation: the same strength rule. */
+export const strongRegisterAndJoinInput = registerAndJoinFirmInput.superRefine((value, ctx) => {
+  const problem = passwordStrengthProblem(value.password, [value.name, "steno"]);
   if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
 });

@@ -1,5 +1,6 @@
-import { loginInput, verifyEmailInput } from "@steno/shared";
-import { strongRegisterInput } from "@steno/shared/password-strength";
+import { firmInvitationInput, joinFirmInput, loginInput, verifyEmailInput } from "@steno/shared";
+import { strongRegisterAndJoinInput, strongRegisterInput } from "@steno/shared/password-strength";
+import { joinFirm, previewInvitation, registerAndJoinFirm } from "../firm/join.ts";
 import { enforceRateLimit } from "../lib/rate-limit.ts";
 import type { RequestScope } from "../lib/scope.ts";
 import type { Context } from "../trpc/context.ts";
@@ -38,6 +39,29 @@ export const authRouter = router({
       periodSeconds: 60,
     });
     return signIn(ctx, await login(requestScope(ctx), input, ctx.env, new Date()));
+  }),
+
+  /** What a firm invitation link offers (the link is the proof; no session needed). */
+  firmInvitation: publicProcedure
+    .input(firmInvitationInput)
+    .query(({ ctx, input }) => previewInvitation(requestScope(ctx), input.token, new Date())),
+
+  /** Signs in with the invited address's account and joins the inviting firm. */
+  joinFirm: publicProcedure.input(joinFirmInput).mutation(async ({ ctx, input }) => {
+    await enforceRateLimit(ctx.env.LOGIN_RATE_LIMIT, `ip:${ctx.requestMeta.ip}`, {
+      message: THROTTLED,
+      periodSeconds: 60,
+    });
+    return signIn(ctx, await joinFirm(requestScope(ctx), input, ctx.env, new Date()));
+  }),
+
+  /** Creates the invited address's account in the inviting firm, signed in. */
+  registerAndJoinFirm: publicProcedure.input(strongRegisterAndJoinInput).mutation(async ({ ctx, input }) => {
+    await enforceRateLimit(ctx.env.LOGIN_RATE_LIMIT, `register:${ctx.requestMeta.ip}`, {
+      message: THROTTLED,
+      periodSeconds: 60,
+    });
+    return signIn(ctx, await registerAndJoinFirm(requestScope(ctx), input, ctx.env, new Date()));
   }),
 
   refresh: publicProcedure.mutation(async ({ ctx }) => {

@@ -37,7 +37,8 @@ const DUMMY_HASH =
 
 const byEmail = (email: string) => eq(sql`lower(${schema.users.email})`, email.toLowerCase());
 
-async function issueSession(
+/** A new session (refresh-token family) for a person whose identity was just proved. */
+export async function issueSession(
   { db, requestMeta }: RequestScope,
   user: IssuedSession["user"],
   env: Cloudflare.Env,
@@ -148,6 +149,13 @@ export async function login(
       ip: requestMeta.ip,
     });
     throw new AppError("UNAUTHORIZED", "Email or password is incorrect");
+  }
+  if (user.removedAt) {
+    // Told only to whoever knows the password: the person, who needs to know why.
+    throw new AppError(
+      "UNAUTHORIZED",
+      "You were removed from your firm. Ask an admin of the firm you are joining to invite you.",
+    );
   }
   if (needsRehash(user.passwordHash)) {
     await db
@@ -278,7 +286,7 @@ export async function logout(
   });
 }
 
-function pick(user: typeof schema.users.$inferSelect): IssuedSession["user"] {
+export function pick(user: typeof schema.users.$inferSelect): IssuedSession["user"] {
   return {
     id: user.id,
     email: user.email,

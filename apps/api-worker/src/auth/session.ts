@@ -46,13 +46,18 @@ export const sessionUserColumns = {
   role: schema.users.role,
 };
 
-/** The token's session, still live: not revoked, not expired, and the token's user's. */
+/**
+ * The token's session, still live: not revoked, not expired, and the token's user's, who is still
+ * in their firm (removal revokes the sessions too; this holds even for one created meanwhile).
+ * Used with users joined.
+ */
 export const liveSession = (claims: AccessClaims) =>
   and(
     eq(schema.sessions.id, claims.sessionId),
     eq(schema.sessions.userId, claims.userId),
     isNull(schema.sessions.revokedAt),
     gt(schema.sessions.expiresAt, sql`now()`),
+    isNull(schema.users.removedAt),
   );
 
 export async function loadSessionUser(db: Db, claims: AccessClaims): Promise<SessionUser | null> {

@@ -1,5 +1,5 @@
-import { and, type Db, eq, schema } from "@steno/db";
-import { AppError, type CollaboratorRole } from "@steno/shared";
+import { and, type Db, eq, isNotNull, or, type SQL, schema, sql } from "@steno/db";
+import { AppError, type CollaboratorRole, FIRM_VISIBLE_CASE_ROLE } from "@steno/shared";
 import { liveSession, type SessionUser, sessionUserColumns } from "../auth/session.ts";
 import type { AccessClaims } from "../auth/tokens.ts";
 
@@ -14,6 +14,23 @@ export const acceptedCollaboration = (userId: string) =>
     eq(schema.documentCollaborators.userId, userId),
     eq(schema.documentCollaborators.inviteState, "accepted"),
   );
+
+/**
+ * Where (with the user's collaboration left-joined as above) a case is open to the user: they are
+ * on it, or it is their firm's and visible to the whole firm. `firmId` is the user's firm, a value
+ * or a column.
+ */
+export const caseOpenTo = (firmId: string | SQL | typeof schema.users.firmId) =>
+  or(
+    isNotNull(schema.documentCollaborators.id),
+    and(eq(schema.documents.firmId, firmId), eq(schema.documents.visibility, "firm")),
+  );
+
+/**
+ * The user's role on a case open to them: their collaboration's; a firm member who is not on a
+ * firm-visible case views it (FIRM_VISIBLE_CASE_ROLE). Needs the collaboration left-joined.
+ */
+export const caseRole = sql<CollaboratorRole>`coalesce(${schema.documentCollaborators.role}, ${FIRM_VISIBLE_CASE_ROLE})`;
 
 export type DocumentAccess = {
   document: typeof schema.documents.$inferSelect;
@@ -38,7 +55,8 @@ function checkRole(
 /**
  * The signed-in user, the case and their role on it, in one statement: the session check and
  * the access check are one round trip to the database instead of two. UNAUTHORIZED without a
- * live session, then as requireDocumentRole.
+ * live session, then as requireDocumentRole. A firm-visible case is open to its own firm's
+ * members only: to anyone else it stays NOT_FOUND unless they are on it.
  */
 export async function requireSessionDocumentRole(
   db: Db,
@@ -47,7 +65,7 @@ export async function requireSessionDocumentRole(
   min: CollaboratorRole,
 ): Promise<DocumentAccess & { user: SessionUser }> {
   const [row] = await db
-    .select({ user: sessionUserColumns, document: schema.documents, role: schema.documentCollaborators.role })
+    .select({ user: sessionUserColumns, document: schema.documents, role: caseRole })
     .from(schema.sessions)
     .innerJoin(schema.users, eq(schema.users.id, schema.sessions.userId))
     .leftJoin(
@@ -58,24 +76,24 @@ export async function requireSessionDocumentRole(
         eq(schema.documentCollaborators.inviteState, "accepted"),
       ),
     )
-    .leftJoin(schema.documents, eq(schema.documents.id, schema.documentCollaborators.documentId))
+    .leftJoin(schema.documents, and(eq(schema.documents.id, documentId), caseOpenTo(schema.users.firmId)))
     .where(liveSession(claims));
   if (!row) throw new AppError("UNAUTHORIZED", "Sign in to continue");
   const access = checkRole(row.document && row.role ? { document: row.document, role: row.role } : null, min);
   return { ...access, user: { ...row.user, sessionId: claims.sessionId } };
 }
 
-/** The case and the caller's role on it; NOT_FOUND when the caller is not a collaborator. */
+/** The case and the caller's role on it; NOT_FOUND when it is not open to the caller. */
 export async function requireDocumentRole(
   db: Db,
-  userId: string,
+  user: { id: string; firmId: string },
   documentId: string,
   min: CollaboratorRole,
 ): Promise<DocumentAccess> {
   const [row] = await db
-    .select({ document: schema.documents, role: schema.documentCollaborators.role })
+    .select({ document: schema.documents, role: caseRole })
     .from(schema.documents)
-    .innerJoin(schema.documentCollaborators, acceptedCollaboration(userId))
-    .where(eq(schema.documents.id, documentId));
+    .leftJoin(schema.documentCollaborators, acceptedCollaboration(user.id))
+    .where(and(eq(schema.documents.id, documentId), caseOpenTo(user.firmId)));
   return checkRole(row ?? null, min);
 }

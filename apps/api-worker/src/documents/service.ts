@@ -9,7 +9,7 @@ import {
 import { audit } from "../lib/audit.ts";
 import type { DocumentScope, UserScope } from "../lib/scope.ts";
 import { awaitingResponseDue, latestOfferSummary, responseSummary } from "../lifecycle/summary.ts";
-import { acceptedCollaboration } from "./access.ts";
+import { acceptedCollaboration, caseOpenTo, caseRole } from "./access.ts";
 import { decodeCursor, decodeOffsetCursor, encodeCursor, encodeOffsetCursor } from "./cursor.ts";
 
 type FactCounts = Record<"pending" | "approved" | "rejected" | "edited", number>;
@@ -29,6 +29,7 @@ const documentFields = {
   createdBy: schema.documents.createdBy,
   templateId: schema.documents.templateId,
   templateVersion: schema.documents.templateVersion,
+  visibility: schema.documents.visibility,
   createdAt: schema.documents.createdAt,
   updatedAt: schema.documents.updatedAt,
 };
@@ -77,11 +78,12 @@ export async function listDocuments(
   const cursor = byDeadline ? null : decodeCursor(options.cursor);
   const offset = byDeadline ? decodeOffsetCursor(options.cursor) : 0;
   const rows = await db
-    .select({ ...documentFields, role: schema.documentCollaborators.role })
+    .select({ ...documentFields, role: caseRole })
     .from(schema.documents)
-    .innerJoin(schema.documentCollaborators, acceptedCollaboration(user.id))
+    .leftJoin(schema.documentCollaborators, acceptedCollaboration(user.id))
     .where(
       and(
+        caseOpenTo(user.firmId),
         options.status ? eq(schema.documents.status, options.status) : undefined,
         cursor
           ? sql`(${schema.documents.createdAt}, ${schema.documents.id}) < (${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)`
@@ -145,6 +147,11 @@ export async function createDocument(scope: UserScope, input: CreateDocumentInpu
       .orderBy(asc(schema.templates.createdAt))
       .limit(1);
     if (input.templateId && !template) throw new AppError("NOT_FOUND", "Template not found");
+    // The firm's setting when the case is opened decides who else may open it.
+    const [firm] = await tx
+      .select({ caseVisibility: schema.firms.caseVisibility })
+      .from(schema.firms)
+      .where(eq(schema.firms.id, user.firmId));
     const [document] = await tx
       .insert(schema.documents)
       .values({
@@ -155,6 +162,7 @@ export async function createDocument(scope: UserScope, input: CreateDocumentInpu
         createdBy: user.id,
         templateId: template?.id ?? null,
         templateVersion: template?.version ?? null,
+        visibility: firm?.caseVisibility ?? "collaborators",
       })
       .returning(documentFields);
     if (!document) throw new Error("document insert returned nothing");
@@ -243,15 +251,18 @@ export async function searchDocuments({ db, user }: UserScope, options: { query:
   const rows = await db
     .select({
       ...documentFields,
-      role: schema.documentCollaborators.role,
+      role: caseRole,
       titleMatch: sql<boolean>`to_tsvector('english', ${schema.documents.title}) @@ ${query}`,
       factHits: sql<number>`coalesce(${matchingFacts.hits}, 0)`,
     })
     .from(schema.documents)
-    .innerJoin(schema.documentCollaborators, acceptedCollaboration(user.id))
+    .leftJoin(schema.documentCollaborators, acceptedCollaboration(user.id))
     .leftJoin(matchingFacts, eq(matchingFacts.documentId, schema.documents.id))
     .where(
-      sql`(to_tsvector('english', ${schema.documents.title}) @@ ${query} or ${matchingFacts.documentId} is not null)`,
+      and(
+        caseOpenTo(user.firmId),
+        sql`(to_tsvector('english', ${schema.documents.title}) @@ ${query} or ${matchingFacts.documentId} is not null)`,
+      ),
     )
     .orderBy(
       desc(sql`to_tsvector('english', ${schema.documents.title}) @@ ${query}`),

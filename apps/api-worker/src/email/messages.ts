@@ -63,3 +63,23 @@ export function invitationEmail(
     links: [options.link],
   };
 }
+
+export function firmInvitationEmail(
+  to: string,
+  options: { inviterName: string; firmName: string; role: string; link: string; days: number },
+): EmailMessage {
+  const role = `${options.role === "paralegal" ? "a" : "an"} ${options.role}`;
+  return {
+    to,
+    subject: `${options.inviterName} invited you to join ${options.firmName} on Steno`,
+    text: [
+      `${options.inviterName} invited you to join ${options.firmName} on Steno as ${role}.`,
+      "",
+      "Open this link to join: create your account, or sign in if this address already has one.",
+      options.link,
+      "",
+      `The link works once and for ${options.days} days. If you did not expect it, ignore this message.`,
+    ].join("\n"),
+    links: [options.link],
+  };
+}

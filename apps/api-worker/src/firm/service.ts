@@ -18,10 +18,13 @@ const letterhead = {
   signatureBlock: schema.firms.signatureBlock,
   claimBasis: schema.firms.claimBasis,
   pageSize: schema.firms.pageSize,
+  caseVisibility: schema.firms.caseVisibility,
 };
 
 const signer = {
   name: schema.users.name,
+  title: schema.users.title,
+  emailSignature: schema.users.emailSignature,
   barNumber: schema.users.barNumber,
   phone: schema.users.phone,
   contactEmail: schema.users.contactEmail,
@@ -50,14 +53,17 @@ export async function updateFirm(scope: UserScope, input: z.output<typeof firmUp
   return firm;
 }
 
-/** What the signature block prints when this person signs a letter (their name, bar number, contacts). */
+/**
+ * The person's profile: what the signature block prints when they sign a letter (name, title, bar
+ * number, direct phone, contact email) and their email signature.
+ */
 export async function getSigner({ db, user }: UserScope) {
   const [me] = await db.select(signer).from(schema.users).where(eq(schema.users.id, user.id));
   if (!me) throw new AppError("NOT_FOUND", "User not found");
   return me;
 }
 
-/** Each person keeps their own signature details; nobody edits another's. */
+/** Each person keeps their own profile; nobody edits another's. */
 export async function updateSigner(scope: UserScope, input: z.output<typeof signerUpdateInput>) {
   const [me] = await scope.db
     .update(schema.users)

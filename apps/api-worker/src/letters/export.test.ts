@@ -18,6 +18,7 @@ const firm = {
   signatureBlock: "Dana Harper\nAttorney at Law\nHarper & Lane",
   claimBasis: "billed",
   pageSize: "letter",
+  caseVisibility: "collaborators",
   createdAt: "2026-01-01T00:00:00Z",
   updatedAt: "2026-01-01T00:00:00Z",
 };

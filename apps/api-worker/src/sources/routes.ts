@@ -40,7 +40,7 @@ sourceRoutes.get("/api/sources/:sourceId/file", async (c) => {
   // Another case's source answers exactly as an unknown id does: ids cannot be probed.
   const notFound = () => new AppError("NOT_FOUND", "Source not found");
   if (!row) throw notFound();
-  await requireDocumentRole(c.var.db(), user.id, row.documentId, "viewer").catch((error: unknown) => {
+  await requireDocumentRole(c.var.db(), user, row.documentId, "viewer").catch((error: unknown) => {
     throw error instanceof AppError && error.code === "NOT_FOUND" ? notFound() : error;
   });
   const object = await c.env.SOURCES.get(row.r2Key, { onlyIf: c.req.raw.headers });

@@ -3,6 +3,7 @@ import { CLAIM_BASES } from "../case/profile.ts";
 import { idSchema } from "../ids.ts";
 import { unknownTemplateVariables, unknownVariablesMessage } from "../templates/variables.ts";
 import { cleanText } from "./common.ts";
+import { CASE_VISIBILITIES } from "./firm.ts";
 
 /** US Letter (the default in the US) or A4. */
 export const PAGE_SIZES = ["letter", "a4"] as const;
@@ -51,10 +52,20 @@ export const firmUpdateInput = z.object({
   claimBasis: z.enum(CLAIM_BASES).optional(),
   /** the paper exported letters are laid out for */
   pageSize: z.enum(PAGE_SIZES).optional(),
+  /** who may open a case opened from now on */
+  caseVisibility: z.enum(CASE_VISIBILITIES).optional(),
 });
 
-/** What the signature block prints for the person signing (their own settings). */
+/**
+ * A person's own profile: what the signature block prints when they sign (name, title, bar number,
+ * direct phone, contact email) and the signature under their mail.
+ */
 export const signerUpdateInput = z.object({
+  name: cleanText(200)
+    .pipe(z.string().min(1, { message: "Enter your name" }))
+    .optional(),
+  title: cleanText(100).nullish(),
+  emailSignature: cleanText(1000, { multiline: true }).nullish(),
   barNumber: cleanText(40).nullish(),
   phone: cleanText(40).nullish(),
   contactEmail: z.string().trim().max(254).pipe(z.email()).nullish(),
