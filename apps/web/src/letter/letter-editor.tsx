@@ -7,6 +7,7 @@ import StarterKit from "@tiptap/starter-kit";
 import { useEffect } from "react";
 import type YProvider from "y-partyserver/provider";
 import type * as Y from "yjs";
+import { CommentAnchors } from "./comment-anchors.ts";
 
 type Props = {
   doc: Y.Doc;
@@ -26,6 +27,7 @@ export function LetterEditor({ doc, provider, user, readOnly, onReady }: Props) 
         TableKit.configure({ table: { resizable: false } }),
         Collaboration.configure({ document: doc, field: LETTER_FIELD }),
         CollaborationCaret.configure({ provider, user }),
+        CommentAnchors.configure({ doc }),
       ],
       editable: !readOnly,
       editorProps: {

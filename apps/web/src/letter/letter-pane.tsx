@@ -7,6 +7,7 @@ import { downloadFile } from "../lib/http.ts";
 import type { SessionData } from "../lib/session.ts";
 import { type CaseDocument, canEdit, type ReadinessItem } from "../lib/types.ts";
 import { useTRPC } from "../trpc.ts";
+import { CommentsPanel } from "./comments-panel.tsx";
 import { DamagesCard } from "./damages-card.tsx";
 import { GeneratePanel } from "./generate-panel.tsx";
 import { insertBlock, LetterEditor } from "./letter-editor.tsx";
@@ -140,13 +141,22 @@ export default function LetterPane({
           <>
             <SyncStatus room={room} readOnly={!editable} />
             {room.connected || room.localLoaded ? (
-              <LetterEditor
-                doc={room.doc}
-                provider={room.provider}
-                user={user}
-                readOnly={!editable}
-                onReady={setEditor}
-              />
+              <div className="letter-review">
+                <LetterEditor
+                  doc={room.doc}
+                  provider={room.provider}
+                  user={user}
+                  readOnly={!editable}
+                  onReady={setEditor}
+                />
+                {editor && (
+                  <CommentsPanel
+                    doc={room.doc}
+                    editor={editor}
+                    author={{ id: session.user.id, name: session.user.name }}
+                  />
+                )}
+              </div>
             ) : (
               <Loading label="Opening the letter…" />
             )}

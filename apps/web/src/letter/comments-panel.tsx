@@ -1,0 +1,251 @@
+// The margin beside the letter: comment threads in the order their words appear, each with its
+// replies, a reply box and resolve/reopen; resolved threads folded below. Everyone in the room
+// may comment (the room lets a viewer change the threads and nothing else).
+import {
+  addThread,
+  type CommentThread,
+  commentsOf,
+  type ReviewAuthor,
+  readThreads,
+  replyToThread,
+  setThreadResolved,
+} from "@steno/shared/review";
+import { type Editor, useEditorState } from "@tiptap/react";
+import { type FormEvent, useEffect, useId, useMemo, useState } from "react";
+import type * as Y from "yjs";
+import { selectionAnchor, showThreads, threadRange } from "./comment-anchors.ts";
+import "./review.css";
+
+/** The threads in the letter's document, kept current as anyone changes them. */
+export function useThreads(doc: Y.Doc): CommentThread[] {
+  const [threads, setThreads] = useState(() => readThreads(doc));
+  useEffect(() => {
+    const comments = commentsOf(doc);
+    const update = () => setThreads(readThreads(doc));
+    update();
+    comments.observeDeep(update);
+    return () => comments.unobserveDeep(update);
+  }, [doc]);
+  return threads;
+}
+
+const when = (at: number) =>
+  new Date(at).toLocaleString(undefined, {
+    month: "short",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+  });
+
+type Props = { doc: Y.Doc; editor: Editor; author: ReviewAuthor };
+
+export function CommentsPanel({ doc, editor, author }: Props) {
+  const headingId = useId();
+  const threads = useThreads(doc);
+  const [active, setActive] = useState<string | null>(null);
+  const [draft, setDraft] = useState<ReturnType<typeof selectionAnchor>>(null);
+  const [body, setBody] = useState("");
+  const selection = useEditorState({
+    editor,
+    selector: ({ editor: e }) => ({ empty: e.state.selection.empty, doc: e.state.doc }),
+  });
+
+  // The editor highlights what the list shows, and opens a thread when its words are clicked.
+  useEffect(() => showThreads(editor, threads, active), [editor, threads, active]);
+  useEffect(() => {
+    const onOpen = (event: Event) => setActive((event as CustomEvent<string>).detail);
+    editor.view.dom.addEventListener("comment-open", onOpen);
+    return () => editor.view.dom.removeEventListener("comment-open", onOpen);
+  }, [editor]);
+
+  // In the order of the letter (selection.doc changes with every edit); detached threads last.
+  const ordered = useMemo(() => {
+    void selection.doc;
+    const at = (thread: CommentThread) =>
+      threadRange(editor.state, doc, thread)?.from ?? Number.MAX_SAFE_INTEGER;
+    return [...threads].sort((a, b) => at(a) - at(b) || a.createdAt - b.createdAt);
+  }, [threads, editor, doc, selection.doc]);
+  const open = ordered.filter((t) => !t.resolved);
+  const resolved = ordered.filter((t) => t.resolved);
+
+  const start = () => {
+    const anchor = selectionAnchor(editor, doc);
+    if (anchor) setDraft(anchor);
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!draft || !body.trim()) return;
+    const id = crypto.randomUUID();
+    addThread(doc, {
+      id,
+      ...draft,
+      author,
+      body: body.trim(),
+      at: Date.now(),
+      messageId: crypto.randomUUID(),
+    });
+    setDraft(null);
+    setBody("");
+    setActive(id);
+  };
+
+  const focus = (thread: CommentThread) => {
+    setActive(thread.id);
+    const range = threadRange(editor.state, doc, thread);
+    if (range) editor.chain().setTextSelection(range).scrollIntoView().run();
+  };
+
+  return (
+    <aside className="comments-panel" aria-labelledby={headingId}>
+      <div className="comments-head">
+        <h3 id={headingId}>
+          Comments <span className="muted">({open.length} open)</span>
+        </h3>
+        <button
+          type="button"
+          className="button button-small"
+          onMouseDown={(e) => e.preventDefault()}
+          onClick={start}
+          disabled={selection.empty || draft !== null}
+          title={selection.empty ? "Select words in the letter to comment on them" : undefined}
+        >
+          Comment
+        </button>
+      </div>
+      {draft && (
+        <form className="comment-new" onSubmit={submit}>
+          <blockquote className="comment-quote">{draft.quote}</blockquote>
+          <textarea
+            aria-label="New comment"
+            value={body}
+            onChange={(e) => setBody(e.target.value)}
+            rows={3}
+            // biome-ignore lint/a11y/noAutofocus: the person just asked to write a comment
+            autoFocus
+          />
+          <div className="comment-actions">
+            <button type="submit" className="button button-small button-primary" disabled={!body.trim()}>
+              Add comment
+            </button>
+            <button type="button" className="button button-small" onClick={() => setDraft(null)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+      {open.length === 0 && !draft && <p className="muted comments-empty">No open comments.</p>}
+      <ol className="comment-list">
+        {open.map((thread) => (
+          <ThreadCard
+            key={thread.id}
+            thread={thread}
+            active={thread.id === active}
+            detached={threadRange(editor.state, doc, thread) === null}
+            onFocus={() => focus(thread)}
+            onReply={(text) =>
+              replyToThread(doc, thread.id, { id: crypto.randomUUID(), author, body: text, at: Date.now() })
+            }
+            onResolve={(value) =>
+              setThreadResolved(doc, thread.id, { resolved: value, by: author, at: Date.now() })
+            }
+          />
+        ))}
+      </ol>
+      {resolved.length > 0 && (
+        <details className="comments-resolved">
+          <summary>Resolved ({resolved.length})</summary>
+          <ol className="comment-list">
+            {resolved.map((thread) => (
+              <ThreadCard
+                key={thread.id}
+                thread={thread}
+                active={thread.id === active}
+                detached={threadRange(editor.state, doc, thread) === null}
+                onFocus={() => focus(thread)}
+                onReply={(text) =>
+                  replyToThread(doc, thread.id, {
+                    id: crypto.randomUUID(),
+                    author,
+                    body: text,
+                    at: Date.now(),
+                  })
+                }
+                onResolve={(value) =>
+                  setThreadResolved(doc, thread.id, { resolved: value, by: author, at: Date.now() })
+                }
+              />
+            ))}
+          </ol>
+        </details>
+      )}
+    </aside>
+  );
+}
+
+function ThreadCard({
+  thread,
+  active,
+  detached,
+  onFocus,
+  onReply,
+  onResolve,
+}: {
+  thread: CommentThread;
+  active: boolean;
+  detached: boolean;
+  onFocus: () => void;
+  onReply: (text: string) => void;
+  onResolve: (resolved: boolean) => void;
+}) {
+  const [reply, setReply] = useState("");
+  const [first, ...replies] = thread.messages;
+  const send = (event: FormEvent) => {
+    event.preventDefault();
+    if (!reply.trim()) return;
+    onReply(reply.trim());
+    setReply("");
+  };
+  return (
+    <li className={`comment-thread${active ? " is-active" : ""}${thread.resolved ? " is-resolved" : ""}`}>
+      <button type="button" className="comment-quote" onClick={onFocus} title="Show in the letter">
+        {detached ? <s>{thread.quote}</s> : thread.quote}
+        {detached && <span className="muted"> (text removed)</span>}
+      </button>
+      {[first, ...replies].filter(Boolean).map((message) => (
+        <div className="comment-message" key={message?.id}>
+          <div className="comment-meta">
+            <strong>{message?.authorName || "Someone"}</strong>{" "}
+            <span className="muted">{when(message?.at ?? 0)}</span>
+          </div>
+          <p>{message?.body}</p>
+        </div>
+      ))}
+      {thread.resolved && thread.resolvedBy && (
+        <p className="muted comment-resolved-by">Resolved by {thread.resolvedBy}</p>
+      )}
+      {active && (
+        <form className="comment-reply" onSubmit={send}>
+          <input
+            aria-label="Reply"
+            placeholder="Reply…"
+            value={reply}
+            onChange={(e) => setReply(e.target.value)}
+          />
+          <button type="submit" className="button button-small" disabled={!reply.trim()}>
+            Reply
+          </button>
+        </form>
+      )}
+      <div className="comment-actions">
+        {!active && (
+          <button type="button" className="button button-small" onClick={onFocus}>
+            Reply
+          </button>
+        )}
+        <button type="button" className="button button-small" onClick={() => onResolve(!thread.resolved)}>
+          {thread.resolved ? "Reopen" : "Resolve"}
+        </button>
+      </div>
+    </li>
+  );
+}
