@@ -32,14 +32,7 @@ const PENDING: Record<string, string> = {
     "the provider's request building moves to a package with the Anthropic provider's rework",
   "scripts/bench-ai-cost.ts -> ../apps/api-worker/src/ai/anthropic/usage.ts":
     "the price table moves to a package with the Anthropic provider's rework",
-  "scripts/fixtures/golden-letters.test.ts -> ../../apps/api-worker/src/letters/prose-check.ts":
-    GOLDEN_LETTERS,
-  "scripts/fixtures/golden-letters.test.ts -> ../../apps/api-worker/src/letters/render.ts": GOLDEN_LETTERS,
-  "scripts/fixtures/golden-letters.test.ts -> ../../apps/api-worker/src/letters/wording.ts": GOLDEN_LETTERS,
   "scripts/fixtures/golden-letters.ts -> ../../apps/api-worker/src/ai/local-provider.ts": GOLDEN_LETTERS,
-  "scripts/fixtures/golden-letters.ts -> ../../apps/api-worker/src/chronology/service.ts": GOLDEN_LETTERS,
-  "scripts/fixtures/golden-letters.ts -> ../../apps/api-worker/src/letters/draft.ts": GOLDEN_LETTERS,
-  "scripts/fixtures/golden-letters.ts -> ../../apps/api-worker/src/letters/prose-check.ts": GOLDEN_LETTERS,
 };
 
 function* sources(dir: string, options: { tests: boolean }): Generator<string> {

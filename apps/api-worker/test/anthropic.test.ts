@@ -4,15 +4,16 @@
 
 import { env } from "cloudflare:workers";
 import Anthropic from "@anthropic-ai/sdk";
+import { type DraftInput, stripAmounts } from "@steno/letter";
 import { providerKey } from "@steno/shared";
 import { describe, expect, it, vi } from "vitest";
 import { TooLargeError } from "../src/ai/anthropic/call.ts";
 import { dollarsToCents, linesOf, parseFactLines, planRanges } from "../src/ai/anthropic/extraction.ts";
 import { EXTRACTION_SYSTEM } from "../src/ai/anthropic/extraction-prompt.ts";
 import { type AnthropicOptions, createAnthropicProvider } from "../src/ai/anthropic/index.ts";
-import { flagSentences, parseNarrative, stripAmounts } from "../src/ai/anthropic/narrative.ts";
+import { flagSentences, parseNarrative } from "../src/ai/anthropic/narrative.ts";
 import { costUsd } from "../src/ai/anthropic/usage.ts";
-import { type DraftInput, usageOf } from "../src/ai/provider.ts";
+import { usageOf } from "../src/ai/provider.ts";
 import type { PageText } from "../src/ai/types.ts";
 import { verifyFact } from "../src/facts/verify.ts";
 import { PermanentJobError } from "../src/jobs/errors.ts";

@@ -1,6 +1,5 @@
+import { buildChronology, composeSections } from "@steno/letter";
 import { extractFactsLocally } from "@steno/reader";
-import { buildChronology } from "../chronology/service.ts";
-import { composeSections } from "../letters/compose.ts";
 import type { AiProvider } from "./provider.ts";
 
 /**

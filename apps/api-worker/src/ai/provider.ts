@@ -1,5 +1,5 @@
-import type { Chronology } from "../chronology/service.ts";
-import type { ExtractedFact, FactCategory, PageRange, PageSize, PageText, ProfileField } from "./types.ts";
+import type { DraftInput, NarrativeSections } from "@steno/letter";
+import type { ExtractedFact, PageRange, PageSize, PageText } from "./types.ts";
 
 /** What one model call cost, recorded in ai_usage. The local provider has none. */
 export type AiUsage = {
@@ -38,39 +38,6 @@ export function usageOf(error: unknown): AiUsage[] {
   const usage = error instanceof Error ? (error as Error & { usage?: unknown }).usage : undefined;
   return Array.isArray(usage) ? (usage as AiUsage[]) : [];
 }
-
-/** An approved fact as drafting sees it: the text the attorney approved, never the raw model output. */
-export type DraftFact = {
-  category: FactCategory;
-  text: string;
-  eventDate: string | null;
-  provider: string | null;
-  /** ICD-10 or CPT code, for the chronology */
-  code?: string | null;
-};
-
-export type DraftInput = {
-  clientName: string;
-  incidentDate: string | null;
-  facts: DraftFact[];
-  /** the confirmed case profile: parties, place */
-  profile?: Partial<Record<ProfileField, string>>;
-  /** the treatment chronology computed from the facts (visits, diagnoses, discharge) */
-  chronology?: Chronology;
-};
-
-/**
- * The narrative sections of a demand letter. Numbers (amounts, totals) never come from here:
- * the letter's damages table and totals are computed in code from the ledger.
- */
-export type NarrativeSections = {
-  incident: string;
-  liability: string;
-  injuries: string;
-  treatment: string;
-  /** pain, limitation and duration, for the attorney to strengthen */
-  nonEconomic?: string;
-};
 
 /**
  * A sentence of the narrative a person should check before the letter goes out: it cites no

@@ -1,7 +1,7 @@
 import { and, type Db, eq, inArray, schema, sql } from "@steno/db";
+import { buildChronology } from "@steno/letter";
 import { toIsoDate } from "@steno/shared";
 import { confirmedProfile } from "../case-profile/service.ts";
-import { buildChronology } from "../chronology/service.ts";
 import { citedExhibits } from "./exhibits.ts";
 import { computeLedger } from "./ledger.ts";
 

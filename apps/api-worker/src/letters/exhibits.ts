@@ -1,4 +1,5 @@
 import { and, asc, type Db, eq, inArray, isNotNull, schema } from "@steno/db";
+import { pageList } from "@steno/letter";
 import { AppError } from "@steno/shared";
 import { PDFDocument, PDFHexString, PDFName, PDFNumber, type PDFRef } from "pdf-lib";
 
@@ -45,21 +46,6 @@ export async function citedExhibits(db: Db, documentId: string): Promise<Exhibit
     filename: e.filename,
     pages: [...e.pages].sort((a, b) => a - b),
   }));
-}
-
-/** "pp. 1, 3–5" */
-export function pageList(pages: number[]): string {
-  const runs: string[] = [];
-  for (let i = 0; i < pages.length; i++) {
-    const start = pages[i] as number;
-    let end = start;
-    while (pages[i + 1] === end + 1) {
-      end += 1;
-      i += 1;
-    }
-    runs.push(end > start ? `${start}–${end}` : String(start));
-  }
-  return `${pages.length === 1 ? "p." : "pp."} ${runs.join(", ")}`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { and, type Db, type DraftFlag, desc, eq, isNull, schema, sql } from "@steno/db";
+import { draftLetter } from "@steno/letter";
 import { letterRoom } from "@steno/shared";
 import type { AiProvider } from "../ai/provider.ts";
 import { recordUsage, reportUsage } from "../ai/usage.ts";
@@ -6,7 +7,6 @@ import { sha256Hex } from "../auth/tokens.ts";
 import { PermanentJobError } from "../jobs/errors.ts";
 import { updateJob } from "../jobs/service.ts";
 import { letterCaseData } from "./case-data.ts";
-import { draftLetter } from "./draft.ts";
 import type { GenerateParams } from "./generate-request.ts";
 
 // The queue's side of a draft: the drafting work of a job requestGeneration queued.

@@ -1,8 +1,8 @@
 import { eq, schema } from "@steno/db";
+import { defaultDemandCents, renderLetter } from "@steno/letter";
 import { AppError, type PmNode, TEMPLATE_VARIABLES, toIsoDate } from "@steno/shared";
 import type { DocumentScope } from "../lib/scope.ts";
 import { letterCaseData } from "./case-data.ts";
-import { defaultDemandCents, renderLetter } from "./render.ts";
 
 // What only a draft writes: the narrative sections, shown as what they will hold.
 const narrative = (variable: keyof typeof TEMPLATE_VARIABLES) =>

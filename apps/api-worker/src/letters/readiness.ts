@@ -1,4 +1,13 @@
 import { and, type Db, desc, eq, inArray, isNull, schema, sql } from "@steno/db";
+import {
+  checkProse,
+  defaultDemandCents,
+  knownValues,
+  letterVariables,
+  mismatchMessage,
+  PLACEHOLDER,
+  UNNAMED_ADJUSTER,
+} from "@steno/letter";
 import { normalizeForMatch } from "@steno/reader";
 import {
   AppError,
@@ -27,8 +36,6 @@ import { audit } from "../lib/audit.ts";
 import type { DocumentScope } from "../lib/scope.ts";
 import { citedExhibits } from "./exhibits.ts";
 import { ledgerFacts } from "./ledger.ts";
-import { checkProse, knownValues, mismatchMessage } from "./prose-check.ts";
-import { defaultDemandCents, letterVariables, PLACEHOLDER, UNNAMED_ADJUSTER } from "./render.ts";
 import { signerOf } from "./signer.ts";
 
 export type { Readiness, ReadinessItem, ReadinessLink };

@@ -4,10 +4,17 @@ import type {
   MessageCreateParamsNonStreaming,
   TextBlockParam,
 } from "@anthropic-ai/sdk/resources/messages";
+import {
+  AMOUNT,
+  type DraftFact,
+  type DraftInput,
+  type NarrativeSections,
+  properName,
+  providerParagraph,
+  stripAmounts,
+} from "@steno/letter";
 import { isoDatesIn } from "@steno/reader";
-import { providerParagraph } from "../../letters/compose.ts";
-import { properName } from "../../letters/wording.ts";
-import type { DraftFact, DraftInput, NarrativeFlag, NarrativeSections } from "../provider.ts";
+import type { NarrativeFlag } from "../provider.ts";
 import { joinBlocks, ModelOutputError } from "./extraction.ts";
 
 export const NARRATIVE_SYSTEM = `You are a personal-injury attorney drafting the narrative of a demand letter to an insurance adjuster, on behalf of your client.
@@ -32,24 +39,6 @@ Write five sections, in this order, each under its own heading line exactly as s
 - Write no dollar amounts, totals, bill figures or lost-wage figures. The letter's damages table is computed separately and inserted after your sections.
 - Refer to the client by name. If there are no facts for a section, write one sentence saying the records provided do not address it.
 - Write nothing before the first heading or after the last section.`;
-
-/** Dollar figures, written with a `$` or as "... dollars"/"USD". */
-const AMOUNT =
-  /(?:\$|USD\s?)\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|K|million|thousand)\b)?|\b\d[\d,]*(?:\.\d+)?\s?(?:dollars|USD)\b/g;
-
-const AMOUNT_ASIDE = new RegExp(`\\s*\\([^()]*(?:${AMOUNT.source})[^()]*\\)`, "g");
-
-/** Removes dollar amounts (a bracketed aside holding one goes whole), and the spaces they leave. */
-export function stripAmounts(text: string): string {
-  return text
-    .replace(AMOUNT_ASIDE, "")
-    .replace(AMOUNT, "")
-    .replace(/\(\s*\)/g, "")
-    .replace(/[ \t]{2,}/g, " ")
-    .replace(/ +([,.;:)])/g, "$1")
-    .replace(/,([,.])/g, "$1")
-    .replace(/ +$/gm, "");
-}
 
 /** One approved fact as a block of the facts document; amounts stay out (no figures to repeat). */
 export function factBlock(fact: DraftFact): string {

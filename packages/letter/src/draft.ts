@@ -1,18 +1,30 @@
-import { toIsoDate } from "@steno/shared";
-import type { AiProvider, DraftFact } from "../ai/provider.ts";
-import type { letterCaseData } from "./case-data.ts";
+import { type Ledger, type ProfileField, toIsoDate } from "@steno/shared";
+import type { Chronology } from "./chronology.ts";
 import { aboutAnotherPerson } from "./compose.ts";
-import { defaultDemandCents, type Letterhead, renderLetter } from "./render.ts";
+import type { DraftInput, NarrativeSections } from "./narrative.ts";
+import { defaultDemandCents, type Letterhead, type LetterInput, renderLetter } from "./render.ts";
 
-export type CaseData = Awaited<ReturnType<typeof letterCaseData>>;
+/** What a letter is written from: the API reads it from the case (letters/case-data.ts). */
+export type CaseData = {
+  facts: LetterInput["facts"];
+  ledger: Ledger;
+  profile: Partial<Record<ProfileField, string>>;
+  exhibits: NonNullable<LetterInput["exhibits"]>;
+  chronology: Chronology;
+};
+
+/** Whatever writes the narrative (an AI provider): what it returns comes back as `draft`. */
+export type NarrativeWriter<Draft extends { sections: NarrativeSections }> = {
+  draftNarrative(input: DraftInput, onText?: (delta: string) => void): Promise<Draft>;
+};
 
 /**
  * A draft of one case's letter: the provider fills the outline's narrative sections from the
  * case's structured data, and the template prints them with the profile and ledger. `today` is
  * the letter's date (given, so the same case drafts the same letter on any day in a test).
  */
-export async function draftLetter(
-  provider: AiProvider,
+export async function draftLetter<Draft extends { sections: NarrativeSections }>(
+  provider: NarrativeWriter<Draft>,
   {
     caseData,
     document,
@@ -41,9 +53,7 @@ export async function draftLetter(
   const client = clientName ?? "our client";
   // Neither provider sees another person's condition (the other driver's injuries): the letter
   // is about the client. Facts marked harmful never left the database.
-  const own = (facts as DraftFact[]).filter(
-    (f) => !aboutAnotherPerson(f, { clientName: client, profile, facts: facts as DraftFact[] }),
-  );
+  const own = facts.filter((f) => !aboutAnotherPerson(f, { clientName: client, profile, facts }));
   const draft = await provider.draftNarrative(
     { clientName: client, incidentDate, facts: own, profile, chronology },
     onText,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildChronology } from "../chronology/service.ts";
+import { buildChronology } from "./chronology.ts";
 import { composeLiability } from "./compose.ts";
 import { factSentence, humanDates, properName, properWords, sentenceCase, stripLabels } from "./wording.ts";
 

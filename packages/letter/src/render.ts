@@ -3,6 +3,7 @@ import {
   formatLongDate,
   formatUsd,
   heading,
+  type Ledger,
   type PmNode,
   type ProfileField,
   paragraph,
@@ -10,11 +11,23 @@ import {
   table,
   toIsoDate,
 } from "@steno/shared";
-import { stripAmounts } from "../ai/anthropic/narrative.ts";
-import type { DraftFact, NarrativeSections } from "../ai/provider.ts";
-import { pageList } from "./exhibits.ts";
-import type { Ledger } from "./ledger.ts";
+import { type DraftFact, type NarrativeSections, stripAmounts } from "./narrative.ts";
 import { factSentence, humanDates, isFormField, isLegend, properName, stripLabels } from "./wording.ts";
+
+/** "pp. 1, 3–5" */
+export function pageList(pages: number[]): string {
+  const runs: string[] = [];
+  for (let i = 0; i < pages.length; i++) {
+    const start = pages[i] as number;
+    let end = start;
+    while (pages[i + 1] === end + 1) {
+      end += 1;
+      i += 1;
+    }
+    runs.push(end > start ? `${start}–${end}` : String(start));
+  }
+  return `${pages.length === 1 ? "p." : "pp."} ${runs.join(", ")}`;
+}
 
 export type Letterhead = {
   name: string;

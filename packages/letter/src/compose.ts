@@ -1,6 +1,6 @@
 import { formatLongDate, type ProfileField } from "@steno/shared";
-import type { DraftFact, NarrativeSections } from "../ai/provider.ts";
-import type { Chronology, ProviderChronology } from "../chronology/service.ts";
+import type { Chronology, ProviderChronology } from "./chronology.ts";
+import type { DraftFact, NarrativeSections } from "./narrative.ts";
 import {
   asSentence,
   countInWords,
