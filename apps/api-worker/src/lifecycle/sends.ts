@@ -105,7 +105,7 @@ export async function getLifecycle({ db, document }: DocumentScope) {
 
 async function sha256Hex(body: ExportFile["body"]): Promise<string> {
   const bytes = body instanceof Uint8Array ? body : new Uint8Array(body);
-  return toHex(await crypto.subtle.digest("SHA-256", bytes));
+  return toHex(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
 }
 
 /**

@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { Link, useLocation } from "wouter";
 import { type SessionData, showSignedOut } from "../lib/session.ts";
 import { useTRPC } from "../trpc.ts";
+import { NotificationsBell } from "./notifications-bell.tsx";
 
 /**
  * Signing out removes the letters kept on this device for offline editing (they are synced by
@@ -75,6 +76,7 @@ export function Layout({ session, children }: { session: SessionData; children: 
         </nav>
         <div className="topbar-right">
           <AiProviderBadge />
+          <NotificationsBell />
           <span className="user" title={session.user.email}>
             {session.user.name}
             {session.firm && <span className="muted"> · {session.firm.name}</span>}

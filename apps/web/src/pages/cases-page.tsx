@@ -13,6 +13,7 @@ import {
   STATUS_LABELS,
 } from "../components/ui.tsx";
 import { describeError, zodFieldErrors } from "../lib/errors.ts";
+import { offerText, responseBadge } from "../lib/response.ts";
 import { useDebounced } from "../lib/use-debounced.ts";
 import { useTitle } from "../lib/use-title.ts";
 import { useTRPC } from "../trpc.ts";
@@ -22,6 +23,7 @@ const PAGE_SIZE = 20;
 export function CasesPage() {
   const [search, setSearch] = useState("");
   const [status, setStatus] = useState<DocumentStatus | "">("");
+  const [sort, setSort] = useState<CaseSort>("created");
   const [creating, setCreating] = useState(false);
   const query = useDebounced(search.trim(), 250);
   useTitle("Cases");
@@ -61,9 +63,21 @@ export function CasesPage() {
             ))}
           </select>
         </div>
+        <div className="field field-inline">
+          <label htmlFor="case-sort">Sort</label>
+          <select
+            id="case-sort"
+            value={sort}
+            onChange={(e) => setSort(e.target.value as CaseSort)}
+            disabled={query.length > 0}
+          >
+            <option value="created">Newest first</option>
+            <option value="deadline">Response deadline</option>
+          </select>
+        </div>
       </search>
       <Invitations />
-      {query ? <SearchResults query={query} /> : <CaseList status={status || null} />}
+      {query ? <SearchResults query={query} /> : <CaseList status={status || null} sort={sort} />}
       {creating && <NewCaseDialog onClose={() => setCreating(false)} />}
     </section>
   );
@@ -124,11 +138,13 @@ function Invitations() {
   );
 }
 
-function CaseList({ status }: { status: DocumentStatus | null }) {
+type CaseSort = "created" | "deadline";
+
+function CaseList({ status, sort }: { status: DocumentStatus | null; sort: CaseSort }) {
   const trpc = useTRPC();
   const list = useInfiniteQuery(
     trpc.documents.list.infiniteQueryOptions(
-      { limit: PAGE_SIZE, status },
+      { limit: PAGE_SIZE, status, sort },
       { getNextPageParam: (last) => last.nextCursor ?? undefined },
     ),
   );
@@ -154,6 +170,8 @@ function CaseList({ status }: { status: DocumentStatus | null }) {
               <th scope="col">Client</th>
               <th scope="col">Incident</th>
               <th scope="col">Status</th>
+              <th scope="col">Response</th>
+              <th scope="col">Latest offer</th>
               <th scope="col" className="num">
                 Sources
               </th>
@@ -179,6 +197,14 @@ function CaseList({ status }: { status: DocumentStatus | null }) {
                   <td>
                     <Badge tone={c.status}>{STATUS_LABELS[c.status]}</Badge>
                   </td>
+                  <td data-testid="case-response">
+                    {c.response ? (
+                      <ResponseCell response={c.response} />
+                    ) : (
+                      <span className="muted">Not sent</span>
+                    )}
+                  </td>
+                  <td>{c.latestOffer ? offerText(c.latestOffer) : "—"}</td>
                   <td className="num">{c.sourceCount}</td>
                   <td className="num" title={`${reviewed} approved, ${c.factCounts.pending} pending`}>
                     {total}
@@ -214,6 +240,15 @@ function CaseList({ status }: { status: DocumentStatus | null }) {
         )}
       </div>
     </>
+  );
+}
+
+function ResponseCell({ response }: { response: { responseDueOn: string; respondedOn: string | null } }) {
+  const badge = responseBadge(response);
+  return (
+    <Badge tone={badge.tone} title={`Response due ${formatDate(response.responseDueOn)}`}>
+      {badge.label}
+    </Badge>
   );
 }
 

@@ -13,6 +13,7 @@ import { ChronologyPane } from "./chronology-pane.tsx";
 import { CollaboratorsDialog } from "./collaborators-dialog.tsx";
 import { DamagesPane } from "./damages-pane.tsx";
 import { FactsPane } from "./facts-pane.tsx";
+import { DemandStatus, LifecyclePane } from "./lifecycle-pane.tsx";
 import { ProfilePane } from "./profile-pane.tsx";
 import { SourcesPane } from "./sources-pane.tsx";
 import { useCaseActivity } from "./use-case-activity.ts";
@@ -26,6 +27,7 @@ const TABS = [
   { id: "profile", label: "Case profile" },
   { id: "damages", label: "Damages" },
   { id: "chronology", label: "Chronology" },
+  { id: "demand", label: "Sent & offers" },
 ] as const;
 type Tab = (typeof TABS)[number]["id"];
 
@@ -120,6 +122,7 @@ export default function WorkspacePage({ documentId, session }: { documentId: str
             {document.sourceCount} source{document.sourceCount === 1 ? "" : "s"} ·{" "}
             {document.factCounts.pending} fact{document.factCounts.pending === 1 ? "" : "s"} to review
           </p>
+          <DemandStatus response={document.response} latestOffer={document.latestOffer} />
         </div>
         <div className="workspace-actions">
           <Badge tone="role" title="Your role on this case">
@@ -208,6 +211,9 @@ export default function WorkspacePage({ documentId, session }: { documentId: str
                 setAddLine(prefill);
               }}
             />
+          </TabPanel>
+          <TabPanel id="demand" tab={tab}>
+            <LifecyclePane documentId={documentId} role={document.role} />
           </TabPanel>
           <TabPanel id="chronology" tab={tab}>
             <ChronologyPane documentId={documentId} />
