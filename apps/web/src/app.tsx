@@ -1,11 +1,12 @@
 import { lazy, Suspense } from "react";
-import { Redirect, Route, Switch } from "wouter";
+import { Redirect, Route, Switch, useRoute } from "wouter";
 import { ErrorBoundary } from "./components/error-boundary.tsx";
 import { Layout } from "./components/layout.tsx";
 import { ErrorMessage, Loading } from "./components/ui.tsx";
 import { useSession } from "./lib/session.ts";
 import { AuthPage } from "./pages/auth-page.tsx";
 import { CasesPage } from "./pages/cases-page.tsx";
+import { JoinFirmPage } from "./pages/join-firm-page.tsx";
 import { VerifyEmailPage } from "./pages/verify-email-page.tsx";
 
 // Everything past the case list loads on demand, so sign-in and the list stay small.
@@ -15,6 +16,7 @@ const FirmSettingsPage = lazy(() => import("./pages/firm-settings-page.tsx"));
 
 export function App() {
   const session = useSession();
+  const [joining] = useRoute("/join");
 
   if (session.isPending) {
     return (
@@ -23,6 +25,9 @@ export function App() {
       </main>
     );
   }
+
+  // A firm invitation's link: signed in or not, the invited address's account joins the firm.
+  if (joining) return <JoinFirmPage />;
 
   const signedOut = session.error?.data?.code === "UNAUTHORIZED";
   if (session.isError && !signedOut) {

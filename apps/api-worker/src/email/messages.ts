@@ -66,7 +66,15 @@ export function invitationEmail(
 
 export function firmInvitationEmail(
   to: string,
-  options: { inviterName: string; firmName: string; role: string; link: string; days: number },
+  options: {
+    inviterName: string;
+    firmName: string;
+    role: string;
+    link: string;
+    days: number;
+    /** the inviter's own email signature, from their profile */
+    signature: string | null;
+  },
 ): EmailMessage {
   const role = `${options.role === "paralegal" ? "a" : "an"} ${options.role}`;
   return {
@@ -79,6 +87,7 @@ export function firmInvitationEmail(
       options.link,
       "",
       `The link works once and for ${options.days} days. If you did not expect it, ignore this message.`,
+      ...(options.signature ? ["", "--", options.signature] : []),
     ].join("\n"),
     links: [options.link],
   };

@@ -112,8 +112,9 @@ export async function inviteMember(
     return row;
   });
   const [firm] = await db
-    .select({ name: schema.firms.name })
+    .select({ name: schema.firms.name, signature: schema.users.emailSignature })
     .from(schema.firms)
+    .innerJoin(schema.users, eq(schema.users.id, actor.id))
     .where(eq(schema.firms.id, actor.firmId));
   const link = `${appOrigin(env)}${JOIN_PATH}?token=${encodeURIComponent(token)}`;
   await sendEmail(
@@ -124,6 +125,7 @@ export async function inviteMember(
       role: input.role,
       link,
       days: FIRM_INVITATION_DAYS,
+      signature: firm?.signature ?? null,
     }),
   );
   return invitation;

@@ -6,6 +6,7 @@ import { describeError, zodFieldErrors } from "../lib/errors.ts";
 import type { SessionData } from "../lib/session.ts";
 import { useTitle } from "../lib/use-title.ts";
 import { useTRPC } from "../trpc.ts";
+import { FirmMembers } from "./firm-members.tsx";
 
 const FIELDS = [
   { name: "name", label: "Firm name", autoComplete: "organization" },
@@ -19,7 +20,10 @@ const FIELDS = [
   { name: "email", label: "Email", autoComplete: "email" },
 ] as const;
 
-type Values = Record<(typeof FIELDS)[number]["name"] | "signatureBlock" | "claimBasis" | "pageSize", string>;
+type Values = Record<
+  (typeof FIELDS)[number]["name"] | "signatureBlock" | "claimBasis" | "pageSize" | "caseVisibility",
+  string
+>;
 
 export default function FirmSettingsPage({ session }: { session: SessionData }) {
   const trpc = useTRPC();
@@ -125,6 +129,18 @@ export default function FirmSettingsPage({ session }: { session: SessionData }) 
               </select>
             )}
           </Field>
+          <Field
+            label="Who sees a new case"
+            errors={errors.caseVisibility ?? serverFields.caseVisibility}
+            hint="Applies to cases opened from now on. With the whole firm, every member can open the case as a viewer; the people on it keep the role they were given."
+          >
+            {(p) => (
+              <select {...p} value={values.caseVisibility} onChange={set("caseVisibility")}>
+                <option value="collaborators">Only the people on the case</option>
+                <option value="firm">The whole firm</option>
+              </select>
+            )}
+          </Field>
         </fieldset>
         {!Object.keys(serverFields).length && <ErrorMessage error={update.error} />}
         {update.isSuccess && <Notice tone="success">Letterhead saved.</Notice>}
@@ -136,20 +152,23 @@ export default function FirmSettingsPage({ session }: { session: SessionData }) 
           </div>
         )}
       </form>
+      <FirmMembers session={session} />
       <SignerForm />
     </section>
   );
 }
 
 const SIGNER_FIELDS = [
+  { name: "name", label: "Display name", type: "text", autoComplete: "name" },
+  { name: "title", label: "Title", type: "text", autoComplete: "organization-title" },
   { name: "barNumber", label: "Bar number", type: "text", autoComplete: "off" },
   { name: "phone", label: "Direct phone", type: "tel", autoComplete: "tel" },
   { name: "contactEmail", label: "Email printed on letters", type: "email", autoComplete: "email" },
 ] as const;
 
-type SignerValues = Record<(typeof SIGNER_FIELDS)[number]["name"], string>;
+type SignerValues = Record<(typeof SIGNER_FIELDS)[number]["name"] | "emailSignature", string>;
 
-/** Each person's own lines of the signature block, printed when they sign a letter. */
+/** Each person's own profile: their lines of the signature block, and their email signature. */
 function SignerForm() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -158,12 +177,20 @@ function SignerForm() {
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const update = useMutation(
     trpc.firm.updateSigner.mutationOptions({
-      onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.firm.signer.queryKey() }),
+      onSuccess: () => {
+        void queryClient.invalidateQueries({ queryKey: trpc.firm.signer.queryKey() });
+        // The name shows in the header and the members list.
+        void queryClient.invalidateQueries({ queryKey: trpc.auth.me.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.firm.members.queryKey() });
+      },
     }),
   );
   useEffect(() => {
     if (signer.data && !values)
       setValues({
+        name: signer.data.name,
+        title: signer.data.title ?? "",
+        emailSignature: signer.data.emailSignature ?? "",
         barNumber: signer.data.barNumber ?? "",
         phone: signer.data.phone ?? "",
         contactEmail: signer.data.contactEmail ?? "",
@@ -174,17 +201,21 @@ function SignerForm() {
   const serverFields = update.error ? describeError(update.error).fieldErrors : {};
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const input = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.trim() === "" ? null : v]));
+    // Empty optional fields clear the value; the name is required.
+    const input = Object.fromEntries(
+      Object.entries(values).map(([k, v]) => [k, k !== "name" && v.trim() === "" ? null : v]),
+    );
     const parsed = signerUpdateInput.safeParse(input);
     if (!parsed.success) return setErrors(zodFieldErrors(parsed.error.issues).fields);
     setErrors({});
     update.mutate(parsed.data);
   };
   return (
-    <form onSubmit={submit} noValidate className="card settings-form" aria-label="Your signature">
-      <h2>Your signature</h2>
+    <form onSubmit={submit} noValidate className="card settings-form" aria-label="Your profile">
+      <h2>Your profile</h2>
       <p className="muted">
-        Printed under your name ({signer.data.name}) on the letters of the cases you open.
+        Your name, title, bar number and contacts are printed in the signature block of the letters of the
+        cases you open.
       </p>
       <div className="form-grid">
         {SIGNER_FIELDS.map((f) => (
@@ -204,11 +235,28 @@ function SignerForm() {
           </Field>
         ))}
       </div>
+      <Field
+        label="Email signature"
+        errors={errors.emailSignature ?? serverFields.emailSignature}
+        hint="Ends the invitations Steno mails on your behalf, one line per line."
+      >
+        {(p) => (
+          <textarea
+            {...p}
+            rows={4}
+            value={values.emailSignature}
+            onChange={(e) => {
+              update.reset();
+              setValues((v) => (v ? { ...v, emailSignature: e.target.value } : v));
+            }}
+          />
+        )}
+      </Field>
       {!Object.keys(serverFields).length && <ErrorMessage error={update.error} />}
-      {update.isSuccess && <Notice tone="success">Signature saved.</Notice>}
+      {update.isSuccess && <Notice tone="success">Profile saved.</Notice>}
       <div className="form-actions form-actions-start">
         <button type="submit" className="button button-primary" disabled={update.isPending}>
-          {update.isPending ? "Saving…" : "Save signature"}
+          {update.isPending ? "Saving…" : "Save profile"}
         </button>
       </div>
     </form>
