@@ -41,6 +41,13 @@ describe("what the export prints around the letter", () => {
       "dana@hl.law",
     ]);
     expect(signatureOf({ ...firm, signatureBlock: null }, null)).toEqual(["Dana Harper", "Harper & Lane"]);
+    // The title from the signer's profile, once.
+    expect(signatureOf(firm, { ...signer, title: "Attorney at Law", contactEmail: null })).toEqual([
+      "Dana Harper",
+      "Attorney at Law",
+      "Bar No. IL 6281234",
+      "Harper & Lane",
+    ]);
   });
 
   it("drops the letterhead a draft written before export printed it carries, and nothing else", () => {

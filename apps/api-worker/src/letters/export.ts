@@ -50,7 +50,7 @@ export function letterheadOf(firm: Firm): NonNullable<LetterPrint["letterhead"]>
 }
 
 /**
- * The signature block: the signer's name and bar number, the firm's signature lines (title, firm;
+ * The signature block: the signer's name, title and bar number, the firm's signature lines (title, firm;
  * the firm's name when it has none), then the signer's direct phone and email when they gave them.
  * A first signature line repeating the name (signature blocks written before the name was printed
  * separately) is not printed twice.
@@ -64,10 +64,13 @@ export function signatureOf(firm: Firm, signer: Signer | null): string[] {
         .filter(Boolean)
     : [firm.name];
   if (name && extra[0] && same(extra[0], name)) extra.shift();
+  // The signer's own title (their profile) replaces the same words in the firm's lines.
+  const title = signer?.title ?? "";
   return [
     name,
+    title,
     signer?.barNumber ? `Bar No. ${signer.barNumber}` : "",
-    ...extra,
+    ...extra.filter((line) => !(title && same(line, title))),
     signer?.phone ? `Direct: ${signer.phone}` : "",
     signer?.contactEmail ?? "",
   ].filter(Boolean);

@@ -3,6 +3,8 @@ import { and, type Db, eq, ne, schema, sql } from "@steno/db";
 type Firm = typeof schema.firms.$inferSelect;
 export type Signer = {
   name: string;
+  /** from the person's profile ("Senior Associate"), printed under the name */
+  title?: string | null;
   barNumber: string | null;
   phone: string | null;
   contactEmail: string | null;
@@ -17,6 +19,7 @@ export async function signerOf(db: Db, firm: Firm, createdBy: string): Promise<S
   const columns = {
     name: schema.users.name,
     role: schema.users.role,
+    title: schema.users.title,
     barNumber: schema.users.barNumber,
     phone: schema.users.phone,
     contactEmail: schema.users.contactEmail,
