@@ -14,14 +14,28 @@ export function FactItem({
   editable,
   mutations,
   onOpenCitation,
+  active,
+  onActive,
+  editing,
+  onEditingChange,
+  selected,
+  onToggleSelected,
 }: {
   documentId: string;
   fact: Fact;
   editable: boolean;
   mutations: FactMutations;
   onOpenCitation: (citation: Citation) => void;
+  /** the fact under review: the list's one tab stop */
+  active: boolean;
+  onActive: () => void;
+  editing: boolean;
+  onEditingChange: (editing: boolean) => void;
+  /** ticked for "Approve selected" */
+  selected: boolean;
+  onToggleSelected: () => void;
 }) {
-  const [editing, setEditing] = useState(false);
+  const setEditing = onEditingChange;
   const badge = STATUS_BADGES[fact.status];
   const busy =
     (mutations.approve.isPending && mutations.approve.variables?.factId === fact.id) ||
@@ -61,8 +75,24 @@ export function FactItem({
   }
   return (
     // Reachable by id so a readiness item can bring the attorney here.
-    <li className={`fact fact-${fact.status}`} data-testid="fact" id={`fact-${fact.id}`} tabIndex={-1}>
+    <li
+      className={`fact fact-${fact.status}${active ? " is-active" : ""}${selected ? " is-selected" : ""}`}
+      data-testid="fact"
+      data-status={fact.status}
+      id={`fact-${fact.id}`}
+      tabIndex={active ? 0 : -1}
+      onFocus={onActive}
+    >
       <div className="fact-main">
+        {editable && (
+          <input
+            type="checkbox"
+            className="fact-check"
+            checked={selected}
+            onChange={onToggleSelected}
+            aria-label={`Select: ${fact.text}`}
+          />
+        )}
         <p className="fact-text">{fact.text}</p>
         <div className="fact-badges">
           <Badge tone={badge.tone}>{badge.label}</Badge>

@@ -19,6 +19,7 @@ export function useFactMutations(documentId: string) {
     reject: useMutation(trpc.facts.reject.mutationOptions({ onSuccess })),
     update: useMutation(trpc.facts.update.mutationOptions({ onSuccess })),
     approveAll: useMutation(trpc.facts.approveAll.mutationOptions({ onSuccess })),
+    approveMany: useMutation(trpc.facts.approveMany.mutationOptions({ onSuccess })),
     create: useMutation(trpc.facts.create.mutationOptions({ onSuccess })),
   };
 }
