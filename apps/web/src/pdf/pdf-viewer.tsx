@@ -23,21 +23,48 @@ function loadPdf(sourceId: string): Promise<PDFDocumentProxy> {
   return pending;
 }
 
-/** Lower-cased, whitespace removed: PDF text runs split words and lines arbitrarily. */
-const squash = (text: string) => text.toLowerCase().replace(/\s+/g, "");
+/** One character of the page's text with whitespace dropped: which run it is in, and where. */
+type Place = { item: number; at: number; length: number };
 
 /**
- * Marks the text-layer spans covering the quote. Falls back to the quote's first 40 characters
- * when the whole does not match (a quote spanning a page break, or reflowed text).
+ * The page's text lower-cased with whitespace removed (PDF text runs split words and lines
+ * arbitrarily), and for each of its characters the run and offset it came from.
+ */
+function squashRuns(strings: string[]): { joined: string; places: Place[] } {
+  let joined = "";
+  const places: Place[] = [];
+  strings.forEach((text, item) => {
+    let at = 0;
+    for (const char of text) {
+      if (!/\s/.test(char)) {
+        const lower = char.toLowerCase();
+        joined += lower;
+        for (let k = 0; k < lower.length; k++) places.push({ item, at, length: char.length });
+      }
+      at += char.length;
+    }
+  });
+  return { joined, places };
+}
+
+const squash = (text: string) => text.toLowerCase().replace(/\s+/g, "");
+
+/** Wraps `text[from, to)` of a run in a highlight, leaving the run's place and scale as they are. */
+function markPart(div: HTMLElement, text: string, from: number, to: number): HTMLElement {
+  const mark = document.createElement("span");
+  mark.className = "highlight quote-part";
+  mark.textContent = text.slice(from, to);
+  div.replaceChildren(text.slice(0, from), mark, text.slice(to));
+  return mark;
+}
+
+/**
+ * Highlights the quote's own characters in the text layer: the runs it starts and ends in are
+ * split so the words around it stay unmarked. Falls back to the quote's first 40 characters when
+ * the whole does not match (a quote spanning a page break, or reflowed text).
  */
 function highlight(divs: HTMLElement[], strings: string[], quote: string): HTMLElement | null {
-  const owners: number[] = [];
-  let joined = "";
-  strings.forEach((s, i) => {
-    const squashed = squash(s);
-    joined += squashed;
-    for (let k = 0; k < squashed.length; k++) owners.push(i);
-  });
+  const { joined, places } = squashRuns(strings);
   const target = squash(quote);
   if (!target) return null;
   let start = joined.indexOf(target);
@@ -47,10 +74,23 @@ function highlight(divs: HTMLElement[], strings: string[], quote: string): HTMLE
     length = 40;
   }
   if (start < 0) return null;
-  const first = owners[start] ?? 0;
-  const last = owners[start + length - 1] ?? first;
-  for (let i = first; i <= last; i++) divs[i]?.classList.add("highlight");
-  return divs[first] ?? null;
+  // Each run the match touches, from its first to its last matched character.
+  const spans = new Map<number, { from: number; to: number }>();
+  for (const place of places.slice(start, start + length)) {
+    const span = spans.get(place.item);
+    const end = place.at + place.length;
+    if (span) span.to = Math.max(span.to, end);
+    else spans.set(place.item, { from: place.at, to: end });
+  }
+  let first: HTMLElement | null = null;
+  for (const [item, { from, to }] of spans) {
+    const div = divs[item];
+    const text = strings[item];
+    if (!div || text === undefined) continue;
+    const mark = markPart(div, text, from, to);
+    first ??= mark;
+  }
+  return first;
 }
 
 export default function PdfViewer({
