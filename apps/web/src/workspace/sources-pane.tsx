@@ -14,6 +14,8 @@ type Upload = {
   file: File;
   progress: number;
   state: "waiting" | "uploading" | "done" | "duplicate" | "error";
+  /** the source it made (or duplicated), once the server answered */
+  sourceId?: string;
   message?: string;
   controller: AbortController;
 };
@@ -60,20 +62,39 @@ export function SourcesPane({ documentId, role, selectedSourceId, onSelectSource
           patch(upload.key, {
             progress: 1,
             state: result.kind === "created" ? "done" : "duplicate",
+            sourceId: result.source.id,
             message:
               result.kind === "duplicate" ? `Already in the case as “${result.source.filename}”` : undefined,
           });
+          // The answer is the new source itself: listed at once. Waiting for the list to be fetched
+          // again left the pane saying "No sources yet" (and the facts at 0) in between, since each
+          // parallel upload's refetch cancels the one before.
+          if (result.kind === "created") {
+            queryClient.setQueryData(trpc.sources.list.queryKey({ documentId }), (old) =>
+              old && !old.items.some((s) => s.id === result.source.id)
+                ? { ...old, items: [...old.items, result.source] }
+                : old,
+            );
+          }
           void queryClient.invalidateQueries({ queryKey: trpc.sources.list.queryKey({ documentId }) });
           void queryClient.invalidateQueries({ queryKey: trpc.documents.get.queryKey({ documentId }) });
-          if (result.kind === "created") {
-            setTimeout(() => setUploads((list) => list.filter((u) => u.key !== upload.key)), 800);
-          }
         })
         .catch((error: unknown) =>
           patch(upload.key, { state: "error", message: describeError(error).message }),
         );
     }
   }, [uploads, documentId, queryClient, trpc, patch]);
+
+  // A finished upload's row goes once its source is in the list, never before: no gap between them.
+  const listed = sources.data?.items;
+  useEffect(() => {
+    if (!listed) return;
+    const ids = new Set(listed.map((s) => s.id));
+    setUploads((list) => {
+      const left = list.filter((u) => !(u.state === "done" && u.sourceId && ids.has(u.sourceId)));
+      return left.length === list.length ? list : left;
+    });
+  }, [listed]);
 
   // Abandon uploads still running when the case is left.
   const live = useRef(uploads);
