@@ -42,7 +42,7 @@ export function CasesPage() {
           <input
             id="case-search"
             type="search"
-            placeholder="Case title or any fact, e.g. “cervical sprain”"
+            placeholder="Case title or any fact, e.g. “neck pain”"
             value={search}
             onChange={(e) => setSearch(e.target.value)}
           />
@@ -261,6 +261,11 @@ function SearchResults({ query }: { query: string }) {
     return (
       <div className="empty">
         <p>No case title or fact matches “{query}”.</p>
+        {/* Postgres full-text search (english) finds a word in any form, not its synonyms. */}
+        <p className="muted">
+          Every word must appear in one fact; other forms count (“strained” finds “strain”), other words do
+          not (“sprain” does not find “strain”).
+        </p>
       </div>
     );
   }
