@@ -11,6 +11,7 @@ import { CommentsPanel } from "./comments-panel.tsx";
 import { DamagesCard } from "./damages-card.tsx";
 import { GeneratePanel } from "./generate-panel.tsx";
 import { insertBlock, LetterEditor } from "./letter-editor.tsx";
+import { PrepSection } from "./prep-section.tsx";
 import { ReadinessPanel } from "./readiness-panel.tsx";
 import { Presence, SyncStatus } from "./room-status.tsx";
 import { useLetterRoom } from "./use-letter-room.ts";
@@ -113,28 +114,30 @@ export default function LetterPane({
           </p>
         )}
         <ErrorMessage error={exportError} />
-        <ReadinessPanel
-          documentId={documentId}
-          readiness={readiness.data}
-          error={readiness.error}
-          editable={editable}
-          onFix={onFix}
-        />
-        {editable && (
-          <GeneratePanel
+        <PrepSection openItems={readiness.data?.open}>
+          <ReadinessPanel
             documentId={documentId}
-            room={room}
-            approvedFacts={document.factCounts.approved + document.factCounts.edited}
-            templateId={templateId}
-            onTemplateChange={setTemplateId}
-            // When the list cannot load, the server still refuses an unready draft (409, naming each item).
-            openItems={readiness.isError ? 0 : readiness.data?.open}
+            readiness={readiness.data}
+            error={readiness.error}
+            editable={editable}
+            onFix={onFix}
           />
-        )}
-        <DamagesCard
-          documentId={documentId}
-          onInsert={editable && editor ? (node) => insertBlock(editor, node) : undefined}
-        />
+          {editable && (
+            <GeneratePanel
+              documentId={documentId}
+              room={room}
+              approvedFacts={document.factCounts.approved + document.factCounts.edited}
+              templateId={templateId}
+              onTemplateChange={setTemplateId}
+              // When the list cannot load, the server still refuses an unready draft (409, naming each item).
+              openItems={readiness.isError ? 0 : readiness.data?.open}
+            />
+          )}
+          <DamagesCard
+            documentId={documentId}
+            onInsert={editable && editor ? (node) => insertBlock(editor, node) : undefined}
+          />
+        </PrepSection>
         {!room ? (
           <Loading label="Opening the letter…" />
         ) : (

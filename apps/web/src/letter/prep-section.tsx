@@ -1,0 +1,23 @@
+import { type ReactNode, useState } from "react";
+
+/**
+ * What comes before the letter (what blocks it, the draft, the damages) in one section that
+ * folds to a line. On a laptop screen (under 900 px high) it starts folded so the editor has the
+ * pane; the line still says how many items block the letter.
+ */
+export function PrepSection({ openItems, children }: { openItems: number | undefined; children: ReactNode }) {
+  const [open, setOpen] = useState(() => window.matchMedia("(min-height: 900px)").matches);
+  return (
+    <details className="letter-prep" open={open} onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary>
+        <span className="letter-prep-title">Draft and damages</span>
+        {openItems !== undefined && (
+          <span className="muted">
+            {openItems === 0 ? " · ready" : ` · ${openItems} item${openItems === 1 ? "" : "s"} to resolve`}
+          </span>
+        )}
+      </summary>
+      {children}
+    </details>
+  );
+}
