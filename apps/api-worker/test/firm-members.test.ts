@@ -1,5 +1,7 @@
+import { env } from "cloudflare:workers";
 import { eq, schema } from "@steno/db";
 import type { FirmRole } from "@steno/shared";
+import { connectClient } from "@steno/shared/sync-client";
 import { describe, expect, it } from "vitest";
 import {
   addCollaborator,
@@ -177,10 +179,18 @@ describe("firm members", () => {
     );
     const theirs = await member.session.trpc.documents.create.mutate({ title: "Their own case" });
     expect((await member.session.trpc.documents.get.query({ documentId: shared.id })).role).toBe("editor");
+    const { token } = await member.session.trpc.letters.roomToken.mutate({ documentId: shared.id });
+    const room = await connectClient(
+      env.PARTY,
+      `http://party/parties/letter-room/${shared.id}?token=${token}`,
+    );
+    await room.synced;
 
     await admin.session.trpc.firm.removeMember.mutate({ userId: member.id });
 
     expect(await codeOf(member.session.trpc.auth.me.query())).toBe("UNAUTHORIZED");
+    // Their open letter room closes too.
+    expect(await room.closed).toMatchObject({ code: 4403 });
     expect(await codeOf(member.session.trpc.documents.get.query({ documentId: shared.id }))).toBe(
       "UNAUTHORIZED",
     );

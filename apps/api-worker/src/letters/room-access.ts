@@ -42,8 +42,9 @@ export async function tellRoom(
 }
 
 /**
- * A revoked session (logout, refresh-token reuse): the rooms of every case its user is on close
- * that session's connections. Rooms are addressed by case, so this asks each of them.
+ * A revoked session (logout, refresh-token reuse): the rooms of every case its user is on, and of
+ * their firm's firm-visible cases, close that session's connections. Rooms are addressed by case,
+ * so this asks each of them.
  */
 export async function disconnectSession(
   db: Db,
@@ -55,5 +56,15 @@ export async function disconnectSession(
     .from(schema.sessions)
     .innerJoin(schema.documentCollaborators, eq(schema.documentCollaborators.userId, schema.sessions.userId))
     .where(and(eq(schema.sessions.id, sessionId), isNotNull(schema.documentCollaborators.userId)));
-  await Promise.all(cases.map(({ documentId }) => tellRoom(rooms, documentId, { sessionId })));
+  const shared = await db
+    .select({ documentId: schema.documents.id })
+    .from(schema.sessions)
+    .innerJoin(schema.users, eq(schema.users.id, schema.sessions.userId))
+    .innerJoin(
+      schema.documents,
+      and(eq(schema.documents.firmId, schema.users.firmId), eq(schema.documents.visibility, "firm")),
+    )
+    .where(eq(schema.sessions.id, sessionId));
+  const documentIds = new Set([...cases, ...shared].map((c) => c.documentId));
+  await Promise.all([...documentIds].map((documentId) => tellRoom(rooms, documentId, { sessionId })));
 }
