@@ -9,6 +9,9 @@
 // - Token counts from one estimator (estimateTokens) for POST /v1/messages/count_tokens, for
 //   `usage` and for the limits, so what the app counts before sending is what it is billed.
 //   A PDF page costs its text plus an image of the page (1,500 tokens), per the PDF support docs.
+// - Image blocks (base64 JPEG, PNG, GIF or WebP, 5 MB at most, as the vision docs say; else a
+//   400) cost width × height / 750 tokens, the image first scaled to fit 1,568 px on its long
+//   side, as the API does.
 // - `max_tokens` is honoured: a longer answer is cut and stops with stop_reason "max_tokens".
 // - Citations: PDFs are cited by page (page_location), custom-content documents by content block
 //   (content_block_location). Like a different text extraction would, `cited_text` varies from
@@ -160,6 +163,48 @@ type Prompt = {
 };
 
 const BLOCK_OVERHEAD = 3;
+const IMAGE_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"];
+const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+
+/** A JPEG's or PNG's size in pixels, read from its header; null when it is neither. */
+function imageSize(bytes: Buffer): [number, number] | null {
+  if (bytes[0] === 0x89 && bytes.toString("latin1", 1, 4) === "PNG") {
+    return [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+  }
+  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return null;
+  for (let at = 2; at + 9 < bytes.length; ) {
+    if (bytes[at] !== 0xff) return null;
+    const marker = bytes[at + 1] as number;
+    // SOF0–SOF15, less DHT (C4), JPG (C8) and DAC (CC): height, then width.
+    if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
+      return [bytes.readUInt16BE(at + 7), bytes.readUInt16BE(at + 5)];
+    }
+    at += 2 + bytes.readUInt16BE(at + 2);
+  }
+  return null;
+}
+
+/** An image block's input tokens, or the 400 the API answers for a bad one. */
+function imageTokens(block: Json): number {
+  const source = (block.source ?? {}) as { type?: string; media_type?: string; data?: unknown };
+  if (source.type !== "base64" || !IMAGE_TYPES.includes(String(source.media_type))) {
+    throw new ApiError(
+      400,
+      "invalid_request_error",
+      "messages: image source must be base64 JPEG, PNG, GIF or WebP",
+    );
+  }
+  const bytes = Buffer.from(String(source.data ?? ""), "base64");
+  if (bytes.length > MAX_IMAGE_BYTES) {
+    throw new ApiError(400, "invalid_request_error", "messages: image exceeds 5 MB maximum");
+  }
+  const size = imageSize(bytes);
+  if (!size || size[0] === 0 || size[1] === 0) {
+    throw new ApiError(400, "invalid_request_error", "messages: Could not process image");
+  }
+  const scale = Math.min(1, 1568 / Math.max(size[0], size[1]));
+  return Math.ceil((size[0] * scale * size[1] * scale) / 750);
+}
 const MESSAGE_OVERHEAD = 4;
 
 async function readDocument(block: Json): Promise<Document | null> {
@@ -225,6 +270,8 @@ async function readPrompt(body: Json): Promise<Prompt> {
         if (doc) documents.push(doc);
         const { cache_control: _, ...rest } = block;
         segments.push({ key: JSON.stringify(rest), tokens: doc?.tokens ?? 0, ttl: ttlOf(block) });
+      } else if (block.type === "image") {
+        segments.push({ key: JSON.stringify(block), tokens: imageTokens(block), ttl: ttlOf(block) });
       } else {
         const text = typeof block.text === "string" ? block.text : "";
         if (m.role === "user" && text) userText.push(text);

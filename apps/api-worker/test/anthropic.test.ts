@@ -6,6 +6,7 @@ import { env } from "cloudflare:workers";
 import Anthropic from "@anthropic-ai/sdk";
 import { type DraftInput, stripAmounts } from "@steno/letter";
 import { providerKey } from "@steno/shared";
+import jpeg from "jpeg-js";
 import { describe, expect, it, vi } from "vitest";
 import { TooLargeError } from "../src/ai/anthropic/call.ts";
 import { dollarsToCents, linesOf, parseFactLines, planRanges } from "../src/ai/anthropic/extraction.ts";
@@ -146,6 +147,36 @@ describe("anthropic provider: fact extraction", () => {
       (document?.source as { content: { type: string; text: string }[] } | undefined)?.content ?? [];
     expect(blocks.map((b) => b.text)).toEqual(linesOf(file.pages).map((l) => l.text));
     expect(blocks.every((b) => b.type === "text" && b.text.length > 0)).toBe(true);
+  });
+
+  it("sends a low-confidence scanned page as an image beside its OCR lines, a good page as text only", async () => {
+    const file = caseFile();
+    // A grey 120×155 JPEG stands in for page 2's scan: the API reads its size from the header.
+    const pixels = new Uint8Array(120 * 155 * 4).fill(200);
+    const data = btoa(
+      String.fromCharCode(...jpeg.encode({ data: pixels, width: 120, height: 155 }, 70).data),
+    );
+    const scanned = {
+      ...file,
+      pages: file.pages.map((p) =>
+        p.pageNumber === 2 ? { ...p, image: { pageNumber: 2, mediaType: "image/jpeg" as const, data } } : p,
+      ),
+    };
+    const { facts } = await provider().extractFacts(scanned);
+    const [body] = await recorded(messagesFor(file.filename));
+    const content = (body?.messages[0]?.content ?? []) as { type: string; text?: string; source?: unknown }[];
+    expect(content.map((b) => b.type)).toEqual(["document", "text", "image", "text"]);
+    expect(content[1]?.text).toMatch(
+      /^Page 2 as scanned\. Its OCR text in the document \(from the line "Springfield General Hospital"\)/,
+    );
+    expect(content[2]?.source).toEqual({ type: "base64", media_type: "image/jpeg", data });
+    // Facts of the scanned page are still cited to its OCR lines, on page 2, and verify.
+    const fromScan = facts.filter((f) => f.pageNumber === 2);
+    expect(fromScan.length).toBeGreaterThan(0);
+    for (const fact of fromScan) expect(verifyFact(fact, file.pages[1]?.text).verified, fact.text).toBe(true);
+    // The image is counted (120×155 px: 25 tokens) before the call, as the API counts it.
+    const [count] = await recorded(countsFor(file.filename));
+    expect(JSON.stringify(count)).toContain('"type":"image"');
   });
 
   it("caches the system prompt: above Haiku's and Opus's 4,096-token minimum, read by the next range", async () => {

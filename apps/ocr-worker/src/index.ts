@@ -10,7 +10,9 @@ import {
   type OcrPageRead,
   type OcrPagesRequest,
   type OcrRpc,
+  type PageImage,
   readPdfPages,
+  renderPdfPages,
 } from "@steno/ocr";
 import { assets } from "./assets.ts";
 
@@ -30,6 +32,12 @@ export class OcrService extends WorkerEntrypoint<Env> implements OcrRpc {
     if (!object) throw new Error("The PDF is missing from storage");
     const bytes = new Uint8Array(await object.arrayBuffer());
     return readPdfPages(await ocr(), bytes, request.pages, request.dpi ?? Number(this.env.OCR_DPI));
+  }
+
+  async renderPages(request: Omit<OcrPagesRequest, "dpi">): Promise<PageImage[]> {
+    const object = await this.env.SOURCES.get(request.r2Key);
+    if (!object) throw new Error("The PDF is missing from storage");
+    return renderPdfPages(await ocr(), new Uint8Array(await object.arrayBuffer()), request.pages);
   }
 }
 

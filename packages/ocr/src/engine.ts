@@ -75,6 +75,8 @@ async function startPdfium(wasm: WasmSource): Promise<PDFiumLibrary> {
 export type Ocr = {
   /** Renders one page (1-based) as RGBA at `dpi`, with its size in points. */
   render(pdf: OcrDocument, pageNumber: number, dpi: number): Promise<Bitmap & { points: [number, number] }>;
+  /** A page's (1-based) size in points, as rendered. */
+  pageSize(pdf: OcrDocument, pageNumber: number): [number, number];
   /** Renders one page (1-based) of the PDF and reads it. */
   readPage(pdf: OcrDocument, pageNumber: number, options?: { dpi?: number }): Promise<OcrPage>;
   openPdf(bytes: Uint8Array): Promise<OcrDocument>;
@@ -115,6 +117,12 @@ export async function createOcr(assets: OcrAssets): Promise<Ocr> {
 
   return {
     render,
+    pageSize(pdf, pageNumber) {
+      const { originalWidth, originalHeight } = (pdf.inner as PdfiumDocument)
+        .getPage(pageNumber - 1)
+        .getOriginalSize();
+      return [originalWidth, originalHeight];
+    },
     async openPdf(bytes) {
       const doc = await pdfium.loadDocument(bytes);
       return { pageCount: doc.getPageCount(), close: () => doc.destroy(), inner: doc };

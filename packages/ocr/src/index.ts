@@ -9,6 +9,7 @@ export {
   type OcrDocument,
   type WasmSource,
 } from "./engine.ts";
+export { IMAGE_LONG_SIDE, type PageImage, pageImage } from "./image.ts";
 export { LOW_CONFIDENCE, type OcrPage, type OcrPageStatus, type OcrWord } from "./layout.ts";
 export {
   decodeLayerPart,
@@ -19,4 +20,10 @@ export {
   layerUpdate,
   readPageDicts,
 } from "./searchable.ts";
-export { type OcrPageRead, type OcrPagesRequest, type OcrRpc, readPdfPages } from "./service.ts";
+export {
+  type OcrPageRead,
+  type OcrPagesRequest,
+  type OcrRpc,
+  readPdfPages,
+  renderPdfPages,
+} from "./service.ts";

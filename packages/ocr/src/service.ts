@@ -1,4 +1,5 @@
 import type { Ocr } from "./engine.ts";
+import { type PageImage, pageImage } from "./image.ts";
 import type { OcrPage } from "./layout.ts";
 import { type LayerPart, layerPart, type PdfPages, readPageDicts } from "./searchable.ts";
 
@@ -13,7 +14,23 @@ export type OcrPagesRequest = { r2Key: string; pages: number[]; dpi?: number };
 export type OcrPageRead = OcrPage & { layer: LayerPart | null };
 
 /** The OCR Worker's RPC entrypoint (apps/ocr-worker), as its callers see it. */
-export type OcrRpc = { readPages(request: OcrPagesRequest): Promise<OcrPageRead[]> };
+export type OcrRpc = {
+  readPages(request: OcrPagesRequest): Promise<OcrPageRead[]>;
+  /** The pages as JPEGs for a vision model (image.ts); pages past the end are left out. */
+  renderPages(request: Omit<OcrPagesRequest, "dpi">): Promise<PageImage[]>;
+};
+
+/** The given pages of a PDF as JPEGs for a vision model. */
+export async function renderPdfPages(ocr: Ocr, bytes: Uint8Array, pages: number[]): Promise<PageImage[]> {
+  const pdf = await ocr.openPdf(bytes);
+  try {
+    const out: PageImage[] = [];
+    for (const n of pages) if (n >= 1 && n <= pdf.pageCount) out.push(await pageImage(ocr, pdf, n));
+    return out;
+  } finally {
+    pdf.close();
+  }
+}
 
 /** Reads the given pages of a PDF; pages past its end are left out. */
 export async function readPdfPages(

@@ -1,6 +1,8 @@
 import { and, asc, type Db, eq, gte, lte, schema, sql } from "@steno/db";
-import { log } from "@steno/shared";
-import { UNREADABLE_ANSWER } from "../ai/anthropic/extraction.ts";
+import type { OcrRpc } from "@steno/ocr";
+import { LOW_CONFIDENCE } from "@steno/ocr/layout";
+import { errorFields, log } from "@steno/shared";
+import { MAX_IMAGES_PER_CALL, UNREADABLE_ANSWER } from "../ai/anthropic/extraction.ts";
 import type { AiProvider, AiUsage, BatchItem, FactExtraction } from "../ai/provider.ts";
 import { usageOf } from "../ai/provider.ts";
 import type { ExtractedFact, PageRange, PageText } from "../ai/types.ts";
@@ -12,7 +14,7 @@ import { datesUpToPage, verifyFact } from "./verify.ts";
 
 type Job = typeof schema.jobs.$inferSelect;
 type Source = typeof schema.sources.$inferSelect;
-type FactsEnv = Pick<Cloudflare.Env, "METRICS" | "AI_JOBS" | "AI_EXTRACTION_BATCH">;
+type FactsEnv = Pick<Cloudflare.Env, "METRICS" | "AI_JOBS" | "AI_EXTRACTION_BATCH"> & { OCR?: unknown };
 
 /** What an extract-facts job row keeps in `params` while its ranges are read. */
 type FactsParams = {
@@ -130,12 +132,17 @@ async function insertFacts(tx: Tx, rows: Awaited<ReturnType<typeof factRows>>) {
   }
 }
 
-async function loadPages(db: Db, sourceId: string, range?: PageRange): Promise<PageText[]> {
+type LoadedPage = PageText & { ocr: boolean; confidence: number | null };
+
+async function loadPages(db: Db, sourceId: string, range?: PageRange): Promise<LoadedPage[]> {
   return db
     .select({
       pageNumber: schema.sourcePages.pageNumber,
       text: schema.sourcePages.text,
       ocr: sql<boolean>`${schema.sourcePages.readBy} <> 'text'`,
+      confidence: sql<
+        number | null
+      >`case when ${schema.sourcePages.readBy} = 'ocr' then ${schema.sourcePages.ocrConfidence} end`,
     })
     .from(schema.sourcePages)
     .where(
@@ -146,6 +153,35 @@ async function loadPages(db: Db, sourceId: string, range?: PageRange): Promise<P
       ),
     )
     .orderBy(asc(schema.sourcePages.pageNumber));
+}
+
+/**
+ * For a provider that reads images (Anthropic), the scanned pages OCR read with low confidence
+ * get their image (rendered by the OCR Worker), the worst first, as many as one call carries.
+ * Without them the text alone is read, as before: a failure to render is logged, not fatal.
+ */
+async function withImages(env: FactsEnv, provider: AiProvider, source: Source, pages: LoadedPage[]) {
+  if (provider.name !== "anthropic" || !env.OCR) return pages;
+  const low = pages
+    .filter((p) => p.confidence !== null && p.confidence < LOW_CONFIDENCE)
+    .sort((a, b) => (a.confidence ?? 0) - (b.confidence ?? 0))
+    .slice(0, MAX_IMAGES_PER_CALL)
+    .map((p) => p.pageNumber);
+  if (low.length === 0) return pages;
+  try {
+    const images = await (env.OCR as unknown as OcrRpc).renderPages({ r2Key: source.r2Key, pages: low });
+    const byPage = new Map(images.map((image) => [image.pageNumber, image]));
+    return pages.map((p) => {
+      const image = byPage.get(p.pageNumber);
+      return image ? { ...p, image } : p;
+    });
+  } catch (error) {
+    log("warn", "page images not rendered; the model reads the OCR text only", {
+      sourceId: source.id,
+      ...errorFields(error),
+    });
+    return pages;
+  }
 }
 
 /**
@@ -193,7 +229,11 @@ export async function runExtractFacts(
 
   await updateJob(db, job.id, { status: "running", phase: `finding facts (${provider.name})` });
   const pages = await loadPages(db, source.id);
-  const result = await provider.extractFacts({ pages, filename: source.filename, pageCount: pages.length });
+  const result = await provider.extractFacts({
+    pages: await withImages(env, provider, source, pages),
+    filename: source.filename,
+    pageCount: pages.length,
+  });
   const rows = await factRows(job, source, result.facts, pages);
   await db.transaction(async (tx) => {
     await insertFacts(tx, rows);
@@ -290,7 +330,7 @@ async function runRange(
   let result: FactExtraction;
   try {
     result = await provider.extractFacts({
-      pages,
+      pages: await withImages(env, provider, source, pages),
       filename: source.filename,
       pageCount: source.pageCount ?? pages.length,
     });

@@ -1,4 +1,5 @@
-import { decodeLayerPart, encodeLayerPart, type LayerPart, layerUpdate } from "@steno/ocr";
+// The subpath, not the package's index: the API Worker bundles none of the OCR engine.
+import { decodeLayerPart, encodeLayerPart, type LayerPart, layerUpdate } from "@steno/ocr/searchable";
 
 /** Where a page's part of the searchable copy waits in R2 between the OCR step and the copy. */
 export const layerPartKey = (r2Key: string, pageNumber: number) => `${r2Key}.ocr/${pageNumber}.part`;

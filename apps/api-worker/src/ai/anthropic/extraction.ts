@@ -1,5 +1,6 @@
 import type {
   ContentBlock,
+  ContentBlockParam,
   MessageCreateParamsNonStreaming,
   TextBlockParam,
   TextCitation,
@@ -11,6 +12,7 @@ import {
   type ExtractedFact,
   FACT_CATEGORIES,
   type FactCitation,
+  type PageImage,
   type PageRange,
   type PageSize,
   type PageText,
@@ -105,6 +107,9 @@ export type LineBlock = { pageNumber: number; text: string };
  * The pages as lines, one content block each, so a citation names whole lines (block indices)
  * that map back to their page exactly. Empty lines are left out: the API refuses empty blocks.
  */
+/** The images riding with the pages (PageText.image). */
+export const imagesOf = (pages: PageText[]): PageImage[] => pages.flatMap((p) => (p.image ? [p.image] : []));
+
 export function linesOf(pages: PageText[]): LineBlock[] {
   return pages.flatMap((page) =>
     page.text
@@ -115,16 +120,42 @@ export function linesOf(pages: PageText[]): LineBlock[] {
   );
 }
 
+// Images a call carries at most: each ~1,600 tokens and ~250 KB (the job picks a range's
+// worst-read pages).
+export const MAX_IMAGES_PER_CALL = 20;
+
+/**
+ * A scanned page OCR read with low confidence, as the model sees it: its image, introduced by
+ * where its OCR lines start in the document. Facts are still cited to those lines (images cannot
+ * be cited), and the quote check then holds the model to what the OCR read: an amount the OCR
+ * misread as another stays unverified for a person to check.
+ */
+function imageBlocks(image: PageImage, blocks: LineBlock[]): ContentBlockParam[] {
+  const firstLine = blocks.find((b) => b.pageNumber === image.pageNumber)?.text ?? "";
+  return [
+    {
+      type: "text",
+      text: `Page ${image.pageNumber} as scanned. Its OCR text in the document (from the line "${firstLine.slice(0, 80)}") may misread characters: read the page from this image, and cite its lines in the document.`,
+    },
+    { type: "image", source: { type: "base64", media_type: image.mediaType, data: image.data } },
+  ];
+}
+
 export function extractionRequest(input: {
   model: string;
   maxTokens: number;
   filename: string;
   pageCount: number;
   blocks: LineBlock[];
+  /** images of the range's low-confidence scanned pages (see imageBlocks) */
+  images?: PageImage[];
 }): MessageCreateParamsNonStreaming {
   const first = input.blocks[0]?.pageNumber ?? 1;
   const last = input.blocks.at(-1)?.pageNumber ?? first;
   const range = { from: first, to: last, pageCount: input.pageCount };
+  const images = (input.images ?? [])
+    .filter((image) => input.blocks.some((b) => b.pageNumber === image.pageNumber))
+    .slice(0, MAX_IMAGES_PER_CALL);
   return {
     model: input.model,
     max_tokens: input.maxTokens,
@@ -145,6 +176,7 @@ export function extractionRequest(input: {
             context: "Text lines extracted from a PDF of a personal-injury case file, one block per line.",
             citations: { enabled: true },
           },
+          ...images.flatMap((image) => imageBlocks(image, input.blocks)),
           { type: "text", text: extractionInstruction(input.filename, range) },
         ],
       },

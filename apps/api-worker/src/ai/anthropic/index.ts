@@ -19,6 +19,7 @@ import { type Clock, classify, streamCall, TooLargeError, waitForCapacity } from
 import {
   EXTRACTION_SYSTEM,
   extractionRequest,
+  imagesOf,
   type LineBlock,
   linesOf,
   parseFactLines,
@@ -99,7 +100,14 @@ export function createAnthropicProvider(env: AnthropicEnv, options: AnthropicOpt
         ...(await extractPages(pages.slice(mid), filename, pageCount, usage)),
       ];
     };
-    const params = extractionRequest({ model, maxTokens, filename, pageCount, blocks });
+    const params = extractionRequest({
+      model,
+      maxTokens,
+      filename,
+      pageCount,
+      blocks,
+      images: imagesOf(pages),
+    });
     let counted: number;
     try {
       ({ input_tokens: counted } = await client.messages.countTokens({
@@ -200,6 +208,7 @@ export function createAnthropicProvider(env: AnthropicEnv, options: AnthropicOpt
             filename: item.filename,
             pageCount: item.pageCount,
             blocks: linesOf(item.pages),
+            images: imagesOf(item.pages),
           });
           return { custom_id: item.key, params };
         });
