@@ -2,6 +2,7 @@ import { trpcServer } from "@hono/trpc-server";
 import { captureException } from "@sentry/cloudflare";
 import { AppError, errorFields, healthOf, log, MAX_BATCH_CALLS } from "@steno/shared";
 import { Hono } from "hono";
+import { chronologyRoutes } from "./chronology/routes.ts";
 import { mailboxRoutes } from "./email/mailbox.ts";
 import type { AppEnv } from "./env.ts";
 import { letterRoutes } from "./letters/routes.ts";
@@ -54,6 +55,7 @@ app.get("/health/party", async (c) => {
 
 app.route("/", sourceRoutes);
 app.route("/", letterRoutes);
+app.route("/", chronologyRoutes);
 app.route("/", lifecycleRoutes);
 // Development's mailbox (verification links, invitations); 404 in every other environment.
 app.route("/", mailboxRoutes);

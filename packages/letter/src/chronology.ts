@@ -47,13 +47,13 @@ export type Chronology = {
 export const GAP_DAYS = 30;
 
 // Diagnoses only: external-cause codes (V00–Y99, "car driver injured in collision") say how, not what.
-const ICD10 = /^[A-T]\d{2}(?:\.?[0-9A-Z]{1,4})?$/;
-const PROCEDURE = /^(?:\d{4}[0-9FTU]|[A-V]\d{4})$/;
-const IMAGING_WORDS = /\b(?:CT|MRI|X-?rays?|radiographs?|ultrasound|imaging)\b/i;
+export const ICD10 = /^[A-T]\d{2}(?:\.?[0-9A-Z]{1,4})?$/;
+export const PROCEDURE = /^(?:\d{4}[0-9FTU]|[A-V]\d{4})$/;
+export const IMAGING_WORDS = /\b(?:CT|MRI|X-?rays?|radiographs?|ultrasound|imaging)\b/i;
 const IMAGING_STUDY = /\b(?:CT|MRI|X-?rays?|radiographs?|ultrasound)\b/i;
-const isImagingCode = (code: string) => /^7\d{4}$/.test(code);
+export const isImagingCode = (code: string) => /^7\d{4}$/.test(code);
 // Evaluation and management codes say a visit happened, not what was done.
-const isVisitCode = (code: string) => /^99\d{3}$/.test(code);
+export const isVisitCode = (code: string) => /^99\d{3}$/.test(code);
 
 const days = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
 
@@ -62,7 +62,7 @@ const days = (from: string, to: string) => Math.round((Date.parse(to) - Date.par
  * fracture" or "03/05/2026 - MRI lumbar spine: left paracentral L5-S1 disc protrusion"; null for
  * a sentence that only mentions imaging (an order, a plan).
  */
-function imagingOf(text: string): Imaging | null {
+export function imagingOf(text: string): Imaging | null {
   const rest = text
     .replace(/^[^:]{2,80} \(\d{4}-\d{2}-\d{2}\):\s*/, "")
     .replace(/^[^:]{2,80}:\s*(?=\d{1,2}\/\d{1,2}\/\d{4}\s*-)/, "")
@@ -76,7 +76,7 @@ function imagingOf(text: string): Imaging | null {
 }
 
 /** The words a record gives a diagnosis: "Sprain of ligaments of cervical spine (ICD-10 S13.4XXA)". */
-function diagnosisWords(text: string, code: string): string | null {
+export function diagnosisWords(text: string, code: string): string | null {
   const m =
     /diagnos[ie]s(?: \d+)?:\s*(.+?)\s*\((?:ICD-10(?:-CM)?[:\s]*)?[A-Z]\d{2}[^)]*\)/i.exec(text) ??
     new RegExp(`^(.+?)\\s*\\(?(?:ICD-10(?:-CM)?[:\\s]*)?${code.replace(".", "\\.?")}\\)?`, "i").exec(text);
@@ -91,7 +91,7 @@ function diagnosisWords(text: string, code: string): string | null {
 }
 
 /** The words of a procedure: "Therapeutic exercise x2 (CPT 97110) at …" is "therapeutic exercise". */
-function procedureWords(text: string): string {
+export function procedureWords(text: string): string {
   return text
     .replace(/^.*?\(\d{4}-\d{2}-\d{2}\):\s*/, "")
     .replace(/\s*\((?:CPT|HCPCS)[^)]*\).*$/i, "")
@@ -104,8 +104,10 @@ function procedureWords(text: string): string {
 /** The chronology of a case from its reviewed facts (charges on bills date visits too). */
 export function buildChronology(
   facts: ChronologyFact[],
-  options: { dateOfLoss?: string | null } = {},
+  /** gapDays: flag gaps longer than this (GAP_DAYS unless the attorney asks for another length) */
+  options: { dateOfLoss?: string | null; gapDays?: number } = {},
 ): Chronology {
+  const gapDays = options.gapDays ?? GAP_DAYS;
   const spellings = new Map<string, string[]>();
   const groups = new Map<string, ChronologyFact[]>();
   for (const fact of facts) {
@@ -203,13 +205,13 @@ export function buildChronology(
   for (let i = 1; i < timeline.length; i++) {
     const from = timeline[i - 1] as string;
     const to = timeline[i] as string;
-    if (days(from, to) > GAP_DAYS) gaps.push({ from, to, days: days(from, to), provider: null });
+    if (days(from, to) > gapDays) gaps.push({ from, to, days: days(from, to), provider: null });
   }
   for (const p of providers) {
     for (let i = 1; i < p.visitDates.length; i++) {
       const from = p.visitDates[i - 1] as string;
       const to = p.visitDates[i] as string;
-      if (days(from, to) > GAP_DAYS) gaps.push({ from, to, days: days(from, to), provider: p.provider });
+      if (days(from, to) > gapDays) gaps.push({ from, to, days: days(from, to), provider: p.provider });
     }
   }
   return { providers, gaps };

@@ -3,6 +3,17 @@
 // numbers it must not print, the template rendered with the profile and ledger, and the prose
 // check readiness runs. Shared by the API Worker, its AI providers and the golden letters.
 export { buildChronology, type Chronology, type ProviderChronology } from "./chronology.ts";
+export {
+  type BilledProvider,
+  type ChronologyFlag,
+  type CitedChronologyFact,
+  chronologyFlags,
+  type EventCitation,
+  type EventLine,
+  type ProviderEvents,
+  type TreatmentEvent,
+  treatmentEvents,
+} from "./chronology-events.ts";
 export { composeSections, providerParagraph } from "./compose.ts";
 export { type CaseData, draftLetter } from "./draft.ts";
 export {

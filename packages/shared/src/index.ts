@@ -17,6 +17,7 @@ export * from "./log.ts";
 export * from "./metrics/points.ts";
 export * from "./metrics/queries.ts";
 export * from "./schemas/auth.ts";
+export * from "./schemas/chronology.ts";
 export * from "./schemas/common.ts";
 export * from "./schemas/documents.ts";
 export * from "./schemas/facts.ts";

@@ -1,98 +1,230 @@
-import { useQuery } from "@tanstack/react-query";
-import { useId } from "react";
+import { DEFAULT_GAP_DAYS } from "@steno/shared";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useId, useState } from "react";
 import { ErrorMessage, formatDate, Loading } from "../components/ui.tsx";
+import { downloadFile } from "../lib/http.ts";
+import type { Citation, Outputs } from "../lib/types.ts";
 import { useTRPC } from "../trpc.ts";
 
+type Chronology = Outputs["chronology"]["get"];
+type EventLine = Chronology["timeline"][number]["events"][number]["diagnoses"][number];
+type Cited = EventLine["citation"];
+
+/** Opens the PDF at the quote, as the facts pane does; text added by hand has nothing to open. */
+function CitedText({
+  line,
+  onOpen,
+}: {
+  line: { text: string; code?: string | null; citation: Cited };
+  onOpen: (citation: Citation) => void;
+}) {
+  const label = line.code && line.code !== line.text ? `${line.text} (${line.code})` : line.text;
+  const { sourceId, pageNumber } = line.citation;
+  if (!sourceId || !pageNumber) return <span>{label}</span>;
+  return (
+    <button
+      type="button"
+      className="link-button chronology-cite"
+      title={`p. ${pageNumber} of ${line.citation.sourceFilename ?? "the source"}: ${line.citation.quote ?? ""}`}
+      onClick={() =>
+        onOpen({
+          sourceId,
+          filename: line.citation.sourceFilename ?? "Source",
+          pageNumber,
+          quote: line.citation.quote,
+        })
+      }
+    >
+      {label}
+    </button>
+  );
+}
+
+function Lines({ lines, onOpen }: { lines: EventLine[]; onOpen: (citation: Citation) => void }) {
+  if (lines.length === 0) return <span className="muted">—</span>;
+  return (
+    <ul className="chronology-lines">
+      {lines.map((l) => (
+        <li key={`${l.citation.factId}-${l.text}`}>
+          <CitedText line={l} onOpen={onOpen} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /**
- * The treatment chronology the letter's treatment section is written from (chronology.get): per
- * provider, the visits, diagnoses, imaging, procedures and discharge, from the reviewed facts;
- * above it, the gaps in care over 30 days, which the letter never prints but the attorney must
- * be ready to answer.
+ * The medical chronology (chronology.get): every treatment event in date order, grouped by
+ * provider, each line cited to the page it was read from; above it the flags an adjuster would
+ * raise (gaps over N days, care before the date of loss, bills without records and records
+ * without bills); a Word table of it all. The per-provider summary is what the letter's treatment
+ * section is written from.
  */
-export function ChronologyPane({ documentId }: { documentId: string }) {
+export function ChronologyPane({
+  documentId,
+  documentTitle,
+  onOpenCitation,
+}: {
+  documentId: string;
+  documentTitle?: string;
+  onOpenCitation: (citation: Citation) => void;
+}) {
   const trpc = useTRPC();
   const headingId = useId();
-  const chronology = useQuery(trpc.chronology.get.queryOptions({ documentId }));
+  const gapFieldId = useId();
+  const [gapInput, setGapInput] = useState(String(DEFAULT_GAP_DAYS));
+  const parsed = Number(gapInput);
+  const gapDays = Number.isInteger(parsed) && parsed >= 1 && parsed <= 365 ? parsed : DEFAULT_GAP_DAYS;
+  const chronology = useQuery({
+    ...trpc.chronology.get.queryOptions({ documentId, gapDays }),
+    placeholderData: keepPreviousData,
+  });
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<unknown>(null);
   const data = chronology.data;
+
+  const exportDocx = async () => {
+    setExporting(true);
+    setExportError(null);
+    try {
+      await downloadFile(
+        `/api/documents/${documentId}/chronology.docx?gapDays=${gapDays}`,
+        `${documentTitle ?? "Case"} chronology.docx`,
+      );
+    } catch (error) {
+      setExportError(error);
+    } finally {
+      setExporting(false);
+    }
+  };
+
   return (
     <section className="pane pane-damages" aria-labelledby={headingId}>
       <header className="pane-header">
-        <h2 id={headingId}>Treatment chronology</h2>
+        <h2 id={headingId}>Medical chronology</h2>
+        <div className="pane-header-actions">
+          <div className="field field-inline">
+            <label htmlFor={gapFieldId}>Flag gaps over</label>
+            <input
+              id={gapFieldId}
+              type="number"
+              min={1}
+              max={365}
+              inputMode="numeric"
+              className="input-narrow"
+              value={gapInput}
+              onChange={(e) => setGapInput(e.target.value)}
+            />
+            <span aria-hidden="true">days</span>
+          </div>
+          <button
+            type="button"
+            className="button button-small"
+            disabled={exporting || !data || data.timeline.length === 0}
+            onClick={() => void exportDocx()}
+          >
+            {exporting ? "Exporting…" : "Download .docx"}
+          </button>
+        </div>
       </header>
       <div className="pane-body">
         {chronology.isPending && <Loading label="Reading the treatment…" />}
         <ErrorMessage error={chronology.error} onRetry={() => void chronology.refetch()} />
-        {data && data.providers.length === 0 && (
+        <ErrorMessage error={exportError} />
+        {data && data.timeline.length === 0 && (
           <p className="muted">
             No reviewed treatment yet: approve the records' facts to see the chronology.
           </p>
         )}
-        {data && data.gaps.length > 0 && (
-          <div className="alert alert-warning" data-testid="treatment-gaps">
-            <strong>Gaps in treatment over 30 days</strong> (for you; the letter does not mention them)
+        {data && data.flags.length > 0 && (
+          <div className="alert alert-warning" data-testid="chronology-flags">
+            <strong>For the attorney</strong> (the letter does not mention these)
             <ul>
-              {data.gaps.map((gap) => (
-                <li key={`${gap.provider ?? "any"}-${gap.from}`}>
-                  {gap.days} days without {gap.provider ? `care at ${gap.provider}` : "any care"}:{" "}
-                  {formatDate(gap.from)} – {formatDate(gap.to)}
+              {data.flags.map((flag) => (
+                <li key={`${flag.kind}-${flag.message}`} data-flag={flag.kind}>
+                  {flag.kind === "before-loss" && flag.citation?.sourceId && flag.citation.pageNumber ? (
+                    <CitedText
+                      line={{ text: flag.message, citation: flag.citation }}
+                      onOpen={onOpenCitation}
+                    />
+                  ) : (
+                    flag.message
+                  )}
                 </li>
               ))}
             </ul>
           </div>
         )}
-        {data?.providers.map((p) => (
-          <article
-            key={p.provider}
-            className="provider-damages"
-            aria-label={p.provider}
-            data-testid="chronology-provider"
-          >
-            <h3>{p.provider}</h3>
-            <p className="muted">
-              {p.firstVisit === p.lastVisit
-                ? formatDate(p.firstVisit)
-                : `${formatDate(p.firstVisit)} – ${formatDate(p.lastVisit)}`}
-              {" · "}
-              {p.statedVisits ?? p.visitDates.length} visit
-              {(p.statedVisits ?? p.visitDates.length) === 1 ? "" : "s"}
-              {p.visitsFromRecords ? "" : " (dates of service on the bill; no records)"}
-            </p>
-            <dl className="chronology-details">
-              {p.diagnoses.length > 0 && (
-                <>
-                  <dt>Diagnoses</dt>
-                  <dd>
-                    {p.diagnoses
-                      .map((d) => [d.words, d.code && `(${d.code})`].filter(Boolean).join(" "))
-                      .join("; ")}
-                  </dd>
-                </>
+        {data?.timeline.map((group) => {
+          const summary = data.providers.find((p) => p.provider === group.provider);
+          return (
+            <article
+              key={group.provider}
+              className="provider-damages"
+              aria-label={group.provider}
+              data-testid="chronology-provider"
+            >
+              <h3>{group.provider}</h3>
+              {summary && (
+                <p className="muted">
+                  {summary.firstVisit === summary.lastVisit
+                    ? formatDate(summary.firstVisit)
+                    : `${formatDate(summary.firstVisit)} – ${formatDate(summary.lastVisit)}`}
+                  {" · "}
+                  {summary.statedVisits ?? summary.visitDates.length} visit
+                  {(summary.statedVisits ?? summary.visitDates.length) === 1 ? "" : "s"}
+                  {summary.visitsFromRecords ? "" : " (dates of service on the bill; no records)"}
+                  {summary.discharge ? ` · Discharge: ${summary.discharge}` : ""}
+                </p>
               )}
-              {p.imaging.length > 0 && (
-                <>
-                  <dt>Imaging</dt>
-                  <dd>{p.imaging.map((i) => `${i.study}: ${i.finding}`).join("; ")}</dd>
-                </>
-              )}
-              {p.procedures.length > 0 && (
-                <>
-                  <dt>Procedures</dt>
-                  <dd>
-                    {p.procedures
-                      .map((x) => [x.words, x.code && `(${x.code})`].filter(Boolean).join(" "))
-                      .join("; ")}
-                  </dd>
-                </>
-              )}
-              {p.discharge && (
-                <>
-                  <dt>Discharge</dt>
-                  <dd>{p.discharge}</dd>
-                </>
-              )}
-            </dl>
-          </article>
-        ))}
+              <div className="table-scroll">
+                <table className="chronology-table">
+                  <caption className="sr-only">Treatment at {group.provider}, in date order</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Date</th>
+                      <th scope="col">Visit</th>
+                      <th scope="col">Diagnoses</th>
+                      <th scope="col">Procedures</th>
+                      <th scope="col">Findings</th>
+                      <th scope="col">Restrictions</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {group.events.map((event) => (
+                      <tr
+                        key={event.date}
+                        data-testid="chronology-event"
+                        className={event.beforeLoss ? "chronology-before-loss" : undefined}
+                      >
+                        <th scope="row">
+                          {formatDate(event.date)}
+                          {event.beforeLoss && <span className="badge">before the loss</span>}
+                        </th>
+                        <td>
+                          {event.visitType}
+                          {event.care.length > 0 && <Lines lines={event.care} onOpen={onOpenCitation} />}
+                        </td>
+                        <td>
+                          <Lines lines={event.diagnoses} onOpen={onOpenCitation} />
+                        </td>
+                        <td>
+                          <Lines lines={event.procedures} onOpen={onOpenCitation} />
+                        </td>
+                        <td>
+                          <Lines lines={event.findings} onOpen={onOpenCitation} />
+                        </td>
+                        <td>
+                          <Lines lines={event.restrictions} onOpen={onOpenCitation} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </article>
+          );
+        })}
       </div>
     </section>
   );

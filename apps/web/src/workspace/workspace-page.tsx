@@ -216,7 +216,11 @@ export default function WorkspacePage({ documentId, session }: { documentId: str
             <LifecyclePane documentId={documentId} role={document.role} />
           </TabPanel>
           <TabPanel id="chronology" tab={tab}>
-            <ChronologyPane documentId={documentId} />
+            <ChronologyPane
+              documentId={documentId}
+              documentTitle={document.title}
+              onOpenCitation={openCitation}
+            />
           </TabPanel>
         </div>
         <ErrorBoundary label="The letter editor">
