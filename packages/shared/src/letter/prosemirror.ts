@@ -7,6 +7,9 @@ export const LETTER_FIELD = "default";
  */
 export const COMMENTS_FIELD = "comments";
 
+// Suggestion marks live in the letter; their ids say who suggested them and when.
+export * from "./suggestion-id.ts";
+
 export type PmMark = { type: "bold" | "italic" | "underline" | string; attrs?: Record<string, unknown> };
 
 export type PmNode = {

@@ -14,7 +14,7 @@ import { COMMENTS_FIELD, LETTER_FIELD } from "./prosemirror.ts";
 export const MAX_COMMENT_CHARS = 5_000;
 export const MAX_QUOTE_CHARS = 500;
 
-export type ReviewAuthor = { id: string; name: string };
+import type { ReviewAuthor } from "./suggestion-id.ts";
 
 export type CommentMessage = { id: string; authorId: string; authorName: string; body: string; at: number };
 
@@ -161,33 +161,12 @@ export function anchorOf(
 /** The letter's fragment (where anchors point). */
 export const letterFragmentOf = (doc: Y.Doc) => doc.getXmlFragment(LETTER_FIELD);
 
-// --- Suggestions -------------------------------------------------------------------------------
-
-/** The names of the suggestion marks (prosemirror-suggest-changes looks them up by these names). */
-export const SUGGESTION_MARKS = ["insertion", "deletion", "modification"] as const;
-export type SuggestionKind = (typeof SUGGESTION_MARKS)[number];
-
-export type SuggestionInfo = { authorId: string; authorName: string; at: number };
-
-const ID_SEPARATOR = "~";
-
-/**
- * A suggestion's id, which is all a suggestion mark carries: a random part, then who suggested
- * it and when, so the Word export and the review list need nothing besides the letter itself.
- */
-export function suggestionId(random: string, author: ReviewAuthor, at: number): string {
-  const clean = (value: string) => value.replaceAll(ID_SEPARATOR, "-");
-  return [clean(random), clean(author.id), String(Math.trunc(at)), author.name.slice(0, 120)].join(
-    ID_SEPARATOR,
-  );
-}
-
-/** Who suggested and when, from a suggestion's id (null for ids not made by suggestionId). */
-export function suggestionInfo(id: unknown): SuggestionInfo | null {
-  if (typeof id !== "string") return null;
-  const parts = id.split(ID_SEPARATOR);
-  if (parts.length < 4) return null;
-  const at = Number(parts[2]);
-  if (!Number.isFinite(at)) return null;
-  return { authorId: parts[1] as string, authorName: parts.slice(3).join(ID_SEPARATOR), at };
-}
+// Suggestions: who suggested and when travels in the mark's id (no Y.js needed to read it).
+export {
+  type ReviewAuthor,
+  SUGGESTION_MARKS,
+  type SuggestionInfo,
+  type SuggestionKind,
+  suggestionId,
+  suggestionInfo,
+} from "./suggestion-id.ts";
