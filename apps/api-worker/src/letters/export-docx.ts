@@ -1,11 +1,20 @@
-import { AppError, letterShapeProblem, type PmMark, type PmNode, xmlSafe } from "@steno/shared";
+import {
+  AppError,
+  letterShapeProblem,
+  type PmMark,
+  type PmNode,
+  suggestionInfo,
+  xmlSafe,
+} from "@steno/shared";
 import {
   AlignmentType,
   BorderStyle,
+  DeletedTextRun,
   Document,
   Footer,
   Header,
   HeadingLevel,
+  InsertedTextRun,
   LevelFormat,
   Packer,
   PageNumber,
@@ -27,21 +36,47 @@ const PAGE_TWIPS = {
   a4: { width: 11906, height: 16838 },
 };
 
-function runs(nodes: PmNode[] | undefined, extra: { bold?: boolean } = {}): TextRun[] {
-  return (nodes ?? []).flatMap((node) => {
+/** Word revision ids: unique within a file (any increasing number will do). */
+let revision = 0;
+
+/** A suggestion's author and date as Word's tracked changes record them. */
+function tracked(mark: PmMark) {
+  const info = suggestionInfo(mark.attrs?.id);
+  revision += 1;
+  return {
+    id: revision,
+    author: xmlSafe(info?.authorName || "Reviewer"),
+    date: new Date(info?.at ?? 0).toISOString(),
+  };
+}
+
+// prosemirror-suggest-changes marks a suggested paragraph break with a zero-width space.
+const ZERO_WIDTH = /\u200B/g;
+
+type Run = TextRun | InsertedTextRun | DeletedTextRun;
+
+function runs(nodes: PmNode[] | undefined, extra: { bold?: boolean } = {}): Run[] {
+  return (nodes ?? []).flatMap((node): Run[] => {
     if (node.type === "hardBreak") return [new TextRun({ text: "", break: 1 })];
     if (node.type !== "text" || !node.text) return [];
-    const has = (type: string) => (node.marks ?? []).some((m: PmMark) => m.type === type);
-    return [
-      new TextRun({
-        // Text typed into the room is not cleaned on the way in: what XML forbids goes here.
-        text: xmlSafe(node.text),
-        bold: extra.bold || has("bold"),
-        italics: has("italic"),
-        underline: has("underline") ? {} : undefined,
-        strike: has("strike"),
-      }),
-    ];
+    const marks = node.marks ?? [];
+    const has = (type: string) => marks.some((m: PmMark) => m.type === type);
+    // Text typed into the room is not cleaned on the way in: what XML forbids goes here.
+    const text = xmlSafe(node.text.replace(ZERO_WIDTH, ""));
+    if (!text) return [];
+    const format = {
+      text,
+      bold: extra.bold || has("bold"),
+      italics: has("italic"),
+      underline: has("underline") ? {} : undefined,
+      strike: has("strike"),
+    };
+    // Open suggestions leave as Word's tracked changes, with who suggested them and when.
+    const insertion = marks.find((m) => m.type === "insertion");
+    if (insertion) return [new InsertedTextRun({ ...format, ...tracked(insertion) })];
+    const deletion = marks.find((m) => m.type === "deletion");
+    if (deletion) return [new DeletedTextRun({ ...format, ...tracked(deletion) })];
+    return [new TextRun(format)];
   });
 }
 
