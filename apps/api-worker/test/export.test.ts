@@ -1,12 +1,22 @@
 // The exported letter (issue 13, "The document"): the .docx and the PDF laid out for the firm's
 // paper, with the letterhead and signature of the settings as they are at export time.
 import { eq, schema } from "@steno/db";
-import { letterText, type PmNode } from "@steno/shared";
+import { letterText } from "@steno/shared";
 import { strFromU8, unzipSync } from "fflate";
 import { PDFDocument } from "pdf-lib";
 import { extractText, getDocumentProxy } from "unpdf";
 import { describe, expect, it } from "vitest";
-import { API, addCollaborator, Session, signUp, testDb } from "./helpers.ts";
+import {
+  API,
+  addCollaborator,
+  caseWithFacts,
+  generateLetter,
+  RIVERA_FACTS,
+  Session,
+  signUp,
+  storedLetter,
+  testDb,
+} from "./helpers.ts";
 import { eventually } from "./pdf.ts";
 
 // Plain prose long enough to take the letter onto a second page; no figures or dates for the
@@ -40,71 +50,21 @@ Sincerely,
 
 /** A case with approved treatment and bills, drafted from a firm template into the room. */
 async function draftedCase() {
-  const owner = await signUp("owner");
-  const doc = await owner.session.trpc.documents.create.mutate({
-    title: "Rivera v. Acme",
-    clientName: "Maria Rivera",
-    incidentDate: "2026-03-14",
-  });
-  const handle = testDb();
-  try {
-    await handle.db.insert(schema.facts).values(
-      [
-        {
-          category: "treatment",
-          text: "Emergency department visit, Springfield General Hospital",
-          eventDate: "2026-03-14",
-        },
-        { category: "treatment", text: "Physical therapy initial evaluation", eventDate: "2026-03-20" },
-        {
-          category: "billing",
-          text: "ER visit",
-          amountCents: 120_000,
-          eventDate: "2026-03-14",
-          provider: "Springfield General Hospital",
-          code: "99284",
-        },
-        {
-          category: "billing",
-          text: "PT evaluation",
-          amountCents: 21_000,
-          eventDate: "2026-03-20",
-          provider: "Riverside Physical Therapy",
-          code: "97161",
-        },
-      ].map((f) => ({ ...f, status: "approved" as const, documentId: doc.id })) as never,
-    );
-  } finally {
-    await handle.close();
-  }
-  const template = await owner.session.trpc.templates.create.mutate({ name: "Short demand", body: TEMPLATE });
-  const { jobId } = await owner.session.trpc.letters.generate.mutate({
-    documentId: doc.id,
-    templateId: template.id,
-  });
-  const job = await eventually(
-    () => owner.session.trpc.jobs.get.query({ documentId: doc.id, jobId }),
-    (j) => j.status === "succeeded" || j.status === "failed",
+  // Two visits and their bills: the letter's treatment and damages, nothing the template leaves out.
+  const { owner, doc } = await caseWithFacts(
+    RIVERA_FACTS.filter(
+      (f) =>
+        f.category === "treatment" || (f.category === "billing" && ["99284", "97161"].includes(f.code ?? "")),
+    ),
   );
+  const template = await owner.session.trpc.templates.create.mutate({ name: "Short demand", body: TEMPLATE });
+  const job = await generateLetter(owner.session, doc.id, { templateId: template.id });
   expect(job.status).toBe("succeeded");
-  const letter = await eventually(
-    async () => storedLetter(doc.id),
-    (content) => letterText(content).includes("Sincerely,"),
+  const { content: letter } = await eventually(
+    () => storedLetter(doc.id),
+    ({ content }) => letterText(content).includes("Sincerely,"),
   );
   return { owner, doc, letter };
-}
-
-async function storedLetter(documentId: string): Promise<PmNode | null> {
-  const handle = testDb();
-  try {
-    const [row] = await handle.db
-      .select({ content: schema.documents.letterContent })
-      .from(schema.documents)
-      .where(eq(schema.documents.id, documentId));
-    return (row?.content as PmNode | null) ?? null;
-  } finally {
-    await handle.close();
-  }
 }
 
 const download = (session: Session, documentId: string, file: string) =>
@@ -189,7 +149,7 @@ describe("the exported letter", () => {
     expect(a4.firstHeader).toContain("1 Court Square, Springfield, IL 62701");
     expect(a4.firstHeader).not.toContain("Firm of owner");
     expect(a4.document).toContain("Bar No. IL 6281234");
-    expect(JSON.stringify(await storedLetter(doc.id))).toBe(JSON.stringify(letter));
+    expect(JSON.stringify((await storedLetter(doc.id)).content)).toBe(JSON.stringify(letter));
 
     // A paralegal's case is signed by the firm's signing attorney (here without an account).
     await owner.session.trpc.firm.update.mutate({ attorneyName: "Dana Harper" });

@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { createDb, eq, schema } from "@steno/db";
-import { LETTER_FIELD, type ProfileField } from "@steno/shared";
+import { LETTER_FIELD, type PmNode, type ProfileField } from "@steno/shared";
 import { ApiClient } from "@steno/shared/api-client";
 import { connectClient } from "@steno/shared/sync-client";
 import { TRPCClientError } from "@trpc/client";
@@ -137,18 +137,167 @@ export function testDb() {
   return createDb(env);
 }
 
+/** A fact as a test stores it: its category and text, and whatever else of the row it needs. */
+export type FactSeed = Partial<typeof schema.facts.$inferInsert> & { category: string; text: string };
+
+/** A new attorney's new case for Maria Rivera (the date of loss 2026-03-14), unless `fields` say otherwise. */
+export async function riveraCase(
+  label = "owner",
+  fields: { title?: string; clientName?: string; incidentDate?: string } = {},
+) {
+  const owner = await signUp(label);
+  const doc = await owner.session.trpc.documents.create.mutate({
+    title: "Rivera v. Acme",
+    clientName: "Maria Rivera",
+    incidentDate: "2026-03-14",
+    ...fields,
+  });
+  return { owner, doc };
+}
+
 /**
- * An editor opens the case's letter room, types a paragraph and leaves; resolves with the case's
- * row once the room has pushed the letter to Postgres.
+ * Maria Rivera's reviewed facts: the incident, the claim number the insurer's letter proposes,
+ * injuries, treatment, bills (one rejected) and lost wages.
  */
-export async function typeLetterAndLeave(session: Session, documentId: string, words: string) {
-  const Y = await import("yjs");
+export const RIVERA_FACTS: FactSeed[] = [
+  {
+    category: "incident",
+    text: "Maria Rivera was stopped at a red light when a delivery truck struck her car from behind",
+  },
+  { category: "incident", text: "Location: Main Street and 5th Avenue, Springfield, IL" },
+  {
+    category: "insurance",
+    text: "Insurer: Prairie State Mutual",
+    quote: "Claim No. PSM-2026-0042",
+    profileField: "claimNumber",
+    fieldValue: "PSM-2026-0042",
+  },
+  { category: "liability", text: "The truck driver was cited for following too closely" },
+  { category: "injury", text: "Cervical sprain (S13.4XXA)" },
+  {
+    category: "treatment",
+    text: "Emergency department visit, Springfield General Hospital",
+    eventDate: "2026-03-14",
+  },
+  { category: "treatment", text: "Physical therapy initial evaluation", eventDate: "2026-03-20" },
+  {
+    category: "billing",
+    text: "ER visit",
+    amountCents: 120_000,
+    eventDate: "2026-03-14",
+    provider: "Springfield General Hospital",
+    code: "99284",
+  },
+  {
+    category: "billing",
+    text: "CT cervical spine",
+    amountCents: 85_050,
+    eventDate: "2026-03-14",
+    provider: "Springfield General Hospital",
+    code: "72125",
+  },
+  {
+    category: "billing",
+    text: "PT evaluation",
+    amountCents: 21_000,
+    eventDate: "2026-03-20",
+    provider: "Riverside Physical Therapy",
+    code: "97161",
+  },
+  {
+    category: "billing",
+    text: "PT visit",
+    amountCents: 14_525,
+    eventDate: "2026-03-27",
+    provider: "Riverside Physical Therapy",
+    code: "97110",
+  },
+  {
+    category: "billing",
+    text: "Not approved",
+    amountCents: 99_999,
+    eventDate: "2026-03-27",
+    provider: "Riverside Physical Therapy",
+    status: "rejected",
+  },
+  { category: "wage_loss", text: "Missed 3 weeks of work", amountCents: 270_000 },
+];
+
+/**
+ * Stores facts on a case as review leaves them: approved unless a seed says otherwise, each over
+ * `defaults` (e.g. `{ verified: true }`). Resolves with their ids and texts, in order.
+ */
+export async function seedFacts(
+  documentId: string,
+  facts: FactSeed[],
+  defaults: Partial<typeof schema.facts.$inferInsert> = {},
+) {
+  if (facts.length === 0) return [];
+  const handle = testDb();
+  try {
+    return await handle.db
+      .insert(schema.facts)
+      .values(facts.map((f) => ({ status: "approved" as const, documentId, ...defaults, ...f })) as never)
+      .returning({ id: schema.facts.id, text: schema.facts.text });
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Maria Rivera's new case (riveraCase) with these facts stored (seedFacts). */
+export async function caseWithFacts(
+  facts: FactSeed[],
+  defaults: Partial<typeof schema.facts.$inferInsert> = {},
+) {
+  const { owner, doc } = await riveraCase();
+  return { owner, doc, facts: await seedFacts(doc.id, facts, defaults) };
+}
+
+/** Asks for a draft of the case's letter and waits until its job has ended; resolves with the job. */
+export async function generateLetter(
+  session: Session,
+  documentId: string,
+  input: { templateId?: string } = {},
+) {
+  const { jobId } = await session.trpc.letters.generate.mutate({ documentId, ...input });
+  return eventually(
+    () => session.trpc.jobs.get.query({ documentId, jobId }),
+    (j) => j.status === "succeeded" || j.status === "failed",
+  );
+}
+
+/** The case's letter as the room last pushed it to Postgres, and the draft's flags. */
+export async function storedLetter(documentId: string) {
+  const handle = testDb();
+  try {
+    const [row] = await handle.db
+      .select({ content: schema.documents.letterContent, flags: schema.documents.draftFlags })
+      .from(schema.documents)
+      .where(eq(schema.documents.id, documentId));
+    return { content: (row?.content as PmNode | null) ?? null, flags: row?.flags ?? [] };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Opens the case's letter room as this user's editor does, once it has the room's content. */
+export async function openLetter(session: Session, documentId: string) {
   const { token } = await session.trpc.letters.roomToken.mutate({ documentId });
   const editor = await connectClient(
     env.PARTY,
     `http://party/parties/letter-room/${documentId}?token=${token}`,
   );
   await editor.synced;
+  return editor;
+}
+
+/**
+ * An editor opens the case's letter room, types a paragraph and leaves; resolves with the case's
+ * row once the room has pushed the letter to Postgres.
+ */
+export async function typeLetterAndLeave(session: Session, documentId: string, words: string) {
+  const Y = await import("yjs");
+  const editor = await openLetter(session, documentId);
   const paragraph = new Y.XmlElement("paragraph");
   paragraph.insert(0, [new Y.XmlText(words)]);
   editor.doc.getXmlFragment(LETTER_FIELD).insert(0, [paragraph]);

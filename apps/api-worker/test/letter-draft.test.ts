@@ -3,22 +3,29 @@
 // the Anthropic provider against the mock, an amount and a date the model invented, both caught.
 import { env } from "cloudflare:workers";
 import { and, eq, schema } from "@steno/db";
-import { letterText, type PmNode } from "@steno/shared";
+import { letterText } from "@steno/shared";
 import { describe, expect, it } from "vitest";
-import { codeOf, deliver, type Session, signUp, testDb } from "./helpers.ts";
-import { eventually } from "./pdf.ts";
+import {
+  codeOf,
+  confirmProfile,
+  deliver,
+  type FactSeed,
+  generateLetter,
+  riveraCase,
+  type Session,
+  seedFacts,
+  signUp,
+  storedLetter,
+  testDb,
+} from "./helpers.ts";
 
 const ER = "Springfield General Hospital";
 
-type FactSeed = Partial<typeof schema.facts.$inferInsert> & { category: string; text: string };
-
 /** A small case, every fact approved, every party the default template prints confirmed. */
 async function smallCase() {
-  const owner = await signUp("drafter");
-  const doc = await owner.session.trpc.documents.create.mutate({
+  const { owner, doc } = await riveraCase("drafter", {
     title: "Rivera v. Lincoln Parcel",
     clientName: "Maria L. Rivera",
-    incidentDate: "2026-03-14",
   });
   const seeds: FactSeed[] = [
     { category: "incident", text: "Unit 1 driver: Maria L. Rivera" },
@@ -66,61 +73,26 @@ async function smallCase() {
       text: `${ER} (2026-03-14): She reports a prior neck injury from a fall in 2019.`,
     },
   ];
-  const handle = testDb();
-  try {
-    const facts = await handle.db
-      .insert(schema.facts)
-      .values(
-        seeds.map((f) => ({
-          status: "approved" as const,
-          verified: true,
-          documentId: doc.id,
-          ...f,
-        })) as never,
-      )
-      .returning({ id: schema.facts.id, text: schema.facts.text });
-    const values = {
-      clientName: "Maria L. Rivera",
-      dateOfLoss: "2026-03-14",
-      location: "S. MacArthur Blvd and W. Wabash Ave, Springfield, IL",
-      atFaultDriver: "HOLLIS, DEREK J.",
-      atFaultCarrier: "Great Lakes Commercial Casualty Co.",
-      adjusterName: "WHITFIELD, MARCUS D.",
-      claimNumber: "GLC-26-0314-7781",
-      policyNumber: "GLC-CA-88213457",
-      insuredName: "Lincoln Parcel Express LLC",
-    } as const;
-    for (const [field, value] of Object.entries(values)) {
-      await owner.session.trpc.profile.confirm.mutate({ documentId: doc.id, field: field as never, value });
-    }
-    return { ...owner, doc, facts };
-  } finally {
-    await handle.close();
-  }
+  const facts = await seedFacts(doc.id, seeds, { verified: true });
+  await confirmProfile(owner.session, doc.id, {
+    clientName: "Maria L. Rivera",
+    dateOfLoss: "2026-03-14",
+    location: "S. MacArthur Blvd and W. Wabash Ave, Springfield, IL",
+    atFaultDriver: "HOLLIS, DEREK J.",
+    atFaultCarrier: "Great Lakes Commercial Casualty Co.",
+    adjusterName: "WHITFIELD, MARCUS D.",
+    claimNumber: "GLC-26-0314-7781",
+    policyNumber: "GLC-CA-88213457",
+    insuredName: "Lincoln Parcel Express LLC",
+  });
+  return { ...owner, doc, facts };
 }
 
-async function storedLetter(documentId: string) {
-  const handle = testDb();
-  try {
-    const [row] = await handle.db
-      .select({ content: schema.documents.letterContent, flags: schema.documents.draftFlags })
-      .from(schema.documents)
-      .where(eq(schema.documents.id, documentId));
-    return { text: letterText(row?.content as PmNode | null), flags: row?.flags ?? [] };
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Generates with the configured (local) provider and waits for the job. */
+/** Generates with the configured (local) provider and waits for the job; resolves with the letter's text. */
 async function generate(session: Session, documentId: string) {
-  const { jobId } = await session.trpc.letters.generate.mutate({ documentId });
-  const job = await eventually(
-    () => session.trpc.jobs.get.query({ documentId, jobId }),
-    (j) => j.status === "succeeded" || j.status === "failed",
-  );
+  const job = await generateLetter(session, documentId);
   expect(job.error).toBeNull();
-  return (await storedLetter(documentId)).text;
+  return letterText((await storedLetter(documentId)).content);
 }
 
 describe("the draft's content", () => {
@@ -187,7 +159,8 @@ describe("the draft's content", () => {
     };
     await deliver({ jobId, kind: "generate-letter" }, 1, bindings);
 
-    const { text, flags } = await storedLetter(doc.id);
+    const { content, flags } = await storedLetter(doc.id);
+    const text = letterText(content);
     // The same outline as the local provider's letter.
     for (const heading of [
       "Facts of the incident",
@@ -222,22 +195,16 @@ describe("the draft's content", () => {
   it("gives the attorney the chronology per provider with its gaps over 30 days; another firm gets 404", async () => {
     const { session, doc } = await smallCase();
     const PT = "Riverside Physical Therapy";
-    const handle = testDb();
-    try {
-      await handle.db.insert(schema.facts).values(
-        ["2026-03-23", "2026-03-26", "2026-05-04"].map((eventDate) => ({
-          documentId: doc.id,
-          status: "approved" as const,
-          verified: true,
-          category: "treatment" as const,
-          provider: PT,
-          eventDate,
-          text: `Therapy visit at ${PT} on ${eventDate}`,
-        })),
-      );
-    } finally {
-      await handle.close();
-    }
+    await seedFacts(
+      doc.id,
+      ["2026-03-23", "2026-03-26", "2026-05-04"].map((eventDate) => ({
+        category: "treatment",
+        provider: PT,
+        eventDate,
+        text: `Therapy visit at ${PT} on ${eventDate}`,
+      })),
+      { verified: true },
+    );
     const chronology = await session.trpc.chronology.get.query({ documentId: doc.id });
     expect(
       chronology.providers.map((p) => [p.provider, p.firstVisit, p.lastVisit, p.visitDates.length]),

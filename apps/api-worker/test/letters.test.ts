@@ -1,96 +1,20 @@
-import { env } from "cloudflare:workers";
 import { and, count, eq, schema } from "@steno/db";
 import { buildLedger, formatUsd, type Health, LETTER_FIELD } from "@steno/shared";
-import { connectClient, waitFor } from "@steno/shared/sync-client";
+import { waitFor } from "@steno/shared/sync-client";
 import { describe, expect, it } from "vitest";
-import { API, codeOf, confirmProfile, Session, signUp, testDb, typeLetterAndLeave } from "./helpers.ts";
-import { eventually } from "./pdf.ts";
-
-type FactSeed = Partial<typeof schema.facts.$inferInsert> & { category: string; text: string };
-
-async function caseWithFacts(facts: FactSeed[]) {
-  const owner = await signUp("owner");
-  const doc = await owner.session.trpc.documents.create.mutate({
-    title: "Rivera v. Acme",
-    clientName: "Maria Rivera",
-    incidentDate: "2026-03-14",
-  });
-  const handle = testDb();
-  try {
-    if (facts.length) {
-      await handle.db
-        .insert(schema.facts)
-        .values(facts.map((f) => ({ status: "approved" as const, documentId: doc.id, ...f })) as never);
-    }
-  } finally {
-    await handle.close();
-  }
-  return { owner, doc };
-}
-
-const RIVERA: FactSeed[] = [
-  {
-    category: "incident",
-    text: "Maria Rivera was stopped at a red light when a delivery truck struck her car from behind",
-  },
-  { category: "incident", text: "Location: Main Street and 5th Avenue, Springfield, IL" },
-  {
-    category: "insurance",
-    text: "Insurer: Prairie State Mutual",
-    quote: "Claim No. PSM-2026-0042",
-    profileField: "claimNumber",
-    fieldValue: "PSM-2026-0042",
-  },
-  { category: "liability", text: "The truck driver was cited for following too closely" },
-  { category: "injury", text: "Cervical sprain (S13.4XXA)" },
-  {
-    category: "treatment",
-    text: "Emergency department visit, Springfield General Hospital",
-    eventDate: "2026-03-14",
-  },
-  { category: "treatment", text: "Physical therapy initial evaluation", eventDate: "2026-03-20" },
-  {
-    category: "billing",
-    text: "ER visit",
-    amountCents: 120_000,
-    eventDate: "2026-03-14",
-    provider: "Springfield General Hospital",
-    code: "99284",
-  },
-  {
-    category: "billing",
-    text: "CT cervical spine",
-    amountCents: 85_050,
-    eventDate: "2026-03-14",
-    provider: "Springfield General Hospital",
-    code: "72125",
-  },
-  {
-    category: "billing",
-    text: "PT evaluation",
-    amountCents: 21_000,
-    eventDate: "2026-03-20",
-    provider: "Riverside Physical Therapy",
-    code: "97161",
-  },
-  {
-    category: "billing",
-    text: "PT visit",
-    amountCents: 14_525,
-    eventDate: "2026-03-27",
-    provider: "Riverside Physical Therapy",
-    code: "97110",
-  },
-  {
-    category: "billing",
-    text: "Not approved",
-    amountCents: 99_999,
-    eventDate: "2026-03-27",
-    provider: "Riverside Physical Therapy",
-    status: "rejected",
-  },
-  { category: "wage_loss", text: "Missed 3 weeks of work", amountCents: 270_000 },
-];
+import {
+  API,
+  caseWithFacts,
+  codeOf,
+  confirmProfile,
+  generateLetter,
+  openLetter,
+  RIVERA_FACTS,
+  Session,
+  signUp,
+  testDb,
+  typeLetterAndLeave,
+} from "./helpers.ts";
 
 /**
  * The attorney confirms what the letter is addressed with: the claim number the records propose
@@ -114,9 +38,26 @@ async function confirmRiveraProfile(session: Session, documentId: string) {
   });
 }
 
+/** `drafts` drafts this user asked for within the hour, as the AI cap counts them. */
+async function draftedBefore(userId: string, documentId: string, drafts: number) {
+  const handle = testDb();
+  try {
+    await handle.db.insert(schema.jobs).values(
+      Array.from({ length: drafts }, () => ({
+        documentId,
+        kind: "generate-letter" as const,
+        status: "succeeded" as const,
+        requestedBy: userId,
+      })),
+    );
+  } finally {
+    await handle.close();
+  }
+}
+
 describe("damages ledger", () => {
   it("groups by provider and date of service and totals to the cent, without rejected facts", async () => {
-    const { owner, doc } = await caseWithFacts(RIVERA);
+    const { owner, doc } = await caseWithFacts(RIVERA_FACTS);
     const ledger = await owner.session.trpc.letters.damages.query({ documentId: doc.id });
     expect(ledger.lines.map((l) => [l.provider, l.dateOfService, l.amountCents])).toEqual([
       ["Riverside Physical Therapy", "2026-03-20", 21_000],
@@ -175,21 +116,12 @@ describe("the letter outside the room", () => {
 
 describe("draft generation", () => {
   it("writes the draft into the room where an open editor sees it, and keeps the replaced content", async () => {
-    const { owner, doc } = await caseWithFacts(RIVERA);
-    const { token } = await owner.session.trpc.letters.roomToken.mutate({ documentId: doc.id });
-    const editor = await connectClient(
-      env.PARTY,
-      `http://party/parties/letter-room/${doc.id}?token=${token}`,
-    );
-    await editor.synced;
+    const { owner, doc } = await caseWithFacts(RIVERA_FACTS);
+    const editor = await openLetter(owner.session, doc.id);
     const fragment = editor.doc.getXmlFragment("default");
 
     await confirmRiveraProfile(owner.session, doc.id);
-    const { jobId } = await owner.session.trpc.letters.generate.mutate({ documentId: doc.id });
-    const job = await eventually(
-      () => owner.session.trpc.jobs.get.query({ documentId: doc.id, jobId }),
-      (j) => j.status === "succeeded" || j.status === "failed",
-    );
+    const job = await generateLetter(owner.session, doc.id);
     expect(job.error).toBeNull();
     expect(job.status).toBe("succeeded");
     await waitFor(() => fragment.toString().includes("Dear"));
@@ -209,11 +141,7 @@ describe("draft generation", () => {
       // Typing, then generating again: what was there is saved as a version first.
       editor.doc.getXmlFragment("default").insert(0, [new (await import("yjs")).XmlText("Edited by hand. ")]);
       await editor.resync(); // the room has the edit before the draft replaces it
-      const again = await owner.session.trpc.letters.generate.mutate({ documentId: doc.id });
-      await eventually(
-        () => owner.session.trpc.jobs.get.query({ documentId: doc.id, jobId: again.jobId }),
-        (j) => j.status === "succeeded" || j.status === "failed",
-      );
+      await generateLetter(owner.session, doc.id);
       const versions = await handle.db
         .select()
         .from(schema.letterVersions)
@@ -232,13 +160,9 @@ describe("draft generation", () => {
   });
 
   it("exports the letter to Word with its text and totals; restores versions into open editors", async () => {
-    const { owner, doc } = await caseWithFacts(RIVERA);
+    const { owner, doc } = await caseWithFacts(RIVERA_FACTS);
     await confirmRiveraProfile(owner.session, doc.id);
-    const { jobId } = await owner.session.trpc.letters.generate.mutate({ documentId: doc.id });
-    await eventually(
-      () => owner.session.trpc.jobs.get.query({ documentId: doc.id, jobId }),
-      (j) => j.status === "succeeded" || j.status === "failed",
-    );
+    await generateLetter(owner.session, doc.id);
     const res = await owner.session.fetch(`http://api.test/api/documents/${doc.id}/export.docx`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("wordprocessingml");
@@ -252,12 +176,7 @@ describe("draft generation", () => {
     const footer = Object.keys(files).find((name) => name.startsWith("word/footer"));
     expect(strFromU8(files[footer!]!)).toContain("PAGE");
 
-    const { token } = await owner.session.trpc.letters.roomToken.mutate({ documentId: doc.id });
-    const editor = await connectClient(
-      env.PARTY,
-      `http://party/parties/letter-room/${doc.id}?token=${token}`,
-    );
-    await editor.synced;
+    const editor = await openLetter(owner.session, doc.id);
     const fragment = editor.doc.getXmlFragment("default");
     const saved = await owner.session.trpc.letters.versions.create.mutate({
       documentId: doc.id,
@@ -299,18 +218,11 @@ describe("draft generation", () => {
   });
 
   it("holds the hourly AI cap against a parallel batch (the count and the insert are atomic)", async () => {
-    const { owner, doc } = await caseWithFacts(RIVERA);
+    const { owner, doc } = await caseWithFacts(RIVERA_FACTS);
     await confirmRiveraProfile(owner.session, doc.id);
+    await draftedBefore(owner.user.id, doc.id, 15);
     const handle = testDb();
     try {
-      await handle.db.insert(schema.jobs).values(
-        Array.from({ length: 15 }, () => ({
-          documentId: doc.id,
-          kind: "generate-letter" as const,
-          status: "succeeded" as const,
-          requestedBy: owner.user.id,
-        })),
-      );
       // One request whose 10 calls the server runs at once: each would see 15 before any insert.
       const calls = 10;
       const body = Object.fromEntries(Array.from({ length: calls }, (_, i) => [i, { documentId: doc.id }]));
@@ -332,21 +244,9 @@ describe("draft generation", () => {
   });
 
   it("allows 20 AI operations per user per hour, then 429 with Retry-After", async () => {
-    const { owner, doc } = await caseWithFacts(RIVERA);
+    const { owner, doc } = await caseWithFacts(RIVERA_FACTS);
     await confirmRiveraProfile(owner.session, doc.id);
-    const handle = testDb();
-    try {
-      await handle.db.insert(schema.jobs).values(
-        Array.from({ length: 20 }, () => ({
-          documentId: doc.id,
-          kind: "generate-letter" as const,
-          status: "succeeded" as const,
-          requestedBy: owner.user.id,
-        })),
-      );
-    } finally {
-      await handle.close();
-    }
+    await draftedBefore(owner.user.id, doc.id, 20);
     const error = await owner.session.trpc.letters.generate.mutate({ documentId: doc.id }).catch((e) => e);
     expect(error.data.code).toBe("TOO_MANY_REQUESTS");
     expect(error.message).toMatch(/20 AI operations/);

@@ -1,13 +1,23 @@
-import { env } from "cloudflare:workers";
 import { and, eq, schema } from "@steno/db";
 import { formatUsd, LETTER_FIELD, type ProfileField } from "@steno/shared";
-import { connectClient } from "@steno/shared/sync-client";
 import { TRPCClientError } from "@trpc/client";
 import { describe, expect, it } from "vitest";
-import { API, addCollaborator, codeOf, confirmProfile, type Session, signUp, testDb } from "./helpers.ts";
+import {
+  API,
+  addCollaborator,
+  codeOf,
+  confirmProfile,
+  type FactSeed,
+  generateLetter,
+  openLetter,
+  riveraCase,
+  type Session,
+  seedFacts,
+  signUp,
+  storedLetter,
+  testDb,
+} from "./helpers.ts";
 import { eventually } from "./pdf.ts";
-
-type FactSeed = Partial<typeof schema.facts.$inferInsert> & { category: string; text: string };
 
 const BILL_PAGE = [
   "St. David's Medical Center — Statement of account 4471",
@@ -24,13 +34,10 @@ const PROVIDER = "St. David's Medical Center";
  * that states $13,771.40 but whose reviewed lines itemize $9,211.40.
  */
 async function caseWithBill(extra: (ids: { bill: string; letter: string }) => FactSeed[] = () => []) {
-  const owner = await signUp("owner");
-  const doc = await owner.session.trpc.documents.create.mutate({
-    title: "Rivera v. Acme",
-    clientName: "Maria Rivera",
-    incidentDate: "2026-03-14",
-  });
+  const { owner, doc } = await riveraCase();
   const handle = testDb();
+  let bill: string;
+  let letter: string;
   try {
     const sources = await handle.db
       .insert(schema.sources)
@@ -46,62 +53,52 @@ async function caseWithBill(extra: (ids: { bill: string; letter: string }) => Fa
         })),
       )
       .returning({ id: schema.sources.id, filename: schema.sources.filename });
-    const bill = sources.find((s) => s.filename === "bill.pdf")?.id as string;
-    const letter = sources.find((s) => s.filename === "insurer-letter.pdf")?.id as string;
+    bill = sources.find((s) => s.filename === "bill.pdf")?.id as string;
+    letter = sources.find((s) => s.filename === "insurer-letter.pdf")?.id as string;
     await handle.db.insert(schema.sourcePages).values([
       { sourceId: bill, pageNumber: 1, text: BILL_PAGE },
       { sourceId: letter, pageNumber: 1, text: "Lone letter text" },
     ]);
-    const proposal = (profileField: ProfileField, fieldValue: string): FactSeed => ({
-      category: "insurance",
-      text: `${profileField}: ${fieldValue}`,
-      quote: fieldValue,
-      sourceId: letter,
-      pageNumber: 1,
-      profileField,
-      fieldValue,
-    });
-    const line = (text: string, eventDate: string, code: string, amountCents: number): FactSeed => ({
-      category: "billing",
-      text,
-      quote: text,
-      sourceId: bill,
-      pageNumber: 1,
-      provider: PROVIDER,
-      eventDate,
-      code,
-      amountCents,
-      moneyKind: "charge",
-      statementKey: "acct-4471",
-    });
-    const seeds: FactSeed[] = [
-      { category: "injury", text: "Cervical sprain" },
-      proposal("atFaultCarrier", "Prairie State Mutual"),
-      proposal("adjusterName", "Jordan Lee"),
-      proposal("claimNumber", "PSM-2026-0042"),
-      proposal("policyNumber", "PSM-POL-7781"),
-      proposal("insuredName", "Acme Logistics LLC"),
-      proposal("location", "Main Street and 5th Avenue, Springfield, IL"),
-      line("Emergency department visit", "2026-03-14", "99284", 601_140),
-      line("CT cervical spine", "2026-03-14", "72125", 320_000),
-      { ...line("TOTAL CHARGES", "2026-03-14", "", 1_377_140), moneyKind: "total", code: null },
-      ...extra({ bill, letter }),
-    ];
-    const facts = await handle.db
-      .insert(schema.facts)
-      .values(
-        seeds.map((f) => ({
-          status: "approved" as const,
-          verified: true,
-          documentId: doc.id,
-          ...f,
-        })) as never,
-      )
-      .returning({ id: schema.facts.id, text: schema.facts.text });
-    return { owner, doc, bill, letter, facts };
   } finally {
     await handle.close();
   }
+  const proposal = (profileField: ProfileField, fieldValue: string): FactSeed => ({
+    category: "insurance",
+    text: `${profileField}: ${fieldValue}`,
+    quote: fieldValue,
+    sourceId: letter,
+    pageNumber: 1,
+    profileField,
+    fieldValue,
+  });
+  const line = (text: string, eventDate: string, code: string, amountCents: number): FactSeed => ({
+    category: "billing",
+    text,
+    quote: text,
+    sourceId: bill,
+    pageNumber: 1,
+    provider: PROVIDER,
+    eventDate,
+    code,
+    amountCents,
+    moneyKind: "charge",
+    statementKey: "acct-4471",
+  });
+  const seeds: FactSeed[] = [
+    { category: "injury", text: "Cervical sprain" },
+    proposal("atFaultCarrier", "Prairie State Mutual"),
+    proposal("adjusterName", "Jordan Lee"),
+    proposal("claimNumber", "PSM-2026-0042"),
+    proposal("policyNumber", "PSM-POL-7781"),
+    proposal("insuredName", "Acme Logistics LLC"),
+    proposal("location", "Main Street and 5th Avenue, Springfield, IL"),
+    line("Emergency department visit", "2026-03-14", "99284", 601_140),
+    line("CT cervical spine", "2026-03-14", "72125", 320_000),
+    { ...line("TOTAL CHARGES", "2026-03-14", "", 1_377_140), moneyKind: "total", code: null },
+    ...extra({ bill, letter }),
+  ];
+  const facts = await seedFacts(doc.id, seeds, { verified: true });
+  return { owner, doc, bill, letter, facts };
 }
 
 /** Confirms every field the records propose, each from its fact, as the profile panel does. */
@@ -131,22 +128,9 @@ async function errorOf(call: Promise<unknown>) {
 
 /** Generates and waits for the draft; resolves with the stored letter's text (ProseMirror JSON). */
 async function generate(session: Session, documentId: string) {
-  const { jobId } = await session.trpc.letters.generate.mutate({ documentId });
-  const job = await eventually(
-    () => session.trpc.jobs.get.query({ documentId, jobId }),
-    (j) => j.status === "succeeded" || j.status === "failed",
-  );
+  const job = await generateLetter(session, documentId);
   expect(job.error).toBeNull();
-  const handle = testDb();
-  try {
-    const [row] = await handle.db
-      .select({ content: schema.documents.letterContent })
-      .from(schema.documents)
-      .where(eq(schema.documents.id, documentId));
-    return JSON.stringify(row?.content);
-  } finally {
-    await handle.close();
-  }
+  return JSON.stringify((await storedLetter(documentId)).content);
 }
 
 const exportDocx = (session: Session, documentId: string) =>
@@ -383,12 +367,7 @@ describe("readiness", () => {
     const exported = await exportDocx(owner.session, doc.id);
     expect(exported.status).toBe(200);
 
-    const { token } = await owner.session.trpc.letters.roomToken.mutate({ documentId: doc.id });
-    const editor = await connectClient(
-      env.PARTY,
-      `http://party/parties/letter-room/${doc.id}?token=${token}`,
-    );
-    await editor.synced;
+    const editor = await openLetter(owner.session, doc.id);
     const Y = await import("yjs");
     const paragraph = new Y.XmlElement("paragraph");
     paragraph.insert(0, [
