@@ -85,6 +85,7 @@ const MEDICATION =
 const VISIT_MARKER =
   /^(?:date of service|DOS)\b|^[^.]{0,80}\b(?:visit|seen|treated|evaluated)\b[^.]{0,80}\bon \d{4}-\d{2}-\d{2}\.?$/i;
 /** "Diagnosis: cervical strain", "Assessment - lumbar sprain": a diagnosis the record names without a code. */
+const LABEL = /^(?:diagnos[ie]s|impression|assessment)(?: \d+)?\s*[:-]\s*/i;
 const DIAGNOSIS_LINE = /^(?:diagnos[ie]s|impression|assessment)(?: \d+)?\s*[:-]\s*(.{3,})$/i;
 
 type VisitRule = { type: string; code?: (code: string) => boolean; words?: RegExp };
@@ -217,7 +218,7 @@ export function treatmentEvents(
           !PROCEDURE.test(code) &&
           (f.category === "injury" || /diagnos|ICD/i.test(f.text))
         ) {
-          const words = diagnosisWords(f.text, code) ?? wordsOf.get(code) ?? null;
+          const words = diagnosisWords(f.text, code)?.replace(LABEL, "") || wordsOf.get(code) || null;
           if (words) wordsOf.set(code, words);
           add(event.diagnoses, words ?? code, code, f);
           continue;

@@ -1,4 +1,4 @@
-import { DEFAULT_GAP_DAYS } from "@steno/shared";
+import { DEFAULT_GAP_DAYS, providerKey } from "@steno/shared";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { ErrorMessage, formatDate, Loading } from "../components/ui.tsx";
@@ -156,7 +156,7 @@ export function ChronologyPane({
           </div>
         )}
         {data?.timeline.map((group) => {
-          const summary = data.providers.find((p) => p.provider === group.provider);
+          const summary = data.providers.find((p) => providerKey(p.provider) === providerKey(group.provider));
           return (
             <article
               key={group.provider}
