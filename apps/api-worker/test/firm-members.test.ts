@@ -146,8 +146,21 @@ describe("firm members", () => {
     expect(await codeOf(paralegal.session.trpc.firm.removeMember.mutate({ userId: attorney.id }))).toBe(
       "FORBIDDEN",
     );
+    // Each person keeps their own profile (what their letters' signature block prints).
+    await paralegal.session.trpc.firm.updateSigner.mutate({
+      name: "Pat Okafor",
+      title: "Senior Paralegal",
+      emailSignature: "Pat Okafor\nHarper & Lane",
+    });
+    expect(await paralegal.session.trpc.firm.signer.query()).toMatchObject({
+      name: "Pat Okafor",
+      title: "Senior Paralegal",
+      emailSignature: "Pat Okafor\nHarper & Lane",
+    });
     // A member sees the firm's people, not its pending invitations.
-    expect((await paralegal.session.trpc.firm.members.query()).members).toHaveLength(3);
+    const seen = (await paralegal.session.trpc.firm.members.query()).members;
+    expect(seen.map((m) => m.id)).toEqual([admin.user.id, attorney.id, paralegal.id]);
+    expect(seen.at(-1)).toMatchObject({ name: "Pat Okafor", title: "Senior Paralegal" });
     expect((await paralegal.session.trpc.firm.members.query()).invitations).toEqual([]);
 
     // Another firm's admin sees only their own firm and cannot reach ours.
