@@ -10,6 +10,7 @@ import { type Connection, type ConnectionContext, Server, type WSMessage } from 
 import * as Y from "yjs";
 import { type AccessChange, AccessLedger, concerns, ROOM_CLOSE } from "./access-ledger.ts";
 import { type Batch, Batcher } from "./batch.ts";
+import { openComments } from "./comment-places.ts";
 import { documentProblem, LetterGuard } from "./letter-guard.ts";
 import { LetterPersistence } from "./persistence.ts";
 import { type Controlled, PresenceTable } from "./presence.ts";
@@ -274,11 +275,17 @@ export class LetterRoom extends Server<Env> implements LetterRoomRpc {
     }
   }
 
-  /** RPC from the API Worker: the letter now, as a Y.Doc state and as ProseMirror JSON. */
+  /** RPC from the API Worker: the letter now, as a Y.Doc state and as ProseMirror JSON, with its open comments placed. */
   async snapshot(): Promise<LetterSnapshot> {
     const fragment = this.#doc.getXmlFragment(LETTER_FIELD);
     const { content, problem } = readLetter(fragment);
-    return { state: Y.encodeStateAsUpdate(this.#doc), content, empty: fragment.length === 0, problem };
+    return {
+      state: Y.encodeStateAsUpdate(this.#doc),
+      content,
+      empty: fragment.length === 0,
+      problem,
+      comments: problem ? [] : openComments(this.#doc),
+    };
   }
 
   /**

@@ -2,7 +2,7 @@
 // Y.Doc beside the letter, anchored by Y.js relative positions; a viewer may change the threads
 // and nothing else.
 import { env, exports } from "cloudflare:workers";
-import { LETTER_FIELD } from "@steno/shared";
+import { LETTER_FIELD, type PmNode } from "@steno/shared";
 import { addThread, anchorOf, readThreads, replyToThread, setThreadResolved } from "@steno/shared/review";
 import { connectClient, type SyncClient, waitFor } from "@steno/shared/sync-client";
 import { describe, expect, it } from "vitest";
@@ -62,6 +62,10 @@ function anchoredWords(doc: Y.Doc, threadId: string): string | null {
   return (anchor.start.type as Y.XmlText).toString().slice(anchor.start.index, anchor.end.index);
 }
 
+/** The letter's text nodes in reading order, as the room's offsets count them. */
+const textOf = (node: PmNode): string =>
+  node.type === "text" ? (node.text ?? "") : (node.content ?? []).map(textOf).join("");
+
 const letterWords = (client: SyncClient) => client.doc.getXmlFragment(LETTER_FIELD).toString();
 
 describe("review: comments in the letter room", () => {
@@ -96,6 +100,13 @@ describe("review: comments in the letter room", () => {
     Y.applyUpdate(stored, (await rpc(room).snapshot()).state);
     expect(anchoredWords(stored, thread)).toBe("rear-and-ended");
     expect(readThreads(stored)[0]?.messages.map((m) => m.body)).toEqual(["Say which car hit her."]);
+    // The snapshot places the open thread in the letter's JSON text (for the Word export).
+    const { content, comments } = await rpc(room).snapshot();
+    const words = textOf(content);
+    expect(comments).toHaveLength(1);
+    const [placed] = comments ?? [];
+    expect(words?.slice(placed?.from, placed?.to)).toBe("rear-and-ended");
+    expect(placed?.messages).toEqual([{ authorName: "Reviewer", body: "Say which car hit her.", at: 1_000 }]);
     for (const client of [a, b]) client.close();
   });
 

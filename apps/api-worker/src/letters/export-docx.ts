@@ -9,6 +9,9 @@ import {
 import {
   AlignmentType,
   BorderStyle,
+  CommentRangeEnd,
+  CommentRangeStart,
+  CommentReference,
   DeletedTextRun,
   Document,
   Footer,
@@ -25,6 +28,7 @@ import {
   TextRun,
   WidthType,
 } from "docx";
+import { COMMENT_END, COMMENT_START, type WordComment } from "./export-comments.ts";
 import { INCH_PT, isReBlock, type LetterPrint, PAGE_POINTS } from "./print.ts";
 
 const HEADINGS = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3] as const;
@@ -53,11 +57,21 @@ function tracked(mark: PmMark) {
 // prosemirror-suggest-changes marks a suggested paragraph break with a zero-width space.
 const ZERO_WIDTH = /\u200B/g;
 
-type Run = TextRun | InsertedTextRun | DeletedTextRun;
+type Run = TextRun | InsertedTextRun | DeletedTextRun | CommentRangeStart | CommentRangeEnd;
+
+const commentIds = (node: PmNode) =>
+  Array.isArray(node.attrs?.ids) ? (node.attrs.ids as unknown[]).filter((id) => typeof id === "number") : [];
 
 function runs(nodes: PmNode[] | undefined, extra: { bold?: boolean } = {}): Run[] {
   return (nodes ?? []).flatMap((node): Run[] => {
     if (node.type === "hardBreak") return [new TextRun({ text: "", break: 1 })];
+    // Where a comment thread's words start and end (export-comments.ts).
+    if (node.type === COMMENT_START) return commentIds(node).map((id) => new CommentRangeStart(id));
+    if (node.type === COMMENT_END)
+      return commentIds(node).flatMap((id) => [
+        new CommentRangeEnd(id),
+        new TextRun({ children: [new CommentReference(id)] }),
+      ]);
     if (node.type !== "text" || !node.text) return [];
     const marks = node.marks ?? [];
     const has = (type: string) => marks.some((m: PmMark) => m.type === type);
@@ -192,7 +206,12 @@ function keptLines(
  * first page's header only, "Page X of Y" in every footer, the letter's blocks, then the signature
  * block kept on one page with the closing line before it; the document's author is the signer.
  */
-export async function letterToDocx(content: PmNode, print: LetterPrint): Promise<ArrayBuffer> {
+export async function letterToDocx(
+  content: PmNode,
+  print: LetterPrint,
+  /** the open comment threads' messages, placed in `content` by placeComments */
+  comments: WordComment[] = [],
+): Promise<ArrayBuffer> {
   // blocks() recurses: a letter nested past the schema's bound is refused before it is walked.
   const problem = letterShapeProblem(content);
   if (problem) throw new AppError("CONFLICT", `This letter cannot be exported: ${problem}`);
@@ -226,6 +245,21 @@ export async function letterToDocx(content: PmNode, print: LetterPrint): Promise
     title: xmlSafe(print.title),
     creator: xmlSafe(print.author),
     lastModifiedBy: xmlSafe(print.author),
+    ...(comments.length
+      ? {
+          comments: {
+            children: comments.map((comment) => ({
+              id: comment.id,
+              ...(comment.parentId !== undefined ? { parentId: comment.parentId } : {}),
+              author: xmlSafe(comment.author),
+              date: comment.date,
+              children: comment.body
+                .split("\n")
+                .map((line) => new Paragraph({ children: [new TextRun(xmlSafe(line))] })),
+            })),
+          },
+        }
+      : {}),
     styles: { default: { document: { run: { font: "Times New Roman", size: 24 } } } },
     numbering: {
       config: [

@@ -11,6 +11,7 @@ import {
 import { audit } from "../lib/audit.ts";
 import type { DocumentScope } from "../lib/scope.ts";
 import { buildExhibitsPdf, citedExhibits } from "./exhibits.ts";
+import { placeComments } from "./export-comments.ts";
 import { letterToDocx } from "./export-docx.ts";
 import { letterToPdf } from "./export-pdf.ts";
 import type { LetterPrint } from "./print.ts";
@@ -150,8 +151,11 @@ export async function exportLetter(
   // A letter leaves the firm only when nothing in it is unconfirmed or unexplained.
   await assertReady(db, { document, action: "exporting", letter: content });
   const { print, firm } = await letterPrint(db, { document });
-  const letter = withoutDraftLetterhead(content, firm);
-  const body = format === "docx" ? await letterToDocx(letter, print) : await letterToPdf(letter, print);
+  // Open comment threads go to Word as comments; the PDF is the letter alone.
+  const placed = placeComments(content, format === "docx" && !live.empty ? (live.comments ?? []) : []);
+  const letter = withoutDraftLetterhead(placed.content, firm);
+  const body =
+    format === "docx" ? await letterToDocx(letter, print, placed.comments) : await letterToPdf(letter, print);
   await audit(db, scope, {
     action: "letter.export",
     entityType: "document",

@@ -13,7 +13,26 @@ export type AccessChange =
  * The letter now. `problem` says why its content cannot be read safely (a letter stored before
  * the room checked updates, nested too deep); `content` is then empty.
  */
-export type LetterSnapshot = { state: Uint8Array; content: PmNode; empty: boolean; problem: string | null };
+export type LetterSnapshot = {
+  state: Uint8Array;
+  content: PmNode;
+  empty: boolean;
+  problem: string | null;
+  /** the open comment threads, placed in `content` (for the Word export) */
+  comments?: LetterComment[];
+};
+
+/**
+ * An open comment thread where it sits in the letter: `from`/`to` count the characters of the
+ * letter's text nodes in reading order (as `content` lists them), so a reader of the JSON alone
+ * can place it.
+ */
+export type LetterComment = {
+  id: string;
+  from: number;
+  to: number;
+  messages: Array<{ authorName: string; body: string; at: number }>;
+};
 
 export type RestoreResult = { restored: true } | { restored: false; problem: string };
 
