@@ -1,24 +1,30 @@
 import { LETTER_FIELD, type PmNode } from "@steno/shared";
+import type { ReviewAuthor } from "@steno/shared/review";
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { TableKit } from "@tiptap/extension-table";
 import { type Editor, EditorContent, useEditor, useEditorState } from "@tiptap/react";
 import StarterKit from "@tiptap/starter-kit";
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import type YProvider from "y-partyserver/provider";
 import type * as Y from "yjs";
 import { CommentAnchors } from "./comment-anchors.ts";
+import { reviewCommands, Suggestions } from "./suggestions.ts";
 
 type Props = {
   doc: Y.Doc;
   provider: YProvider;
   user: { name: string; color: string };
+  /** who suggestions made in this editor are attributed to */
+  author: ReviewAuthor;
   readOnly: boolean;
   onReady?: (editor: Editor) => void;
 };
 
 /** TipTap bound to the letter's shared Y.XmlFragment; remote carets come from awareness. */
-export function LetterEditor({ doc, provider, user, readOnly, onReady }: Props) {
+export function LetterEditor({ doc, provider, user, author, readOnly, onReady }: Props) {
+  const authorRef = useRef(author);
+  authorRef.current = author;
   const editor = useEditor(
     {
       extensions: [
@@ -28,6 +34,7 @@ export function LetterEditor({ doc, provider, user, readOnly, onReady }: Props) 
         Collaboration.configure({ document: doc, field: LETTER_FIELD }),
         CollaborationCaret.configure({ provider, user }),
         CommentAnchors.configure({ doc }),
+        Suggestions.configure({ author: () => authorRef.current }),
       ],
       editable: !readOnly,
       editorProps: {
@@ -85,6 +92,7 @@ function Toolbar({ editor }: { editor: Editor }) {
       inTable: e.isActive("table"),
       canUndo: e.can().undo(),
       canRedo: e.can().redo(),
+      suggesting: reviewCommands.isOn(e),
     }),
   });
   const chain = () => editor.chain().focus();
@@ -159,6 +167,18 @@ function Toolbar({ editor }: { editor: Editor }) {
       <span className="tool-sep" aria-hidden="true" />
       {action("Undo", () => chain().undo().run(), "↶", !state.canUndo, "Ctrl+Z")}
       {action("Redo", () => chain().redo().run(), "↷", !state.canRedo, "Ctrl+Shift+Z")}
+      <span className="tool-sep" aria-hidden="true" />
+      {/* Per user: only this editor's own changes become suggestions. */}
+      <button
+        type="button"
+        className={`tool${state.suggesting ? " is-suggesting" : ""}`}
+        aria-pressed={state.suggesting}
+        title="Record your changes as suggestions the owner or an editor accepts or rejects"
+        onMouseDown={(e) => e.preventDefault()}
+        onClick={() => reviewCommands.toggle(editor)}
+      >
+        {state.suggesting ? "✎ Suggesting" : "Suggest changes"}
+      </button>
     </div>
   );
 }

@@ -14,6 +14,7 @@ import { insertBlock, LetterEditor } from "./letter-editor.tsx";
 import { PrepSection } from "./prep-section.tsx";
 import { ReadinessPanel } from "./readiness-panel.tsx";
 import { Presence, SyncStatus } from "./room-status.tsx";
+import { SuggestionsPanel } from "./suggestions-panel.tsx";
 import { useLetterRoom } from "./use-letter-room.ts";
 import { VersionsDialog } from "./versions-dialog.tsx";
 
@@ -48,6 +49,10 @@ export default function LetterPane({
   const user = useMemo(
     () => ({ name: session.user.name, color: presenceColor(session.user.id) }),
     [session.user.name, session.user.id],
+  );
+  const author = useMemo(
+    () => ({ id: session.user.id, name: session.user.name }),
+    [session.user.id, session.user.name],
   );
   // The room's answer wins: it is what the server will enforce.
   const role = room?.role ?? document.role;
@@ -149,15 +154,15 @@ export default function LetterPane({
                   doc={room.doc}
                   provider={room.provider}
                   user={user}
+                  author={author}
                   readOnly={!editable}
                   onReady={setEditor}
                 />
                 {editor && (
-                  <CommentsPanel
-                    doc={room.doc}
-                    editor={editor}
-                    author={{ id: session.user.id, name: session.user.name }}
-                  />
+                  <div className="review-margin">
+                    <SuggestionsPanel editor={editor} canDecide={editable} />
+                    <CommentsPanel doc={room.doc} editor={editor} author={author} />
+                  </div>
                 )}
               </div>
             ) : (
