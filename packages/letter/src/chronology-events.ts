@@ -83,7 +83,7 @@ const DISCHARGE = /\bdischarg/i;
 const MEDICATION =
   /\b\d+(?:\.\d+)?\s?(?:mg|mcg|ml)\b|\b(?:tablets?|capsules?|prescri\w*|by mouth|as needed for)\b/i;
 const VISIT_MARKER =
-  /^(?:date of service|DOS)\b|^[^.]{0,80}\b(?:visit|seen|treated|evaluated)\b[^.]{0,80}\bon \d{4}-\d{2}-\d{2}\.?$/i;
+  /^(?:date of service|DOS)\b|^[^.]{0,80}\b(?:visit|service|seen|treated|evaluated|(?:re-?)?evaluation|appointment|admission)\b[^.]{0,80}\bon \d{4}-\d{2}-\d{2}\.?$/i;
 /** "Diagnosis: cervical strain", "Assessment - lumbar sprain": a diagnosis the record names without a code. */
 const LABEL = /^(?:diagnos[ie]s|impression|assessment)(?: \d+)?\s*[:-]\s*/i;
 const DIAGNOSIS_LINE = /^(?:diagnos[ie]s|impression|assessment)(?: \d+)?\s*[:-]\s*(.{3,})$/i;
@@ -226,7 +226,11 @@ export function treatmentEvents(
         // "Date of service: …", "Emergency department visit at … on …": they date the visit, which the row does.
         if (VISIT_MARKER.test(text)) continue;
         if (code && PROCEDURE.test(code) && !isVisitCode(code)) {
-          const study = isImagingCode(code) && IMAGING_WORDS.test(f.text) ? imagingOf(f.text) : null;
+          // A bill's line names the study, not what it showed.
+          const study =
+            f.category !== "billing" && isImagingCode(code) && IMAGING_WORDS.test(f.text)
+              ? imagingOf(f.text)
+              : null;
           if (study) add(event.findings, `${study.study}: ${study.finding}`, null, f);
           add(event.procedures, procedureWords(f.text).replace(/^.*?\bcharge for\s+/i, "") || code, code, f);
           continue;

@@ -1,6 +1,6 @@
 import { DEFAULT_GAP_DAYS, providerKey } from "@steno/shared";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useId, useState } from "react";
+import { Fragment, useId, useState } from "react";
 import { ErrorMessage, formatDate, Loading } from "../components/ui.tsx";
 import { downloadFile } from "../lib/http.ts";
 import type { Citation, Outputs } from "../lib/types.ts";
@@ -40,8 +40,16 @@ function CitedText({
   );
 }
 
+/** What an event's lines say, in the order an attorney reads a visit. */
+const COLUMNS = [
+  ["diagnoses", "Diagnoses"],
+  ["procedures", "Procedures"],
+  ["findings", "Findings"],
+  ["restrictions", "Restrictions"],
+  ["care", "Care"],
+] as const;
+
 function Lines({ lines, onOpen }: { lines: EventLine[]; onOpen: (citation: Citation) => void }) {
-  if (lines.length === 0) return <span className="muted">—</span>;
   return (
     <ul className="chronology-lines">
       {lines.map((l) => (
@@ -102,7 +110,9 @@ export function ChronologyPane({
     <section className="pane pane-damages" aria-labelledby={headingId}>
       <header className="pane-header">
         <h2 id={headingId}>Medical chronology</h2>
-        <div className="pane-header-actions">
+      </header>
+      <div className="pane-body">
+        <div className="chronology-toolbar">
           <div className="field field-inline">
             <label htmlFor={gapFieldId}>Flag gaps over</label>
             <input
@@ -126,8 +136,6 @@ export function ChronologyPane({
             {exporting ? "Exporting…" : "Download .docx"}
           </button>
         </div>
-      </header>
-      <div className="pane-body">
         {chronology.isPending && <Loading label="Reading the treatment…" />}
         <ErrorMessage error={chronology.error} onRetry={() => void chronology.refetch()} />
         <ErrorMessage error={exportError} />
@@ -177,51 +185,35 @@ export function ChronologyPane({
                   {summary.discharge ? ` · Discharge: ${summary.discharge}` : ""}
                 </p>
               )}
-              <div className="table-scroll">
-                <table className="chronology-table">
-                  <caption className="sr-only">Treatment at {group.provider}, in date order</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Date</th>
-                      <th scope="col">Visit</th>
-                      <th scope="col">Diagnoses</th>
-                      <th scope="col">Procedures</th>
-                      <th scope="col">Findings</th>
-                      <th scope="col">Restrictions</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {group.events.map((event) => (
-                      <tr
-                        key={event.date}
-                        data-testid="chronology-event"
-                        className={event.beforeLoss ? "chronology-before-loss" : undefined}
-                      >
-                        <th scope="row">
-                          {formatDate(event.date)}
-                          {event.beforeLoss && <span className="badge">before the loss</span>}
-                        </th>
-                        <td>
-                          {event.visitType}
-                          {event.care.length > 0 && <Lines lines={event.care} onOpen={onOpenCitation} />}
-                        </td>
-                        <td>
-                          <Lines lines={event.diagnoses} onOpen={onOpenCitation} />
-                        </td>
-                        <td>
-                          <Lines lines={event.procedures} onOpen={onOpenCitation} />
-                        </td>
-                        <td>
-                          <Lines lines={event.findings} onOpen={onOpenCitation} />
-                        </td>
-                        <td>
-                          <Lines lines={event.restrictions} onOpen={onOpenCitation} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <ol className="chronology-events" aria-label={`Visits to ${group.provider}, in date order`}>
+                {group.events.map((event) => (
+                  <li
+                    key={event.date}
+                    data-testid="chronology-event"
+                    className={`chronology-event${event.beforeLoss ? " chronology-before-loss" : ""}`}
+                  >
+                    <p className="chronology-event-head">
+                      <strong>{formatDate(event.date)}</strong> · {event.visitType}
+                      {event.billOnly && <span className="muted"> (bill only)</span>}
+                      {event.beforeLoss && (
+                        <span className="badge badge-warning">before the date of loss</span>
+                      )}
+                    </p>
+                    <dl className="chronology-details">
+                      {COLUMNS.map(([key, label]) =>
+                        event[key].length > 0 ? (
+                          <Fragment key={key}>
+                            <dt>{label}</dt>
+                            <dd>
+                              <Lines lines={event[key]} onOpen={onOpenCitation} />
+                            </dd>
+                          </Fragment>
+                        ) : null,
+                      )}
+                    </dl>
+                  </li>
+                ))}
+              </ol>
             </article>
           );
         })}
