@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 export const COVERED_PACKAGES = [
   "apps/api-worker/src",
   "apps/party/src",
+  "packages/ai/src",
   "packages/letter/src",
   "packages/reader/src",
   "packages/shared/src",

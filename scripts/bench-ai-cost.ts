@@ -22,19 +22,18 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Anthropic, { APIError } from "@anthropic-ai/sdk";
+import { costUsd, createAnthropicProvider } from "@steno/ai";
 import type { PageText } from "@steno/reader";
 import { openPdf, readPageText } from "@steno/reader";
+import { FACT_CATEGORIES } from "@steno/shared";
 import { PDFDocument } from "pdf-lib";
-import { createAnthropicProvider } from "../apps/api-worker/src/ai/anthropic/index.ts";
-import { costUsd } from "../apps/api-worker/src/ai/anthropic/usage.ts";
-import { FACT_CATEGORIES } from "../packages/shared/src/index.ts";
 import { makeLargeRecord } from "./fixtures/make-large-record.ts";
 import { startMockAnthropic } from "./mock-anthropic/server.ts";
 
 const PAGES = Number(process.env.BENCH_PAGES ?? 300);
 const root = path.resolve(import.meta.dirname, "..");
 
-// The extraction prompt as it was before issue 20 (apps/api-worker/src/ai/anthropic/extraction.ts).
+// The extraction prompt as it was before issue 20 (packages/ai/src/anthropic/extraction.ts).
 const BEFORE_SYSTEM = `You are a paralegal at a personal-injury law firm. You read one source document of a case file (a police report, medical record, bill, wage statement or insurance letter) and list every fact an attorney needs for a demand letter.
 
 Write exactly one line per fact and nothing else: no introduction, no summary, no Markdown, no code fences. Each line is one JSON object:
@@ -277,6 +276,4 @@ for (const [title, sources] of [
   );
   report(title, pages, rows);
 }
-console.log(
-  "\nclaude-haiku-4-5 unless named; $ from the price table in apps/api-worker/src/ai/anthropic/usage.ts.",
-);
+console.log("\nclaude-haiku-4-5 unless named; $ from the price table in packages/ai/src/anthropic/usage.ts.");

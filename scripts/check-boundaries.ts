@@ -19,22 +19,6 @@ const packageNames = new Map(
   }),
 );
 
-// Committed while the check was extended (3f2a0de); listed so npm test stays green meanwhile.
-const GOLDEN_LETTERS =
-  "the golden letters run the API's letter composition in Node; it moves to a package (or the test into the API's suite)";
-
-/**
- * Imports that wait on work under way elsewhere, each with the reason; a listed import that is
- * gone is reported so the entry can go too.
- */
-const PENDING: Record<string, string> = {
-  "scripts/bench-ai-cost.ts -> ../apps/api-worker/src/ai/anthropic/index.ts":
-    "the provider's request building moves to a package with the Anthropic provider's rework",
-  "scripts/bench-ai-cost.ts -> ../apps/api-worker/src/ai/anthropic/usage.ts":
-    "the price table moves to a package with the Anthropic provider's rework",
-  "scripts/fixtures/golden-letters.ts -> ../../apps/api-worker/src/ai/local-provider.ts": GOLDEN_LETTERS,
-};
-
 function* sources(dir: string, options: { tests: boolean }): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
@@ -64,7 +48,6 @@ const isRouterType = (target: { app: string }, spec: string) =>
 const IMPORT =
   /^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+["']([^"']+)["']|^\s*import\s*\(\s*["']([^"']+)["']\s*\)|^\s*import\s+["']([^"']+)["']/gm;
 const problems: string[] = [];
-const pendingSeen = new Set<string>();
 
 function check(
   file: string,
@@ -76,9 +59,7 @@ function check(
     const spec = m[3] ?? m[4] ?? m[5] ?? "";
     const target = appOf(file, spec);
     if (!target || allowed(target, spec, typeOnly)) continue;
-    const entry = `${path.relative(root, file)} -> ${spec}`;
-    if (entry in PENDING) pendingSeen.add(entry);
-    else problems.push(`${path.relative(root, file)} imports ${spec} (app ${target.app})`);
+    problems.push(`${path.relative(root, file)} imports ${spec} (app ${target.app})`);
   }
 }
 
@@ -102,14 +83,10 @@ for (const dir of ["scripts", "apps/web/e2e"]) {
   }
 }
 
-for (const entry of Object.keys(PENDING).filter((e) => !pendingSeen.has(e))) {
-  console.log(`app boundaries: "${entry}" is no longer imported; remove it from PENDING`);
-}
 if (problems.length) {
   console.error(`Apps must depend only on packages:\n  ${problems.join("\n  ")}`);
   process.exit(1);
 }
 console.log(
-  `app boundaries: ${apps.length} apps, none imports another at run time; scripts/ and apps/web/e2e import no app source` +
-    (pendingSeen.size ? ` (${pendingSeen.size} pending: ${[...pendingSeen].join(", ")})` : ""),
+  `app boundaries: ${apps.length} apps, none imports another at run time; scripts/ and apps/web/e2e import no app source`,
 );

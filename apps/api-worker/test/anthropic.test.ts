@@ -4,20 +4,26 @@
 
 import { env } from "cloudflare:workers";
 import Anthropic from "@anthropic-ai/sdk";
+import {
+  type AnthropicOptions,
+  costUsd,
+  createAnthropicProvider,
+  dollarsToCents,
+  EXTRACTION_SYSTEM,
+  flagSentences,
+  linesOf,
+  type PageText,
+  parseFactLines,
+  parseNarrative,
+  planRanges,
+  TooLargeError,
+  usageOf,
+} from "@steno/ai";
 import { type DraftInput, stripAmounts } from "@steno/letter";
-import { providerKey } from "@steno/shared";
+import { PermanentJobError, providerKey } from "@steno/shared";
 import jpeg from "jpeg-js";
 import { describe, expect, it, vi } from "vitest";
-import { TooLargeError } from "../src/ai/anthropic/call.ts";
-import { dollarsToCents, linesOf, parseFactLines, planRanges } from "../src/ai/anthropic/extraction.ts";
-import { EXTRACTION_SYSTEM } from "../src/ai/anthropic/extraction-prompt.ts";
-import { type AnthropicOptions, createAnthropicProvider } from "../src/ai/anthropic/index.ts";
-import { flagSentences, parseNarrative } from "../src/ai/anthropic/narrative.ts";
-import { costUsd } from "../src/ai/anthropic/usage.ts";
-import { usageOf } from "../src/ai/provider.ts";
-import type { PageText } from "../src/ai/types.ts";
 import { verifyFact } from "../src/facts/verify.ts";
-import { PermanentJobError } from "../src/jobs/errors.ts";
 
 const MOCK = env.ANTHROPIC_BASE_URL;
 

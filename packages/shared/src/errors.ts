@@ -31,3 +31,14 @@ export class AppError extends Error {
     return APP_ERROR_CODES[this.code];
   }
 }
+
+/**
+ * A failure that another attempt cannot fix (an encrypted PDF, no text layer, a request over
+ * the model's limits): the queue fails its job at once instead of retrying.
+ */
+export class PermanentJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PermanentJobError";
+  }
+}

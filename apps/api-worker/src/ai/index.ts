@@ -1,6 +1,4 @@
-import { createAnthropicProvider } from "./anthropic/index.ts";
-import { createLocalProvider } from "./local-provider.ts";
-import type { AiProvider } from "./provider.ts";
+import { type AiProvider, createAnthropicProvider, createLocalProvider } from "@steno/ai";
 
 type AiEnv = Pick<
   Cloudflare.Env,

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { AiUsage } from "@steno/ai";
 import { type Db, schema } from "@steno/db";
 import { metricPoint } from "@steno/shared";
-import type { AiUsage } from "./provider.ts";
 
 type Queryable = Pick<Db, "insert">;
 

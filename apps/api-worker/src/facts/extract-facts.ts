@@ -1,14 +1,22 @@
+import {
+  type AiProvider,
+  type AiUsage,
+  type BatchItem,
+  type ExtractedFact,
+  type FactExtraction,
+  MAX_IMAGES_PER_CALL,
+  type PageRange,
+  type PageText,
+  UNREADABLE_ANSWER,
+  usageOf,
+} from "@steno/ai";
 import { and, asc, type Db, eq, gte, lte, schema, sql } from "@steno/db";
 import type { OcrRpc } from "@steno/ocr";
 import { LOW_CONFIDENCE } from "@steno/ocr/layout";
-import { errorFields, log } from "@steno/shared";
-import { MAX_IMAGES_PER_CALL, UNREADABLE_ANSWER } from "../ai/anthropic/extraction.ts";
-import type { AiProvider, AiUsage, BatchItem, FactExtraction } from "../ai/provider.ts";
-import { usageOf } from "../ai/provider.ts";
-import type { ExtractedFact, PageRange, PageText } from "../ai/types.ts";
+import { errorFields, log, PermanentJobError } from "@steno/shared";
 import { recordUsage, reportUsage } from "../ai/usage.ts";
 import { sha256Hex } from "../auth/tokens.ts";
-import { PermanentJobError, readableError } from "../jobs/errors.ts";
+import { readableError } from "../jobs/errors.ts";
 import { enqueue, enqueueAll, type JobMessage, MAX_ATTEMPTS, updateJob } from "../jobs/service.ts";
 import { datesUpToPage, verifyFact } from "./verify.ts";
 

@@ -1,14 +1,14 @@
 import { captureException } from "@sentry/cloudflare";
+import { usageOf } from "@steno/ai";
 import { createDb, type Db, eq, schema, sql } from "@steno/db";
-import { errorFields, log, metricPoint } from "@steno/shared";
+import { errorFields, log, metricPoint, PermanentJobError } from "@steno/shared";
 import { getProvider } from "../ai/index.ts";
-import { usageOf } from "../ai/provider.ts";
 import { aiTime, recordFailedCallUsage } from "../ai/usage.ts";
 import type { Env } from "../env.ts";
 import { runExtractFacts } from "../facts/extract-facts.ts";
 import { runGenerateLetter } from "../letters/generate-job.ts";
 import { runExtractText } from "../sources/extract-text.ts";
-import { PermanentJobError, readableError } from "./errors.ts";
+import { readableError } from "./errors.ts";
 import { failJob, type JobMessage, MAX_ATTEMPTS } from "./service.ts";
 
 const BACKOFF_BASE_SECONDS = 5;

@@ -1,10 +1,4 @@
-/** A failure that another attempt cannot fix (an encrypted PDF, no text layer): fail at once. */
-export class PermanentJobError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "PermanentJobError";
-  }
-}
+import { PermanentJobError } from "@steno/shared";
 
 /** What the attorney reads when a job fails: our own messages as they are, others summarized. */
 export function readableError(error: unknown): string {

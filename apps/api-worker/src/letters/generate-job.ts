@@ -1,10 +1,9 @@
+import type { AiProvider } from "@steno/ai";
 import { and, type Db, type DraftFlag, desc, eq, isNull, schema, sql } from "@steno/db";
 import { draftLetter } from "@steno/letter";
-import { letterRoom } from "@steno/shared";
-import type { AiProvider } from "../ai/provider.ts";
+import { letterRoom, PermanentJobError } from "@steno/shared";
 import { recordUsage, reportUsage } from "../ai/usage.ts";
 import { sha256Hex } from "../auth/tokens.ts";
-import { PermanentJobError } from "../jobs/errors.ts";
 import { updateJob } from "../jobs/service.ts";
 import { letterCaseData } from "./case-data.ts";
 import type { GenerateParams } from "./generate-request.ts";

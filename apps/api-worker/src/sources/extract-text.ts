@@ -1,8 +1,7 @@
 import { and, type Db, eq, ne, schema, sql } from "@steno/db";
 import type { OcrPageRead, OcrRpc } from "@steno/ocr";
 import { openPdf, PdfReadError, readPageText } from "@steno/reader";
-import { errorFields, log } from "@steno/shared";
-import { PermanentJobError } from "../jobs/errors.ts";
+import { errorFields, log, PermanentJobError } from "@steno/shared";
 import { createJob, enqueue, type JobMessage, updateJob } from "../jobs/service.ts";
 import { layerPartKey, putLayerPart, searchableKey, writeSearchableCopy } from "./searchable.ts";
 

@@ -3,8 +3,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import { APIError, type Middleware } from "@anthropic-ai/sdk";
 import type { Message, MessageCreateParamsNonStreaming } from "@anthropic-ai/sdk/resources/messages";
-import { log } from "@steno/shared";
-import { PermanentJobError } from "../../jobs/errors.ts";
+import { log, PermanentJobError } from "@steno/shared";
 import { type AiUsage, withUsage } from "../provider.ts";
 import { toAiUsage } from "./usage.ts";
 

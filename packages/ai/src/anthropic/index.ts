@@ -3,8 +3,7 @@
 // it is sent and streamed; drafting from the approved facts as a cited document, checked.
 import Anthropic, { APIError } from "@anthropic-ai/sdk";
 import type { Message, MessageCreateParamsNonStreaming } from "@anthropic-ai/sdk/resources/messages";
-import { errorFields, log } from "@steno/shared";
-import { PermanentJobError } from "../../jobs/errors.ts";
+import { errorFields, log, PermanentJobError } from "@steno/shared";
 import {
   type AiProvider,
   type AiUsage,
