@@ -63,7 +63,19 @@ export function NotificationsBell() {
         onClick={() => setOpen((o) => !o)}
         data-testid="notifications-button"
       >
-        <span aria-hidden="true">🔔</span>
+        {/* Drawn, not an emoji: a machine without an emoji font shows a box. */}
+        <svg
+          aria-hidden="true"
+          width="16"
+          height="16"
+          viewBox="0 0 24 24"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+        >
+          <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+          <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+        </svg>
         {unread > 0 && (
           <span className="notifications-count" aria-hidden="true">
             {unread}
