@@ -1,0 +1,89 @@
+// The demand's lifecycle in the browser (issue 17), from the development seed's demo case (the
+// global setup's stack runs `POST /dev/seed`): the attorney marks the letter sent and the case
+// list shows the response deadline and sorts by it.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect, test } from "@playwright/test";
+import { DEMO_LOGIN } from "@steno/shared/demo";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SHOTS = path.resolve(here, "../screenshots");
+const DEMO_CASE = "Rivera v. Acme Logistics — rear-end collision";
+
+test("mark the letter sent; the case list shows the deadline and sorts by it", async ({ page }) => {
+  const run = Date.now().toString(36);
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(DEMO_LOGIN.email);
+  await page.getByLabel("Password").fill(DEMO_LOGIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  const caseLink = page.getByRole("link", { name: DEMO_CASE });
+  await expect(caseLink).toBeVisible();
+  const documentId = (await caseLink.getAttribute("href"))?.split("/").pop() ?? "";
+
+  await test.step("the parties the letter is addressed with, as the profile panel confirms them", async () => {
+    // Not what this test is about: confirmed through the API the panel calls, in one go.
+    const values = {
+      clientName: "Maria Rivera",
+      insuredName: "Acme Logistics LLC",
+      claimNumber: "CLM-2026-0314",
+      policyNumber: "AL-55-1200",
+      dateOfLoss: "2026-03-14",
+      location: "Springfield, IL",
+      adjusterName: "Dana Lee",
+      atFaultCarrier: "Acme Mutual",
+    };
+    for (const [field, value] of Object.entries(values)) {
+      const res = await page.request.post("/trpc/profile.confirm", { data: { documentId, field, value } });
+      expect(res.ok()).toBe(true);
+    }
+    // A newer case, not sent: first by date, after the demo case by deadline.
+    const newer = await page.request.post("/trpc/documents.create", {
+      data: { title: `Not sent yet ${run}` },
+    });
+    expect(newer.ok()).toBe(true);
+  });
+
+  await test.step("mark sent from the Sent & offers tab", async () => {
+    await caseLink.click();
+    const letter = page.getByRole("textbox", { name: "Letter text" });
+    await expect(page.getByTestId("sync-status")).toContainText("Live");
+    await letter.click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type(`We look forward to your response. Ref ${run}.`);
+    await expect(letter).toContainText(`Ref ${run}.`);
+
+    await page.getByRole("tab", { name: "Sent & offers" }).click();
+    const panel = page.getByRole("tabpanel", { name: "Sent & offers" });
+    await panel.getByRole("button", { name: /^Mark sent/ }).click();
+    const dialog = page.getByRole("dialog", { name: "Mark the letter sent" });
+    await expect(dialog.getByLabel("To")).toHaveValue("Dana Lee, Acme Mutual");
+    await dialog.getByLabel("Method").selectOption("mail");
+    await dialog.getByRole("button", { name: "Mark sent" }).click();
+    await expect(dialog).toHaveCount(0);
+    const sent = panel.getByTestId("sent-letter");
+    await expect(sent).toContainText("Awaiting response — 30 days left");
+    await expect(sent).toContainText("by mail to Dana Lee, Acme Mutual");
+    await expect(sent.getByRole("link", { name: /\.pdf$/ })).toBeVisible();
+    await expect(page.getByTestId("demand-status")).toContainText("Awaiting response — 30 days left");
+
+    // Our counter-offer does not answer the demand; it shows as the latest offer.
+    await panel.getByRole("button", { name: "Add offer" }).click();
+    const form = panel.getByRole("form", { name: "Add offer" });
+    await form.getByLabel("From").selectOption("us");
+    await form.getByLabel("Amount ($)").fill("85,000");
+    await form.getByRole("button", { name: "Add offer" }).click();
+    await expect(panel.getByTestId("offers")).toContainText("$85,000.00");
+  });
+
+  await test.step("the case list: the deadline, the latest offer, sorted by deadline", async () => {
+    await page.getByRole("link", { name: "Cases", exact: true }).first().click();
+    const first = page.locator(".cases-table tbody tr").first();
+    await expect(first.getByRole("link")).toHaveText(`Not sent yet ${run}`);
+    await page.getByLabel("Sort").selectOption("deadline");
+    await expect(first.getByRole("link")).toHaveText(DEMO_CASE);
+    await expect(first.getByTestId("case-response")).toHaveText("Awaiting response — 30 days left");
+    await expect(first).toContainText("$85,000.00 countered");
+    await page.screenshot({ path: path.join(SHOTS, "case-list-deadline.png") });
+  });
+});
