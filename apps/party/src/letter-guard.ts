@@ -3,7 +3,7 @@
 // Postgres, RPC, versions, Word export, even deleting it — walks it recursively. So a client's
 // update is applied first to a copy of the document and checked there; only an update that
 // leaves the letter within the letter schema's bounds reaches the real document.
-import { LETTER_FIELD, LETTER_MAX_DEPTH, LETTER_NODE_TYPES } from "@steno/shared";
+import { COMMENTS_FIELD, LETTER_FIELD, LETTER_MAX_DEPTH, LETTER_NODE_TYPES } from "@steno/shared";
 import * as Y from "yjs";
 
 /** One client message; a whole letter with its history is far smaller. */
@@ -55,18 +55,46 @@ function itemProblem(doc: Y.Doc, item: Y.Item): string | null {
   return null;
 }
 
-/** Why the items a transaction integrated break the letter's bounds, or null. */
-function newContentProblem(doc: Y.Doc, transaction: Y.Transaction): string | null {
+/** The items a transaction integrated. */
+function* newItems(doc: Y.Doc, transaction: Y.Transaction): Generator<Y.Item> {
   for (const [client, after] of transaction.afterState) {
     const before = transaction.beforeState.get(client) ?? 0;
     if (after <= before) continue;
     const structs = doc.store.clients.get(client) ?? [];
     for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
       const struct = structs[i];
-      if (!(struct instanceof Y.Item)) continue;
-      const problem = itemProblem(doc, struct);
-      if (problem) return problem;
+      if (struct instanceof Y.Item) yield struct;
     }
+  }
+}
+
+/** Why the items a transaction integrated break the letter's bounds, or null. */
+function newContentProblem(doc: Y.Doc, transaction: Y.Transaction): string | null {
+  for (const item of newItems(doc, transaction)) {
+    const problem = itemProblem(doc, item);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+/**
+ * Why new comment content names someone else as its author, or null: a thread's `authorId` and
+ * each new message's `authorId` (see @steno/shared/review) must be the sender's own user id.
+ */
+function authorProblem(doc: Y.Doc, transaction: Y.Transaction, userId: string): string | null {
+  const comments = doc.share.get(COMMENTS_FIELD);
+  for (const item of newItems(doc, transaction)) {
+    if (!(item.content instanceof Y.ContentAny)) continue;
+    const parent = item.parent as AnyType;
+    if (!comments || rootOf(parent) !== comments) continue;
+    const values = item.content.arr as unknown[];
+    const claimed =
+      item.parentSub === "authorId"
+        ? values
+        : parent instanceof Y.Array
+          ? values.map((value) => (value as { authorId?: unknown } | null)?.authorId)
+          : [];
+    if (claimed.some((id) => id !== userId)) return "a comment must be written in its author's own name";
   }
   return null;
 }
@@ -75,9 +103,14 @@ function newContentProblem(doc: Y.Doc, transaction: Y.Transaction): string | nul
 // biome-ignore lint/suspicious/noExplicitAny: Y.Transaction#changed is keyed by AbstractType<YEvent<any>>
 type AnyType = Y.AbstractType<Y.YEvent<any>>;
 
-function rootNameOf(doc: Y.Doc, type: AnyType): string | null {
+function rootOf(type: AnyType): AnyType {
   let root = type;
   while (root._item) root = root._item.parent as AnyType;
+  return root;
+}
+
+function rootNameOf(doc: Y.Doc, type: AnyType): string | null {
+  const root = rootOf(type);
   for (const [name, shared] of doc.share) if (shared === root) return name;
   return null;
 }
@@ -129,20 +162,22 @@ export class LetterGuard {
    * Null when the update keeps the letter within bounds (then it may go to the live document),
    * or why not. A refused update leaves the copy rebuilt from the live document.
    *
-   * With `only`, the update may change nothing outside that root type (a viewer's comments). It
+   * With `author` (the sender's user id), comments it adds must be in that name. With `only`,
+   * the update may change nothing outside that root type (a viewer's comments). It
    * must then also be complete: parts held back for missing history would be applied later, with
    * someone else's update, and escape the check.
    */
-  check(update: Uint8Array, options: { only?: string } = {}): string | null {
+  check(update: Uint8Array, options: { only?: string; author?: string } = {}): string | null {
     if (update.byteLength > MAX_CLIENT_UPDATE_BYTES) {
       return `an update may carry at most ${MAX_CLIENT_UPDATE_BYTES} bytes`;
     }
     const shadow = this.#shadow;
-    const { only } = options;
+    const { only, author } = options;
     let problem: string | null = null;
     const inspect = (transaction: Y.Transaction) => {
       problem ??= newContentProblem(shadow, transaction);
       if (only !== undefined) problem ??= outsideProblem(shadow, transaction, only);
+      if (author !== undefined) problem ??= authorProblem(shadow, transaction, author);
     };
     const pendingBefore = hasPending(shadow);
     shadow.on("afterTransaction", inspect);

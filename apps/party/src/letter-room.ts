@@ -209,8 +209,9 @@ export class LetterRoom extends Server<Env> implements LetterRoomRpc {
 
   #onUpdate(connection: Connection, update: Uint8Array): void {
     const readOnly = this.#isReadOnly(connection);
+    const author = stateOf(connection).user?.userId;
     const problem = this.#guard
-      ? this.#guard.check(update, readOnly ? { only: COMMENTS_FIELD } : {})
+      ? this.#guard.check(update, readOnly ? { only: COMMENTS_FIELD, author } : { author })
       : "the room is not ready";
     if (problem && readOnly) {
       // A viewer's update that touches the letter never reaches the document; the viewer stays

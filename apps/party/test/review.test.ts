@@ -7,14 +7,25 @@ import { addThread, anchorOf, readThreads, replyToThread, setThreadResolved } fr
 import { connectClient, type SyncClient, waitFor } from "@steno/shared/sync-client";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
+import { ROOM_CLOSE } from "../src/access-ledger.ts";
 import type { LetterRoomRpc } from "../src/room-api.ts";
 import { roomToken } from "./tokens.ts";
 
 const roomUrl = (room: string, token: string) =>
   `http://party.test/parties/letter-room/${room}?token=${encodeURIComponent(token)}`;
 
-async function join(room: string, role: "owner" | "editor" | "viewer", name = role) {
-  return connectClient(exports.default, roomUrl(room, await roomToken({ room, role, name })));
+/** A client of `room` whose user id is `userId` (the role by default) and whose name is the same. */
+async function join(room: string, role: "owner" | "editor" | "viewer", userId: string = role) {
+  return connectClient(exports.default, roomUrl(room, await roomToken({ room, role, name: userId, userId })));
+}
+
+/** Whose client it is (comments must be written in the sender's own name). */
+const userOf = (client: SyncClient) => users.get(client) ?? "";
+const users = new WeakMap<SyncClient, string>();
+async function joinAs(room: string, role: "owner" | "editor" | "viewer", userId: string = role) {
+  const client = await join(room, role, userId);
+  users.set(client, userId);
+  return client;
 }
 
 const rpc = (room: string) => env.LetterRoom.get(env.LetterRoom.idFromName(room)) as unknown as LetterRoomRpc;
@@ -45,7 +56,7 @@ function commentOn(client: SyncClient, index: number, words: string, body: strin
     start: Y.createRelativePositionFromTypeIndex(text, from, 0),
     end: Y.createRelativePositionFromTypeIndex(text, from + words.length, -1),
     quote: words,
-    author: { id: `${client.doc.clientID}`, name: "Reviewer" },
+    author: { id: userOf(client), name: "Reviewer" },
     body,
     at: 1_000,
     messageId: crypto.randomUUID(),
@@ -71,8 +82,8 @@ const letterWords = (client: SyncClient) => client.doc.getXmlFragment(LETTER_FIE
 describe("review: comments in the letter room", () => {
   it("keeps a comment's anchor on its words while another client inserts before it", async () => {
     const room = crypto.randomUUID();
-    const a = await join(room, "owner");
-    const b = await join(room, "editor");
+    const a = await joinAs(room, "owner");
+    const b = await joinAs(room, "editor");
     await Promise.all([a.synced, b.synced]);
     typeParagraphs(a, "The client was rear-ended on May 3.", "She was taken to St. Mary's.");
     await waitFor(() => letterWords(b).includes("St. Mary's"));
@@ -112,8 +123,8 @@ describe("review: comments in the letter room", () => {
 
   it("lets a viewer comment, reply and resolve, and drops any viewer update that touches the letter", async () => {
     const room = crypto.randomUUID();
-    const editor = await join(room, "editor");
-    const viewer = await join(room, "viewer");
+    const editor = await joinAs(room, "editor");
+    const viewer = await joinAs(room, "viewer");
     await Promise.all([editor.synced, viewer.synced]);
     typeParagraphs(editor, "Total medical specials: $12,400.");
     await waitFor(() => letterWords(viewer).includes("$12,400"));
@@ -123,12 +134,16 @@ describe("review: comments in the letter room", () => {
     await waitFor(() => readThreads(editor.doc).length === 1);
     replyToThread(editor.doc, thread, {
       id: crypto.randomUUID(),
-      author: { id: "e", name: "Editor" },
+      author: { id: "editor", name: "Editor" },
       body: "Yes, page 4.",
       at: 2_000,
     });
     await waitFor(() => readThreads(viewer.doc)[0]?.messages.length === 2);
-    setThreadResolved(viewer.doc, thread, { resolved: true, by: { id: "v", name: "Viewer" }, at: 3_000 });
+    setThreadResolved(viewer.doc, thread, {
+      resolved: true,
+      by: { id: "viewer", name: "Viewer" },
+      at: 3_000,
+    });
     await waitFor(() => readThreads(editor.doc)[0]?.resolved === true);
     expect(readThreads(editor.doc)[0]).toMatchObject({
       resolved: true,
@@ -140,7 +155,7 @@ describe("review: comments in the letter room", () => {
     viewer.doc.transact(() => {
       replyToThread(viewer.doc, thread, {
         id: crypto.randomUUID(),
-        author: { id: "v", name: "Viewer" },
+        author: { id: "viewer", name: "Viewer" },
         body: "…and I fixed the total.",
         at: 4_000,
       });
@@ -158,12 +173,40 @@ describe("review: comments in the letter room", () => {
       "Does this include the MRI?",
       "Yes, page 4.",
     ]);
+    // Another viewer's reply in the editor's name is dropped too.
+    const forger = await joinAs(room, "viewer", "viewer-2");
+    await forger.synced;
+    replyToThread(forger.doc, thread, {
+      id: crypto.randomUUID(),
+      author: { id: "editor", name: "Editor" },
+      body: "Approved. — Editor",
+      at: 5_000,
+    });
+    await forger.resync();
+    await editor.resync();
+    expect(readThreads(editor.doc)[0]?.messages).toHaveLength(2);
+
     // A newcomer gets the room's state.
     const late = await join(room, "owner");
     await late.synced;
     expect(letterWords(late)).toContain("$12,400");
     expect(readThreads(late.doc)).toHaveLength(1);
     expect(readThreads(late.doc)[0]?.messages).toHaveLength(2);
-    for (const client of [editor, viewer, late]) client.close();
+    for (const client of [editor, viewer, forger, late]) client.close();
+  });
+
+  it("refuses an editor's comment written in someone else's name (and closes that connection)", async () => {
+    const room = crypto.randomUUID();
+    const editor = await joinAs(room, "editor");
+    const owner = await joinAs(room, "owner");
+    await Promise.all([editor.synced, owner.synced]);
+    typeParagraphs(owner, "Past medical expenses: $8,200.");
+    await waitFor(() => letterWords(editor).includes("$8,200"));
+    users.set(editor, "owner"); // writes as if it were the owner
+    commentOn(editor, 0, "$8,200", "Approved by the owner.");
+    expect((await editor.closed).code).toBe(ROOM_CLOSE.refused.code);
+    await owner.resync();
+    expect(readThreads(owner.doc)).toEqual([]);
+    owner.close();
   });
 });
