@@ -15,7 +15,7 @@ async function caseReadyToSend(title: string) {
   const editor = await signUp("editor");
   const viewer = await signUp("viewer");
   const doc = await owner.session.trpc.documents.create.mutate({ title });
-  await addCollaborator(owner.session, doc.id, editor, "editor");
+  const editorRow = await addCollaborator(owner.session, doc.id, editor, "editor");
   await addCollaborator(owner.session, doc.id, viewer, "viewer");
   // The profile as an attorney confirms it in the panel (one statement here; readiness asks for all).
   const profile = {
@@ -44,7 +44,7 @@ async function caseReadyToSend(title: string) {
     await handle.close();
   }
   await typeLetterAndLeave(owner.session, doc.id, `Please respond to this demand. ${crypto.randomUUID()}`);
-  return { owner, editor, viewer, doc };
+  return { owner, editor, viewer, doc, editorRow };
 }
 
 /** The daily Cron Trigger as Cloudflare runs it, at the given instant. */
@@ -153,7 +153,7 @@ describe("marking a letter sent", () => {
 
 describe("response reminders", () => {
   it("the daily cron tells owners and editors 7 and 1 days before the deadline, once each", async () => {
-    const { owner, editor, viewer, doc } = await caseReadyToSend("Okafor v. Metro Transit");
+    const { owner, editor, viewer, doc, editorRow } = await caseReadyToSend("Okafor v. Metro Transit");
     const send = await owner.session.trpc.lifecycle.markSent.mutate({
       documentId: doc.id,
       method: "mail",
@@ -201,6 +201,17 @@ describe("response reminders", () => {
     await editor.session.trpc.notifications.markRead.mutate({ all: true });
     expect((await editor.session.trpc.notifications.list.query({})).unread).toBe(0);
     expect((await owner.session.trpc.notifications.list.query({})).unread).toBe(1);
+
+    // Taken off the case, the editor no longer sees its reminders (though on another case still).
+    await editor.session.trpc.documents.create.mutate({ title: "The editor's own case" });
+    await owner.session.trpc.collaborators.remove.mutate({
+      documentId: doc.id,
+      collaboratorId: editorRow.id,
+    });
+    expect(await reminders(editor.session)).toEqual([]);
+    expect(await codeOf(editor.session.trpc.notifications.markRead.mutate({ ids: [editorsFirst] }))).toBe(
+      "NOT_FOUND",
+    );
   });
 });
 
