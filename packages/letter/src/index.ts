@@ -23,7 +23,7 @@ export {
   type NarrativeSections,
   stripAmounts,
 } from "./narrative.ts";
-export { checkProse, knownValues, mismatchMessage } from "./prose-check.ts";
+export { checkProse, knownValues, ledgerFigures, mismatchMessage } from "./prose-check.ts";
 export {
   defaultDemandCents,
   type Letterhead,

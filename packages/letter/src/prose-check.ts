@@ -1,5 +1,5 @@
 import { amountsIn, datesIn, isoDatesIn } from "@steno/reader";
-import type { PmNode } from "@steno/shared";
+import type { Ledger, PmNode } from "@steno/shared";
 
 /** What the case can vouch for: every figure, date and code a letter may state. */
 export type KnownValues = {
@@ -27,6 +27,36 @@ const ICD10 = /\b[A-TV-Z]\d{2}\.[0-9A-Z]{1,4}\b/g;
 const CPT = /\b(?:CPT|HCPCS|procedure code)\s*(?:code\s*)?#?\s*([0-9]{4}[0-9FTU]|[A-V][0-9]{4})\b/gi;
 
 export const compactCode = (code: string) => code.toUpperCase().replace(/[^A-Z0-9]/g, "");
+
+/**
+ * Every figure the ledger gives a letter to state (lines, per-provider and statement totals,
+ * wages, future care, the totals and their differences) and the demand.
+ */
+export function ledgerFigures(ledger: Ledger, demandCents: number): number[] {
+  return [
+    ...ledger.lines.map((l) => l.amountCents),
+    ...ledger.providers.flatMap((p) => [
+      p.billedCents,
+      p.paidCents,
+      p.adjustedCents,
+      p.claimedCents,
+      p.totalCents,
+    ]),
+    ...ledger.statements.flatMap((st) => [st.linesCents, st.statedTotalCents ?? 0, st.gapCents]),
+    ...ledger.wageLoss.map((w) => w.amountCents),
+    ...ledger.futureCare.map((f) => f.amountCents),
+    ledger.billedCents,
+    ledger.paidCents,
+    ledger.adjustedCents,
+    ledger.billedCents - ledger.medicalTotalCents,
+    ledger.medicalTotalCents,
+    ledger.wageLossCents,
+    ledger.futureCareCents,
+    ledger.totalCents,
+    ledger.totalCents + ledger.futureCareCents,
+    demandCents,
+  ];
+}
 
 /** The values of the case's reviewed facts, ledger and profile, in the forms the check compares. */
 export function knownValues(input: {

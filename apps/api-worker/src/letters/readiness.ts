@@ -3,6 +3,7 @@ import {
   checkProse,
   defaultDemandCents,
   knownValues,
+  ledgerFigures,
   letterVariables,
   mismatchMessage,
   PLACEHOLDER,
@@ -381,27 +382,7 @@ async function proseMismatches(
   ]);
   const demand = (draft?.params as { demandAmountCents?: number } | null)?.demandAmountCents;
   const figures = [
-    ...ledger.lines.map((l) => l.amountCents),
-    ...ledger.providers.flatMap((p) => [
-      p.billedCents,
-      p.paidCents,
-      p.adjustedCents,
-      p.claimedCents,
-      p.totalCents,
-    ]),
-    ...ledger.statements.flatMap((st) => [st.linesCents, st.statedTotalCents ?? 0, st.gapCents]),
-    ...ledger.wageLoss.map((w) => w.amountCents),
-    ...ledger.futureCare.map((f) => f.amountCents),
-    ledger.billedCents,
-    ledger.paidCents,
-    ledger.adjustedCents,
-    ledger.billedCents - ledger.medicalTotalCents,
-    ledger.medicalTotalCents,
-    ledger.wageLossCents,
-    ledger.futureCareCents,
-    ledger.totalCents,
-    ledger.totalCents + ledger.futureCareCents,
-    demand ?? defaultDemandCents(ledger.totalCents),
+    ...ledgerFigures(ledger, demand ?? defaultDemandCents(ledger.totalCents)),
     ...facts.flatMap((f) => (f.amountCents === null ? [] : [f.amountCents])),
   ];
   const known = knownValues({
