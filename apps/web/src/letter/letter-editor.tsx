@@ -147,7 +147,7 @@ function Toolbar({ editor }: { editor: Editor }) {
       {toggle("Underline", state.underline, () => chain().toggleUnderline().run(), "U", "Ctrl+U")}
       <span className="tool-sep" aria-hidden="true" />
       {toggle("Bulleted list", state.bulletList, () => chain().toggleBulletList().run(), "• List")}
-      {toggle("Numbered list", state.orderedList, () => chain().toggleOrderedList().run(), "1. List")}
+      {toggle("1. List (numbered)", state.orderedList, () => chain().toggleOrderedList().run(), "1. List")}
       <span className="tool-sep" aria-hidden="true" />
       {state.inTable ? (
         <>

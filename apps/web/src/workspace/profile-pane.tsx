@@ -289,7 +289,8 @@ function ProfileFieldItem({
             <button
               type="button"
               className="button button-small button-ghost"
-              aria-label={`Enter ${label}`}
+              // The visible words begin the name (WCAG 2.5.3): voice control users say what they see.
+              aria-label={`${proposals.length ? "Enter another value" : "Enter a value"} for ${label}`}
               onClick={() => setEditing(true)}
             >
               {proposals.length ? "Enter another value" : "Enter a value"}
