@@ -17,7 +17,7 @@ import { addSource } from "../sources/service.ts";
 // propose confirmed, a draft generated from the firm's template, and that draft kept as a version.
 // Nothing here is written by hand: every fact, value and sentence comes from the PDFs.
 
-export type DemoFile = { name: string; bytes: Uint8Array };
+export type DemoFile = { name: string; bytes: Uint8Array<ArrayBuffer> };
 
 /** Each job's messages run here, in order, instead of through the queue: the seed answers when done. */
 function inlineQueue(pending: JobMessage[]): Queue {
