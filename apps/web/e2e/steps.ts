@@ -1,6 +1,7 @@
 // Steps more than one browser test takes: signing up (with the email confirmed through the
 // development mailbox) and confirming the fixture case's parties so only what a test is about
 // stands between the case and its letter.
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page } from "@playwright/test";
 import { strFromU8, unzipSync } from "fflate";
 
@@ -51,7 +52,7 @@ export async function confirmProfile(page: Page) {
     await expect(profile.getByRole("button", { name: `Clear ${label}` })).toBeVisible();
   }
   // Nothing proposes the insured: typed in.
-  await profile.getByRole("button", { name: "Enter Insured" }).click();
+  await profile.getByRole("button", { name: /^Enter (a|another) value for Insured$/ }).click();
   await profile.getByLabel("Insured", { exact: true }).fill("Lincoln Parcel Express LLC");
   await profile.getByRole("button", { name: "Confirm", exact: true }).click();
   await expect(profile.getByRole("button", { name: "Clear Insured" })).toBeVisible();
@@ -87,4 +88,20 @@ export function docxText(bytes: Uint8Array): string {
     .replace(/&quot;/g, '"')
     .replace(/&apos;/g, "'")
     .replace(/&amp;/g, "&");
+}
+
+/** axe-core on the page as it stands: no serious or critical violation, each named with where it is. */
+export async function expectAccessible(page: Page, screen: string, only?: string) {
+  const builder = new AxeBuilder({ page });
+  // Part of a page already checked whole (a tab's panel): less to analyse on a busy machine.
+  if (only) builder.include(only);
+  const { violations } = await builder.analyze();
+  const blocking = violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map(
+      (v) =>
+        `${screen}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+    );
+  // Soft: one run names the violations of every screen, not only the first.
+  expect.soft(blocking).toEqual([]);
 }

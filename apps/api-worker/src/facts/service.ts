@@ -55,6 +55,9 @@ export async function listFacts(
       asc(schema.sources.filename),
       asc(schema.facts.pageNumber),
       asc(schema.facts.createdAt),
+      // Facts read from one page share a timestamp: without a last key their order changed from
+      // one fetch to the next, and j/k review jumped about after each decision.
+      asc(schema.facts.id),
     );
   return { items };
 }
