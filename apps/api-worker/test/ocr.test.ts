@@ -3,11 +3,14 @@
 // cited and totalled like its text version; bad scans end in a readable state. The scans are
 // made by scripts/fixtures/scan/make-scans.ts --test-fixtures from the case's text PDFs.
 
+import { env } from "cloudflare:workers";
+import { eq, schema } from "@steno/db";
 import { openPdf, readPageText } from "@steno/reader";
+import { PDFDocument } from "pdf-lib";
 import { describe, expect, it } from "vitest";
 import expected from "./fixtures/case/expected.json";
-import { API, signUp, upload } from "./helpers.ts";
-import { eventually } from "./pdf.ts";
+import { API, deliver, signUp, testDb, upload } from "./helpers.ts";
+import { eventually, makePdf } from "./pdf.ts";
 
 const scans = Object.fromEntries(
   Object.entries(
@@ -65,7 +68,13 @@ describe("scanned PDFs", () => {
     // The viewer gets the scan with its OCR words as a text layer, where the quote is found.
     const viewed = await session.fetch(`${API}/api/sources/${source?.id}/file`);
     expect(viewed.status).toBe(200);
-    const pdf = await openPdf(new Uint8Array(await viewed.arrayBuffer()));
+    const copy = new Uint8Array(await viewed.arrayBuffer());
+    // The scan's bytes as uploaded, then the OCR words appended as an update: the copy is made
+    // without loading the scan into a PDF library.
+    const original = scans[file] as Uint8Array;
+    expect(copy.length).toBeGreaterThan(original.length);
+    expect(copy.subarray(0, original.length).every((b, i) => b === original[i])).toBe(true);
+    const pdf = await openPdf(copy);
     const layer = await readPageText(pdf, 2);
     await pdf.loadingTask.destroy();
     expect(squash(layer)).toContain(squash("Cervical collar, soft foam"));
@@ -116,4 +125,71 @@ describe("scanned PDFs", () => {
       expect.arrayContaining(["Date of Loss: March 14, 2026"]),
     );
   }, 300_000);
+});
+
+describe("scanned pages and the Anthropic provider", () => {
+  it("sends the model a low-confidence scanned page's image beside its OCR lines, a text page as text", async () => {
+    const { session, user } = await signUp();
+    const doc = await session.trpc.documents.create.mutate({ title: "Mixed record" });
+    // Page 1 has a text layer; page 2 is the 72 dpi scan, which OCR reads with low confidence.
+    const marker = crypto.randomUUID().slice(0, 8);
+    const mixed = await PDFDocument.create();
+    const [text] = await mixed.copyPages(
+      await PDFDocument.load(
+        await makePdf([
+          [`Springfield Police Department report ${marker}`, "Driver 2 ran a red light and was cited."],
+        ]),
+      ),
+      [0],
+    );
+    const [scan] = await mixed.copyPages(await PDFDocument.load(scans["low-72dpi.pdf"] as Uint8Array), [0]);
+    mixed.addPage(text);
+    mixed.addPage(scan);
+    const filename = `mixed-${marker}.pdf`;
+    const res = await upload(session, doc.id, await mixed.save(), filename);
+    expect(res.status).toBe(201);
+    const sourceId = res.body.source?.id as string;
+    const source = await eventually(
+      () => session.trpc.sources.get.query({ documentId: doc.id, sourceId }),
+      (s) => settled(s),
+      200_000,
+    );
+    expect(source).toMatchObject({ status: "ready", coverage: { ocr: 1, lowConfidencePages: [2] } });
+
+    // Extraction again, now with the Worker configured for Anthropic (the local mock API).
+    const handle = testDb();
+    const [job] = await handle.db
+      .insert(schema.jobs)
+      .values({ documentId: doc.id, sourceId, kind: "extract-facts", requestedBy: user.id })
+      .returning();
+    await handle.db.delete(schema.facts).where(eq(schema.facts.sourceId, sourceId));
+    await handle.close();
+    const bindings: Cloudflare.Env = {
+      ...env,
+      AI_PROVIDER: "anthropic",
+      ANTHROPIC_API_KEY: "test-key",
+      AI_EXTRACTION_MODEL: "claude-haiku-4-5",
+      AI_DRAFTING_MODEL: "claude-haiku-4-5",
+    };
+    await deliver({ jobId: job?.id as string, kind: "extract-facts" }, 1, bindings);
+
+    const requests = (await (await fetch(`${env.ANTHROPIC_BASE_URL}/__requests`)).json()) as {
+      path?: string;
+      messages: {
+        content: { type: string; title?: string; text?: string; source?: { media_type?: string } }[];
+      }[];
+    }[];
+    const [sent] = requests.filter(
+      (r) =>
+        !r.path && r.messages[0]?.content.some((b) => b.type === "document" && b.title?.startsWith(filename)),
+    );
+    const content = sent?.messages[0]?.content ?? [];
+    expect(content.map((b) => b.type)).toEqual(["document", "text", "image", "text"]);
+    expect(content[1]?.text).toMatch(/^Page 2 as scanned/);
+    expect(content[2]?.source?.media_type).toBe("image/jpeg");
+    // The model's facts from the scanned page are cited to its OCR text, on page 2.
+    const { items: facts } = await session.trpc.facts.list.query({ documentId: doc.id, sourceId });
+    expect(facts.some((f) => f.pageNumber === 2 && f.quote)).toBe(true);
+    expect(facts.some((f) => f.pageNumber === 1 && f.verified)).toBe(true);
+  }, 240_000);
 });
