@@ -150,20 +150,22 @@ export default function LetterPane({
             <SyncStatus room={room} readOnly={!editable} />
             {room.connected || room.localLoaded ? (
               <div className="letter-review">
-                <LetterEditor
-                  doc={room.doc}
-                  provider={room.provider}
-                  user={user}
-                  author={author}
-                  readOnly={!editable}
-                  onReady={setEditor}
-                />
-                {editor && (
-                  <div className="review-margin">
-                    <SuggestionsPanel editor={editor} canDecide={editable} />
-                    <CommentsPanel doc={room.doc} editor={editor} author={author} />
-                  </div>
-                )}
+                <div className="letter-review-grid">
+                  <LetterEditor
+                    doc={room.doc}
+                    provider={room.provider}
+                    user={user}
+                    author={author}
+                    readOnly={!editable}
+                    onReady={setEditor}
+                  />
+                  {editor && (
+                    <div className="review-margin">
+                      <SuggestionsPanel editor={editor} canDecide={editable} />
+                      <CommentsPanel doc={room.doc} editor={editor} author={author} />
+                    </div>
+                  )}
+                </div>
               </div>
             ) : (
               <Loading label="Opening the letter…" />
