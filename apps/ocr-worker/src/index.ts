@@ -28,16 +28,18 @@ const ocr = () => {
 
 export class OcrService extends WorkerEntrypoint<Env> implements OcrRpc {
   async readPages(request: OcrPagesRequest): Promise<OcrPageRead[]> {
+    const engine = await ocr();
     const object = await this.env.SOURCES.get(request.r2Key);
     if (!object) throw new Error("The PDF is missing from storage");
-    const bytes = new Uint8Array(await object.arrayBuffer());
-    return readPdfPages(await ocr(), bytes, request.pages, request.dpi ?? Number(this.env.OCR_DPI));
+    // Streamed into PDFium's memory: the scan is held once (see openPdf).
+    return readPdfPages(engine, object, request.pages, request.dpi ?? Number(this.env.OCR_DPI));
   }
 
   async renderPages(request: Omit<OcrPagesRequest, "dpi">): Promise<PageImage[]> {
+    const engine = await ocr();
     const object = await this.env.SOURCES.get(request.r2Key);
     if (!object) throw new Error("The PDF is missing from storage");
-    return renderPdfPages(await ocr(), new Uint8Array(await object.arrayBuffer()), request.pages);
+    return renderPdfPages(engine, object, request.pages);
   }
 }
 

@@ -1,5 +1,5 @@
 /// <reference path="./tesseract-wasm.d.ts" />
-import { PDFiumLibrary } from "@hyzyla/pdfium";
+import { PDFiumDocument, PDFiumLibrary } from "@hyzyla/pdfium";
 import { createOCREngine, type OCREngine } from "tesseract-wasm";
 import { type Bitmap, rotate, toRgba } from "./bitmap.ts";
 
@@ -27,6 +27,17 @@ export type OcrAssets = {
 export const DEFAULT_DPI = 300;
 // Orientation guesses below this confidence are ignored (Tesseract's OSD on a sparse page).
 const ORIENTATION_CONFIDENCE = 0.6;
+
+/**
+ * Read off a sideways image: most words of four letters or more have boxes taller than wide
+ * (upright, even a narrow "ill1" at 10 pt is wider than tall).
+ */
+function sideways(words: OcrWord[]): boolean {
+  const long = words.filter((w) => w.text.length >= 4 && w.confidence >= 60);
+  if (long.length < 5) return false;
+  const tall = long.filter((w) => w.box[3] - w.box[1] > w.box[2] - w.box[0]).length;
+  return tall * 2 > long.length;
+}
 
 async function gunzipIfNeeded(bytes: Uint8Array): Promise<Uint8Array> {
   if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
@@ -79,11 +90,32 @@ export type Ocr = {
   pageSize(pdf: OcrDocument, pageNumber: number): [number, number];
   /** Renders one page (1-based) of the PDF and reads it. */
   readPage(pdf: OcrDocument, pageNumber: number, options?: { dpi?: number }): Promise<OcrPage>;
-  openPdf(bytes: Uint8Array): Promise<OcrDocument>;
+  /**
+   * Opens a PDF. Given a stream (an R2 object's body) and its size, the bytes go straight into
+   * PDFium's memory, so the PDF is held once, not twice (a JS copy and PDFium's).
+   */
+  openPdf(source: PdfSource): Promise<OcrDocument>;
   destroy(): void;
 };
 
-export type OcrDocument = { pageCount: number; close(): void; inner: unknown };
+export type PdfSource = Uint8Array | { body: ReadableStream<Uint8Array>; size: number };
+
+export type OcrDocument = {
+  pageCount: number;
+  close(): void;
+  inner: unknown;
+  /** The PDF's bytes, a view that is valid until the next await (PDFium's memory may grow). */
+  bytes(): Uint8Array;
+};
+
+// What @hyzyla/pdfium keeps private but needs here: its emscripten module, to load a PDF from a
+// stream into its memory without a JS copy first (as its own loadDocument does from bytes).
+type PdfiumModule = {
+  HEAPU8: Uint8Array;
+  wasmExports: { malloc(size: number): number; free(ptr: number): void };
+  _FPDF_LoadMemDocument(ptr: number, size: number, password: number): number;
+  _FPDF_GetLastError(): number;
+};
 
 type PdfiumDocument = Awaited<ReturnType<PDFiumLibrary["loadDocument"]>>;
 
@@ -123,9 +155,47 @@ export async function createOcr(assets: OcrAssets): Promise<Ocr> {
         .getOriginalSize();
       return [originalWidth, originalHeight];
     },
-    async openPdf(bytes) {
-      const doc = await pdfium.loadDocument(bytes);
-      return { pageCount: doc.getPageCount(), close: () => doc.destroy(), inner: doc };
+    async openPdf(source) {
+      if (source instanceof Uint8Array) {
+        const doc = await pdfium.loadDocument(source);
+        return { pageCount: doc.getPageCount(), close: () => doc.destroy(), inner: doc, bytes: () => source };
+      }
+      const module = (pdfium as unknown as { module: PdfiumModule }).module;
+      const { size } = source;
+      const ptr = module.wasmExports.malloc(size);
+      if (!ptr) throw new Error(`PDFium could not allocate ${size} bytes`);
+      let at = 0;
+      try {
+        const reader = source.body.getReader();
+        for (let read = await reader.read(); !read.done; read = await reader.read()) {
+          const chunk = read.value;
+          if (at + chunk.length > size) throw new Error("The PDF is longer than its stated size");
+          // HEAPU8 is read anew each time: another call may have grown the memory meanwhile.
+          module.HEAPU8.set(chunk, ptr + at);
+          at += chunk.length;
+        }
+        if (at !== size) throw new Error("The PDF is shorter than its stated size");
+      } catch (error) {
+        module.wasmExports.free(ptr);
+        throw error;
+      }
+      const documentIdx = module._FPDF_LoadMemDocument(ptr, size, 0);
+      if (!documentIdx) {
+        const code = module._FPDF_GetLastError();
+        module.wasmExports.free(ptr);
+        throw new Error(`PDFium could not open the PDF (error ${code})`);
+      }
+      const doc = new PDFiumDocument({
+        module: module as unknown as ConstructorParameters<typeof PDFiumDocument>[0]["module"],
+        documentIdx,
+        documentPtr: ptr,
+      });
+      return {
+        pageCount: doc.getPageCount(),
+        close: () => doc.destroy(),
+        inner: doc,
+        bytes: () => module.HEAPU8.subarray(ptr, ptr + size),
+      };
     },
     async readPage(pdf, pageNumber, options = {}) {
       const dpi = options.dpi ?? DEFAULT_DPI;
@@ -138,20 +208,26 @@ export async function createOcr(assets: OcrAssets): Promise<Ocr> {
           chars === 0 ? 0 : words.reduce((n, w) => n + w.confidence * w.text.length, 0) / chars;
         return { rotation, words, confidence };
       };
-      // Upright first. A page scanned sideways or upside down reads as confident nonsense or not
+      // Upright first. A page scanned sideways reads as confident words in nonsense order
+      // (Tesseract turns each line to read it, but the lines run down the image: measured 94–96
+      // mean confidence on a page turned 90°), so its word boxes give it away, taller than wide;
+      // then both quarter turns are tried. A page upside down reads as confident nonsense or not
       // at all; then the rotation Tesseract guesses (clockwise, to make it upright) and a half
-      // turn are tried, and the most confident reading kept. Its guess alone is not trusted: at
-      // 150 dpi it called upright Letter pages sideways (measured).
+      // turn are tried. The most confident upright reading is kept. Tesseract's guess alone is
+      // not trusted: at 150 dpi it called upright Letter pages sideways (measured).
       let best = read(0);
-      if (best.confidence < LOW_CONFIDENCE) {
+      let turns: number[] = [];
+      if (sideways(best.words)) turns = [90, 270];
+      else if (best.confidence < LOW_CONFIDENCE) {
         const guess = engine.getOrientation();
-        const turns = new Set([guess.confidence >= ORIENTATION_CONFIDENCE ? guess.rotation % 360 : 0, 180]);
-        turns.delete(0);
-        for (const turn of turns) {
-          const attempt = read(turn);
-          if (attempt.confidence > best.confidence) best = attempt;
-          if (best.confidence >= LOW_CONFIDENCE) break;
-        }
+        turns = [...new Set([guess.confidence >= ORIENTATION_CONFIDENCE ? guess.rotation % 360 : 0, 180])];
+        turns = turns.filter((t) => t !== 0);
+      }
+      for (const turn of turns) {
+        const attempt = read(turn);
+        const upright = !sideways(attempt.words);
+        if (upright && (sideways(best.words) || attempt.confidence > best.confidence)) best = attempt;
+        if (upright && best === attempt && best.confidence >= LOW_CONFIDENCE) break;
       }
       const { rotation, words } = best;
       engine.clearImage();

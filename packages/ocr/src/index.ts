@@ -7,6 +7,7 @@ export {
   type Ocr,
   type OcrAssets,
   type OcrDocument,
+  type PdfSource,
   type WasmSource,
 } from "./engine.ts";
 export { IMAGE_LONG_SIDE, type PageImage, pageImage } from "./image.ts";

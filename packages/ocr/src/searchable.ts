@@ -115,10 +115,15 @@ class PdfObjects {
   trailer = PDFDict.withContext(this.context);
   startxref = 0;
 
-  private readonly bytes: Uint8Array;
+  // A getter, not the bytes: a view of PDFium's memory is detached when that memory grows.
+  private readonly source: () => Uint8Array;
 
-  constructor(bytes: Uint8Array) {
-    this.bytes = bytes;
+  constructor(source: () => Uint8Array) {
+    this.source = source;
+  }
+
+  private get bytes() {
+    return this.source();
   }
 
   async open() {
@@ -271,8 +276,11 @@ export type PdfPages = { base: LayerBase; pages: Map<number, PageInfo>; context:
  * Reads the page dictionaries of `wanted` pages. Encrypted PDFs are refused: the new page
  * dictionaries' strings would have to be encrypted too.
  */
-export async function readPageDicts(bytes: Uint8Array, wanted: number[]): Promise<PdfPages> {
-  const pdf = new PdfObjects(bytes);
+export async function readPageDicts(
+  bytes: Uint8Array | (() => Uint8Array),
+  wanted: number[],
+): Promise<PdfPages> {
+  const pdf = new PdfObjects(typeof bytes === "function" ? bytes : () => bytes);
   await pdf.open();
   if (pdf.trailer.get(PDFName.of("Encrypt"))) throw new Error("encrypted PDF");
   const root = pdf.trailer.get(PDFName.of("Root"));

@@ -1,4 +1,4 @@
-import type { Ocr } from "./engine.ts";
+import type { Ocr, PdfSource } from "./engine.ts";
 import { type PageImage, pageImage } from "./image.ts";
 import type { OcrPage } from "./layout.ts";
 import { type LayerPart, layerPart, type PdfPages, readPageDicts } from "./searchable.ts";
@@ -21,8 +21,8 @@ export type OcrRpc = {
 };
 
 /** The given pages of a PDF as JPEGs for a vision model. */
-export async function renderPdfPages(ocr: Ocr, bytes: Uint8Array, pages: number[]): Promise<PageImage[]> {
-  const pdf = await ocr.openPdf(bytes);
+export async function renderPdfPages(ocr: Ocr, source: PdfSource, pages: number[]): Promise<PageImage[]> {
+  const pdf = await ocr.openPdf(source);
   try {
     const out: PageImage[] = [];
     for (const n of pages) if (n >= 1 && n <= pdf.pageCount) out.push(await pageImage(ocr, pdf, n));
@@ -35,13 +35,13 @@ export async function renderPdfPages(ocr: Ocr, bytes: Uint8Array, pages: number[
 /** Reads the given pages of a PDF; pages past its end are left out. */
 export async function readPdfPages(
   ocr: Ocr,
-  bytes: Uint8Array,
+  source: PdfSource,
   pages: number[],
   dpi?: number,
 ): Promise<OcrPageRead[]> {
-  const pdf = await ocr.openPdf(bytes);
-  // Read before OCR: then the bytes need not be kept for after it.
-  const dicts: PdfPages | null = await readPageDicts(bytes, pages).catch(() => null);
+  const pdf = await ocr.openPdf(source);
+  // The page dictionaries for the searchable copy, read from the bytes PDFium holds.
+  const dicts: PdfPages | null = await readPageDicts(pdf.bytes, pages).catch(() => null);
   try {
     const out: OcrPageRead[] = [];
     for (const n of pages) {
