@@ -3,7 +3,7 @@
 
 import type { DocumentKind } from "./classify.ts";
 import { squash } from "./text.ts";
-import type { ExtractedFact, FactCategory, MoneyKind, ProfileField } from "./types.ts";
+import type { ExtractedFact } from "./types.ts";
 
 export type Table = {
   moneyColumns: number;
@@ -75,20 +75,8 @@ export type State = {
   columnUnits: string[] | null;
 };
 
-export type NewFact = {
-  category: FactCategory;
-  text: string;
-  quote: string;
-  amountCents?: number | null;
-  eventDate?: string | null;
-  provider?: string | null;
-  code?: string | null;
-  moneyKind?: MoneyKind | null;
-  dateTo?: string | null;
-  statementKey?: string | null;
-  profileField?: ProfileField | null;
-  fieldValue?: string | null;
-};
+/** A fact as a layout reader proposes it; `emit` gives it the page it is read on. */
+export type NewFact = Omit<ExtractedFact, "pageNumber" | "citations">;
 
 const MAX_TEXT = 300;
 const clip = (s: string) => (s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT - 1).trimEnd()}…` : s);
