@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { and, eq, schema } from "@steno/db";
 import { connectClient } from "@steno/shared/sync-client";
 import { describe, expect, it } from "vitest";
-import { addCollaborator, codeOf, signUp, testDb } from "./helpers.ts";
+import { addCollaborator, auditActions, codeOf, signUp, testDb } from "./helpers.ts";
 
 describe("cases", () => {
   it("pages newest first without gaps or repeats", async () => {
@@ -251,17 +251,8 @@ describe("collaborators", () => {
       ),
     ).toBe("NOT_FOUND");
 
-    const handle = testDb();
-    try {
-      const actions = await handle.db
-        .select({ action: schema.auditLog.action })
-        .from(schema.auditLog)
-        .where(eq(schema.auditLog.documentId, doc.id));
-      expect(actions.map((a) => a.action)).toEqual(
-        expect.arrayContaining(["collaborator.invite", "collaborator.role_change", "collaborator.remove"]),
-      );
-    } finally {
-      await handle.close();
-    }
+    expect(await auditActions(doc.id)).toEqual(
+      expect.arrayContaining(["collaborator.invite", "collaborator.role_change", "collaborator.remove"]),
+    );
   });
 });

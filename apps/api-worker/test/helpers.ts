@@ -266,6 +266,20 @@ export async function generateLetter(
   );
 }
 
+/** The actions the audit log holds for a case, oldest first as stored. */
+export async function auditActions(documentId: string): Promise<string[]> {
+  const handle = testDb();
+  try {
+    const rows = await handle.db
+      .select({ action: schema.auditLog.action })
+      .from(schema.auditLog)
+      .where(eq(schema.auditLog.documentId, documentId));
+    return rows.map((r) => r.action);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** The case's letter as the room last pushed it to Postgres, and the draft's flags. */
 export async function storedLetter(documentId: string) {
   const handle = testDb();

@@ -6,6 +6,7 @@ import { sha256Hex } from "../src/auth/tokens.ts";
 import {
   API,
   addCollaborator,
+  auditActions,
   codeOf,
   mailTo,
   PASSWORD,
@@ -121,23 +122,14 @@ describe("invitations", () => {
       "CONFLICT",
     );
 
-    const handle = testDb();
-    try {
-      const actions = await handle.db
-        .select({ action: schema.auditLog.action })
-        .from(schema.auditLog)
-        .where(eq(schema.auditLog.documentId, doc.id));
-      expect(actions.map((a) => a.action)).toEqual(
-        expect.arrayContaining([
-          "collaborator.invite",
-          "collaborator.decline",
-          "collaborator.accept",
-          "collaborator.leave",
-        ]),
-      );
-    } finally {
-      await handle.close();
-    }
+    expect(await auditActions(doc.id)).toEqual(
+      expect.arrayContaining([
+        "collaborator.invite",
+        "collaborator.decline",
+        "collaborator.accept",
+        "collaborator.leave",
+      ]),
+    );
   });
 
   it("answer the same whether or not the address has an account; the mail tells the difference", async () => {

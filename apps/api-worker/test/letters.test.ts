@@ -4,6 +4,7 @@ import { waitFor } from "@steno/shared/sync-client";
 import { describe, expect, it } from "vitest";
 import {
   API,
+  auditActions,
   caseWithFacts,
   codeOf,
   confirmProfile,
@@ -192,18 +193,9 @@ describe("draft generation", () => {
     expect(items.map((v) => v.label)).toEqual(expect.arrayContaining(["Sent to client", "Before restore"]));
     editor.close();
 
-    const handle = testDb();
-    try {
-      const actions = await handle.db
-        .select({ action: schema.auditLog.action })
-        .from(schema.auditLog)
-        .where(eq(schema.auditLog.documentId, doc.id));
-      expect(actions.map((a) => a.action)).toEqual(
-        expect.arrayContaining(["letter.export", "letter.version_restore"]),
-      );
-    } finally {
-      await handle.close();
-    }
+    expect(await auditActions(doc.id)).toEqual(
+      expect.arrayContaining(["letter.export", "letter.version_restore"]),
+    );
     const stranger = await signUp("stranger");
     expect((await stranger.session.fetch(`http://api.test/api/documents/${doc.id}/export.docx`)).status).toBe(
       404,
