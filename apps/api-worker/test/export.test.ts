@@ -1,7 +1,7 @@
 // The exported letter (issue 13, "The document"): the .docx and the PDF laid out for the firm's
 // paper, with the letterhead and signature of the settings as they are at export time.
 import { eq, schema } from "@steno/db";
-import { letterText } from "@steno/shared";
+import { LETTER_FIELD, letterText, suggestionId } from "@steno/shared";
 import { strFromU8, unzipSync } from "fflate";
 import { PDFDocument } from "pdf-lib";
 import { extractText, getDocumentProxy } from "unpdf";
@@ -10,7 +10,9 @@ import {
   API,
   addCollaborator,
   caseWithFacts,
+  codeOf,
   generateLetter,
+  openLetter,
   RIVERA_FACTS,
   Session,
   signUp,
@@ -223,5 +225,33 @@ describe("the exported letter", () => {
       expect(res.status).toBe(200);
       expect(res.headers.get("content-disposition")).toContain(`Rivera%20v.%20Acme.${file.slice(7)}`);
     }
+  });
+
+  it("an open suggestion keeps the letter from a PDF and from being sent; Word carries it as a tracked change", async () => {
+    const { owner, doc } = await draftedCase();
+    const Y = await import("yjs");
+    const editor = await openLetter(owner.session, doc.id);
+    const paragraph = new Y.XmlElement("paragraph");
+    const words = new Y.XmlText();
+    words.insert(0, "She still cannot lift her son.", {
+      insertion: { id: suggestionId("s1", { id: owner.user.id, name: "Pat Paralegal" }, 0) },
+    });
+    paragraph.insert(0, [words]);
+    editor.doc.getXmlFragment(LETTER_FIELD).insert(1, [paragraph]);
+    await editor.resync();
+    editor.close();
+
+    const pdf = await download(owner.session, doc.id, "export.pdf");
+    expect(pdf.status).toBe(409);
+    expect(await pdf.text()).toContain("1 suggestion is still open");
+    const { document } = await docxParts(await download(owner.session, doc.id, "export.docx"));
+    expect(document).toMatch(/<w:ins [^>]*w:author="Pat Paralegal"/);
+    const sent = owner.session.trpc.lifecycle.markSent.mutate({
+      documentId: doc.id,
+      method: "mail",
+      format: "docx",
+      recipient: "Claims Adjuster",
+    });
+    expect(await codeOf(sent)).toBe("CONFLICT");
   });
 });

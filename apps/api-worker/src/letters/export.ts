@@ -4,6 +4,7 @@ import {
   type LetterRoomNamespace,
   type LetterSnapshot,
   letterRoom,
+  openSuggestionCount,
   PAGE_SIZES,
   type PageSize,
   type PmNode,
@@ -134,11 +135,14 @@ export async function exportLetter(
     rooms,
     format,
     snapshot,
+    final = false,
   }: {
     rooms: LetterRoomNamespace;
     format: ExportFormat;
     /** the room's snapshot when the caller took it (marking sent keeps the same one as a version) */
     snapshot?: LetterSnapshot;
+    /** the letter is being sent: nothing may be left undecided, whatever the format */
+    final?: boolean;
   },
 ): Promise<ExportFile> {
   const { db, document } = scope;
@@ -148,6 +152,14 @@ export async function exportLetter(
   const content = live.empty ? (document.letterContent as PmNode | null) : live.content;
   if (!content?.content?.length)
     throw new AppError("CONFLICT", "This case has no letter yet; generate a draft first");
+  // A PDF cannot show a suggestion as one: it would print the words proposed for deletion
+  // beside their replacement. Word carries them as tracked changes, for a reviewer to decide.
+  const open = openSuggestionCount(content);
+  if (open > 0 && (format === "pdf" || final))
+    throw new AppError(
+      "CONFLICT",
+      `${open === 1 ? "1 suggestion is" : `${open} suggestions are`} still open: accept or reject ${open === 1 ? "it" : "them"} before ${final ? "sending" : "exporting a PDF"}`,
+    );
   // A letter leaves the firm only when nothing in it is unconfirmed or unexplained.
   await assertReady(db, { document, action: "exporting", letter: content });
   const { print, firm } = await letterPrint(db, { document });

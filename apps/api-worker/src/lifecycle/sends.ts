@@ -130,7 +130,12 @@ export async function markSent(scope: DocumentScope, input: MarkSentInput, deps:
     throw new AppError("BAD_REQUEST", "The response cannot be due before the letter was sent");
 
   const snapshot = await letterRoom(deps.rooms, document.id).snapshot();
-  const file = await exportLetter(scope, { rooms: deps.rooms, format: input.format, snapshot });
+  const file = await exportLetter(scope, {
+    rooms: deps.rooms,
+    format: input.format,
+    snapshot,
+    final: true,
+  });
   // An empty room has not loaded the letter: its stored state is what was printed.
   const state = snapshot.empty ? document.letterState : snapshot.state;
   const content = snapshot.empty ? document.letterContent : snapshot.content;

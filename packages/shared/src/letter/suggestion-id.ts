@@ -33,3 +33,25 @@ export function suggestionInfo(id: unknown): SuggestionInfo | null {
   if (!Number.isFinite(at)) return null;
   return { authorId: parts[1] as string, authorName: parts.slice(3).join(ID_SEPARATOR), at };
 }
+
+/**
+ * How many suggestions in a letter are still open (neither accepted nor rejected): marks on
+ * text and on blocks, counted once per id. Iterative like letterText.
+ */
+export function openSuggestionCount(
+  root:
+    | { type?: string; marks?: { type: string; attrs?: Record<string, unknown> }[]; content?: unknown[] }
+    | null
+    | undefined,
+): number {
+  if (!root) return 0;
+  const ids = new Set<unknown>();
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as NonNullable<typeof root>;
+    for (const mark of node.marks ?? [])
+      if ((SUGGESTION_MARKS as readonly string[]).includes(mark.type)) ids.add(mark.attrs?.id ?? mark);
+    for (const child of node.content ?? []) stack.push(child as NonNullable<typeof root>);
+  }
+  return ids.size;
+}
