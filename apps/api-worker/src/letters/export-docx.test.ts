@@ -96,7 +96,9 @@ describe("Word export of a letter under review", () => {
     expect(range(0)).toBe("rear-ended");
     expect(range(1)).toBe("rear-ended");
     expect(range(2)).toBe("May 3.She was");
-    expect(xml).toMatch(/<w:commentRangeStart w:id="0"\/><w:commentRangeStart w:id="1"\/><w:r><w:rPr><w:b\/>/);
+    expect(xml).toMatch(
+      /<w:commentRangeStart w:id="0"\/><w:commentRangeStart w:id="1"\/><w:r><w:rPr><w:b\/>/,
+    );
     for (const id of [0, 1, 2]) expect(xml).toContain(`<w:commentReference w:id="${id}"/>`);
 
     const commentsXml = files["word/comments.xml"] ?? "";
