@@ -9,7 +9,7 @@ const WINDOW = 15 * 60;
 const limiter = (key: string) => env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key));
 
 // Independent of the wall clock: the burst binding (miniflare counts it in fixed 60 s windows,
-// floor(now / period)) has the same limit as the 15-minute window, so a request these tests
+// floor(now / period)) allows at least what the 15-minute window does, so a request these tests
 // expect refused is refused by the long window even when a burst window ends mid-test; the
 // long window starts at the client's first request, and the tests take seconds.
 describe("the API's general rate limit", () => {

@@ -71,10 +71,13 @@ function Lines({ lines, onOpen }: { lines: EventLine[]; onOpen: (citation: Citat
 export function ChronologyPane({
   documentId,
   documentTitle,
+  shown,
   onOpenCitation,
 }: {
   documentId: string;
   documentTitle?: string;
+  /** Whether its tab is open: a hidden chronology is not refetched after every review decision. */
+  shown: boolean;
   onOpenCitation: (citation: Citation) => void;
 }) {
   const trpc = useTRPC();
@@ -85,6 +88,7 @@ export function ChronologyPane({
   const gapDays = Number.isInteger(parsed) && parsed >= 1 && parsed <= 365 ? parsed : DEFAULT_GAP_DAYS;
   const chronology = useQuery({
     ...trpc.chronology.get.queryOptions({ documentId, gapDays }),
+    enabled: shown,
     placeholderData: keepPreviousData,
   });
   const [exporting, setExporting] = useState(false);

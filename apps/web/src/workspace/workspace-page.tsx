@@ -219,6 +219,7 @@ export default function WorkspacePage({ documentId, session }: { documentId: str
             <ChronologyPane
               documentId={documentId}
               documentTitle={document.title}
+              shown={tab === "chronology"}
               onOpenCitation={openCitation}
             />
           </TabPanel>
