@@ -1,3 +1,13 @@
+import {
+  COLLABORATOR_ROLES,
+  DOCUMENT_STATUSES,
+  FACT_CATEGORIES,
+  FACT_STATUSES,
+  FIRM_ROLES,
+  MONEY_KINDS,
+  OFFER_PARTIES,
+  SEND_METHODS,
+} from "@steno/shared";
 import { sql } from "drizzle-orm";
 import {
   bigint,
@@ -19,6 +29,8 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 
+// The enums' values are @steno/shared's lists, which the API's inputs and the web app use too.
+
 // Y.Doc states are binary; bytea keeps them compact and exact.
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => "bytea",
@@ -30,25 +42,15 @@ const createdAt = () =>
 const updatedAt = () =>
   timestamp("updated_at", { withTimezone: true, mode: "string" }).notNull().defaultNow();
 
-export const userRole = pgEnum("user_role", ["attorney", "paralegal", "admin"]);
-export const documentStatus = pgEnum("document_status", ["draft", "in_review", "finalized"]);
-export const collaboratorRole = pgEnum("collaborator_role", ["owner", "editor", "viewer"]);
+export const userRole = pgEnum("user_role", FIRM_ROLES);
+export const documentStatus = pgEnum("document_status", DOCUMENT_STATUSES);
+export const collaboratorRole = pgEnum("collaborator_role", COLLABORATOR_ROLES);
 export const inviteState = pgEnum("invite_state", ["pending", "accepted"]);
 export const sourceStatus = pgEnum("source_status", ["uploaded", "extracting", "ready", "failed"]);
-export const factCategory = pgEnum("fact_category", [
-  "incident",
-  "liability",
-  "injury",
-  "treatment",
-  "billing",
-  "wage_loss",
-  "insurance",
-  "future_care",
-  "other",
-]);
+export const factCategory = pgEnum("fact_category", FACT_CATEGORIES);
 // What an amount on a bill is: only charges are damages; the rest reconcile the statement.
-export const moneyKind = pgEnum("money_kind", ["charge", "total", "payment", "adjustment", "balance"]);
-export const factStatus = pgEnum("fact_status", ["pending", "approved", "rejected", "edited"]);
+export const moneyKind = pgEnum("money_kind", MONEY_KINDS);
+export const factStatus = pgEnum("fact_status", FACT_STATUSES);
 export const jobKind = pgEnum("job_kind", ["extract-text", "extract-facts", "generate-letter"]);
 export const jobStatus = pgEnum("job_status", ["queued", "running", "succeeded", "failed"]);
 
@@ -502,8 +504,8 @@ export const readinessDismissals = pgTable(
   (t) => [uniqueIndex("readiness_dismissals_item_idx").on(t.documentId, t.itemKey)],
 );
 
-export const sendMethod = pgEnum("send_method", ["email", "mail", "fax", "portal", "hand"]);
-export const offerParty = pgEnum("offer_party", ["insurer", "us"]);
+export const sendMethod = pgEnum("send_method", SEND_METHODS);
+export const offerParty = pgEnum("offer_party", OFFER_PARTIES);
 
 // A letter that left the firm: when, how, to whom, and the exact file (kept in R2 under the case's
 // prefix, its SHA-256 here) with the locked version it was printed from. The newest one per case

@@ -3,8 +3,11 @@ import { idSchema } from "../ids.ts";
 import { passwordSchema } from "./auth.ts";
 import { cleanText, emailSchema } from "./common.ts";
 
-/** A person's role in their firm: admins manage the firm and its members. */
-export const FIRM_ROLES = ["admin", "attorney", "paralegal"] as const;
+/**
+ * A person's role in their firm: admins manage the firm and its members. In the database enum's
+ * order (@steno/db's user_role is made from this list; reordering it would alter the enum).
+ */
+export const FIRM_ROLES = ["attorney", "paralegal", "admin"] as const;
 export type FirmRole = (typeof FIRM_ROLES)[number];
 
 /**
