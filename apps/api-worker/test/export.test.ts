@@ -18,6 +18,7 @@ import {
   signUp,
   storedLetter,
   testDb,
+  typeLetterAndLeave,
 } from "./helpers.ts";
 import { eventually } from "./pdf.ts";
 
@@ -253,5 +254,16 @@ describe("the exported letter", () => {
       recipient: "Claims Adjuster",
     });
     expect(await codeOf(sent)).toBe("CONFLICT");
+  });
+
+  it("a blank a draft printed ([insured]) keeps the letter from leaving after the value is confirmed", async () => {
+    const { owner, doc } = await draftedCase();
+    // As drafted before the insured was known: the confirmed value does not rewrite the letter.
+    await typeLetterAndLeave(owner.session, doc.id, "Your insured: [insured]");
+    const readiness = await owner.session.trpc.letters.readiness.query({ documentId: doc.id });
+    expect(readiness.items.map((i) => i.message)).toContain(
+      "The letter still prints [insured]: write it in, or draft again now that the case says it.",
+    );
+    expect((await download(owner.session, doc.id, "export.docx")).status).toBe(409);
   });
 });

@@ -53,6 +53,15 @@ test("mark the letter sent; the case list shows the deadline and sorts by it", a
     await caseLink.click();
     const letter = page.getByRole("textbox", { name: "Letter text" });
     await expect(page.getByTestId("sync-status")).toContainText("Live");
+    // The seed drafted before the insured was known, and a letter that still prints [insured]
+    // cannot leave: draft again now that the case names them.
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.getByRole("button", { name: "Generate draft" }).click();
+    await expect(page.getByTestId("generate-status")).toHaveText("Draft written into the letter.", {
+      timeout: 60_000,
+    });
+    await expect(letter).toContainText("Acme Logistics LLC");
+    await expect(letter).not.toContainText("[insured]");
     await letter.click();
     await page.keyboard.press("Control+End");
     await page.keyboard.press("Enter");

@@ -25,6 +25,7 @@ export {
 } from "./narrative.ts";
 export { checkProse, knownValues, ledgerFigures, mismatchMessage } from "./prose-check.ts";
 export {
+  blanksIn,
   defaultDemandCents,
   type Letterhead,
   letterVariables,

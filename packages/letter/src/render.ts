@@ -61,7 +61,26 @@ export type LetterInput = {
 };
 
 // What an attorney must fill in by hand reads as a bracketed placeholder, never as a blank.
-const missing = (what: string) => `[${what}]`;
+const BLANKS = [
+  "attorney",
+  "signature",
+  "client name",
+  "date of loss",
+  "location",
+  "insurance company",
+  "claim number",
+  "policy number",
+  "insured",
+] as const;
+const missing = (what: (typeof BLANKS)[number]) => `[${what}]`;
+
+/**
+ * The placeholders a draft printed for what the case did not yet say, still standing in a
+ * letter's text: confirming the value later does not change a letter already drafted.
+ */
+export function blanksIn(text: string): string[] {
+  return BLANKS.map(missing).filter((blank) => text.includes(blank));
+}
 
 /** A bracketed placeholder left in a value: what readiness reports before generating. */
 export const PLACEHOLDER = /\[[^\]\n]+\]/;

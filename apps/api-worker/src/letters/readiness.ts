@@ -1,5 +1,6 @@
 import { and, type Db, desc, eq, inArray, isNull, schema, sql } from "@steno/db";
 import {
+  blanksIn,
   checkProse,
   defaultDemandCents,
   knownValues,
@@ -12,6 +13,7 @@ import {
 import { normalizeForMatch } from "@steno/reader";
 import {
   AppError,
+  blocksGenerating,
   buildLedger,
   formatUsd,
   idSchema,
@@ -308,6 +310,14 @@ export async function computeReadiness(
   // reviewed fact, ledger line or confirmed profile value.
   const content = letter ?? (document.letterContent as PmNode | null);
   if (content) {
+    for (const blank of blanksIn(letterText(content))) {
+      items.push({
+        key: `blank:${blank}`,
+        kind: "prose",
+        message: `The letter still prints ${blank}: write it in, or draft again now that the case says it.`,
+        link: { sentence: blank },
+      });
+    }
     for (const m of await proseMismatches(db, { document, letter: content, ledger, confirmed })) {
       items.push({
         key: `prose:${(await sha256Hex(`${m.kind}|${m.value}|${m.context}`)).slice(0, 24)}`,
@@ -417,10 +427,7 @@ export async function assertReady(
   },
 ) {
   const readiness = await computeReadiness(db, { document, templateId, letter });
-  // A new draft replaces the old one's sentences, so only export waits on them.
-  const open = readiness.items.filter(
-    (i) => !i.dismissed && (action === "exporting" || (i.kind !== "draft" && i.kind !== "prose")),
-  );
+  const open = readiness.items.filter((i) => !i.dismissed && (action === "exporting" || blocksGenerating(i)));
   if (open.length === 0) return readiness;
   throw new AppError(
     "CONFLICT",

@@ -1,4 +1,4 @@
-import { presenceColor } from "@steno/shared";
+import { blocksGenerating, presenceColor } from "@steno/shared";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Editor } from "@tiptap/react";
 import { useId, useMemo, useState } from "react";
@@ -135,7 +135,11 @@ export default function LetterPane({
               templateId={templateId}
               onTemplateChange={setTemplateId}
               // When the list cannot load, the server still refuses an unready draft (409, naming each item).
-              openItems={readiness.isError ? 0 : readiness.data?.open}
+              openItems={
+                readiness.isError
+                  ? 0
+                  : readiness.data?.items.filter((i) => !i.dismissed && blocksGenerating(i)).length
+              }
             />
           )}
           <DamagesCard

@@ -41,3 +41,11 @@ export const readinessSchema = z.object({
 export type ReadinessLink = z.infer<typeof readinessLinkSchema>;
 export type ReadinessItem = z.infer<typeof readinessItemSchema>;
 export type Readiness = z.infer<typeof readinessSchema>;
+
+/**
+ * Whether an open item keeps a new draft from being generated. Items about the letter's own
+ * sentences (an AI draft's flags, prose nothing vouches for, a blank it printed) do not: a new
+ * draft replaces those sentences. Export waits for every item.
+ */
+export const blocksGenerating = (item: Pick<ReadinessItem, "kind">) =>
+  item.kind !== "draft" && item.kind !== "prose";
