@@ -95,6 +95,23 @@ export function CommentsPanel({ doc, editor, author }: Props) {
     if (range) editor.chain().setTextSelection(range).scrollIntoView().run();
   };
 
+  // Open and resolved threads are the same card, in two lists.
+  const threadCard = (thread: CommentThread) => (
+    <ThreadCard
+      key={thread.id}
+      thread={thread}
+      active={thread.id === active}
+      detached={threadRange(editor.state, doc, thread) === null}
+      onFocus={() => focus(thread)}
+      onReply={(text) =>
+        replyToThread(doc, thread.id, { id: crypto.randomUUID(), author, body: text, at: Date.now() })
+      }
+      onResolve={(value) =>
+        setThreadResolved(doc, thread.id, { resolved: value, by: author, at: Date.now() })
+      }
+    />
+  );
+
   return (
     <aside className="comments-panel" aria-labelledby={headingId}>
       <div className="comments-head">
@@ -134,48 +151,11 @@ export function CommentsPanel({ doc, editor, author }: Props) {
         </form>
       )}
       {open.length === 0 && !draft && <p className="muted comments-empty">No open comments.</p>}
-      <ol className="comment-list">
-        {open.map((thread) => (
-          <ThreadCard
-            key={thread.id}
-            thread={thread}
-            active={thread.id === active}
-            detached={threadRange(editor.state, doc, thread) === null}
-            onFocus={() => focus(thread)}
-            onReply={(text) =>
-              replyToThread(doc, thread.id, { id: crypto.randomUUID(), author, body: text, at: Date.now() })
-            }
-            onResolve={(value) =>
-              setThreadResolved(doc, thread.id, { resolved: value, by: author, at: Date.now() })
-            }
-          />
-        ))}
-      </ol>
+      <ol className="comment-list">{open.map(threadCard)}</ol>
       {resolved.length > 0 && (
         <details className="comments-resolved">
           <summary>Resolved ({resolved.length})</summary>
-          <ol className="comment-list">
-            {resolved.map((thread) => (
-              <ThreadCard
-                key={thread.id}
-                thread={thread}
-                active={thread.id === active}
-                detached={threadRange(editor.state, doc, thread) === null}
-                onFocus={() => focus(thread)}
-                onReply={(text) =>
-                  replyToThread(doc, thread.id, {
-                    id: crypto.randomUUID(),
-                    author,
-                    body: text,
-                    at: Date.now(),
-                  })
-                }
-                onResolve={(value) =>
-                  setThreadResolved(doc, thread.id, { resolved: value, by: author, at: Date.now() })
-                }
-              />
-            ))}
-          </ol>
+          <ol className="comment-list">{resolved.map(threadCard)}</ol>
         </details>
       )}
     </aside>
