@@ -108,7 +108,15 @@ export const deadlineReminderPayload = z.object({
   responseDueOn: z.string(),
   daysBefore: z.number().int(),
 });
-export const NOTIFICATION_KINDS = ["deadline_reminder"] as const;
+/** Someone mentioned the user in a comment on the case's letter (`threadId` opens it). */
+export const mentionPayload = z.object({
+  threadId: z.string(),
+  messageId: z.string(),
+  authorName: z.string(),
+  caseTitle: z.string(),
+  excerpt: z.string(),
+});
+export const NOTIFICATION_KINDS = ["deadline_reminder", "mention"] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export const notificationSchema = z.object({
