@@ -396,7 +396,11 @@ export const letterVersions = pgTable(
     lockedAt: timestamp("locked_at", { withTimezone: true, mode: "string" }),
     createdAt: createdAt(),
   },
-  (t) => [index("letter_versions_document_idx").on(t.documentId, t.createdAt.desc())],
+  (t) => [
+    index("letter_versions_document_idx").on(t.documentId, t.createdAt.desc()),
+    // A label names one version of a letter: the list, the audit log and a redline cite it.
+    uniqueIndex("letter_versions_label_idx").on(t.documentId, t.label),
+  ],
 );
 
 export const jobs = pgTable(
