@@ -581,3 +581,32 @@ export const notifications = pgTable(
     uniqueIndex("notifications_dedupe_idx").on(t.userId, t.dedupeKey),
   ],
 );
+
+// A letter's comment messages as its room last pushed them (the threads themselves live in the
+// letter's Y.Doc, @steno/shared/review): the copy search, backups and mention notifications read
+// without a room. One row per message; each push deletes the rows of messages that are gone.
+export const letterComments = pgTable(
+  "letter_comments",
+  {
+    documentId: uuid("document_id")
+      .notNull()
+      .references(() => documents.id, { onDelete: "cascade" }),
+    threadId: text("thread_id").notNull(),
+    // Ids made by the clients (crypto.randomUUID()), unique within the letter.
+    messageId: text("message_id").notNull(),
+    // The room checks that a message's author is its sender. No foreign key: a person's words
+    // stay when they are gone.
+    authorId: uuid("author_id"),
+    authorName: text("author_name").notNull(),
+    // As a person reads it: each mention as "@Name" (their ids are in `mentions`).
+    body: text("body").notNull(),
+    mentions: uuid("mentions").array().notNull().default(sql`'{}'::uuid[]`),
+    // The thread's state (a thread is resolved as a whole).
+    resolved: boolean("resolved").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "string" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.documentId, t.messageId] }),
+    index("letter_comments_body_search_idx").using("gin", sql`to_tsvector('english', ${t.body})`),
+  ],
+);
