@@ -43,20 +43,21 @@ function fontFor(fonts: Fonts, style: Style): PDFFont {
 }
 
 /**
- * Text the standard PDF fonts can print (WinAnsi): accents kept where the font has the letter,
- * otherwise the base letter; tabs and odd spaces as spaces; anything else as "?".
+ * Text as the standard PDF fonts (WinAnsi) print it: tabs and odd spaces as spaces, control and
+ * non-characters dropped. A letter the fonts lack (the "ễ" of "Nguyễn", Cyrillic, an emoji) is
+ * recorded in `missing` and the export refused: printing "Nguyen" or "?" would put a wrong name
+ * in a letter that looks finished.
  */
-function printable(text: string, charset: Set<number>): string {
+function printable(text: string, charset: Set<number>, missing: Map<string, string>): string {
   let out = "";
   for (const char of text.replace(/[\t\u00a0\u2000-\u200a\u202f]/g, " ")) {
     const code = char.codePointAt(0) as number;
-    if (code < 0x20) continue;
-    if (charset.has(code)) {
-      out += char;
-      continue;
+    if (code < 0x20 || /\p{Cc}|\p{Cn}|\p{Cs}/u.test(char)) continue;
+    if (!charset.has(code) && !missing.has(char)) {
+      missing.set(char, text.split(/\s+/).find((word) => word.includes(char)) ?? char);
     }
-    const base = char.normalize("NFKD").replace(/\p{M}/gu, "");
-    out += [...base].every((c) => charset.has(c.codePointAt(0) as number)) && base ? base : "?";
+    // Measured as "?" only until the export is refused.
+    out += charset.has(code) ? char : "?";
   }
   return out;
 }
@@ -83,6 +84,8 @@ class Layout {
   readonly units: Unit[] = [];
   private readonly charset: Set<number>;
   private readonly fonts: Fonts;
+  /** letters the fonts cannot print, each with the first word it appears in */
+  readonly missing = new Map<string, string>();
   readonly width: number;
 
   constructor(fonts: Fonts, width: number) {
@@ -143,7 +146,7 @@ class Layout {
         strike: span.strike,
       };
       const font = fontFor(this.fonts, style);
-      for (const token of printable(span.text, this.charset).split(/(\s+)/)) {
+      for (const token of printable(span.text, this.charset, this.missing).split(/(\s+)/)) {
         if (!token) continue;
         if (/^\s+$/.test(token)) {
           if (line.pieces.length > 0) add(" ", style);
@@ -433,6 +436,14 @@ export async function letterToPdf(content: PmNode, print: LetterPrint): Promise<
       keepNext: i < signature.length - 1,
     });
   });
+
+  if (layout.missing.size > 0) {
+    const examples = [...layout.missing].slice(0, 3).map(([char, word]) => `“${char}” in “${word}”`);
+    throw new AppError(
+      "CONFLICT",
+      `The PDF's fonts cannot print ${examples.join(", ")}. Export to Word (.docx), which prints every character, or change the text.`,
+    );
+  }
 
   // Paginate: each chain of units bound by keepWithNext starts a new page when it does not fit
   // what is left of this one (and would fit on an empty page).

@@ -68,16 +68,17 @@ describe("what the export prints around the letter", () => {
     expect(withoutDraftLetterhead(named, firm)).toBe(named);
   });
 
-  it("a PDF whose standard fonts lack a character prints it as its base letter or “?”, never fails", async () => {
+  it("a PDF refuses a letter its fonts cannot print (a wrong name is worse than no PDF); odd spaces and controls are not letters", async () => {
+    const print = { title: "Unicode", author: "Dana Harper" };
+    await expect(
+      letterToPdf({ type: "doc", content: [paragraph("Zoë Nguyễn paid \u{1F600} Юлия in full")] }, print),
+    ).rejects.toThrow(/cannot print “ễ” in “Nguyễn”, “\u{1F600}” in “\u{1F600}”, “Ю” in “Юлия”.*Word/u);
     const pdf = await letterToPdf(
-      {
-        type: "doc",
-        content: [paragraph("Zoë Nguyễn\tpaid \u{1F600} Юлия\u0001 in full\uFFFF — thank you")],
-      },
-      { title: "Unicode", author: "Dana Harper" },
+      { type: "doc", content: [paragraph("Zoë Muñoz\tpaid\u00a0in\u0001 full\uFFFF — thank you")] },
+      print,
     );
     const { text } = await extractText(await getDocumentProxy(pdf), { mergePages: true });
-    expect(text.replace(/\s+/g, " ")).toContain("Zoë Nguyen paid ? ???? in full? — thank you");
+    expect(text.replace(/\s+/g, " ")).toContain("Zoë Muñoz paid in full — thank you");
   });
 
   it("a PDF keeps every line inside 1-inch margins on either paper, the footer below them", async () => {
