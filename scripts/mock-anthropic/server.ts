@@ -34,7 +34,8 @@
 //   mock-413                413 request_too_large, whatever the size
 //   mock-too-long           400 "prompt is too long" on messages (count_tokens still answers)
 //   mock-misread            fact amounts one cent off what the cited line says
-//   mock-invents-figures    the narrative also states an amount and a date no approved fact states
+//   mock-invents-figures    the narrative (and a rewritten passage) also states an amount and a date
+//                           no approved fact states
 //   mock-low-itpm           20,000 input tokens per 20-second window; over it, 429 with retry-after
 //   mock-malformed          an answer that is neither fact lines nor sections
 // "First attempt" is read from the SDK's x-stainless-retry-count header.
@@ -521,7 +522,10 @@ export async function startMockAnthropic(
 
     let blocks: TextBlock[];
     const narrative = /## Incident/.test(prompt.system);
-    if (model === "mock-malformed") {
+    const rewrite = /You revise one passage/.test(prompt.system);
+    if (rewrite && model !== "mock-malformed") {
+      blocks = rewriteAnswer(prompt, model === "mock-invents-figures");
+    } else if (model === "mock-malformed") {
       blocks = [
         textBlock("Sure! Here is a summary of the document: a collision happened and the client was hurt."),
       ];
@@ -1012,6 +1016,30 @@ function narrativeAnswer(prompt: Prompt, invents = false): TextBlock[] {
   const last = blocks.at(-1);
   if (last) last.text = last.text.trimEnd();
   return blocks;
+}
+
+/**
+ * A passage rewritten as the prompt's instruction says, by rules a test can predict: firmer drops
+ * "It appears that" and turns "may have been" into "was", shorter keeps the first sentence,
+ * anything else leads with "In short, ". `invents` (mock-invents-figures): it also states an
+ * amount and a date that neither the passage nor any fact states.
+ */
+function rewriteAnswer(prompt: Prompt, invents = false): TextBlock[] {
+  const passage = /<passage>\n?([\s\S]*?)\n?<\/passage>/.exec(prompt.userText)?.[1]?.trim() ?? "";
+  const asked = /^Make it (\w+):/m.exec(prompt.userText)?.[1];
+  let text: string;
+  if (asked === "firmer") {
+    text = passage
+      .replace(/\bIt appears that (\w)/g, (_, ch: string) => ch.toUpperCase())
+      .replace(/\bmay have been\b/g, "was");
+  } else if (asked === "shorter") {
+    text = /^.*?[.!?](?=\s|$)/s.exec(passage)?.[0] ?? passage;
+  } else {
+    text = `In short, ${passage.charAt(0).toLowerCase()}${passage.slice(1)}`;
+  }
+  if (invents) text += " On June 3, 2025, your insured offered $12,500.00 to settle.";
+  const cut = Math.floor(text.length / 2);
+  return [textBlock(text.slice(0, cut)), textBlock(text.slice(cut))];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,5 +17,12 @@ export { type AnthropicOptions, createAnthropicProvider } from "./anthropic/inde
 export { flagSentences, parseNarrative } from "./anthropic/narrative.ts";
 export { costUsd } from "./anthropic/usage.ts";
 export { createLocalProvider } from "./local-provider.ts";
-export { type AiProvider, type AiUsage, type BatchItem, type FactExtraction, usageOf } from "./provider.ts";
+export {
+  type AiProvider,
+  type AiUsage,
+  type BatchItem,
+  type FactExtraction,
+  type RewriteInput,
+  usageOf,
+} from "./provider.ts";
 export type { ExtractedFact, PageRange, PageText } from "./types.ts";

@@ -1,5 +1,6 @@
-import { buildChronology, composeSections } from "@steno/letter";
+import { buildChronology, composeSections, rewriteLocally } from "@steno/letter";
 import { extractFactsLocally } from "@steno/reader";
+import { AppError } from "@steno/shared";
 import type { AiProvider } from "./provider.ts";
 
 /**
@@ -28,6 +29,16 @@ export function createLocalProvider(): AiProvider {
       for (const text of Object.values(sections)) onText?.(text);
       // Its prose is the approved facts' own sentences: nothing to flag.
       return { sections, flags: [], usage: [] };
+    },
+    async rewrite({ text, instruction }) {
+      // Rules follow a preset; an instruction in the attorney's own words needs a model.
+      if (instruction.kind !== "preset") {
+        throw new AppError(
+          "BAD_REQUEST",
+          "The offline AI provider follows Firmer, Shorter and Plainer only; free instructions need the Anthropic provider",
+        );
+      }
+      return { text: rewriteLocally(text, instruction.preset), usage: [] };
     },
   };
 }

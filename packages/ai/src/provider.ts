@@ -1,4 +1,5 @@
-import type { DraftInput, NarrativeSections } from "@steno/letter";
+import type { DraftFact, DraftInput, NarrativeSections } from "@steno/letter";
+import type { RewritePreset } from "@steno/shared";
 import type { ExtractedFact, PageRange, PageSize, PageText } from "./types.ts";
 
 /** What one model call cost, recorded in ai_usage. The local provider has none. */
@@ -56,6 +57,19 @@ export type NarrativeFlag = {
 
 export type NarrativeDraft = { sections: NarrativeSections; flags: NarrativeFlag[]; usage: AiUsage[] };
 
+/** A passage of the letter to rewrite ("make this paragraph firmer"), with the case it is about. */
+export type RewriteInput = {
+  text: string;
+  instruction: { kind: "preset"; preset: RewritePreset } | { kind: "custom"; text: string };
+  /** the heading the passage stands under */
+  heading?: string;
+  clientName: string;
+  /** the case's reviewed facts: what the rewrite may rest on */
+  facts: DraftFact[];
+};
+
+export type Rewrite = { text: string; usage: AiUsage[] };
+
 /** One range of a source for extraction in a Message Batch. */
 export type BatchItem = { key: string; filename: string; pageCount: number; pages: PageText[] };
 
@@ -84,6 +98,8 @@ export type AiProvider = {
   extractFacts(input: { pages: PageText[]; filename: string; pageCount: number }): Promise<FactExtraction>;
   /** `onText` receives the narrative as it streams, for progress shown to the user. */
   draftNarrative(input: DraftInput, onText?: (delta: string) => void): Promise<NarrativeDraft>;
+  /** A passage rewritten as asked; the caller checks it before anyone sees it. */
+  rewrite(input: RewriteInput): Promise<Rewrite>;
   /** Message Batches for extraction that can wait (half price; not zero-data-retention). */
   batch?: {
     submit(items: BatchItem[]): Promise<{ batchId: string }>;

@@ -34,6 +34,7 @@ export async function draftLetter<Draft extends { sections: NarrativeSections }>
     responseDays,
     demandAmountCents,
     onText,
+    sections,
   }: {
     caseData: CaseData;
     document: { clientName: string | null; incidentDate: string | null };
@@ -44,6 +45,8 @@ export async function draftLetter<Draft extends { sections: NarrativeSections }>
     responseDays: number;
     demandAmountCents?: number;
     onText?: (delta: string) => void;
+    /** the narrative sections `templateBody` prints, when it is one section of the template */
+    sections?: Array<keyof NarrativeSections>;
   },
 ) {
   const { facts, ledger, profile, exhibits, chronology } = caseData;
@@ -55,7 +58,7 @@ export async function draftLetter<Draft extends { sections: NarrativeSections }>
   // is about the client. Facts marked harmful never left the database.
   const own = facts.filter((f) => !aboutAnotherPerson(f, { clientName: client, profile, facts }));
   const draft = await provider.draftNarrative(
-    { clientName: client, incidentDate, facts: own, profile, chronology },
+    { clientName: client, incidentDate, facts: own, profile, chronology, only: sections },
     onText,
   );
   const deadline = new Date(Date.parse(`${today}T00:00:00Z`) + responseDays * 86_400_000)

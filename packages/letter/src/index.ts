@@ -34,4 +34,11 @@ export {
   renderLetter,
   UNNAMED_ADJUSTER,
 } from "./render.ts";
+export {
+  rewriteLocally,
+  sentencesOf,
+  templateSection,
+  unsupportedNames,
+  vocabularyOf,
+} from "./rewrite.ts";
 export { properName } from "./wording.ts";

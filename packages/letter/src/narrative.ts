@@ -23,6 +23,8 @@ export type DraftInput = {
   profile?: Partial<Record<ProfileField, string>>;
   /** the treatment chronology computed from the facts (visits, diagnoses, discharge) */
   chronology?: Chronology;
+  /** only these sections are wanted (one section regenerated); all of them when absent */
+  only?: Array<keyof NarrativeSections>;
 };
 
 /**

@@ -25,6 +25,7 @@ import {
   planRanges,
 } from "./extraction.ts";
 import { flagSentences, narrativeFacts, narrativeRequest, parseNarrative } from "./narrative.ts";
+import { parseRewrite, rewriteRequest } from "./rewrite.ts";
 import { limitsOf, toAiUsage } from "./usage.ts";
 
 export type AnthropicEnv = {
@@ -49,6 +50,8 @@ export type AnthropicOptions = {
 const EXTRACTION_MAX_TOKENS = 32_000;
 // A narrative is a page or two; the retry after a max_tokens stop doubles it once.
 const NARRATIVE_MAX_TOKENS = 8_000;
+// A rewritten passage is about as long as the passage (6,000 characters at most, ~1,500 tokens).
+const REWRITE_MAX_TOKENS = 4_000;
 // Room kept free in the context for what the estimate of a range can miss.
 const CONTEXT_MARGIN = 4_000;
 
@@ -196,6 +199,22 @@ export function createAnthropicProvider(env: AnthropicEnv, options: AnthropicOpt
       } catch (error) {
         throw withUsage(error, [...usage, ...usageOf(error)]);
       }
+    },
+
+    async rewrite(input) {
+      // Not retried at max_tokens: a passage that long was not a paragraph, and the user waits.
+      const result = await streamCall(
+        client,
+        rewriteRequest(input, draftingModel, Math.min(REWRITE_MAX_TOKENS, limitsOf(draftingModel).maxOutput)),
+        { purpose: "rewrite-letter" },
+      );
+      const { message, usage } = result;
+      const fail = (why: string) => withUsage(new PermanentJobError(why), usage);
+      if (message.stop_reason === "refusal") throw fail("The model declined to rewrite this passage");
+      if (message.stop_reason === "max_tokens") throw fail("The rewrite did not fit in one answer");
+      const text = parseRewrite(message.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join(""));
+      if (!text) throw fail("The model answered with no text");
+      return { text, usage };
     },
 
     batch: {

@@ -46,14 +46,26 @@ export function factBlock(fact: DraftFact): string {
   return `[${fact.category}]${meta ? ` (${meta})` : ""} ${stripAmounts(fact.text).trim() || fact.category}`;
 }
 
+/** The heading line the system prompt gives each section. */
+export const SECTION_HEADINGS: Record<keyof NarrativeSections, string> = {
+  incident: "## Incident",
+  liability: "## Liability",
+  injuries: "## Injuries",
+  treatment: "## Treatment",
+  nonEconomic: "## Pain and suffering",
+};
+
 export function narrativePrompt(input: DraftInput): string {
+  // One section regenerated: only its heading (or headings) is asked for.
+  const only = input.only?.length ? input.only.map((key) => SECTION_HEADINGS[key]).join(", ") : null;
+  const what = only ? `only these sections: ${only}` : "the five sections";
   return [
     `Client: ${input.clientName}`,
     `Date of incident: ${input.incidentDate ?? "not stated"}`,
     "",
     input.facts.length > 0
-      ? "Write the five sections now from the approved facts in the document, citing them."
-      : "There are no approved facts. Write the five sections now, each saying the records provided do not address it.",
+      ? `Write ${what} now from the approved facts in the document, citing them.`
+      : `There are no approved facts. Write ${what} now, each saying the records provided do not address it.`,
   ].join("\n");
 }
 

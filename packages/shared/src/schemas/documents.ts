@@ -56,6 +56,8 @@ export const caseSummarySchema = z.object({
   /** facts by review status */
   factCounts: z.record(z.enum(FACT_STATUSES), z.number().int()),
   ...caseLifecycleSummarySchema.shape,
+  /** the caller's unread @mentions in the case's comments */
+  unreadMentions: z.number().int(),
 });
 
 export const listDocumentsOutput = z.object({
@@ -97,3 +99,41 @@ export const generateLetterInput = z.object({
   demandAmountCents: z.number().int().min(0).max(1_000_000_000_00).optional(),
   responseDays: z.number().int().min(1).max(180).default(30),
 });
+
+/** What "Rewrite with AI" offers for a paragraph; anything else is a free instruction. */
+export const REWRITE_PRESETS = ["firmer", "shorter", "plainer"] as const;
+export type RewritePreset = (typeof REWRITE_PRESETS)[number];
+/** A selection or paragraph a rewrite takes, in characters (a long paragraph is about 2,000). */
+export const MAX_REWRITE_CHARS = 6_000;
+export const MAX_REWRITE_INSTRUCTION_CHARS = 300;
+
+/**
+ * An AI edit of the letter: the words of one paragraph (or a selection in it) rewritten by a
+ * preset or a free instruction, or the narrative under one heading regenerated from the case.
+ * The answer is offered as a suggestion in the editor, never written into the letter.
+ */
+export const rewriteLetterInput = z
+  .object({
+    /** the words to rewrite; absent when a section is regenerated */
+    text: cleanText(MAX_REWRITE_CHARS, { multiline: true }).optional(),
+    /** the heading the words stand under, or the section to regenerate */
+    heading: cleanText(200).optional(),
+    instruction: z.discriminatedUnion("kind", [
+      z.object({ kind: z.literal("preset"), preset: z.enum(REWRITE_PRESETS) }),
+      z.object({
+        kind: z.literal("custom"),
+        text: cleanText(MAX_REWRITE_INSTRUCTION_CHARS).pipe(
+          z.string().min(3, { message: "Say how to rewrite it" }),
+        ),
+      }),
+      z.object({ kind: z.literal("regenerate") }),
+    ]),
+  })
+  .superRefine((input, ctx) => {
+    if (input.instruction.kind === "regenerate") {
+      if (!input.heading) ctx.addIssue({ code: "custom", path: ["heading"], message: "Name the section" });
+    } else if (!input.text) {
+      ctx.addIssue({ code: "custom", path: ["text"], message: "Select the words to rewrite" });
+    }
+  });
+export type RewriteLetterInput = z.infer<typeof rewriteLetterInput>;
