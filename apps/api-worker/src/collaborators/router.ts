@@ -4,6 +4,7 @@ import {
   respondToInviteInput,
   updateCollaboratorInput,
 } from "@steno/shared";
+import { mentionablePeople } from "../comments/service.ts";
 import { documentProcedure, protectedProcedure, router } from "../trpc/init.ts";
 import { acceptInvite, declineInvite, leaveCase, pendingInvites } from "./invitations.ts";
 import {
@@ -15,6 +16,9 @@ import {
 
 export const collaboratorsRouter = router({
   list: documentProcedure("viewer").query(({ ctx }) => listCollaborators(ctx.scope)),
+
+  /** Whom the caller may @mention in the case's comments: everyone the case is open to but them. */
+  mentionable: documentProcedure("viewer").query(({ ctx }) => mentionablePeople(ctx.scope)),
 
   invite: documentProcedure("owner")
     .input(inviteCollaboratorInput)

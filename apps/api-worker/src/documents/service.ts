@@ -6,6 +6,7 @@ import {
   letterRoom,
   type UpdateDocumentInput,
 } from "@steno/shared";
+import { MENTION_KIND } from "../comments/service.ts";
 import { audit } from "../lib/audit.ts";
 import type { DocumentScope, UserScope } from "../lib/scope.ts";
 import { awaitingResponseDue, latestOfferSummary, responseSummary } from "../lifecycle/summary.ts";
@@ -78,7 +79,11 @@ export async function listDocuments(
   const cursor = byDeadline ? null : decodeCursor(options.cursor);
   const offset = byDeadline ? decodeOffsetCursor(options.cursor) : 0;
   const rows = await db
-    .select({ ...documentFields, role: caseRole })
+    .select({
+      ...documentFields,
+      role: caseRole,
+      unreadMentions: sql<number>`(select count(*)::int from notifications n where n.user_id = ${user.id} and n.document_id = ${schema.documents.id} and n.kind = ${MENTION_KIND} and n.read_at is null)`,
+    })
     .from(schema.documents)
     .leftJoin(schema.documentCollaborators, acceptedCollaboration(user.id))
     .where(
@@ -248,25 +253,37 @@ export async function searchDocuments({ db, user }: UserScope, options: { query:
     .where(sql`to_tsvector('english', ${schema.facts.text}) @@ ${query}`)
     .groupBy(schema.facts.documentId)
     .as("matching_facts");
+  // Comment messages (the room's threads as last pushed), found by the same words.
+  const matchingComments = db
+    .select({
+      documentId: schema.letterComments.documentId,
+      hits: sql<number>`count(*)::int`.as("comment_hits"),
+    })
+    .from(schema.letterComments)
+    .where(sql`to_tsvector('english', ${schema.letterComments.body}) @@ ${query}`)
+    .groupBy(schema.letterComments.documentId)
+    .as("matching_comments");
   const rows = await db
     .select({
       ...documentFields,
       role: caseRole,
       titleMatch: sql<boolean>`to_tsvector('english', ${schema.documents.title}) @@ ${query}`,
       factHits: sql<number>`coalesce(${matchingFacts.hits}, 0)`,
+      commentHits: sql<number>`coalesce(${matchingComments.hits}, 0)`,
     })
     .from(schema.documents)
     .leftJoin(schema.documentCollaborators, acceptedCollaboration(user.id))
     .leftJoin(matchingFacts, eq(matchingFacts.documentId, schema.documents.id))
+    .leftJoin(matchingComments, eq(matchingComments.documentId, schema.documents.id))
     .where(
       and(
         caseOpenTo(user.firmId),
-        sql`(to_tsvector('english', ${schema.documents.title}) @@ ${query} or ${matchingFacts.documentId} is not null)`,
+        sql`(to_tsvector('english', ${schema.documents.title}) @@ ${query} or ${matchingFacts.documentId} is not null or ${matchingComments.documentId} is not null)`,
       ),
     )
     .orderBy(
       desc(sql`to_tsvector('english', ${schema.documents.title}) @@ ${query}`),
-      desc(sql`coalesce(${matchingFacts.hits}, 0)`),
+      desc(sql`coalesce(${matchingFacts.hits}, 0) + coalesce(${matchingComments.hits}, 0)`),
       desc(schema.documents.createdAt),
     )
     .limit(options.limit);

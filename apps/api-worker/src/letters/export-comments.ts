@@ -3,6 +3,7 @@
 // marker nodes in the ProseMirror JSON, which export-docx turns into Word's comment ranges, and each
 // message becomes a Word comment (replies threaded under the first).
 import type { LetterComment, PmNode } from "@steno/shared";
+import { mentionText } from "@steno/shared/review";
 
 /** Marker nodes in the letter's JSON where a thread's words start and end (Word comment ids). */
 export const COMMENT_START = "commentStart";
@@ -35,7 +36,7 @@ export function placeComments(
         ...(i > 0 ? { parentId: first } : {}),
         author: message.authorName || "Reviewer",
         date: new Date(message.at),
-        body: message.body,
+        body: mentionText(message.body),
       });
       return id;
     });

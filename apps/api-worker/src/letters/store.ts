@@ -9,6 +9,7 @@ import {
   safeErrorMessage,
 } from "@steno/shared";
 import { z } from "zod";
+import { syncComments } from "../comments/service.ts";
 import type { Env } from "../env.ts";
 
 const savedLetter = z.object({
@@ -18,16 +19,25 @@ const savedLetter = z.object({
 });
 
 /**
- * Writes the room's current letter to its case. A case deleted meanwhile is no error: the room
- * is cleared with it, and there is nothing left to write to.
+ * Writes the room's current letter to its case, with a copy of its comment threads (and the
+ * notifications of new @mentions), in one transaction. A case deleted meanwhile is no error: the
+ * room is cleared with it, and there is nothing left to write to.
  */
 export async function saveLetter(db: Db, letter: SavedLetter): Promise<{ saved: boolean }> {
-  const rows = await db
-    .update(schema.documents)
-    .set({ letterState: letter.state, letterContent: letter.content, letterUpdatedAt: sql`now()` })
-    .where(eq(schema.documents.id, letter.documentId))
-    .returning({ id: schema.documents.id });
-  return { saved: rows.length > 0 };
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(schema.documents)
+      .set({ letterState: letter.state, letterContent: letter.content, letterUpdatedAt: sql`now()` })
+      .where(eq(schema.documents.id, letter.documentId))
+      .returning({ title: schema.documents.title });
+    if (!row) return { saved: false };
+    await syncComments(tx, {
+      documentId: letter.documentId,
+      caseTitle: row.title,
+      state: letter.state,
+    });
+    return { saved: true };
+  });
 }
 
 /**

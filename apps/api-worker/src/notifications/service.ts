@@ -3,8 +3,9 @@ import { AppError, type AppNotification } from "@steno/shared";
 import type { UserScope } from "../lib/scope.ts";
 
 /**
- * A notification the user may still see: about no case, or about a case they still collaborate
- * on (one they were removed from is gone from their list with the case itself).
+ * A notification the user may still see: about no case, or about a case still open to them (they
+ * are on it, or it is their firm's and visible to the firm; one they were removed from is gone
+ * from their list with the case itself).
  */
 const visibleTo = (userId: string) =>
   and(
@@ -12,6 +13,7 @@ const visibleTo = (userId: string) =>
     or(
       isNull(schema.notifications.documentId),
       sql`exists (select 1 from document_collaborators c where c.document_id = ${schema.notifications.documentId} and c.user_id = ${userId} and c.invite_state = 'accepted')`,
+      sql`exists (select 1 from documents d join users u on u.firm_id = d.firm_id where d.id = ${schema.notifications.documentId} and d.visibility = 'firm' and u.id = ${userId})`,
     ),
   );
 

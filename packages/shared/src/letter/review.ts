@@ -135,6 +135,17 @@ export function readThreads(doc: Y.Doc): CommentThread[] {
   return threads.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
 }
 
+/** The threads of a letter stored as a Y.Doc state (what the room pushes), read as readThreads does. */
+export function threadsOfState(state: Uint8Array): CommentThread[] {
+  const doc = new Y.Doc();
+  try {
+    Y.applyUpdate(doc, state);
+    return readThreads(doc);
+  } finally {
+    doc.destroy();
+  }
+}
+
 /** A relative position stored in a thread, or null when it is not one. */
 export function relativePositionOf(json: unknown): Y.RelativePosition | null {
   if (typeof json !== "object" || json === null) return null;
