@@ -1,4 +1,4 @@
-import { type AppNotification, deadlineReminderPayload } from "@steno/shared";
+import { type AppNotification, deadlineReminderPayload, mentionPayload } from "@steno/shared";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
 import { useLocation } from "wouter";
@@ -15,7 +15,20 @@ function describe(n: AppNotification): string {
       return `Response due ${when} (${formatDate(p.data.responseDueOn)}): ${p.data.caseTitle}`;
     }
   }
+  if (n.kind === "mention") {
+    const p = mentionPayload.safeParse(n.payload);
+    if (p.success) return `${p.data.authorName} mentioned you on ${p.data.caseTitle}: “${p.data.excerpt}”`;
+  }
   return "Something changed on a case";
+}
+
+/** Where a notification leads: its case, and for a mention the comment thread in it. */
+function linkOf(n: AppNotification): string | null {
+  if (!n.documentId) return null;
+  const mention = n.kind === "mention" ? mentionPayload.safeParse(n.payload) : null;
+  return mention?.success
+    ? `/cases/${n.documentId}?comment=${encodeURIComponent(mention.data.threadId)}`
+    : `/cases/${n.documentId}`;
 }
 
 /** The bell in the top bar: the caller's notifications, the unread count, mark read. */
@@ -30,7 +43,11 @@ export function NotificationsBell() {
   const list = useQuery(trpc.notifications.list.queryOptions({}, { refetchInterval: 60_000 }));
   const markRead = useMutation(
     trpc.notifications.markRead.mutationOptions({
-      onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.notifications.list.queryKey() }),
+      onSettled: () => {
+        void queryClient.invalidateQueries({ queryKey: trpc.notifications.list.queryKey() });
+        // The case list marks cases with unread mentions.
+        void queryClient.invalidateQueries({ queryKey: trpc.documents.list.pathKey() });
+      },
     }),
   );
   useEffect(() => {
@@ -60,7 +77,11 @@ export function NotificationsBell() {
         aria-expanded={open}
         aria-controls={panelId}
         aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}
-        onClick={() => setOpen((o) => !o)}
+        onClick={() => {
+          // Opening shows what is new now (a mention arrives seconds after it is written).
+          if (!open) void list.refetch();
+          setOpen((o) => !o);
+        }}
         data-testid="notifications-button"
       >
         {/* Drawn, not an emoji: a machine without an emoji font shows a box. */}
@@ -96,7 +117,7 @@ export function NotificationsBell() {
             </button>
           </header>
           {items.length === 0 ? (
-            <p className="muted">Nothing yet. Reminders of response deadlines appear here.</p>
+            <p className="muted">Nothing yet. Reminders of response deadlines and @mentions appear here.</p>
           ) : (
             <ul className="notifications-list">
               {items.map((n) => (
@@ -107,7 +128,8 @@ export function NotificationsBell() {
                     onClick={() => {
                       if (!n.readAt) markRead.mutate({ ids: [n.id] });
                       setOpen(false);
-                      if (n.documentId) navigate(`/cases/${n.documentId}`);
+                      const link = linkOf(n);
+                      if (link) navigate(link);
                     }}
                   >
                     <span>{describe(n)}</span>

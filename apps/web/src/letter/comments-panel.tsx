@@ -3,6 +3,7 @@
 // may comment (the room lets a viewer change the threads and nothing else).
 import {
   addThread,
+  bodyParts,
   type CommentThread,
   commentsOf,
   type ReviewAuthor,
@@ -10,10 +11,14 @@ import {
   replyToThread,
   setThreadResolved,
 } from "@steno/shared/review";
+import { useQuery } from "@tanstack/react-query";
 import { type Editor, useEditorState } from "@tiptap/react";
 import { type FormEvent, useEffect, useId, useMemo, useState } from "react";
+import { useSearch } from "wouter";
 import type * as Y from "yjs";
+import { useTRPC } from "../trpc.ts";
 import { selectionAnchor, showThreads, threadRange } from "./comment-anchors.ts";
+import { MentionInput, type Person, withMentions } from "./mention-input.tsx";
 import "./review.css";
 
 /** The threads in the letter's document, kept current as anyone changes them. */
@@ -37,14 +42,25 @@ const when = (at: number) =>
     minute: "2-digit",
   });
 
-type Props = { doc: Y.Doc; editor: Editor; author: ReviewAuthor };
+type Props = { doc: Y.Doc; editor: Editor; author: ReviewAuthor; documentId: string };
 
-export function CommentsPanel({ doc, editor, author }: Props) {
+export function CommentsPanel({ doc, editor, author, documentId }: Props) {
+  const trpc = useTRPC();
   const headingId = useId();
   const threads = useThreads(doc);
   const [active, setActive] = useState<string | null>(null);
   const [draft, setDraft] = useState<ReturnType<typeof selectionAnchor>>(null);
   const [body, setBody] = useState("");
+  const [picked, setPicked] = useState<Person[]>([]);
+  // Whom the comment boxes offer to @mention: the people the case is open to (the server tells
+  // only them; a mention of anyone else is kept as text and tells no one).
+  const people = useQuery(trpc.collaborators.mentionable.queryOptions({ documentId })).data?.items ?? [];
+  // A mention's notification links here with ?comment=<thread>.
+  const search = useSearch();
+  useEffect(() => {
+    const linked = new URLSearchParams(search).get("comment");
+    if (linked) setActive(linked);
+  }, [search]);
   const selection = useEditorState({
     editor,
     selector: ({ editor: e }) => ({ empty: e.state.selection.empty, doc: e.state.doc }),
@@ -80,12 +96,13 @@ export function CommentsPanel({ doc, editor, author }: Props) {
       id,
       ...draft,
       author,
-      body: body.trim(),
+      body: withMentions(body.trim(), picked),
       at: Date.now(),
       messageId: crypto.randomUUID(),
     });
     setDraft(null);
     setBody("");
+    setPicked([]);
     setActive(id);
   };
 
@@ -102,6 +119,8 @@ export function CommentsPanel({ doc, editor, author }: Props) {
       thread={thread}
       active={thread.id === active}
       detached={threadRange(editor.state, doc, thread) === null}
+      me={author.id}
+      people={people}
       onFocus={() => focus(thread)}
       onReply={(text) =>
         replyToThread(doc, thread.id, { id: crypto.randomUUID(), author, body: text, at: Date.now() })
@@ -132,12 +151,15 @@ export function CommentsPanel({ doc, editor, author }: Props) {
       {draft && (
         <form className="comment-new" onSubmit={submit}>
           <blockquote className="comment-quote">{draft.quote}</blockquote>
-          <textarea
+          <MentionInput
             aria-label="New comment"
+            placeholder="Comment… (@ to mention someone)"
             value={body}
-            onChange={(e) => setBody(e.target.value)}
+            onChange={setBody}
+            onPick={(person) => setPicked((p) => [...p, person])}
+            people={people}
             rows={3}
-            // biome-ignore lint/a11y/noAutofocus: the person just asked to write a comment
+            // the person just asked to write a comment
             autoFocus
           />
           <div className="comment-actions">
@@ -162,10 +184,30 @@ export function CommentsPanel({ doc, editor, author }: Props) {
   );
 }
 
+/** A message's words, its @mentions marked (the reader's own stand out). */
+function MessageBody({ body, me }: { body: string; me: string }) {
+  return (
+    <p>
+      {bodyParts(body).map((part, i) =>
+        "mention" in part ? (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one message, in order
+          <span key={i} className={`mention${part.mention.userId === me ? " is-me" : ""}`}>
+            @{part.mention.name}
+          </span>
+        ) : (
+          part.text
+        ),
+      )}
+    </p>
+  );
+}
+
 function ThreadCard({
   thread,
   active,
   detached,
+  me,
+  people,
   onFocus,
   onReply,
   onResolve,
@@ -173,17 +215,21 @@ function ThreadCard({
   thread: CommentThread;
   active: boolean;
   detached: boolean;
+  me: string;
+  people: Person[];
   onFocus: () => void;
   onReply: (text: string) => void;
   onResolve: (resolved: boolean) => void;
 }) {
   const [reply, setReply] = useState("");
+  const [picked, setPicked] = useState<Person[]>([]);
   const [first, ...replies] = thread.messages;
   const send = (event: FormEvent) => {
     event.preventDefault();
     if (!reply.trim()) return;
-    onReply(reply.trim());
+    onReply(withMentions(reply.trim(), picked));
     setReply("");
+    setPicked([]);
   };
   return (
     <li className={`comment-thread${active ? " is-active" : ""}${thread.resolved ? " is-resolved" : ""}`}>
@@ -197,7 +243,7 @@ function ThreadCard({
             <strong>{message?.authorName || "Someone"}</strong>{" "}
             <span className="muted">{when(message?.at ?? 0)}</span>
           </div>
-          <p>{message?.body}</p>
+          <MessageBody body={message?.body ?? ""} me={me} />
         </div>
       ))}
       {thread.resolved && thread.resolvedBy && (
@@ -205,11 +251,14 @@ function ThreadCard({
       )}
       {active && (
         <form className="comment-reply" onSubmit={send}>
-          <input
+          <MentionInput
+            multiline={false}
             aria-label="Reply"
             placeholder="Reply…"
             value={reply}
-            onChange={(e) => setReply(e.target.value)}
+            onChange={setReply}
+            onPick={(person) => setPicked((p) => [...p, person])}
+            people={people}
           />
           <button type="submit" className="button button-small" disabled={!reply.trim()}>
             Reply

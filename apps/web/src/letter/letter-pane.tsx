@@ -166,7 +166,7 @@ export default function LetterPane({
                   {editor && (
                     <div className="review-margin">
                       <SuggestionsPanel editor={editor} canDecide={editable} />
-                      <CommentsPanel doc={room.doc} editor={editor} author={author} />
+                      <CommentsPanel doc={room.doc} editor={editor} author={author} documentId={documentId} />
                     </div>
                   )}
                 </div>

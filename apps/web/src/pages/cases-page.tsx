@@ -191,6 +191,18 @@ function CaseList({ status, sort }: { status: DocumentStatus | null; sort: CaseS
                 <tr key={c.id}>
                   <th scope="row">
                     <Link href={`/cases/${c.id}`}>{c.title}</Link>
+                    {c.unreadMentions > 0 && (
+                      <span
+                        className="mention-marker"
+                        title="You were mentioned in a comment (the bell lists it)"
+                        data-testid="case-mention-marker"
+                      >
+                        @{c.unreadMentions > 1 ? ` ${c.unreadMentions}` : ""}
+                        <span className="sr-only">
+                          {c.unreadMentions === 1 ? " an unread mention" : ` unread mentions`}
+                        </span>
+                      </span>
+                    )}
                   </th>
                   <td>{c.clientName ?? "—"}</td>
                   <td>{formatDate(c.incidentDate)}</td>
@@ -260,7 +272,7 @@ function SearchResults({ query }: { query: string }) {
   if (results.data.items.length === 0) {
     return (
       <div className="empty">
-        <p>No case title or fact matches “{query}”.</p>
+        <p>No case title, fact or comment matches “{query}”.</p>
         {/* Postgres full-text search (english) finds a word in any form, not its synonyms. */}
         <p className="muted">
           Every word must appear in one fact; other forms count (“strained” finds “strain”), other words do
@@ -296,6 +308,7 @@ function SearchResults({ query }: { query: string }) {
                 {[
                   c.titleMatch ? "title" : null,
                   c.factHits ? `${c.factHits} fact${c.factHits === 1 ? "" : "s"}` : null,
+                  c.commentHits ? `${c.commentHits} comment${c.commentHits === 1 ? "" : "s"}` : null,
                 ]
                   .filter(Boolean)
                   .join(", ")}
