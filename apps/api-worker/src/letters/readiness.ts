@@ -345,11 +345,7 @@ export async function computeReadiness(
   };
 }
 
-/**
- * The letter's amounts, dates and codes that nothing vouches for. Known: reviewed facts (their
- * values and anything their text states), every figure of the ledger, the confirmed profile, the
- * demand of the last draft, and the letter's own date onward (its date, its deadline).
- */
+/** The letter's amounts, dates and codes that nothing vouches for (caseKnownValues). */
 async function proseMismatches(
   db: Db,
   {
@@ -360,6 +356,26 @@ async function proseMismatches(
   }: {
     document: CaseDocument;
     letter: PmNode;
+    ledger: ReturnType<typeof buildLedger>;
+    confirmed: Partial<Record<ProfileField, string>>;
+  },
+) {
+  return checkProse(letter, await caseKnownValues(db, { document, ledger, confirmed }));
+}
+
+/**
+ * What the case vouches for, for the prose check: reviewed facts (their values and anything
+ * their text states), every figure of the ledger, the confirmed profile, the demand of the last
+ * draft, and the letter's own date onward (its date, its deadline). AI rewrites are held to it too.
+ */
+export async function caseKnownValues(
+  db: Db,
+  {
+    document,
+    ledger,
+    confirmed,
+  }: {
+    document: Pick<CaseDocument, "id" | "incidentDate">;
     ledger: ReturnType<typeof buildLedger>;
     confirmed: Partial<Record<ProfileField, string>>;
   },
@@ -395,7 +411,7 @@ async function proseMismatches(
     ...ledgerFigures(ledger, demand ?? defaultDemandCents(ledger.totalCents)),
     ...facts.flatMap((f) => (f.amountCents === null ? [] : [f.amountCents])),
   ];
-  const known = knownValues({
+  return knownValues({
     texts: [...facts.map((f) => f.text), ...Object.values(confirmed)],
     cents: figures,
     dates: [
@@ -408,7 +424,6 @@ async function proseMismatches(
     // A day's slack: the job's clock and the letter's date may sit either side of midnight UTC.
     writtenOn: draft ? new Date(Date.parse(draft.createdAt) - 86_400_000).toISOString().slice(0, 10) : null,
   });
-  return checkProse(letter, known);
 }
 
 /** Refuses (409) while any item is open, naming each, so nothing unconfirmed reaches an insurer. */

@@ -6,12 +6,14 @@ import {
   ledgerSchema,
   readinessInput,
   readinessSchema,
+  rewriteLetterInput,
 } from "@steno/shared";
 import { z } from "zod";
 import { documentProcedure, router } from "../trpc/init.ts";
 import { requestGeneration } from "./generate-request.ts";
 import { computeLedger } from "./ledger.ts";
 import { computeReadiness, dismissReadinessItem } from "./readiness.ts";
+import { rewriteLetter } from "./rewrite.ts";
 import { issueRoomToken } from "./room-access.ts";
 import { createVersion, deleteVersion, listVersions, renameVersion, restoreVersion } from "./versions.ts";
 
@@ -36,6 +38,14 @@ export const lettersRouter = router({
   generate: documentProcedure("editor")
     .input(generateLetterInput)
     .mutation(({ ctx, input }) => requestGeneration(ctx.scope, input, ctx.env)),
+
+  /**
+   * "Rewrite with AI": a paragraph rewritten or a section regenerated, checked against the case;
+   * the editor offers the answer as a suggestion. Capped like drafts (burst) and per hour.
+   */
+  rewrite: documentProcedure("editor")
+    .input(rewriteLetterInput)
+    .mutation(({ ctx, input }) => rewriteLetter(ctx.scope, input, ctx.env)),
 
   /** A token (about a minute) to join this letter's room with the caller's role. */
   roomToken: documentProcedure("viewer").mutation(({ ctx }) => issueRoomToken(ctx.scope, ctx.env)),
