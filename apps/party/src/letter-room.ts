@@ -15,7 +15,7 @@ import { documentProblem, LetterGuard } from "./letter-guard.ts";
 import { LetterPersistence } from "./persistence.ts";
 import { type Controlled, PresenceTable } from "./presence.ts";
 import { readLetter, writeProsemirrorJson } from "./prosemirror-yjs.ts";
-import type { LetterRoomRpc, LetterSnapshot, RestoreResult } from "./room-api.ts";
+import type { ApplyUpdateResult, LetterRoomRpc, LetterSnapshot, RestoreResult } from "./room-api.ts";
 import type { RoomUser } from "./room-auth.ts";
 import {
   awarenessMessage,
@@ -314,6 +314,27 @@ export class LetterRoom extends Server<Env> implements LetterRoomRpc {
     writeProsemirrorJson(this.#doc.getXmlFragment(LETTER_FIELD), letter.content);
     await this.#commit();
     return { restored: true };
+  }
+
+  /**
+   * RPC from the API Worker: an update it made on a copy of the letter taken at `since` (a Word
+   * import's suggestions and comments). Refused when something was added to the letter since (the
+   * API compares again on a new snapshot; a deletion alone merges as any concurrent edit does),
+   * checked as an editor's update from `author`, then an ordinary change.
+   */
+  async applyUpdate(
+    update: Uint8Array,
+    { author, since }: { author: string; since: Uint8Array },
+  ): Promise<ApplyUpdateResult> {
+    const now = Y.encodeStateVector(this.#doc);
+    if (now.length !== since.length || now.some((byte, i) => byte !== since[i])) {
+      return { applied: false, conflict: true, problem: "the letter changed while the file was read" };
+    }
+    const problem = this.#guard ? this.#guard.check(update, { author }) : "the room is not ready";
+    if (problem) return { applied: false, conflict: false, problem };
+    Y.applyUpdate(this.#doc, update, "api");
+    await this.#commit();
+    return { applied: true };
   }
 
   /**

@@ -1,3 +1,9 @@
 // The room's RPC contract lives in @steno/shared (the API Worker imports it from there); the
 // party Worker implements it.
-export type { AccessChange, LetterRoomRpc, LetterSnapshot, RestoreResult } from "@steno/shared";
+export type {
+  AccessChange,
+  ApplyUpdateResult,
+  LetterRoomRpc,
+  LetterSnapshot,
+  RestoreResult,
+} from "@steno/shared";

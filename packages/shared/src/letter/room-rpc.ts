@@ -37,6 +37,12 @@ export type LetterComment = {
 export type RestoreResult = { restored: true } | { restored: false; problem: string };
 
 /**
+ * What became of a Y.js update the API made on a copy of the letter (a Word import): applied, or
+ * refused because the letter changed since `since` (conflict) or the room's check found a problem.
+ */
+export type ApplyUpdateResult = { applied: true } | { applied: false; conflict: boolean; problem: string };
+
+/**
  * The room is the letter's one writer: it pushes the letter to Postgres (`documents.letter_state`,
  * through the API's LetterStore) itself. `replaceContent` and a successful `restore` answer once
  * Postgres holds the changed letter, and throw when that push failed (the room retries it).
@@ -45,6 +51,11 @@ export type LetterRoomRpc = {
   snapshot(): Promise<LetterSnapshot>;
   replaceContent(content: PmNode): Promise<void>;
   restore(state: Uint8Array): Promise<RestoreResult>;
+  /**
+   * Applies an update made against the snapshot whose state vector is `since`, as a client's update
+   * by `author` (a user id): the same check, then logged, relayed and pushed like replaceContent.
+   */
+  applyUpdate(update: Uint8Array, options: { author: string; since: Uint8Array }): Promise<ApplyUpdateResult>;
   clear(): Promise<void>;
   revokeAccess(change: AccessChange): Promise<{ connections: number }>;
 };
