@@ -13,7 +13,7 @@ import {
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import worker from "../src/index.ts";
-import { migrationFiles, signUp, typeLetterAndLeave } from "./helpers.ts";
+import { migrationFiles, signUp, testDb, typeLetterAndLeave } from "./helpers.ts";
 
 /** A case whose letter someone typed in the room, pushed to Postgres when they left. */
 async function caseWithLetter(words: string) {
@@ -34,6 +34,23 @@ describe("nightly letter backup and restore", () => {
   it("writes each letter to R2 under the night's date, and a drill rebuilds it in an empty database", async () => {
     const words = `Restored word for word ${crypto.randomUUID()}`;
     const { owner, doc, stored } = await caseWithLetter(words);
+    // A comment as a push of the letter copies it out of the room (comments.test.ts pushes one).
+    const comment = {
+      threadId: crypto.randomUUID(),
+      messageId: crypto.randomUUID(),
+      authorId: owner.user.id,
+      authorName: owner.user.name,
+      body: `@${owner.user.name} check the wage loss`,
+      mentions: [owner.user.id],
+      resolved: true,
+      createdAt: "2026-11-26 15:00:00+00",
+    };
+    const seed = testDb();
+    try {
+      await seed.db.insert(schema.letterComments).values({ ...comment, documentId: doc.id });
+    } finally {
+      await seed.close();
+    }
     const time = Date.parse("2026-11-27T03:00:00Z");
     await runNightly(time);
 
@@ -46,6 +63,7 @@ describe("nightly letter backup and restore", () => {
     expect(backup.document).toMatchObject({ id: doc.id, title: "Okafor v. Metro Transit" });
     expect(backup.author.email).toBe(owner.email);
     expect(backup.content).toEqual(stored?.letterContent);
+    expect(backup.comments).toEqual([comment]);
 
     // The drill: an empty database, migrated, then the letter from R2.
     const client = new Client({ connectionString: env.TEST_RESTORE_DATABASE_URL });
@@ -69,6 +87,11 @@ describe("nightly letter backup and restore", () => {
       const ydoc = new Y.Doc();
       Y.applyUpdate(ydoc, restored?.letterState as Uint8Array);
       expect(ydoc.getXmlFragment(LETTER_FIELD).toString()).toContain(words);
+      const comments = await target.db
+        .select()
+        .from(schema.letterComments)
+        .where(eq(schema.letterComments.documentId, doc.id));
+      expect(comments).toEqual([{ ...comment, documentId: doc.id }]);
       // The author owns the case again, but holds no credentials from a backup.
       const owners = await target.db
         .select()

@@ -1,6 +1,6 @@
 // Putting a backed-up letter (the nightly backup's format, @steno/shared's LetterBackup) back
 // into a database: used by a restore and by the restore drill, which runs outside the Worker.
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import * as schema from "./schema.ts";
 
@@ -20,12 +20,14 @@ export type RestorableLetter = {
   content: unknown;
   /** Y.Doc state, base64 */
   state: string | null;
+  /** the letter's comment messages (letter_comments), absent from older backups */
+  comments?: Array<Omit<typeof schema.letterComments.$inferInsert, "documentId">>;
 };
 
 /**
  * Puts a backed-up letter into a database: its firm and author when missing (the author cannot
  * sign in until an admin resets the password — the backup holds no credentials), and the case
- * with its letter. An existing case keeps everything but the letter, which is replaced.
+ * with its letter and its comments. An existing case keeps everything but those, which are replaced.
  */
 export async function restoreLetter(db: Db, backup: RestorableLetter): Promise<{ documentId: string }> {
   const { firm, author, document } = backup;
@@ -65,6 +67,10 @@ export async function restoreLetter(db: Db, backup: RestorableLetter): Promise<{
       .insert(schema.documentCollaborators)
       .values({ documentId: document.id, userId: author.id, email: author.email, role: "owner" })
       .onConflictDoNothing();
+    // The comments as backed up replace the case's (as the letter does).
+    await tx.delete(schema.letterComments).where(eq(schema.letterComments.documentId, document.id));
+    const comments = (backup.comments ?? []).map((c) => ({ ...c, documentId: document.id }));
+    if (comments.length > 0) await tx.insert(schema.letterComments).values(comments);
   });
   return { documentId: document.id };
 }

@@ -1,4 +1,4 @@
-import { and, asc, type Db, eq, gt, isNotNull, schema } from "@steno/db";
+import { and, asc, type Db, eq, gt, inArray, isNotNull, schema } from "@steno/db";
 import {
   type BackupManifest,
   backupDate,
@@ -26,6 +26,23 @@ type BackupBucket = {
   put(key: string, value: string, options?: { httpMetadata?: { contentType?: string } }): Promise<unknown>;
 };
 
+/** The comment messages (letter_comments) of a page of letters, by letter, oldest first. */
+async function commentsOf(db: Db, documentIds: string[]) {
+  const byLetter = new Map<string, LetterBackup["comments"]>();
+  if (documentIds.length === 0) return byLetter;
+  const rows = await db
+    .select()
+    .from(schema.letterComments)
+    .where(inArray(schema.letterComments.documentId, documentIds))
+    .orderBy(asc(schema.letterComments.createdAt), asc(schema.letterComments.messageId));
+  for (const { documentId, ...comment } of rows) {
+    const list = byLetter.get(documentId) ?? [];
+    list.push(comment);
+    byLetter.set(documentId, list);
+  }
+  return byLetter;
+}
+
 /** Writes every letter that has content to the bucket under the night's date, then the manifest. */
 export async function exportLetters(
   db: Db,
@@ -47,6 +64,10 @@ export async function exportLetters(
       .where(and(isNotNull(schema.documents.letterContent), gt(schema.documents.id, after)))
       .orderBy(asc(schema.documents.id))
       .limit(PAGE);
+    const comments = await commentsOf(
+      db,
+      rows.map((r) => r.document.id),
+    );
     for (const { document, firm, author } of rows) {
       // One letter that cannot be written (nested too deep to serialise, say) is reported and
       // skipped; the night's backup of every other letter goes on.
@@ -72,6 +93,7 @@ export async function exportLetters(
         },
         content: document.letterContent as LetterBackup["content"],
         state: document.letterState ? Buffer.from(document.letterState).toString("base64") : null,
+        comments: comments.get(document.id) ?? [],
       };
       const key = letterKey(date, document.id);
       let body: string;

@@ -23,6 +23,24 @@ const letterBackupSchema = z.object({
   content: letterContentSchema,
   /** Y.Doc state, base64 */
   state: z.string().nullable(),
+  /**
+   * The letter's comment messages as Postgres held them (letter_comments; the threads are in
+   * `state` too). Absent from backups written before comments were copied out.
+   */
+  comments: z
+    .array(
+      z.object({
+        threadId: z.string(),
+        messageId: z.string(),
+        authorId: z.uuid().nullable(),
+        authorName: z.string(),
+        body: z.string(),
+        mentions: z.array(z.uuid()),
+        resolved: z.boolean(),
+        createdAt: z.string(),
+      }),
+    )
+    .default([]),
 });
 export type LetterBackup = z.infer<typeof letterBackupSchema>;
 
