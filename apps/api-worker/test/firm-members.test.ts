@@ -191,6 +191,21 @@ describe("firm members", () => {
       "editor",
     );
     const theirs = await member.session.trpc.documents.create.mutate({ title: "Their own case" });
+    // Another firm made them the only owner of its case (its own owner then left it).
+    const otherFirm = await signUp("other-admin");
+    const lent = await otherFirm.session.trpc.documents.create.mutate({ title: "Lent case" });
+    const made = await addCollaborator(
+      otherFirm.session,
+      lent.id,
+      { session: member.session, email: member.email },
+      "editor",
+    );
+    await otherFirm.session.trpc.collaborators.updateRole.mutate({
+      documentId: lent.id,
+      collaboratorId: made.id,
+      role: "owner",
+    });
+    await otherFirm.session.trpc.collaborators.leave.mutate({ documentId: lent.id });
     expect((await member.session.trpc.documents.get.query({ documentId: shared.id })).role).toBe("editor");
     const { token } = await member.session.trpc.letters.roomToken.mutate({ documentId: shared.id });
     const room = await connectClient(
@@ -215,6 +230,9 @@ describe("firm members", () => {
     expect(onCase.map((c) => c.userId)).toEqual([admin.user.id]);
     // The case only they owned passed to the admin who removed them.
     expect((await admin.session.trpc.documents.get.query({ documentId: theirs.id })).role).toBe("owner");
+    // The other firm's case passed to that firm's admin, not to ours.
+    expect((await otherFirm.session.trpc.documents.get.query({ documentId: lent.id })).role).toBe("owner");
+    expect(await codeOf(admin.session.trpc.documents.get.query({ documentId: lent.id }))).toBe("NOT_FOUND");
     expect((await admin.session.trpc.firm.members.query()).members.map((m) => m.id)).toEqual([admin.user.id]);
     expect(await auditActions(member.id)).toContain("firm.member_remove");
   });

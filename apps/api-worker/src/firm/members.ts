@@ -271,7 +271,11 @@ export async function removeMember(
   return { ok: true as const };
 }
 
-/** Deletes the person's collaborations; returns the cases they were on. */
+/**
+ * Deletes the person's collaborations; returns the cases they were on. A case only they owned
+ * passes to the removing admin when it is this firm's, else (a case another firm shared with them
+ * and made them owner of) to that firm's first admin: no case is left without an owner.
+ */
 async function takeOffCases(tx: Tx, scope: UserScope, userId: string): Promise<string[]> {
   const { user: actor } = scope;
   const mine = await tx
@@ -283,50 +287,74 @@ async function takeOffCases(tx: Tx, scope: UserScope, userId: string): Promise<s
     .from(schema.documentCollaborators)
     .innerJoin(schema.documents, eq(schema.documents.id, schema.documentCollaborators.documentId))
     .where(eq(schema.documentCollaborators.userId, userId));
-  const owned = mine.filter((c) => c.role === "owner" && c.firmId === actor.firmId).map((c) => c.documentId);
+  const owned = mine.filter((c) => c.role === "owner");
   if (owned.length > 0) {
     const others = await tx
       .select({ documentId: schema.documentCollaborators.documentId })
       .from(schema.documentCollaborators)
       .where(
         and(
-          inArray(schema.documentCollaborators.documentId, owned),
+          inArray(
+            schema.documentCollaborators.documentId,
+            owned.map((c) => c.documentId),
+          ),
           eq(schema.documentCollaborators.role, "owner"),
           eq(schema.documentCollaborators.inviteState, "accepted"),
           ne(schema.documentCollaborators.userId, userId),
         ),
       );
-    const orphaned = owned.filter((id) => !others.some((o) => o.documentId === id));
-    for (const documentId of orphaned) {
-      // The admin is on the case already (then promoted) or joins it as its owner.
-      const [already] = await tx
-        .select({ id: schema.documentCollaborators.id })
-        .from(schema.documentCollaborators)
-        .where(
-          and(
-            eq(schema.documentCollaborators.documentId, documentId),
-            eq(sql`lower(${schema.documentCollaborators.email})`, actor.email.toLowerCase()),
-          ),
-        );
-      if (already) {
-        await tx
-          .update(schema.documentCollaborators)
-          .set({ role: "owner", userId: actor.id, inviteState: "accepted" })
-          .where(eq(schema.documentCollaborators.id, already.id));
-      } else {
-        await tx
-          .insert(schema.documentCollaborators)
-          .values({ documentId, userId: actor.id, email: actor.email, role: "owner" });
-      }
-      await audit(tx, scope, {
-        action: "collaborator.owner_handover",
-        entityType: "document",
-        entityId: documentId,
-        documentId,
-        metadata: { from: userId },
-      });
+    const orphaned = owned.filter((c) => !others.some((o) => o.documentId === c.documentId));
+    for (const { documentId, firmId } of orphaned) {
+      const heir = firmId === actor.firmId ? actor : await firstAdmin(tx, firmId);
+      if (heir) await handOver(tx, scope, { documentId, heir, from: userId });
     }
   }
   await tx.delete(schema.documentCollaborators).where(eq(schema.documentCollaborators.userId, userId));
   return mine.map((c) => c.documentId);
+}
+
+async function firstAdmin(tx: Tx, firmId: string) {
+  const [admin] = await tx
+    .select({ id: schema.users.id, email: schema.users.email })
+    .from(schema.users)
+    .where(
+      and(eq(schema.users.firmId, firmId), eq(schema.users.role, "admin"), isNull(schema.users.removedAt)),
+    )
+    .orderBy(asc(schema.users.createdAt))
+    .limit(1);
+  return admin;
+}
+
+/** Makes `heir` the case's owner: promoted if already on it, else added. */
+async function handOver(
+  tx: Tx,
+  scope: UserScope,
+  { documentId, heir, from }: { documentId: string; heir: { id: string; email: string }; from: string },
+) {
+  const [already] = await tx
+    .select({ id: schema.documentCollaborators.id })
+    .from(schema.documentCollaborators)
+    .where(
+      and(
+        eq(schema.documentCollaborators.documentId, documentId),
+        eq(sql`lower(${schema.documentCollaborators.email})`, heir.email.toLowerCase()),
+      ),
+    );
+  if (already) {
+    await tx
+      .update(schema.documentCollaborators)
+      .set({ role: "owner", userId: heir.id, inviteState: "accepted" })
+      .where(eq(schema.documentCollaborators.id, already.id));
+  } else {
+    await tx
+      .insert(schema.documentCollaborators)
+      .values({ documentId, userId: heir.id, email: heir.email, role: "owner" });
+  }
+  await audit(tx, scope, {
+    action: "collaborator.owner_handover",
+    entityType: "document",
+    entityId: documentId,
+    documentId,
+    metadata: { from, to: heir.id },
+  });
 }
