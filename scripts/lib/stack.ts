@@ -48,6 +48,8 @@ export type StackOptions = {
   testScheduled?: boolean;
   /** extra `--var NAME:value` for the Workers */
   vars?: Record<string, string>;
+  /** how long wrangler may take to build and answer (default 90 s; a loaded machine needs more) */
+  readyTimeoutMs?: number;
 };
 
 export async function startStack(options: StackOptions) {
@@ -111,7 +113,7 @@ export async function startStack(options: StackOptions) {
     );
     stops.push(() => stop(wrangler));
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    await waitForHttp(`${apiUrl}/health`, 90_000);
+    await waitForHttp(`${apiUrl}/health`, options.readyTimeoutMs ?? 90_000);
     // The Worker writes its own demo data (development only), so no script needs its source.
     if (options.seed !== false) await seedDemo(apiUrl, options.seed === "processed");
 
