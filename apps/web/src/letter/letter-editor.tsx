@@ -5,7 +5,7 @@ import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { TableKit } from "@tiptap/extension-table";
 import { type Editor, EditorContent, useEditor, useEditorState } from "@tiptap/react";
 import StarterKit from "@tiptap/starter-kit";
-import { useEffect, useRef } from "react";
+import { type ReactNode, useEffect, useRef } from "react";
 import type YProvider from "y-partyserver/provider";
 import type * as Y from "yjs";
 import { CommentAnchors } from "./comment-anchors.ts";
@@ -19,10 +19,12 @@ type Props = {
   author: ReviewAuthor;
   readOnly: boolean;
   onReady?: (editor: Editor) => void;
+  /** more tools at the end of the toolbar (Rewrite with AI), for those who may edit */
+  tools?: (editor: Editor) => ReactNode;
 };
 
 /** TipTap bound to the letter's shared Y.XmlFragment; remote carets come from awareness. */
-export function LetterEditor({ doc, provider, user, author, readOnly, onReady }: Props) {
+export function LetterEditor({ doc, provider, user, author, readOnly, onReady, tools }: Props) {
   const authorRef = useRef(author);
   authorRef.current = author;
   const editor = useEditor(
@@ -65,7 +67,7 @@ export function LetterEditor({ doc, provider, user, author, readOnly, onReady }:
 
   return (
     <div className={`letter-editor${readOnly ? " is-readonly" : ""}`}>
-      {!readOnly && <Toolbar editor={editor} />}
+      {!readOnly && <Toolbar editor={editor} tools={tools} />}
       <div className="letter-page">
         <EditorContent editor={editor} />
       </div>
@@ -73,7 +75,7 @@ export function LetterEditor({ doc, provider, user, author, readOnly, onReady }:
   );
 }
 
-function Toolbar({ editor }: { editor: Editor }) {
+function Toolbar({ editor, tools }: { editor: Editor; tools?: Props["tools"] }) {
   const state = useEditorState({
     editor,
     selector: ({ editor: e }) => ({
@@ -179,6 +181,8 @@ function Toolbar({ editor }: { editor: Editor }) {
       >
         {state.suggesting ? "✎ Suggesting" : "Suggest changes"}
       </button>
+      {tools && <span className="tool-sep" aria-hidden="true" />}
+      {tools?.(editor)}
     </div>
   );
 }

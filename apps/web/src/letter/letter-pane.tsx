@@ -7,6 +7,7 @@ import { downloadFile } from "../lib/http.ts";
 import type { SessionData } from "../lib/session.ts";
 import { type CaseDocument, canEdit, type ReadinessItem } from "../lib/types.ts";
 import { useTRPC } from "../trpc.ts";
+import { AiRewriteMenu } from "./ai-rewrite-menu.tsx";
 import { CommentsPanel } from "./comments-panel.tsx";
 import { DamagesCard } from "./damages-card.tsx";
 import { GeneratePanel } from "./generate-panel.tsx";
@@ -162,6 +163,11 @@ export default function LetterPane({
                     author={author}
                     readOnly={!editable}
                     onReady={setEditor}
+                    tools={
+                      editable
+                        ? (e) => <AiRewriteMenu editor={e} documentId={documentId} requester={author} />
+                        : undefined
+                    }
                   />
                   {editor && (
                     <div className="review-margin">

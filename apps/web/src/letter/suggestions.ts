@@ -24,7 +24,7 @@ import {
 } from "@steno/shared/review";
 import { Extension, Mark, mergeAttributes } from "@tiptap/core";
 import type { Node } from "@tiptap/pm/model";
-import type { Command } from "@tiptap/pm/state";
+import type { Command, Transaction } from "@tiptap/pm/state";
 import type { Editor } from "@tiptap/react";
 
 const idAttribute = {
@@ -134,6 +134,19 @@ export const Suggestions = Extension.create<{ author: () => ReviewAuthor | null 
     next(transformToSuggestionTransaction(transaction, state, generateId));
   },
 });
+
+/**
+ * A change offered as one suggestion by `author` (an AI edit: "AI (requested by …)"), whatever
+ * this editor's own suggesting toggle says: the library turns the transaction's deletions into
+ * deletion marks and its insertions into insertion marks, all under one id, so accepting it
+ * applies the whole change and rejecting it restores the words.
+ */
+export function suggestAs(editor: Editor, transaction: Transaction, author: ReviewAuthor) {
+  const id = suggestionId(crypto.randomUUID().slice(0, 8), author, Date.now());
+  // Marked as already suggested, so dispatchTransaction above passes it through untouched.
+  transaction.setMeta(suggestChangesKey, { skip: true });
+  editor.view.dispatch(transformToSuggestionTransaction(transaction, editor.state, () => id));
+}
 
 export type Suggestion = {
   id: string;
