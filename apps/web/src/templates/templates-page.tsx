@@ -8,12 +8,12 @@ import {
 } from "@steno/shared";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
+import { LetterPreview } from "../components/letter-preview.tsx";
 import { ErrorMessage, Field, formatDate, Loading, Notice } from "../components/ui.tsx";
 import { describeError, zodFieldErrors } from "../lib/errors.ts";
 import type { SessionData } from "../lib/session.ts";
 import { useTitle } from "../lib/use-title.ts";
 import { useTRPC } from "../trpc.ts";
-import { TemplatePreview } from "./preview.tsx";
 
 const NEW = "new";
 
@@ -306,7 +306,7 @@ function PreviewPanel({ body }: { body: string }) {
             Filled from the case as a draft would be. Bracketed values are not confirmed in the case profile
             (or are written when a draft is generated).
           </p>
-          <TemplatePreview letter={preview.data} />
+          <LetterPreview className="template-preview" letter={preview.data} />
         </>
       )}
     </section>
