@@ -1,9 +1,10 @@
-import { and, count, eq, schema } from "@steno/db";
-import { buildLedger, formatUsd, type Health, LETTER_FIELD } from "@steno/shared";
+import { and, count, eq, like, schema } from "@steno/db";
+import { buildLedger, formatUsd, type Health, LETTER_FIELD, letterText, versionLabel } from "@steno/shared";
 import { waitFor } from "@steno/shared/sync-client";
 import { describe, expect, it } from "vitest";
 import {
   API,
+  addCollaborator,
   auditActions,
   caseWithFacts,
   codeOf,
@@ -139,6 +140,15 @@ describe("draft generation", () => {
       expect(JSON.stringify(stored?.letterContent)).toContain("Dear");
       expect(stored?.templateVersion).toBe(1);
 
+      // The draft as it landed is a version, named for who asked for it and when.
+      const [draft] = (await owner.session.trpc.letters.versions.list.query({ documentId: doc.id })).items;
+      expect(draft?.label).toBe(versionLabel("draft", new Date(draft?.createdAt ?? ""), owner.user.name));
+      const drafted = await owner.session.trpc.letters.versions.get.query({
+        documentId: doc.id,
+        versionId: draft?.id ?? "",
+      });
+      expect(drafted.content).toEqual(stored?.letterContent);
+
       // Typing, then generating again: what was there is saved as a version first.
       editor.doc.getXmlFragment("default").insert(0, [new (await import("yjs")).XmlText("Edited by hand. ")]);
       await editor.resync(); // the room has the edit before the draft replaces it
@@ -149,11 +159,16 @@ describe("draft generation", () => {
         .where(
           and(
             eq(schema.letterVersions.documentId, doc.id),
-            eq(schema.letterVersions.label, "Before generation"),
+            like(schema.letterVersions.label, "Before generation, % by Test owner"),
           ),
         );
-      expect(versions.length).toBeGreaterThanOrEqual(1);
-      expect(JSON.stringify(versions.at(-1)?.content)).toContain("Edited by hand.");
+      expect(versions).toHaveLength(1);
+      expect(JSON.stringify(versions[0]?.content)).toContain("Edited by hand.");
+      const labels = (await owner.session.trpc.letters.versions.list.query({ documentId: doc.id })).items.map(
+        (v) => v.label,
+      );
+      expect(labels.filter((label) => label.startsWith("Draft generated "))).toHaveLength(2);
+      expect(new Set(labels).size).toBe(labels.length);
     } finally {
       await handle.close();
       editor.close();
@@ -190,7 +205,12 @@ describe("draft generation", () => {
     await owner.session.trpc.letters.versions.restore.mutate({ documentId: doc.id, versionId: saved!.id });
     await waitFor(() => fragment.toString().includes("Dear") && !fragment.toString().includes("Scrapped"));
     const { items } = await owner.session.trpc.letters.versions.list.query({ documentId: doc.id });
-    expect(items.map((v) => v.label)).toEqual(expect.arrayContaining(["Sent to client", "Before restore"]));
+    expect(items.map((v) => v.label)).toEqual(
+      expect.arrayContaining([
+        "Sent to client",
+        expect.stringMatching(/^Before restore, .+ UTC by Test owner$/),
+      ]),
+    );
     editor.close();
 
     expect(await auditActions(doc.id)).toEqual(
@@ -243,5 +263,120 @@ describe("draft generation", () => {
     expect(error.data.code).toBe("TOO_MANY_REQUESTS");
     expect(error.message).toMatch(/20 AI operations/);
     expect(owner.session.lastHeaders.get("retry-after")).toMatch(/^\d+$/);
+  });
+});
+
+describe("letter versions", () => {
+  /** Writes paragraphs into an open letter, the way TipTap's Collaboration extension stores them. */
+  async function paragraphs(fragment: import("yjs").XmlFragment, texts: string[]) {
+    const Y = await import("yjs");
+    fragment.insert(
+      fragment.length,
+      texts.map((t) => {
+        const p = new Y.XmlElement("paragraph");
+        p.insert(0, [new Y.XmlText(t)]);
+        return p;
+      }),
+    );
+  }
+
+  it("previews a version and redlines the letter now against it, for a viewer too; not for a stranger", async () => {
+    const { owner, doc } = await caseWithFacts([]);
+    const editor = await openLetter(owner.session, doc.id);
+    const fragment = editor.doc.getXmlFragment(LETTER_FIELD);
+    await paragraphs(fragment, [
+      "Dear Ms. Lee,",
+      "Please respond within thirty days.",
+      "We reserve all rights.",
+    ]);
+    await editor.resync();
+    const saved = await owner.session.trpc.letters.versions.create.mutate({
+      documentId: doc.id,
+      label: "To partner",
+    });
+
+    // The attorney edits a word, adds a paragraph and deletes one.
+    const second = fragment.get(1) as import("yjs").XmlElement;
+    const text = second.get(0) as import("yjs").XmlText;
+    const at = text.toString().indexOf("thirty");
+    text.delete(at, "thirty".length);
+    text.insert(at, "twenty-one");
+    await paragraphs(fragment, ["Her neck pain continues today."]);
+    fragment.delete(2, 1);
+    await editor.resync();
+
+    const viewer = await signUp("viewer");
+    await addCollaborator(owner.session, doc.id, viewer, "viewer");
+    const input = { documentId: doc.id, versionId: saved.id };
+    const version = await viewer.session.trpc.letters.versions.get.query(input);
+    expect(version).toMatchObject({ label: "To partner", authorName: owner.user.name, lockedAt: null });
+    expect(letterText(version.content)).toContain("within thirty days");
+    const compared = await viewer.session.trpc.letters.versions.compare.query(input);
+    expect(compared.version.label).toBe("To partner");
+    expect(compared.blocks).toEqual([
+      { kind: "same", type: "paragraph", parts: [{ op: "same", text: "Dear Ms. Lee," }] },
+      {
+        kind: "changed",
+        type: "paragraph",
+        parts: [
+          { op: "same", text: "Please respond within " },
+          { op: "del", text: "thirty" },
+          { op: "ins", text: "twenty-one" },
+          { op: "same", text: " days." },
+        ],
+      },
+      { kind: "deleted", type: "paragraph", parts: [{ op: "del", text: "We reserve all rights." }] },
+      { kind: "inserted", type: "paragraph", parts: [{ op: "ins", text: "Her neck pain continues today." }] },
+    ]);
+    expect(compared.changes).toBe(3);
+    editor.close();
+
+    const stranger = await signUp("stranger");
+    expect(await codeOf(stranger.session.trpc.letters.versions.get.query(input))).toBe("NOT_FOUND");
+    expect(await codeOf(stranger.session.trpc.letters.versions.compare.query(input))).toBe("NOT_FOUND");
+    // Another case's version through a case of one's own is not found either.
+    const own = await stranger.session.trpc.documents.create.mutate({ title: "Own case" });
+    const elsewhere = { documentId: own.id, versionId: saved.id };
+    expect(await codeOf(stranger.session.trpc.letters.versions.get.query(elsewhere))).toBe("NOT_FOUND");
+    expect(await codeOf(viewer.session.trpc.letters.versions.create.mutate({ documentId: doc.id }))).toBe(
+      "FORBIDDEN",
+    );
+  });
+
+  it("labels are unique: a chosen one already taken is refused (409), one the app writes takes the next number", async () => {
+    const { owner, doc } = await caseWithFacts([]);
+    const documentId = doc.id;
+    const versions = owner.session.trpc.letters.versions;
+    const first = await versions.create.mutate({ documentId, label: "Sent to partner" });
+    expect(await codeOf(versions.create.mutate({ documentId, label: "Sent to partner" }))).toBe("CONFLICT");
+    const other = await versions.create.mutate({ documentId, label: "Other" });
+    expect(
+      await codeOf(versions.rename.mutate({ documentId, versionId: other.id, label: "Sent to partner" })),
+    ).toBe("CONFLICT");
+    await versions.rename.mutate({ documentId, versionId: first.id, label: "Sent to partner" }); // its own name
+
+    // Every label a default name could have in the next minutes is taken: the new one is "… (2)".
+    const handle = testDb();
+    try {
+      const [template] = await handle.db
+        .select()
+        .from(schema.letterVersions)
+        .where(eq(schema.letterVersions.id, first.id));
+      const start = Date.now() - 60_000;
+      await handle.db.insert(schema.letterVersions).values(
+        Array.from({ length: 5 }, (_, i) => ({
+          documentId,
+          label: versionLabel("saved", new Date(start + i * 60_000), owner.user.name),
+          state: template?.state as Uint8Array,
+        })),
+      );
+    } finally {
+      await handle.close();
+    }
+    const named = await versions.create.mutate({ documentId, label: "  " });
+    expect(named.label).toMatch(/^Saved .+ UTC by Test owner \(2\)$/);
+    expect(named.label.replace(/ \(2\)$/, "")).toBe(
+      versionLabel("saved", new Date(named.createdAt), owner.user.name),
+    );
   });
 });

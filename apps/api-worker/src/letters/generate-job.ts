@@ -7,6 +7,7 @@ import { sha256Hex } from "../auth/tokens.ts";
 import { updateJob } from "../jobs/service.ts";
 import { letterCaseData } from "./case-data.ts";
 import type { GenerateParams } from "./generate-request.ts";
+import { autoLabel, insertVersion } from "./versions.ts";
 
 // The queue's side of a draft: the drafting work of a job requestGeneration queued.
 
@@ -14,7 +15,8 @@ type Job = typeof schema.jobs.$inferSelect;
 
 /**
  * Drafts the letter from approved facts, a template version and the letterhead, then writes
- * it into the room so open editors see it. The content it replaces is saved as a version first.
+ * it into the room so open editors see it. The content it replaces is saved as a version first,
+ * and the draft as a version of its own.
  */
 export async function runGenerateLetter(
   db: Db,
@@ -75,19 +77,45 @@ export async function runGenerateLetter(
 
   const room = letterRoom(env.ROOMS, document.id);
   await updateJob(db, job.id, { phase: "saving the previous version" });
+  const [requester] = job.requestedBy
+    ? await db
+        .select({ name: schema.users.name })
+        .from(schema.users)
+        .where(eq(schema.users.id, job.requestedBy))
+    : [];
+  const by = requester?.name ?? null;
   const before = await room.snapshot();
   if (!before.empty) {
-    await db.insert(schema.letterVersions).values({
-      documentId: document.id,
-      label: "Before generation",
-      state: before.state,
-      content: before.content,
-      authorId: job.requestedBy,
-    });
+    const { label, at } = autoLabel("beforeGeneration", by);
+    await insertVersion(
+      db,
+      {
+        documentId: document.id,
+        label,
+        state: before.state,
+        content: before.content,
+        authorId: job.requestedBy,
+      },
+      { at },
+    );
   }
   await updateJob(db, job.id, { phase: "writing the letter" });
   // The room is the letter's one writer: it answers once it has pushed the draft to Postgres.
   await room.replaceContent(content);
+  // The draft as it landed is a version of its own, so a redline shows every change made to it.
+  const drafted = await room.snapshot();
+  const { label, at } = autoLabel("draft", by);
+  await insertVersion(
+    db,
+    {
+      documentId: document.id,
+      label,
+      state: drafted.state,
+      content: drafted.content,
+      authorId: job.requestedBy,
+    },
+    { at },
+  );
   await db.transaction(async (tx) => {
     await tx
       .update(schema.documents)

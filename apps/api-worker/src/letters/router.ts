@@ -1,21 +1,31 @@
 import {
-  cleanText,
+  createVersionInput,
   dismissReadinessItemInput,
   generateLetterInput,
-  idSchema,
   ledgerSchema,
   readinessInput,
   readinessSchema,
+  renameVersionInput,
   rewriteLetterInput,
+  versionCompareSchema,
+  versionIdInput,
+  versionSchema,
 } from "@steno/shared";
-import { z } from "zod";
 import { documentProcedure, router } from "../trpc/init.ts";
 import { requestGeneration } from "./generate-request.ts";
 import { computeLedger } from "./ledger.ts";
 import { computeReadiness, dismissReadinessItem } from "./readiness.ts";
 import { rewriteLetter } from "./rewrite.ts";
 import { issueRoomToken } from "./room-access.ts";
-import { createVersion, deleteVersion, listVersions, renameVersion, restoreVersion } from "./versions.ts";
+import {
+  compareVersion,
+  createVersion,
+  deleteVersion,
+  getVersion,
+  listVersions,
+  renameVersion,
+  restoreVersion,
+} from "./versions.ts";
 
 export const lettersRouter = router({
   /** The damages ledger: approved billing facts by provider and date, computed in code. */
@@ -52,23 +62,29 @@ export const lettersRouter = router({
 
   versions: router({
     list: documentProcedure("viewer").query(({ ctx }) => listVersions(ctx.scope)),
+    /** A version's letter, to preview before restoring it. */
+    get: documentProcedure("viewer")
+      .input(versionIdInput)
+      .output(versionSchema)
+      .query(({ ctx, input }) => getVersion(ctx.scope, input)),
+    /** The redline of the current letter against a version. */
+    compare: documentProcedure("viewer")
+      .input(versionIdInput)
+      .output(versionCompareSchema)
+      .query(({ ctx, input }) => compareVersion(ctx.scope, input, ctx.env.ROOMS)),
+    /** A label already used by another version of the letter is refused (409). */
     create: documentProcedure("editor")
-      .input(z.object({ label: cleanText(200).pipe(z.string().min(1, { message: "Name the version" })) }))
+      .input(createVersionInput)
       .mutation(({ ctx, input }) => createVersion(ctx.scope, input, ctx.env.ROOMS)),
     restore: documentProcedure("editor")
-      .input(z.object({ versionId: idSchema }))
+      .input(versionIdInput)
       .mutation(({ ctx, input }) => restoreVersion(ctx.scope, input, ctx.env.ROOMS)),
-    /** Renaming and deleting refuse a locked version (a sent letter's). */
+    /** Renaming and deleting refuse a locked version (a sent letter's); renaming, a taken label. */
     rename: documentProcedure("editor")
-      .input(
-        z.object({
-          versionId: idSchema,
-          label: cleanText(200).pipe(z.string().min(1, { message: "Name the version" })),
-        }),
-      )
+      .input(renameVersionInput)
       .mutation(({ ctx, input }) => renameVersion(ctx.scope, input)),
     delete: documentProcedure("editor")
-      .input(z.object({ versionId: idSchema }))
+      .input(versionIdInput)
       .mutation(({ ctx, input }) => deleteVersion(ctx.scope, input)),
   }),
 });

@@ -12,6 +12,7 @@ import {
 } from "@steno/shared";
 import { confirmedProfile } from "../case-profile/service.ts";
 import { type ExportFile, exportLetter } from "../letters/export.ts";
+import { insertVersion } from "../letters/versions.ts";
 import { audit } from "../lib/audit.ts";
 import { toHex } from "../lib/hex.ts";
 import type { DocumentScope } from "../lib/scope.ts";
@@ -152,17 +153,15 @@ export async function markSent(scope: DocumentScope, input: MarkSentInput, deps:
   });
   const label = `Sent ${sentOn} by ${SEND_METHOD_LABELS[input.method].toLowerCase()}`;
   const id = await db.transaction(async (tx) => {
-    const [version] = await tx
-      .insert(schema.letterVersions)
-      .values({
-        documentId: document.id,
-        label,
-        state,
-        content,
-        authorId: scope.user.id,
-        lockedAt: new Date().toISOString(),
-      })
-      .returning({ id: schema.letterVersions.id });
+    // A second send the same day by the same means is "… (2)": a label names one version.
+    const version = await insertVersion(tx, {
+      documentId: document.id,
+      label,
+      state,
+      content,
+      authorId: scope.user.id,
+      lockedAt: new Date().toISOString(),
+    });
     await tx.insert(schema.letterSends).values({
       id: sendId,
       documentId: document.id,
