@@ -1,4 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
+import { type NeonQueryFunction, neon, neonConfig } from "@neondatabase/serverless";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PgliteWireServer, readMigrations, startWsProxy } from "../src/local/index.ts";
@@ -133,9 +134,59 @@ describe("WebSocket proxy", () => {
     for (const part of ["two;", "three;", "four;"]) ws.send(part);
     await until("four;");
     expect(received).toBe("one;two;three;four;");
-    expect(proxy.stats()).toEqual({ connections: 1, roundTrips: 2 });
+    expect(proxy.stats()).toEqual({ connections: 1, roundTrips: 2, httpRequests: 0 });
     ws.close();
     await proxy.close();
     await new Promise((resolve) => echo.close(resolve));
+  });
+});
+
+// Neon's HTTP path (`neon()`, drizzle-orm/neon-http) against the local proxy's POST /sql: what
+// the Workers' one-round-trip reads use under `npm start` and in tests.
+describe("Neon's HTTP queries through the proxy", () => {
+  let db: PGlite;
+  let server: PgliteWireServer;
+  let proxy: Awaited<ReturnType<typeof startWsProxy>>;
+  let sql: NeonQueryFunction<false, false>;
+
+  beforeAll(async () => {
+    db = new PGlite();
+    server = new PgliteWireServer(db);
+    const port = await server.listen();
+    await db.exec("create table notes (id int primary key, body text not null, at timestamptz)");
+    proxy = await startWsProxy({ latencyMs: 5 });
+    neonConfig.fetchEndpoint = `http://${proxy.address}/sql`;
+    sql = neon(`postgres://postgres@127.0.0.1:${port}/postgres`);
+  });
+
+  afterAll(async () => {
+    await proxy.close();
+    await server.close();
+    await db.close();
+  });
+
+  it("runs a statement with parameters and answers rows the driver parses", async () => {
+    const rows = await sql.query("select $1::int + 1 as n, $2::text as t, now() as at", [41, "hi"]);
+    expect(rows).toEqual([{ n: 42, t: "hi", at: expect.any(Date) }]);
+  });
+
+  it("runs a batch in one transaction and one round trip; a failing statement undoes the batch", async () => {
+    const before = proxy.stats();
+    const [inserted, read] = await sql.transaction([
+      sql.query("insert into notes (id, body) values (1, 'one'), (2, 'two')"),
+      sql.query("select body from notes order by id"),
+    ]);
+    expect(inserted).toEqual([]);
+    expect(read).toEqual([{ body: "one" }, { body: "two" }]);
+    expect(proxy.stats().httpRequests - before.httpRequests).toBe(1);
+    expect(proxy.stats().roundTrips - before.roundTrips).toBe(1);
+
+    const failing = sql.transaction([
+      sql.query("insert into notes (id, body) values (3, 'three')"),
+      sql.query("insert into notes (id, body) values (1, 'again')"),
+    ]);
+    // Postgres's error fields reach the driver, as Neon sends them (23505: unique violation).
+    await expect(failing).rejects.toMatchObject({ code: "23505", constraint: "notes_pkey" });
+    expect(await sql.query("select count(*)::int as c from notes")).toEqual([{ c: 2 }]);
   });
 });

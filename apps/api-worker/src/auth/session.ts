@@ -34,7 +34,7 @@ export function requestClaims(c: Context<AppEnv>): Promise<AccessClaims | null> 
 export async function resolveUser(c: Context<AppEnv>): Promise<SessionUser | null> {
   const claims = await requestClaims(c);
   if (!claims) return null;
-  return loadSessionUser(c.var.db(), claims);
+  return loadSessionUser(c.var.http(), claims);
 }
 
 /** The columns of a SessionUser, as read with the session (sessions joined to users). */
@@ -60,11 +60,27 @@ export const liveSession = (claims: AccessClaims) =>
     isNull(schema.users.removedAt),
   );
 
-export async function loadSessionUser(db: Db, claims: AccessClaims): Promise<SessionUser | null> {
-  const [row] = await db
+/** The statement behind loadSessionUser, not yet run: a read sends it in a batch with its own. */
+export function sessionUserQuery(db: Pick<Db, "select">, claims: AccessClaims) {
+  return db
     .select(sessionUserColumns)
     .from(schema.sessions)
     .innerJoin(schema.users, eq(schema.users.id, schema.sessions.userId))
     .where(liveSession(claims));
+}
+
+/** The rows of sessionUserQuery as the signed-in user, or null for a session no longer live. */
+export function sessionUserOf(
+  rows: Awaited<ReturnType<typeof sessionUserQuery>>,
+  claims: AccessClaims,
+): SessionUser | null {
+  const [row] = rows;
   return row ? { ...row, sessionId: claims.sessionId } : null;
+}
+
+export async function loadSessionUser(
+  db: Pick<Db, "select">,
+  claims: AccessClaims,
+): Promise<SessionUser | null> {
+  return sessionUserOf(await sessionUserQuery(db, claims), claims);
 }

@@ -26,6 +26,10 @@ export const caseOpenTo = (firmId: string | SQL | typeof schema.users.firmId) =>
     and(eq(schema.documents.firmId, firmId), eq(schema.documents.visibility, "firm")),
   );
 
+/** The user's firm, read inside the statement that needs it (the token names only the user). */
+export const userFirm = (userId: string) =>
+  sql`(select ${schema.users.firmId} from ${schema.users} where ${schema.users.id} = ${userId})`;
+
 /**
  * The user's role on a case open to them: their collaboration's; a firm member who is not on a
  * firm-visible case views it (FIRM_VISIBLE_CASE_ROLE). Needs the collaboration left-joined.
@@ -53,18 +57,12 @@ function checkRole(
 }
 
 /**
- * The signed-in user, the case and their role on it, in one statement: the session check and
- * the access check are one round trip to the database instead of two. UNAUTHORIZED without a
- * live session, then as requireDocumentRole. A firm-visible case is open to its own firm's
- * members only: to anyone else it stays NOT_FOUND unless they are on it.
+ * The statement behind requireSessionDocumentRole, not yet run: a read sends it in one batch with
+ * its own statements (trpc/init.ts `documentReadProcedure`), then judges its rows with
+ * sessionDocumentAccess. Built on the database it will run on (a batch takes its own db's).
  */
-export async function requireSessionDocumentRole(
-  db: Db,
-  claims: AccessClaims,
-  documentId: string,
-  min: CollaboratorRole,
-): Promise<DocumentAccess & { user: SessionUser }> {
-  const [row] = await db
+export function sessionDocumentQuery(db: Pick<Db, "select">, claims: AccessClaims, documentId: string) {
+  return db
     .select({ user: sessionUserColumns, document: schema.documents, role: caseRole })
     .from(schema.sessions)
     .innerJoin(schema.users, eq(schema.users.id, schema.sessions.userId))
@@ -78,9 +76,33 @@ export async function requireSessionDocumentRole(
     )
     .leftJoin(schema.documents, and(eq(schema.documents.id, documentId), caseOpenTo(schema.users.firmId)))
     .where(liveSession(claims));
+}
+
+/** The rows of sessionDocumentQuery judged: UNAUTHORIZED, NOT_FOUND or FORBIDDEN, else the access. */
+export function sessionDocumentAccess(
+  rows: Awaited<ReturnType<typeof sessionDocumentQuery>>,
+  claims: AccessClaims,
+  min: CollaboratorRole,
+): DocumentAccess & { user: SessionUser } {
+  const [row] = rows;
   if (!row) throw new AppError("UNAUTHORIZED", "Sign in to continue");
   const access = checkRole(row.document && row.role ? { document: row.document, role: row.role } : null, min);
   return { ...access, user: { ...row.user, sessionId: claims.sessionId } };
+}
+
+/**
+ * The signed-in user, the case and their role on it, in one statement: the session check and
+ * the access check are one round trip to the database instead of two. UNAUTHORIZED without a
+ * live session, then as requireDocumentRole. A firm-visible case is open to its own firm's
+ * members only: to anyone else it stays NOT_FOUND unless they are on it.
+ */
+export async function requireSessionDocumentRole(
+  db: Pick<Db, "select">,
+  claims: AccessClaims,
+  documentId: string,
+  min: CollaboratorRole,
+): Promise<DocumentAccess & { user: SessionUser }> {
+  return sessionDocumentAccess(await sessionDocumentQuery(db, claims, documentId), claims, min);
 }
 
 /** The case and the caller's role on it; NOT_FOUND when it is not open to the caller. */

@@ -5,22 +5,38 @@ import {
   searchDocumentsInput,
   updateDocumentInput,
 } from "@steno/shared";
-import { documentProcedure, protectedProcedure, router } from "../trpc/init.ts";
+import {
+  documentProcedure,
+  documentReadProcedure,
+  protectedProcedure,
+  protectedReadProcedure,
+  router,
+} from "../trpc/init.ts";
+import { userFirm } from "./access.ts";
 import {
   aiCost,
   createDocument,
   deleteDocument,
-  getDocument,
-  listDocuments,
+  documentCountsQuery,
+  documentsPage,
+  documentView,
+  listDocumentsQuery,
   searchDocuments,
   updateDocument,
 } from "./service.ts";
 
 export const documentsRouter = router({
-  list: protectedProcedure
+  // One round trip: the session check and the page in one batch (the token names the user).
+  list: protectedReadProcedure
     .input(listDocumentsInput)
     .output(listDocumentsOutput)
-    .query(({ ctx, input }) => listDocuments(ctx.scope, input)),
+    .query(async ({ ctx, input }) => {
+      const { userId } = ctx.claims;
+      const { results } = await ctx.read(
+        (db) => [listDocumentsQuery(db, { id: userId, firmId: userFirm(userId) }, input)] as const,
+      );
+      return documentsPage(results[0], input);
+    }),
 
   search: protectedProcedure
     .input(searchDocumentsInput)
@@ -30,7 +46,12 @@ export const documentsRouter = router({
     .input(createDocumentInput)
     .mutation(({ ctx, input }) => createDocument(ctx.scope, input)),
 
-  get: documentProcedure("viewer").query(({ ctx }) => getDocument(ctx.scope)),
+  get: documentReadProcedure("viewer").query(async ({ ctx }) => {
+    const { scope, results } = await ctx.read(
+      (db, documentId) => [documentCountsQuery(db, documentId)] as const,
+    );
+    return documentView(scope, results[0]);
+  }),
 
   update: documentProcedure("editor")
     .input(updateDocumentInput)

@@ -1,4 +1,4 @@
-import { and, asc, type Db, desc, eq, inArray, isNull, schema, sql } from "@steno/db";
+import { and, asc, type Db, desc, eq, inArray, isNull, type SQL, schema, sql } from "@steno/db";
 import {
   AppError,
   type CreateDocumentInput,
@@ -18,7 +18,6 @@ type LifecycleSummary = {
   response: (typeof responseSummary)["_"]["type"];
   latestOffer: (typeof latestOfferSummary)["_"]["type"];
 };
-const noLifecycle: LifecycleSummary = { response: null, latestOffer: null };
 const emptyFactCounts = (): FactCounts => ({ pending: 0, approved: 0, rejected: 0, edited: 0 });
 
 const documentFields = {
@@ -36,53 +35,58 @@ const documentFields = {
 };
 
 /**
- * Sources and facts by status for a page of cases, in one statement whatever the page size:
- * each statement is a round trip to a far-away database, and two in parallel would open a
- * second connection (another trip).
+ * Sources, facts by status and the lifecycle summary of the case in the row, as columns of the
+ * statement that reads the case: a far-away database is one round trip per statement.
+ * (Written out: drizzle leaves columns unqualified in a one-table select, and an unqualified
+ * "id" inside the subquery would be the subquery's own table's.)
  */
-async function countsFor(db: Db, documentIds: string[]) {
-  const sources = new Map<string, number>();
-  const facts = new Map<string, FactCounts>();
-  const lifecycle = new Map<string, LifecycleSummary>();
-  if (documentIds.length === 0) return { sources, facts, lifecycle };
-  const rows = await db
-    .select({
-      documentId: schema.documents.id,
-      // Written out: drizzle leaves columns unqualified in a one-table select, and an
-      // unqualified "id" inside the subquery would be the subquery's own table's.
-      sources: sql<number>`(select count(*)::int from sources s where s.document_id = documents.id)`,
-      facts: sql<Partial<FactCounts> | null>`(select json_object_agg(t.status, t.n) from (select f.status, count(*)::int as n from facts f where f.document_id = documents.id group by f.status) t)`,
-      response: responseSummary,
-      latestOffer: latestOfferSummary,
-    })
-    .from(schema.documents)
-    .where(inArray(schema.documents.id, documentIds));
-  for (const row of rows) {
-    sources.set(row.documentId, row.sources);
-    facts.set(row.documentId, { ...emptyFactCounts(), ...row.facts });
-    lifecycle.set(row.documentId, { response: row.response, latestOffer: row.latestOffer });
-  }
-  return { sources, facts, lifecycle };
+const countColumns = {
+  sources: sql<number>`(select count(*)::int from sources s where s.document_id = documents.id)`,
+  facts: sql<Partial<FactCounts> | null>`(select json_object_agg(t.status, t.n) from (select f.status, count(*)::int as n from facts f where f.document_id = documents.id group by f.status) t)`,
+  response: responseSummary,
+  latestOffer: latestOfferSummary,
+};
+
+type CountColumns = { sources: number; facts: Partial<FactCounts> | null } & LifecycleSummary;
+
+/** A row with countColumns as the API shows them. */
+function withCounts<T extends CountColumns>({ sources, facts, response, latestOffer, ...row }: T) {
+  return {
+    ...row,
+    sourceCount: sources,
+    factCounts: { ...emptyFactCounts(), ...facts },
+    response,
+    latestOffer,
+  };
 }
 
-export async function listDocuments(
-  { db, user }: UserScope,
-  options: {
-    limit: number;
-    cursor?: string | null;
-    status?: DocumentStatus | null;
-    sort?: "created" | "deadline";
-  },
+type ListOptions = {
+  limit: number;
+  cursor?: string | null;
+  status?: DocumentStatus | null;
+  sort?: "created" | "deadline";
+};
+
+/**
+ * The case list's one statement: a page of the cases open to the user, with their counts. Not
+ * yet run, so a read can send it in a batch; `user.firmId` may be a subquery (a read that has
+ * not read the user yet).
+ */
+export function listDocumentsQuery(
+  db: Pick<Db, "select">,
+  user: { id: string; firmId: string | SQL },
+  options: ListOptions,
 ) {
   // By deadline the order is computed, so pages are counted (an offset) rather than keyed.
   const byDeadline = options.sort === "deadline";
   const cursor = byDeadline ? null : decodeCursor(options.cursor);
-  const offset = byDeadline ? decodeOffsetCursor(options.cursor) : 0;
-  const rows = await db
+  return db
     .select({
       ...documentFields,
       role: caseRole,
       unreadMentions: sql<number>`(select count(*)::int from notifications n where n.user_id = ${user.id} and n.document_id = ${schema.documents.id} and n.kind = ${MENTION_KIND} and n.read_at is null)`,
+      // Postgres works these out after the sort and limit, for the page's rows only.
+      ...countColumns,
     })
     .from(schema.documents)
     .leftJoin(schema.documentCollaborators, acceptedCollaboration(user.id))
@@ -100,40 +104,43 @@ export async function listDocuments(
       desc(schema.documents.createdAt),
       desc(schema.documents.id),
     )
-    .offset(offset)
+    .offset(byDeadline ? decodeOffsetCursor(options.cursor) : 0)
     .limit(options.limit + 1);
+}
+
+/** listDocumentsQuery's rows as the page and the cursor to the next. */
+export function documentsPage(rows: Awaited<ReturnType<typeof listDocumentsQuery>>, options: ListOptions) {
   const page = rows.slice(0, options.limit);
-  const counts = await countsFor(
-    db,
-    page.map((d) => d.id),
-  );
   const last = page.at(-1);
+  const byDeadline = options.sort === "deadline";
   return {
-    items: page.map((d) => ({
-      ...d,
-      sourceCount: counts.sources.get(d.id) ?? 0,
-      factCounts: counts.facts.get(d.id) ?? emptyFactCounts(),
-      ...(counts.lifecycle.get(d.id) ?? noLifecycle),
-    })),
+    items: page.map(withCounts),
     nextCursor:
       rows.length > options.limit && last
         ? byDeadline
-          ? encodeOffsetCursor(offset + options.limit)
+          ? encodeOffsetCursor(decodeOffsetCursor(options.cursor) + options.limit)
           : encodeCursor({ createdAt: last.createdAt, id: last.id })
         : null,
   };
 }
 
-export async function getDocument(scope: DocumentScope) {
-  const counts = await countsFor(scope.db, [scope.document.id]);
+/** The counts of one case (countColumns), to read with its access check. */
+export function documentCountsQuery(db: Pick<Db, "select">, documentId: string) {
+  return db.select(countColumns).from(schema.documents).where(eq(schema.documents.id, documentId));
+}
+
+/** The case as documents.get shows it: the scope's row, the caller's role and the counts. */
+export function documentView(scope: DocumentScope, [counts]: Array<CountColumns>) {
   const { letterState: _state, ...document } = scope.document;
-  return {
+  return withCounts({
     ...document,
     role: scope.role,
-    sourceCount: counts.sources.get(document.id) ?? 0,
-    factCounts: counts.facts.get(document.id) ?? emptyFactCounts(),
-    ...(counts.lifecycle.get(document.id) ?? noLifecycle),
-  };
+    sources: 0,
+    facts: null,
+    response: null,
+    latestOffer: null,
+    ...counts,
+  });
 }
 
 export async function createDocument(scope: UserScope, input: CreateDocumentInput) {

@@ -8,22 +8,27 @@ import {
   listFactsOutput,
   updateFactInput,
 } from "@steno/shared";
-import { documentProcedure, router } from "../trpc/init.ts";
+import { documentProcedure, documentReadProcedure, router } from "../trpc/init.ts";
 import {
   approveAllFacts,
   approveManyFacts,
   createFact,
   decideFact,
   extractFactsAgain,
-  listFacts,
+  listFactsQuery,
   updateFact,
 } from "./service.ts";
 
 export const factsRouter = router({
-  list: documentProcedure("viewer")
+  list: documentReadProcedure("viewer")
     .input(listFactsInput)
     .output(listFactsOutput)
-    .query(({ ctx, input }) => listFacts(ctx.scope, input)),
+    .query(async ({ ctx, input }) => {
+      const { results } = await ctx.read(
+        (db, documentId) => [listFactsQuery(db, documentId, input)] as const,
+      );
+      return { items: results[0] };
+    }),
 
   update: documentProcedure("editor")
     .input(updateFactInput)
@@ -31,11 +36,11 @@ export const factsRouter = router({
 
   approve: documentProcedure("editor")
     .input(factIdInput)
-    .mutation(({ ctx, input }) => decideFact(ctx.scope, input, "approved")),
+    .mutation(({ ctx, input }) => decideFact(ctx.scope, ctx.http(), input, "approved")),
 
   reject: documentProcedure("editor")
     .input(factIdInput)
-    .mutation(({ ctx, input }) => decideFact(ctx.scope, input, "rejected")),
+    .mutation(({ ctx, input }) => decideFact(ctx.scope, ctx.http(), input, "rejected")),
 
   approveAll: documentProcedure("editor")
     .input(approveAllFactsInput)

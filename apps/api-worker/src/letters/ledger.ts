@@ -5,8 +5,11 @@ export type { Ledger };
 
 const LEDGER_CATEGORIES = ["billing", "wage_loss", "future_care"] as const;
 
-/** The facts a ledger is computed from: every amount not rejected, with its citation. */
-export async function ledgerFacts(db: Db, documentId: string): Promise<LedgerFact[]> {
+/**
+ * The facts a ledger is computed from: every amount not rejected, with its citation. A statement
+ * to await or to send in a batch.
+ */
+export function ledgerFacts(db: Pick<Db, "select">, documentId: string) {
   return db
     .select({
       id: schema.facts.id,
@@ -39,19 +42,26 @@ export async function ledgerFacts(db: Db, documentId: string): Promise<LedgerFac
     .orderBy(asc(schema.facts.eventDate), asc(schema.facts.createdAt));
 }
 
+/** Whether the case's firm claims billed or paid amounts. */
+export function claimBasisQuery(db: Pick<Db, "select">, documentId: string) {
+  return db
+    .select({ claimBasis: schema.firms.claimBasis })
+    .from(schema.firms)
+    .innerJoin(schema.documents, eq(schema.documents.firmId, schema.firms.id))
+    .where(eq(schema.documents.id, documentId));
+}
+
 /**
  * The damages ledger, computed in code from reviewed facts, never by a model: charges per
  * provider with citations, each statement reconciled against its own stated total, wage loss
  * and future care apart. The firm chooses whether letters claim billed or paid amounts.
  */
-export async function computeLedger(db: Db, documentId: string): Promise<Ledger> {
-  const [facts, [firm]] = await Promise.all([
-    ledgerFacts(db, documentId),
-    db
-      .select({ claimBasis: schema.firms.claimBasis })
-      .from(schema.firms)
-      .innerJoin(schema.documents, eq(schema.documents.firmId, schema.firms.id))
-      .where(eq(schema.documents.id, documentId)),
-  ]);
+export function ledgerOf(facts: LedgerFact[], [firm]: Array<{ claimBasis: string }>): Ledger {
   return buildLedger(facts, { claimBasis: firm?.claimBasis === "paid" ? "paid" : "billed" });
+}
+
+/** The ledger as ledgerOf computes it, read with `db`. */
+export async function computeLedger(db: Db, documentId: string): Promise<Ledger> {
+  const [facts, firm] = await Promise.all([ledgerFacts(db, documentId), claimBasisQuery(db, documentId)]);
+  return ledgerOf(facts, firm);
 }

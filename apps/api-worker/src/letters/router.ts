@@ -11,9 +11,9 @@ import {
   versionIdInput,
   versionSchema,
 } from "@steno/shared";
-import { documentProcedure, router } from "../trpc/init.ts";
+import { documentProcedure, documentReadProcedure, router } from "../trpc/init.ts";
 import { requestGeneration } from "./generate-request.ts";
-import { computeLedger } from "./ledger.ts";
+import { claimBasisQuery, ledgerFacts, ledgerOf } from "./ledger.ts";
 import { computeReadiness, dismissReadinessItem } from "./readiness.ts";
 import { rewriteLetter } from "./rewrite.ts";
 import { issueRoomToken } from "./room-access.ts";
@@ -29,9 +29,14 @@ import {
 
 export const lettersRouter = router({
   /** The damages ledger: approved billing facts by provider and date, computed in code. */
-  damages: documentProcedure("viewer")
+  damages: documentReadProcedure("viewer")
     .output(ledgerSchema)
-    .query(({ ctx }) => computeLedger(ctx.scope.db, ctx.scope.document.id)),
+    .query(async ({ ctx }) => {
+      const { results } = await ctx.read(
+        (db, documentId) => [ledgerFacts(db, documentId), claimBasisQuery(db, documentId)] as const,
+      );
+      return ledgerOf(...results);
+    }),
 
   /** What must be confirmed, fixed or dismissed before a letter is generated or exported. */
   readiness: documentProcedure("viewer")

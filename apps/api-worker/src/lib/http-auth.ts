@@ -24,13 +24,13 @@ export function pathId(value: string | undefined, what: string): string {
 /**
  * The signed-in user on the case named by the path's `:documentId`, with at least `min`: 401
  * without a session, 404 for a case they do not collaborate on. The session and the case are
- * read in one statement, as documentProcedure does.
+ * read in one statement, as documentProcedure does: one fetch on Neon's HTTP path.
  */
 export async function requireCaseScope(c: Context<AppEnv>, min: CollaboratorRole): Promise<DocumentScope> {
   const claims = await requestClaims(c);
   if (!claims) throw new AppError("UNAUTHORIZED", "Sign in to continue");
   const documentId = pathId(c.req.param("documentId"), "Case");
-  const { user, ...access } = await requireSessionDocumentRole(c.var.db(), claims, documentId, min);
+  const { user, ...access } = await requireSessionDocumentRole(c.var.http(), claims, documentId, min);
   c.set("userId", user.id);
   return userScope(c, user, access);
 }

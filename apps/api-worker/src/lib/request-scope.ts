@@ -19,6 +19,10 @@ export const requestScope: MiddlewareHandler<AppEnv> = async (c, next) => {
     handle ??= createDb(c.env, stats.db);
     return handle.db;
   });
+  c.set("http", () => {
+    handle ??= createDb(c.env, stats.db);
+    return handle.http;
+  });
   try {
     await next();
   } finally {
@@ -33,6 +37,8 @@ function serverTiming(stats: RequestStats, totalMs: number): string {
     `db;dur=${stats.db.ms.toFixed(1)};desc="${stats.db.queries} queries"`,
     // Each connection opened is one more round trip to the database before its first query.
     `dbconn;desc="${stats.db.connections ?? 0} connections"`,
+    // Every wait on the database: connections, statements on them, fetches on the HTTP path.
+    `dbrt;desc="${stats.db.roundTrips ?? 0} round trips"`,
     `total;dur=${totalMs.toFixed(1)}`,
   ];
   stats.cache.forEach((entry, i) => {

@@ -37,6 +37,13 @@ export function userScope(
   user: SessionUser,
   access?: DocumentAccess,
 ): UserScope | DocumentScope {
-  const scope = { db: c.var.db(), user, requestMeta: requestMetaOf(c) };
-  return access ? { ...scope, ...access } : scope;
+  // The pooled connection only if a service uses `db` (reads may go over c.var.http()).
+  return {
+    get db() {
+      return c.var.db();
+    },
+    user,
+    requestMeta: requestMetaOf(c),
+    ...access,
+  };
 }

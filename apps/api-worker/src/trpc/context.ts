@@ -18,6 +18,7 @@ export async function createContext(c: HonoContext<AppEnv>, resHeaders: Headers)
   return {
     env: c.env,
     db: c.var.db,
+    http: c.var.http,
     /** where the request came from: what the audit log and the request log record */
     requestMeta: requestMetaOf(c),
     executionCtx: c.executionCtx,
@@ -30,7 +31,7 @@ export async function createContext(c: HonoContext<AppEnv>, resHeaders: Headers)
     claims,
     /** The signed-in user whose session is still live, read once per request; null otherwise. */
     loadUser: (): Promise<SessionUser | null> => {
-      user ??= claims ? loadSessionUser(c.var.db(), claims) : Promise.resolve(null);
+      user ??= claims ? loadSessionUser(c.var.http(), claims) : Promise.resolve(null);
       return user;
     },
   };

@@ -1,9 +1,13 @@
+import http from "node:http";
 import net from "node:net";
 import { WebSocketServer } from "ws";
+import { sqlOverHttp } from "./sql-over-http.ts";
 
 export type ProxyStats = {
   /** WebSocket connections opened (each one a driver's connect: upgrade, startup, auth). */
   connections: number;
+  /** Queries and batches over HTTP (Neon's /sql endpoint): one round trip each. */
+  httpRequests: number;
   /**
    * Times the database's side waited on the Worker: a message from the Worker after the last
    * thing on its connection went the other way (or the first). Each costs one network round
@@ -26,16 +30,28 @@ type WsProxyOptions = {
 /**
  * The WebSocket-to-TCP proxy that Neon runs in front of Postgres, for local use: the Neon driver
  * inside workerd connects to ws://host:port/v2?address=DBHOST:DBPORT and speaks the Postgres
- * protocol over binary frames. Only loopback targets are allowed.
+ * protocol over binary frames. Only loopback targets are allowed. The same port answers Neon's
+ * HTTP queries (POST /sql, see sql-over-http.ts), with the same latency each way.
  */
 export async function startWsProxy(options: WsProxyOptions = {}) {
   const { port = 0, host = "127.0.0.1", latencyMs = 0 } = options;
-  const stats: ProxyStats = { connections: 0, roundTrips: 0 };
+  const stats: ProxyStats = { connections: 0, roundTrips: 0, httpRequests: 0 };
   const later = (send: () => void) => (latencyMs > 0 ? setTimeout(send, latencyMs) : send());
-  const wss = new WebSocketServer({ port, host });
+  const sql = sqlOverHttp();
+  const server = http.createServer((req, res) => {
+    if (sql.handle(req, res, later)) {
+      stats.httpRequests++;
+      stats.roundTrips++;
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  // Keep-alive as Neon's endpoint: the Worker's fetches reuse their connection.
+  server.keepAliveTimeout = 60_000;
+  const wss = new WebSocketServer({ server });
   await new Promise<void>((resolve, reject) => {
-    wss.once("listening", () => resolve());
-    wss.once("error", reject);
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
   });
   wss.on("connection", (ws, request) => {
     const url = new URL(request.url ?? "/", "http://proxy");
@@ -79,7 +95,7 @@ export async function startWsProxy(options: WsProxyOptions = {}) {
     ws.on("close", closeBoth);
     ws.on("error", closeBoth);
   });
-  const address = wss.address();
+  const address = server.address();
   const boundPort = typeof address === "object" && address ? address.port : port;
   return {
     port: boundPort,
@@ -89,7 +105,9 @@ export async function startWsProxy(options: WsProxyOptions = {}) {
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
-        wss.close(() => resolve());
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => void sql.close().then(resolve));
       }),
   };
 }
