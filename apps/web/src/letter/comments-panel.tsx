@@ -10,6 +10,7 @@ import {
   readThreads,
   replyToThread,
   setThreadResolved,
+  withMentionTokens,
 } from "@steno/shared/review";
 import { useQuery } from "@tanstack/react-query";
 import { type Editor, useEditorState } from "@tiptap/react";
@@ -18,7 +19,7 @@ import { useSearch } from "wouter";
 import type * as Y from "yjs";
 import { useTRPC } from "../trpc.ts";
 import { selectionAnchor, showThreads, threadRange } from "./comment-anchors.ts";
-import { MentionInput, type Person, withMentions } from "./mention-input.tsx";
+import { MentionInput, type Person } from "./mention-input.tsx";
 import "./review.css";
 
 /** The threads in the letter's document, kept current as anyone changes them. */
@@ -96,7 +97,7 @@ export function CommentsPanel({ doc, editor, author, documentId }: Props) {
       id,
       ...draft,
       author,
-      body: withMentions(body.trim(), picked),
+      body: withMentionTokens(body.trim(), picked),
       at: Date.now(),
       messageId: crypto.randomUUID(),
     });
@@ -227,7 +228,7 @@ function ThreadCard({
   const send = (event: FormEvent) => {
     event.preventDefault();
     if (!reply.trim()) return;
-    onReply(withMentions(reply.trim(), picked));
+    onReply(withMentionTokens(reply.trim(), picked));
     setReply("");
     setPicked([]);
   };

@@ -1,9 +1,9 @@
 // A comment box that offers people to @mention: typing "@" and the start of a name lists the
-// people the case is open to; picking one writes "@Name" in the box. On sending, withMentions turns
-// each picked "@Name" still in the text into the token the room stores (@steno/shared/review).
+// people the case is open to; picking one writes "@Name" in the box. On sending,
+// withMentionTokens turns each picked "@Name" still in the text into the token the room stores.
 // Hand-written (a textarea and a listbox): the mention inputs on npm either bring their own editor
 // or have not been maintained for React 19.
-import { mentionToken } from "@steno/shared/review";
+
 import {
   type InputHTMLAttributes,
   type KeyboardEvent,
@@ -19,15 +19,6 @@ export type Person = { id: string; name: string };
 /** "@" and up to two words of a name, just before the caret. */
 const QUERY = /(?:^|\s)@([\p{L}\p{N}.'-]*(?: [\p{L}\p{N}.'-]*)?)$/u;
 const MAX_OFFERED = 6;
-
-/** The message body to store: each picked person's "@Name" in `text` as a mention token. */
-export function withMentions(text: string, picked: Person[]): string {
-  // Longest names first, so "@Dana Cruz" is not taken for "@Dana".
-  const people = [...new Map(picked.map((p) => [p.id, p])).values()].sort(
-    (a, b) => b.name.length - a.name.length,
-  );
-  return people.reduce((body, person) => body.split(`@${person.name}`).join(mentionToken(person)), text);
-}
 
 type Props = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "value" | "onChange"> & {
   value: string;
@@ -74,9 +65,12 @@ export function MentionInput({ value, onChange, onPick, people, multiline = true
     if (query === null) return;
     const start = caret - query.length - 1;
     const inserted = `@${person.name} `;
-    onChange(value.slice(0, start) + inserted + value.slice(caret));
+    const next = value.slice(0, start) + inserted;
+    onChange(next + value.slice(caret));
     onPick(person);
-    pendingCaret.current = start + inserted.length;
+    pendingCaret.current = next.length;
+    // "@Lee " still reads as a query (a name may go on after a space): not offered again.
+    setDismissed(next);
     setHighlight(0);
   };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bodyParts, mentionsOf, mentionText, mentionToken } from "./mentions.ts";
+import { bodyParts, mentionsOf, mentionText, mentionToken, withMentionTokens } from "./mentions.ts";
 
 const DANA = "0f8fad5b-d9cb-469f-a165-70867728950e";
 const LEE = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
@@ -18,6 +18,19 @@ describe("mentions in comment bodies", () => {
       expect(bodyParts(body)).toEqual([{ text: body }]);
     }
     expect(bodyParts("")).toEqual([]);
+  });
+
+  it("turns the picked people's @Names in a composer's text into tokens, the longest name first", () => {
+    const dana = { id: DANA, name: "Dana" };
+    const danaCruz = { id: LEE, name: "Dana Cruz" };
+    const body = withMentionTokens("@Dana Cruz and @Dana, not @Robin or dana@firm.test", [
+      dana,
+      danaCruz,
+      dana,
+    ]);
+    expect(body).toBe(`@[Dana Cruz](${LEE}) and @[Dana](${DANA}), not @Robin or dana@firm.test`);
+    expect(mentionsOf(body)).toEqual([LEE, DANA]);
+    expect(withMentionTokens("no one picked @Dana", [])).toBe("no one picked @Dana");
   });
 
   it("keeps a name's brackets and line breaks from breaking the token, and lower-cases the id", () => {

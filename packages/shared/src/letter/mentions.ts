@@ -18,6 +18,18 @@ export function mentionToken(user: { id: string; name: string }): string {
   return `@[${name}](${user.id.toLowerCase()})`;
 }
 
+/**
+ * What a comment box sends: each picked person's "@Name" still in `text` as their token (a
+ * composer shows names and remembers whom was picked). Longest names first, so "@Dana Cruz" is
+ * not taken for "@Dana".
+ */
+export function withMentionTokens(text: string, picked: Array<{ id: string; name: string }>): string {
+  const people = [...new Map(picked.map((p) => [p.id, p])).values()].sort(
+    (a, b) => b.name.length - a.name.length,
+  );
+  return people.reduce((body, person) => body.split(`@${person.name}`).join(mentionToken(person)), text);
+}
+
 /** The body cut into text and mentions, in order (a body without tokens is one text part). */
 export function bodyParts(body: string): BodyPart[] {
   const parts: BodyPart[] = [];

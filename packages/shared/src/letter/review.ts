@@ -173,7 +173,15 @@ export function anchorOf(
 export const letterFragmentOf = (doc: Y.Doc) => doc.getXmlFragment(LETTER_FIELD);
 
 // @mentions: tokens in a message's body naming a user id (mentions.ts).
-export { type BodyPart, bodyParts, type Mention, mentionsOf, mentionText, mentionToken } from "./mentions.ts";
+export {
+  type BodyPart,
+  bodyParts,
+  type Mention,
+  mentionsOf,
+  mentionText,
+  mentionToken,
+  withMentionTokens,
+} from "./mentions.ts";
 
 // Suggestions: who suggested and when travels in the mark's id (no Y.js needed to read it).
 export {
