@@ -227,19 +227,22 @@ describe("Word import", () => {
     expect(again.threads).toEqual(after.threads);
 
     // LibreOffice, Track Changes off, on the next export (which carries the suggestions above as
-    // tracked changes): a word replaced in place, and a picture pasted.
+    // tracked changes): a word replaced in place, a paragraph added, and a picture pasted.
     const next = await exportDocx(owner.session, doc.id);
     expect(strFromU8(next["word/document.xml"] as Uint8Array)).toMatch(
       /<w:ins [^>]*w:author="Word import \(Test owner\)"/,
     );
     const libre = zip(next, {
-      "word/document.xml": (xml) =>
-        editRun(
+      "word/document.xml": (xml) => {
+        const edited = editRun(
           editRun(xml, "Claims Adjuster", () => `<w:r><w:t>Claims Manager</w:t></w:r>`),
           "Treatment",
           (w, rPr) =>
             `<w:r>${rPr}<w:t xml:space="preserve">${w}</w:t></w:r><w:r><w:drawing><wp:inline><wp:extent cx="9525" cy="9525"/><wp:docPr id="1" name="Image1"/></wp:inline></w:drawing></w:r>`,
-        ),
+        );
+        const at = edited.indexOf("</w:p>", edited.indexOf("Claims Manager")) + "</w:p>".length;
+        return `${edited.slice(0, at)}<w:p><w:r><w:t>We write on behalf of our client.</w:t></w:r></w:p>${edited.slice(at)}`;
+      },
     });
     const third = await importDocx(owner.session, doc.id, libre);
     expect(third.status).toBe(200);
@@ -247,16 +250,22 @@ describe("Word import", () => {
       suggestions: number;
       unmapped: Array<{ kind: string; near: string }>;
     };
-    expect(report.suggestions).toBe(1);
+    expect(report.suggestions).toBe(2);
     expect(report.unmapped).toEqual([
       { kind: "image", near: "Treatment", message: "An image was not brought back" },
     ]);
     const last = await suggestionsIn(owner.session, doc.id);
-    expect(last.suggestions.slice(0, 2)).toEqual([
-      { kind: "deletion", text: "Adjuster", by: "Word import (Test owner)" },
-      { kind: "insertion", text: "Manager", by: "Word import (Test owner)" },
+    const by = "Word import (Test owner)";
+    // The new paragraph is marked as the editor marks one: its words, and a zero-width space where it splits off.
+    expect(last.suggestions.slice(0, 3)).toEqual([
+      { kind: "deletion", text: "Adjuster", by },
+      { kind: "insertion", text: "Manager", by },
+      { kind: "insertion", text: "\u200BWe write on behalf of our client.", by },
     ]);
-    expect(last.suggestions).toHaveLength(5);
+    expect(last.suggestions).toHaveLength(6);
+    const lineAfter = (text: string, line: string) => text.split("\n")[text.split("\n").indexOf(line) + 1];
+    expect(lineAfter(last.accepted, "Dear Claims Manager:")).toBe("We write on behalf of our client.");
+    expect(lineAfter(last.rejected, "Dear Claims Adjuster:")).toMatch(/^Our client was stopped/);
   });
 
   it("answers 401 signed out, 404 outside the case, 403 to a viewer, 415/400/413 for what is not a Word file, 409 with no letter", async () => {

@@ -50,7 +50,7 @@ export type ImportResult = {
 };
 
 /** Beyond this many words changed the file is not an edit of this letter. */
-const MAX_EDIT_LENGTH = 20_000;
+const MAX_EDIT_LENGTH = 2_000;
 
 // ---------------------------------------------------------------------------------------------
 // The schema: the letter's node types with every attribute and mark the letter holds, so that
