@@ -407,7 +407,8 @@ async function importInto(
   const name = input.signature[0]?.trim();
   const nonEmpty = blocks.map((b, i) => (b.text.trim() ? i : -1)).filter((i) => i >= 0);
   const tail = nonEmpty.slice(-(input.signature.length + 2));
-  const signatureAt = name ? tail.find((i) => blocks[i]?.text.trim() === name) : undefined;
+  // The last line with the signer's name: a letter may end with the name typed under its closing.
+  const signatureAt = name ? tail.findLast((i) => blocks[i]?.text.trim() === name) : undefined;
   if (signatureAt !== undefined) {
     const printed = blocks
       .slice(signatureAt)
