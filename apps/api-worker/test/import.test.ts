@@ -167,11 +167,14 @@ describe("Word import", () => {
     const before = await suggestionsIn(owner.session, doc.id);
     expect(before.suggestions).toEqual([{ kind: "insertion", text: "squarely ", by: "Pat Paralegal" }]);
 
-    // Word, with Track Changes on: a word inserted, a phrase deleted, a comment added.
+    // Word, with Track Changes on: a word inserted, a phrase deleted, a comment added, and Pat's
+    // suggestion rejected (that one is for Steno to decide: reported, not applied).
     const word = zip(await exportDocx(owner.session, doc.id), {
       "word/document.xml": (xml) => {
+        const pat = /<w:ins [^>]*w:author="Pat Paralegal"[^>]*>.*?<\/w:ins>/;
+        expect(xml).toMatch(pat);
         let out = editRun(
-          xml,
+          xml.replace(pat, ""),
           "struck",
           (w, rPr) =>
             `<w:ins w:id="901" ${PARTNER}><w:r>${rPr}<w:t xml:space="preserve">suddenly </w:t></w:r></w:ins><w:r>${rPr}<w:t xml:space="preserve">${w}</w:t></w:r>`,
@@ -197,7 +200,12 @@ describe("Word import", () => {
     });
     const first = await importDocx(owner.session, doc.id, word);
     expect(first.status).toBe(200);
-    expect(await first.json()).toEqual({ suggestions: 2, comments: 1, replies: 0, unmapped: [] });
+    const rejected = {
+      kind: "suggestion",
+      near: "squarely",
+      message: "Word rejected a suggested insertion here: reject it in Steno",
+    };
+    expect(await first.json()).toEqual({ suggestions: 2, comments: 1, replies: 0, unmapped: [rejected] });
 
     const after = await suggestionsIn(owner.session, doc.id);
     expect(after.suggestions).toEqual([
@@ -221,7 +229,7 @@ describe("Word import", () => {
 
     // The same file again: nothing new, the letter untouched.
     const second = await importDocx(owner.session, doc.id, word);
-    expect(await second.json()).toEqual({ suggestions: 0, comments: 0, replies: 0, unmapped: [] });
+    expect(await second.json()).toEqual({ suggestions: 0, comments: 0, replies: 0, unmapped: [rejected] });
     const again = await suggestionsIn(owner.session, doc.id);
     expect(again.json).toBe(after.json);
     expect(again.threads).toEqual(after.threads);

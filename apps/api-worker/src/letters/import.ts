@@ -119,6 +119,11 @@ type LetterText = {
   before: number[];
   after: number[];
   format: number[];
+  /** the character is an open suggested insertion */
+  inserted: boolean[];
+  /** the words suggested for deletion just before each character, and at the very end */
+  hidden: string[];
+  hiddenEnd: string;
   /** where the last block's content ends (insertions at the very end) */
   end: number;
 };
@@ -127,6 +132,9 @@ type LetterBlock = {
   chars: string[];
   before: number[];
   format: number[];
+  inserted: boolean[];
+  hidden: string[];
+  hiddenEnd: string;
   from: number;
   to: number;
   table: number | null;
@@ -142,13 +150,28 @@ function letterBlocks(doc: Node, skip: number): LetterBlock[] {
         chars: [],
         before: [],
         format: [],
+        inserted: [],
+        hidden: [],
+        hiddenEnd: "",
         from: pos + 1,
         to: pos + node.nodeSize - 1,
         table,
       };
       node.forEach((child, offset) => {
         const at = pos + 1 + offset;
-        if (child.marks.some((m) => m.type.name === "deletion")) return;
+        if (child.marks.some((m) => m.type.name === "deletion")) {
+          block.hiddenEnd += child.text ?? "";
+          return;
+        }
+        const inserted = child.marks.some((m) => m.type.name === "insertion");
+        const push = (char: string, before: number) => {
+          block.chars.push(char);
+          block.before.push(before);
+          block.format.push(bits);
+          block.inserted.push(inserted);
+          block.hidden.push(block.hiddenEnd);
+          block.hiddenEnd = "";
+        };
         const bits = MARK_BITS.reduce(
           (sum, [name, bit]) => sum | (child.marks.some((m) => m.type.name === name) ? bit : 0),
           header ? FORMAT.bold : 0,
@@ -156,16 +179,9 @@ function letterBlocks(doc: Node, skip: number): LetterBlock[] {
         if (child.isText) {
           const text = child.text ?? "";
           for (let k = 0; k < text.length; k++) {
-            if (text[k] === "\u200B") continue;
-            block.chars.push(text[k] as string);
-            block.before.push(at + k);
-            block.format.push(bits);
+            if (text[k] !== "\u200B") push(text[k] as string, at + k);
           }
-        } else if (child.type.name === "hardBreak") {
-          block.chars.push("\n");
-          block.before.push(at);
-          block.format.push(bits);
-        }
+        } else if (child.type.name === "hardBreak") push("\n", at);
       });
       blocks.push(block);
       return;
@@ -182,7 +198,16 @@ function letterBlocks(doc: Node, skip: number): LetterBlock[] {
 }
 
 function flattenLetter(blocks: LetterBlock[]): LetterText {
-  const out: LetterText = { text: "", before: [], after: [], format: [], end: 0 };
+  const out: LetterText = {
+    text: "",
+    before: [],
+    after: [],
+    format: [],
+    inserted: [],
+    hidden: [],
+    hiddenEnd: "",
+    end: 0,
+  };
   const chars: string[] = [];
   const kept = blocks.filter((b) => b.chars.length > 0);
   kept.forEach((block, index) => {
@@ -191,15 +216,20 @@ function flattenLetter(blocks: LetterBlock[]): LetterText {
       out.before.push((kept[index - 1] as LetterBlock).to);
       out.after.push(block.from);
       out.format.push(0);
+      out.inserted.push(false);
+      out.hidden.push((kept[index - 1] as LetterBlock).hiddenEnd);
     }
     block.chars.forEach((char, k) => {
       chars.push(char);
       out.before.push(block.before[k] as number);
       out.after.push((block.before[k] as number) + 1);
       out.format.push(block.format[k] as number);
+      out.inserted.push(block.inserted[k] as boolean);
+      out.hidden.push(block.hidden[k] as string);
     });
   });
   out.text = chars.join("");
+  out.hiddenEnd = kept.at(-1)?.hiddenEnd ?? "";
   out.end = kept.at(-1)?.to ?? blocks.at(-1)?.to ?? 0;
   return out;
 }
@@ -312,6 +342,25 @@ function changesOf(letter: LetterText, word: WordText, changes: ChangeObject<str
     }
   }
   return { changes: out, formatting };
+}
+
+/** Plain words, for comparing what a change puts back with what a suggestion would delete. */
+const bare = (text: string) =>
+  text
+    .replaceAll(PARA, " ")
+    .replace(/[\s\u200B]+/g, " ")
+    .trim();
+
+/**
+ * The open suggestion a change undoes, when it does: it removes words suggested for insertion, or
+ * it puts back just the words suggested for deletion there.
+ */
+function rejectedSuggestion(letter: LetterText, change: Change): { kind: string; words: string } | null {
+  for (let i = change.from; i < change.to; i++)
+    if (letter.inserted[i]) return { kind: "insertion", words: letter.text.slice(change.from, change.to) };
+  if (change.from !== change.to) return null;
+  const hidden = change.from < letter.text.length ? letter.hidden[change.from] : letter.hiddenEnd;
+  return hidden && bare(hidden) === bare(change.insert) ? { kind: "deletion", words: hidden } : null;
 }
 
 function inlineNodes(schema: Schema, text: string, format: number[]): Node[] {
@@ -467,6 +516,16 @@ async function importInto(
   for (const [index, change] of [...changes.entries()].reverse()) {
     const from = change.from < letter.text.length ? (letter.before[change.from] as number) : letter.end;
     const to = change.to > change.from ? (letter.after[change.to - 1] as number) : from;
+    // Word's reviewer rejected one of the letter's open suggestions: that is decided here, in Steno.
+    const rejected = rejectedSuggestion(letter, change);
+    if (rejected) {
+      unmapped.push({
+        kind: "suggestion",
+        near: snippet(rejected.words),
+        message: `Word rejected a suggested ${rejected.kind} here: reject it in Steno`,
+      });
+      continue;
+    }
     const random = `${await hashOf(change.insert, String(change.from))}-${index}`;
     try {
       const tr = state.tr;
