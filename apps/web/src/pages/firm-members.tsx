@@ -1,8 +1,7 @@
 import { FIRM_ROLES, type FirmRole, inviteMemberInput } from "@steno/shared";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
-import { Badge, ErrorMessage, Field, Loading, Notice } from "../components/ui.tsx";
-import { describeError, zodFieldErrors } from "../lib/errors.ts";
+import { InviteByEmail } from "../components/invite-by-email.tsx";
+import { Badge, ErrorMessage, Loading, Notice } from "../components/ui.tsx";
 import type { SessionData } from "../lib/session.ts";
 import { useTRPC } from "../trpc.ts";
 
@@ -15,17 +14,7 @@ export function FirmMembers({ session }: { session: SessionData }) {
   const isAdmin = session.user.role === "admin";
   const list = useQuery(trpc.firm.members.queryOptions());
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.firm.members.queryKey() });
-  const [email, setEmail] = useState("");
-  const [role, setRole] = useState<FirmRole>("attorney");
-  const [clientErrors, setClientErrors] = useState<Record<string, string[]>>({});
-  const invite = useMutation(
-    trpc.firm.invite.mutationOptions({
-      onSuccess: () => {
-        setEmail("");
-        void refresh();
-      },
-    }),
-  );
+  const invite = useMutation(trpc.firm.invite.mutationOptions({ onSuccess: () => void refresh() }));
   const revoke = useMutation(trpc.firm.revokeInvitation.mutationOptions({ onSuccess: () => void refresh() }));
   const updateRole = useMutation(
     trpc.firm.updateMemberRole.mutationOptions({
@@ -37,17 +26,6 @@ export function FirmMembers({ session }: { session: SessionData }) {
     }),
   );
   const remove = useMutation(trpc.firm.removeMember.mutationOptions({ onSuccess: () => void refresh() }));
-  const serverFields = invite.error ? describeError(invite.error).fieldErrors : {};
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    invite.reset();
-    const parsed = inviteMemberInput.safeParse({ email, role });
-    if (!parsed.success) return setClientErrors(zodFieldErrors(parsed.error.issues).fields);
-    setClientErrors({});
-    invite.mutate(parsed.data);
-  };
-
   return (
     <section className="card settings-form" aria-labelledby="members-heading">
       <h2 id="members-heading">Members</h2>
@@ -57,41 +35,21 @@ export function FirmMembers({ session }: { session: SessionData }) {
         signing attorney.
       </p>
       {isAdmin && (
-        <form className="invite-form" onSubmit={submit} noValidate aria-label="Invite a member">
-          <Field label="Invite by email" errors={clientErrors.email ?? serverFields.email}>
-            {(p) => (
-              <input
-                {...p}
-                type="email"
-                autoComplete="off"
-                placeholder="colleague@firm.com"
-                value={email}
-                onChange={(e) => setEmail(e.target.value)}
-              />
-            )}
-          </Field>
-          <Field label="Role">
-            {(p) => (
-              <select {...p} value={role} onChange={(e) => setRole(e.target.value as FirmRole)}>
-                {FIRM_ROLES.map((r) => (
-                  <option key={r} value={r}>
-                    {ROLE_LABEL[r]}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <button type="submit" className="button button-primary" disabled={invite.isPending}>
-            {invite.isPending ? "Inviting…" : "Invite"}
-          </button>
-        </form>
+        <InviteByEmail
+          label="Invite a member"
+          roles={FIRM_ROLES.map((value) => ({ value, label: ROLE_LABEL[value] }))}
+          initialRole="attorney"
+          schema={inviteMemberInput}
+          pending={invite.isPending}
+          error={invite.error}
+          onInvite={invite.mutateAsync}
+        />
       )}
       {invite.isSuccess && (
         <Notice tone="success">
           Invitation sent to {invite.data.email}. The link in it works once, for 7 days.
         </Notice>
       )}
-      {!Object.keys(serverFields).length && <ErrorMessage error={invite.error} />}
       <ErrorMessage error={updateRole.error} />
       <ErrorMessage error={remove.error} />
       <ErrorMessage error={revoke.error} />

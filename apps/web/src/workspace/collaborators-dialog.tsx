@@ -1,9 +1,8 @@
 import { COLLABORATOR_ROLES, type CollaboratorRole, inviteCollaboratorInput } from "@steno/shared";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
 import { useLocation } from "wouter";
-import { Badge, Dialog, ErrorMessage, Field, Loading, Notice } from "../components/ui.tsx";
-import { describeError, zodFieldErrors } from "../lib/errors.ts";
+import { InviteByEmail } from "../components/invite-by-email.tsx";
+import { Badge, Dialog, ErrorMessage, Loading, Notice } from "../components/ui.tsx";
 import type { Role } from "../lib/types.ts";
 import { useTRPC } from "../trpc.ts";
 
@@ -28,17 +27,7 @@ export function CollaboratorsDialog({
   const list = useQuery(trpc.collaborators.list.queryOptions({ documentId }));
   const refresh = () =>
     queryClient.invalidateQueries({ queryKey: trpc.collaborators.list.queryKey({ documentId }) });
-  const [email, setEmail] = useState("");
-  const [inviteRole, setInviteRole] = useState<"editor" | "viewer">("editor");
-  const [clientErrors, setClientErrors] = useState<Record<string, string[]>>({});
-  const invite = useMutation(
-    trpc.collaborators.invite.mutationOptions({
-      onSuccess: () => {
-        setEmail("");
-        void refresh();
-      },
-    }),
-  );
+  const invite = useMutation(trpc.collaborators.invite.mutationOptions({ onSuccess: () => void refresh() }));
   const updateRole = useMutation(
     trpc.collaborators.updateRole.mutationOptions({ onSuccess: () => void refresh() }),
   );
@@ -52,52 +41,21 @@ export function CollaboratorsDialog({
       },
     }),
   );
-  const serverFields = invite.error ? describeError(invite.error).fieldErrors : {};
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const parsed = inviteCollaboratorInput.safeParse({ email, role: inviteRole });
-    if (!parsed.success) {
-      const fields = zodFieldErrors(parsed.error.issues).fields;
-      if (fields.email) fields.email = ["Enter a valid email address"];
-      return setClientErrors(fields);
-    }
-    setClientErrors({});
-    invite.mutate({ documentId, ...parsed.data });
-  };
-
   return (
     <Dialog title="Collaborators" onClose={onClose}>
       {isOwner && (
-        <form className="invite-form" onSubmit={submit} noValidate aria-label="Invite a collaborator">
-          <Field label="Invite by email" errors={clientErrors.email ?? serverFields.email}>
-            {(p) => (
-              <input
-                {...p}
-                type="email"
-                autoComplete="off"
-                placeholder="colleague@firm.com"
-                value={email}
-                onChange={(e) => setEmail(e.target.value)}
-              />
-            )}
-          </Field>
-          <Field label="Role">
-            {(p) => (
-              <select
-                {...p}
-                value={inviteRole}
-                onChange={(e) => setInviteRole(e.target.value as "editor" | "viewer")}
-              >
-                <option value="editor">Editor</option>
-                <option value="viewer">Viewer</option>
-              </select>
-            )}
-          </Field>
-          <button type="submit" className="button button-primary" disabled={invite.isPending}>
-            {invite.isPending ? "Inviting…" : "Invite"}
-          </button>
-        </form>
+        <InviteByEmail
+          label="Invite a collaborator"
+          roles={[
+            { value: "editor", label: "Editor" },
+            { value: "viewer", label: "Viewer" },
+          ]}
+          initialRole="editor"
+          schema={inviteCollaboratorInput}
+          pending={invite.isPending}
+          error={invite.error}
+          onInvite={(input) => invite.mutateAsync({ documentId, ...input })}
+        />
       )}
       {invite.isSuccess && (
         <Notice tone="success">
@@ -105,7 +63,6 @@ export function CollaboratorsDialog({
           new to Steno).
         </Notice>
       )}
-      {!Object.keys(serverFields).length && <ErrorMessage error={invite.error} />}
       <ErrorMessage error={updateRole.error} />
       <ErrorMessage error={remove.error} />
       <ErrorMessage error={leave.error} />

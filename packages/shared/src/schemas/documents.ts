@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idSchema } from "../ids.ts";
-import { cleanText, cursorPaginationSchema, isoDateSchema } from "./common.ts";
+import { cleanText, cursorPaginationSchema, emailSchema, isoDateSchema } from "./common.ts";
 import { FACT_STATUSES } from "./facts.ts";
 import { caseLifecycleSummarySchema } from "./lifecycle.ts";
 
@@ -71,12 +71,7 @@ export const searchDocumentsInput = z.object({
 });
 
 export const inviteCollaboratorInput = z.object({
-  email: z
-    .string()
-    .trim()
-    .max(254)
-    .pipe(z.email())
-    .transform((e) => e.toLowerCase()),
+  email: emailSchema,
   role: z.enum(["editor", "viewer"]),
 });
 
