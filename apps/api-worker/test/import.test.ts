@@ -157,7 +157,7 @@ const PARTNER = 'w:author="Lane Partner" w:date="2026-12-02T10:00:00Z"';
 function zip(files: Record<string, Uint8Array>, edits: Record<string, (xml: string) => string>) {
   const out = { ...files };
   for (const [name, edit] of Object.entries(edits))
-    out[name] = strToU8(edit(strFromU8(files[name] as Uint8Array)));
+    out[name] = strToU8(edit(files[name] ? strFromU8(files[name]) : ""));
   return zipSync(out);
 }
 
@@ -192,11 +192,16 @@ describe("Word import", () => {
             `<w:commentRangeStart w:id="77"/><w:r>${rPr}<w:t xml:space="preserve">${w}</w:t></w:r><w:commentRangeEnd w:id="77"/><w:r><w:commentReference w:id="77"/></w:r>`,
         );
       },
+      // A new comment, and a reply to the letter's own thread (Word links it by paragraph ids).
       "word/comments.xml": (xml) =>
-        xml.replace(
-          "</w:comments>",
-          `<w:comment w:id="77" ${PARTNER} w:initials="LP"><w:p><w:r><w:t>Name the driver.</w:t></w:r></w:p></w:comment></w:comments>`,
-        ),
+        xml
+          .replace(/(<w:comment [^>]*>)<w:p>/, '$1<w:p w14:paraId="1A2B3C4D">')
+          .replace(
+            "</w:comments>",
+            `<w:comment w:id="77" ${PARTNER} w:initials="LP"><w:p><w:r><w:t>Name the driver.</w:t></w:r></w:p></w:comment><w:comment w:id="78" ${PARTNER} w:initials="LP"><w:p w14:paraId="5E6F7A8B"><w:r><w:t>Main Street and 5th.</w:t></w:r></w:p></w:comment></w:comments>`,
+          ),
+      "word/commentsExtended.xml": () =>
+        `<w15:commentsEx xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml"><w15:commentEx w15:paraId="1A2B3C4D" w15:done="0"/><w15:commentEx w15:paraId="5E6F7A8B" w15:paraIdParent="1A2B3C4D" w15:done="0"/></w15:commentsEx>`,
     });
     const first = await importDocx(owner.session, doc.id, word);
     expect(first.status).toBe(200);
@@ -205,7 +210,7 @@ describe("Word import", () => {
       near: "squarely",
       message: "Word rejected a suggested insertion here: reject it in Steno",
     };
-    expect(await first.json()).toEqual({ suggestions: 2, comments: 1, replies: 0, unmapped: [rejected] });
+    expect(await first.json()).toEqual({ suggestions: 2, comments: 1, replies: 1, unmapped: [rejected] });
 
     const after = await suggestionsIn(owner.session, doc.id);
     expect(after.suggestions).toEqual([
@@ -223,7 +228,13 @@ describe("Word import", () => {
       "Our client was stopped at a red light when your insured's delivery truck struck her car from behind at speed.",
     );
     expect(after.threads.map((t) => [t.quote, t.messages.map((m) => [m.authorName, m.body])])).toEqual([
-      ["red light", [["Test owner", "Which intersection?"]]],
+      [
+        "red light",
+        [
+          ["Test owner", "Which intersection?"],
+          ["Lane Partner (Word import)", "Main Street and 5th."],
+        ],
+      ],
       ["delivery truck", [["Lane Partner (Word import)", "Name the driver."]]],
     ]);
 
