@@ -6,7 +6,14 @@
 // a person does not click 200 times a second). Rate limits stay on: each user counts alone.
 // Prints throughput, p50/p95/p99 per action and overall, and the error count.
 //
-//   BENCH_USERS=200 BENCH_SECONDS=60 BENCH_THINK_MS=1000 npm run bench:load
+// Issue 18 (2): the users join in steps (BENCH_STEPS, default 50,100,150,200; BENCH_SECONDS
+// each) and the run reports the highest count whose p95 stays under 100 ms with no errors. The
+// CPU the Workers' workerd spends per request (utime + stime from /proc, and its busiest thread:
+// workerd runs every isolate on one thread) is measured for the mix and for the bare route at
+// the same users and think time, in the same run; the pass mark is their ratio (≤ 2.5×), which
+// load from anything else on the machine does not move much.
+//
+//   BENCH_USERS=200 BENCH_SECONDS=30 BENCH_STEPS=50,100,150,200 BENCH_THINK_MS=1000 npm run bench:load
 //   BENCH_RATE_LIMITS=off (the general limit off) BENCH_TIMELINE=1 (p95 per second)
 //   BENCH_PROFILE=/tmp/api.cpuprofile (a CPU profile of the API Worker during the run)
 //   BENCH_FLOOR_SECONDS=15 (then the same users against the bare route: the stack's floor; 0 skips)
@@ -18,11 +25,21 @@ import { findPostgresBin } from "@steno/db/local";
 import { TRPCClientError } from "@trpc/client";
 import WebSocket from "ws";
 import { type Api, apiClient } from "./lib/api.ts";
+import { cpuMs, threadCpuMs, wranglerWorkerd } from "./lib/proc-cpu.ts";
 import { onShutdown, stopAll } from "./lib/processes.ts";
 import { startStack } from "./lib/stack.ts";
 
 const USERS = Number(process.env.BENCH_USERS ?? 200);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const STEPS = [
+  ...new Set(
+    (process.env.BENCH_STEPS ?? `50,100,150,${USERS}`)
+      .split(",")
+      .map(Number)
+      .filter((n) => n > 0 && n <= USERS),
+  ),
+].sort((a, b) => a - b);
+const CPU_RATIO_GOAL = 2.5;
 const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 1000);
 const FLOOR_SECONDS = Number(process.env.BENCH_FLOOR_SECONDS ?? 15);
 const FACTS_PER_CASE = 30;
@@ -233,6 +250,7 @@ function report(samples: Sample[], seconds: number) {
   console.log(
     `target: 0 errors and p95 < 100 ms — ${all.errors === 0 && all.p95 < 100 ? "met" : "NOT met"} (p95 ${all.p95.toFixed(1)} ms, ${all.errors} errors)`,
   );
+  return all;
 }
 
 // wrangler dev's local dashboard (an observability collector that receives a trace of every
@@ -247,7 +265,7 @@ if (!process.argv.includes("--dev-tools")) {
  * for the bare Hono route (GET /api/ping: no tRPC, no database, no rate limit). What this shows
  * no API code can do better than under local `wrangler dev`.
  */
-async function measureFloor(api: string, users: number) {
+async function measureFloor(api: string, users: number): Promise<number> {
   const ms: number[] = [];
   const until = Date.now() + FLOOR_SECONDS * 1000;
   await Promise.all(
@@ -266,6 +284,7 @@ async function measureFloor(api: string, users: number) {
   console.log(
     `floor (GET /api/ping, same users and think time, ${FLOOR_SECONDS} s): ${(ms.length / FLOOR_SECONDS).toFixed(1)} req/s, p50 ${percentile(ms, 50).toFixed(1)} ms, p95 ${percentile(ms, 95).toFixed(1)} ms, p99 ${percentile(ms, 99).toFixed(1)} ms`,
   );
+  return ms.length;
 }
 
 type CpuProfile = {
@@ -323,7 +342,9 @@ async function startProfiler(inspectorPort: number) {
   };
 }
 
-console.log(`bench:load — ${USERS} users × ${SECONDS} s, think time ${THINK_MS} ms ± 50 %, real Postgres`);
+console.log(
+  `bench:load — ${STEPS.join(", ")} users × ${SECONDS} s each, think time ${THINK_MS} ms ± 50 %, real Postgres`,
+);
 const stack = await startStack({
   database: "postgres",
   pooler: true,
@@ -339,17 +360,76 @@ try {
   console.log(
     `set up ${users.length} users, firms and cases (${FACTS_PER_CASE} facts each) in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`,
   );
-  const samples: Sample[] = [];
-  const until = Date.now() + SECONDS * 1000;
+  // The Workers' own workerd (the API, party and OCR Workers: only the API is busy here).
+  const { workers } = wranglerWorkerd(stack.apiUrl);
+  const cpu = () => ({ process: cpuMs(workers), threads: workers.map(threadCpuMs) });
+  /** CPU per request between two samples: the process's, and its busiest thread's. */
+  const perRequest = (a: ReturnType<typeof cpu>, b: ReturnType<typeof cpu>, requests: number) => {
+    let busiest = 0;
+    b.threads.forEach((threads, i) => {
+      for (const [tid, ms] of threads) busiest = Math.max(busiest, ms - (a.threads[i]?.get(tid) ?? 0));
+    });
+    return { process: (b.process - a.process) / requests, thread: busiest / requests };
+  };
   const profiler = process.env.BENCH_PROFILE ? await startProfiler(stack.inspectorPort) : undefined;
-  await Promise.all(users.map((user) => virtualUser(user, until, samples)));
+  const steps: Array<{
+    users: number;
+    p95: number;
+    errors: number;
+    rps: number;
+    cpu: { process: number; thread: number };
+  }> = [];
+  let mixCpu = { ms: 0, threadMs: 0, requests: 0 };
+  let all: Sample[] = [];
+  for (const count of STEPS) {
+    const samples: Sample[] = [];
+    const until = Date.now() + SECONDS * 1000;
+    const before = cpu();
+    await Promise.all(users.slice(0, count).map((user) => virtualUser(user, until, samples)));
+    const cost = perRequest(before, cpu(), samples.length);
+    console.log(`
+— ${count} users, ${SECONDS} s —`);
+    const { p95, errors } = report(samples, SECONDS);
+    steps.push({ users: count, p95, errors, rps: samples.length / SECONDS, cpu: cost });
+    mixCpu = {
+      ms: mixCpu.ms + cost.process * samples.length,
+      threadMs: mixCpu.threadMs + cost.thread * samples.length,
+      requests: mixCpu.requests + samples.length,
+    };
+    all = samples;
+  }
   const isolate = await profiler?.stop(process.env.BENCH_PROFILE as string);
-  report(samples, SECONDS);
   if (isolate)
     console.log(
-      `API isolate busy ≤ ${(isolate.busy * 100).toFixed(0)} % of the run: ${((isolate.busy * isolate.ms) / samples.length).toFixed(1)} ms of its thread per request at most (profiler on)`,
+      `API isolate busy ≤ ${(isolate.busy * 100).toFixed(0)} % of the last step: ${((isolate.busy * isolate.ms) / all.length).toFixed(1)} ms of its thread per request at most (profiler on)`,
     );
-  if (FLOOR_SECONDS > 0) await measureFloor(apiUrl, users.length);
+  let floorCpu: { process: number; thread: number } | undefined;
+  if (FLOOR_SECONDS > 0) {
+    const before = cpu();
+    const requests = await measureFloor(apiUrl, users.length);
+    floorCpu = perRequest(before, cpu(), requests);
+  }
+  const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  console.log(`
+steps (load average at the end ${load}):`);
+  console.log(
+    `${"users".padStart(6)}${"req/s".padStart(8)}${"p95 ms".padStart(9)}${"errors".padStart(8)}${"cpu ms/req".padStart(12)}${"thread ms/req".padStart(15)}`,
+  );
+  for (const step of steps)
+    console.log(
+      `${String(step.users).padStart(6)}${step.rps.toFixed(1).padStart(8)}${step.p95.toFixed(1).padStart(9)}${String(step.errors).padStart(8)}${step.cpu.process.toFixed(2).padStart(12)}${step.cpu.thread.toFixed(2).padStart(15)}`,
+    );
+  const sustained = steps.filter((s) => s.p95 < 100 && s.errors === 0).at(-1)?.users ?? 0;
+  console.log(
+    `highest user count with p95 < 100 ms and no errors: ${sustained || "none"} (goal ≥ 100) — ${sustained >= 100 ? "met" : "NOT met"}`,
+  );
+  if (floorCpu) {
+    const mix = { process: mixCpu.ms / mixCpu.requests, thread: mixCpu.threadMs / mixCpu.requests };
+    const ratio = mix.thread / floorCpu.thread;
+    console.log(
+      `CPU per request of the Workers' workerd, the mix vs the bare route: ${mix.process.toFixed(2)} vs ${floorCpu.process.toFixed(2)} ms (×${(mix.process / floorCpu.process).toFixed(2)}); its busiest thread ${mix.thread.toFixed(2)} vs ${floorCpu.thread.toFixed(2)} ms (×${ratio.toFixed(2)}, goal ≤ ${CPU_RATIO_GOAL}×) — ${ratio <= CPU_RATIO_GOAL ? "met" : "NOT met"}`,
+    );
+  }
 } finally {
   await stack.stop();
   stopStack = undefined;

@@ -15,15 +15,15 @@
 // Postgres server is its postmaster and the backends it forks, with the proxy's process).
 //
 //   BENCH_DATABASE=postgres (default pglite, the embedded database)  BENCH_CASES=1000
-//   BENCH_ROUNDS=20 BENCH_BLOCK=10  BENCH_EXPLAIN=1 (postgres: the plans of every statement
-//   the loop runs, EXPLAIN ANALYZE through auto_explain, for both firms)
-import { execSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+//   BENCH_ROUNDS=20 BENCH_BLOCK=10 BENCH_ONLY=search  BENCH_EXPLAIN=plans.log (postgres: the plans of every
+//   statement one loop runs, EXPLAIN ANALYZE through auto_explain, for both firms, to that file)
+import { appendFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { createDb } from "@steno/db";
 import pg from "pg";
 import { type Api, apiClient } from "./lib/api.ts";
-import { onShutdown, stopAll } from "./lib/processes.ts";
+import { cpuMs, listener, processes } from "./lib/proc-cpu.ts";
+import { onShutdown, stopAll, waitForHttp } from "./lib/processes.ts";
 import { firmOf, RARE_CLIENT, type ScaleFirm, SEARCH_WORD, seedFirm } from "./lib/seed-scale.ts";
 import { startStack } from "./lib/stack.ts";
 
@@ -41,66 +41,6 @@ onShutdown(async () => {
   await stopStack?.();
   await stopAll();
 });
-
-// --- CPU of the server processes, from /proc ------------------------------------------------
-
-const TICK_MS = 1000 / Number(execSync("getconf CLK_TCK", { encoding: "utf8" }).trim());
-
-type Stat = { pid: number; ppid: number; pgid: number; comm: string; ticks: number };
-
-/** Every process's parent, group and CPU ticks (its own and its reaped children's). */
-function processes(): Stat[] {
-  const stats: Stat[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    let text: string;
-    try {
-      text = readFileSync(`/proc/${entry}/stat`, "utf8");
-    } catch {
-      continue; // gone meanwhile
-    }
-    const close = text.lastIndexOf(")");
-    const fields = text.slice(close + 2).split(" ");
-    stats.push({
-      pid: Number(entry),
-      comm: text.slice(text.indexOf("(") + 1, close),
-      ppid: Number(fields[1]),
-      pgid: Number(fields[2]),
-      ticks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]),
-    });
-  }
-  return stats;
-}
-
-/** The pid listening on a loopback TCP port. */
-function listener(port: number): number {
-  const line = execSync("ss -ltnpH", { encoding: "utf8" })
-    .split("\n")
-    .find((l) => new RegExp(`127\\.0\\.0\\.1:${port}\\s`).test(l));
-  const pid = Number(/pid=(\d+)/.exec(line ?? "")?.[1]);
-  if (!pid) throw new Error(`nothing listens on port ${port}`);
-  return pid;
-}
-
-/** Milliseconds of CPU of the given processes and all their descendants, live or reaped. */
-function cpuMs(roots: number[], filter: (s: Stat) => boolean = () => true): number {
-  const all = processes();
-  const children = new Map<number, Stat[]>();
-  for (const s of all) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
-  const seen = new Set<number>();
-  let ticks = 0;
-  const visit = (s: Stat) => {
-    if (seen.has(s.pid)) return;
-    seen.add(s.pid);
-    if (filter(s)) ticks += s.ticks;
-    for (const c of children.get(s.pid) ?? []) visit(c);
-  };
-  for (const root of roots) {
-    const s = all.find((p) => p.pid === root);
-    if (s) visit(s);
-  }
-  return ticks * TICK_MS;
-}
 
 // --- the loop ---------------------------------------------------------------------------------
 
@@ -140,6 +80,9 @@ const STEPS: Step[] = [
     run: (f) => f.api.trpc.letters.damages.query({ documentId: nextCase(f) }),
   },
 ];
+
+// BENCH_ONLY=search: only the steps whose name has that in it (re-measuring one fix).
+const steps = STEPS.filter((s) => s.name.includes(process.env.BENCH_ONLY ?? ""));
 
 type Figures = { ms: number[]; workersMs: number; dbMs: number; requests: number; queries: number };
 
@@ -216,39 +159,65 @@ try {
 
   const workersPid = listener(Number(new URL(stack.apiUrl).port));
   const wranglerGroup = processes().find((p) => p.pid === workersPid)?.pgid ?? workersPid;
-  const workerRoots = processes()
-    .filter((p) => p.pgid === wranglerGroup && p.comm === "workerd")
-    .map((p) => p.pid);
   const dbRoots = [
     ...new Set([
       listener(Number(new URL(stack.db.url).port)),
       listener(Number(stack.db.wsProxy.split(":").at(-1))),
     ]),
   ];
-  const sample = () => ({ workers: cpuMs(workerRoots), db: cpuMs(dbRoots) });
+  /**
+   * CPU so far of the Workers (wrangler's workerd processes, found anew each time: wrangler
+   * restarts them when a source file changes) and of the database; `workerd` names the processes,
+   * so a block during which wrangler restarted them is told apart.
+   */
+  const sample = () => {
+    const all = processes();
+    const workerd = all.filter((p) => p.pgid === wranglerGroup && p.comm === "workerd");
+    const pids = workerd.map((p) => p.pid);
+    return { workers: cpuMs(pids), workerd: pids.join(","), db: cpuMs(dbRoots) };
+  };
 
   const figures = new Map<string, Figures>();
   const key = (step: Step, firm: Firm) => `${step.name}|${firm.name}`;
-  const block = async (step: Step, firm: Firm, record: boolean) => {
+  let discarded = 0;
+  /** A block of requests; false when it does not count (a Worker restarted, a request failed). */
+  const block = async (step: Step, firm: Firm, record: boolean): Promise<boolean> => {
     const before = sample();
     const ms: number[] = [];
     let queries = 0;
-    for (let i = 0; i < BLOCK; i++) {
-      const started = performance.now();
-      await step.run(firm);
-      ms.push(performance.now() - started);
-      queries = Number(
-        /desc="(\d+) queries"/.exec(firm.api.lastHeaders.get("server-timing") ?? "")?.[1] ?? 0,
+    try {
+      for (let i = 0; i < BLOCK; i++) {
+        const started = performance.now();
+        await step.run(firm);
+        ms.push(performance.now() - started);
+        queries = Number(
+          /desc="(\d+) queries"/.exec(firm.api.lastHeaders.get("server-timing") ?? "")?.[1] ?? 0,
+        );
+      }
+    } catch (error) {
+      // Another change to the source tree may have left the Worker broken for a moment.
+      console.log(
+        `\n${step.name}, firm of ${firm.name}: ${(error as Error).message}; the block is done again`,
       );
+      await waitForHttp(`${stack.apiUrl}/health`, 300_000);
+      return false;
     }
     const after = sample();
-    if (!record) return;
+    if (after.workerd !== before.workerd) return false;
+    if (!record) return true;
     const f = figures.get(key(step, firm)) ?? { ms: [], workersMs: 0, dbMs: 0, requests: 0, queries };
     f.ms.push(...ms);
     f.workersMs += after.workers - before.workers;
     f.dbMs += after.db - before.db;
     f.requests += BLOCK;
     figures.set(key(step, firm), f);
+    return true;
+  };
+  const measure = async (step: Step, firm: Firm, record: boolean) => {
+    for (let attempt = 0; !(await block(step, firm, record)); attempt++) {
+      discarded++;
+      if (attempt === 5) throw new Error(`${step.name}: no clean block in 6 attempts`);
+    }
   };
 
   const loadBefore = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
@@ -256,77 +225,84 @@ try {
   for (let round = -1; round < ROUNDS; round++) {
     // Round -1 warms up (the Worker's code, the database's caches) and is not counted.
     const order = round % 2 === 0 ? [firms.small, firms.large] : [firms.large, firms.small];
-    for (const step of STEPS) for (const firm of order) await block(step, firm, round >= 0);
+    for (const step of steps) for (const firm of order) await measure(step, firm, round >= 0);
+    process.stdout.write(round < 0 ? "warm " : `${round + 1} `);
   }
   const seconds = (performance.now() - started) / 1000;
   const loadAfter = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 
-  console.log(
-    `\n${ROUNDS} rounds × ${BLOCK} requests per step and firm, one at a time, firms interleaved; ${seconds.toFixed(0)} s; load average ${loadBefore} before, ${loadAfter} after (2 cores)`,
-  );
-  console.log(
-    "CPU per request: /proc utime+stime of wrangler's workerd processes (workers) and of the database process tree (db)",
-  );
-  const head = [
-    "step".padEnd(30),
-    "cases".padStart(6),
-    "p50 ms".padStart(8),
-    "p95 ms".padStart(8),
-    "workers".padStart(8),
-    "db".padStart(6),
-    "cpu ms".padStart(7),
-    "stmts".padStart(6),
-    "p95 ×".padStart(7),
-    "cpu ×".padStart(7),
-    "".padStart(5),
-  ];
-  console.log(head.join(" "));
-  let over = 0;
-  for (const step of STEPS) {
-    const rows = [firms.small, firms.large].map((firm) => {
-      const f = figures.get(key(step, firm)) as Figures;
-      const ms = [...f.ms].sort((a, b) => a - b);
-      const workers = f.workersMs / f.requests;
-      const db = f.dbMs / f.requests;
-      return {
-        firm,
-        p50: quantile(ms, 0.5),
-        p95: quantile(ms, 0.95),
-        workers,
-        db,
-        cpu: workers + db,
-        queries: f.queries,
-      };
-    });
-    const [small, large] = rows as [(typeof rows)[0], (typeof rows)[0]];
-    const p95Ratio = large.p95 / small.p95;
-    const cpuRatio = large.cpu / small.cpu;
-    const ok = p95Ratio <= LIMIT && cpuRatio <= LIMIT;
-    if (!ok) over++;
-    for (const row of rows) {
-      const last = row === large;
-      console.log(
-        [
-          (row === small ? step.name : "").padEnd(30),
-          row.firm.name.padStart(6),
-          row.p50.toFixed(1).padStart(8),
-          row.p95.toFixed(1).padStart(8),
-          row.workers.toFixed(1).padStart(8),
-          row.db.toFixed(1).padStart(6),
-          row.cpu.toFixed(1).padStart(7),
-          String(row.queries).padStart(6),
-          (last ? p95Ratio.toFixed(2) : "").padStart(7),
-          (last ? cpuRatio.toFixed(2) : "").padStart(7),
-          (last ? (ok ? "ok" : "OVER") : "").padStart(5),
-        ].join(" "),
-      );
+  // BENCH_ROUNDS=0: only the warm-up round (and the plans, with BENCH_EXPLAIN).
+  if (ROUNDS > 0) {
+    console.log(
+      `\n${ROUNDS} rounds × ${BLOCK} requests per step and firm, one at a time, firms interleaved; ${seconds.toFixed(0)} s (${discarded} blocks done again: a Worker reloaded or failed); load average ${loadBefore} before, ${loadAfter} after (2 cores)`,
+    );
+    console.log(
+      "CPU per request: /proc utime+stime of wrangler's workerd processes (workers) and of the database process tree (db)",
+    );
+    const head = [
+      "step".padEnd(30),
+      "cases".padStart(6),
+      "p50 ms".padStart(8),
+      "p95 ms".padStart(8),
+      "workers".padStart(8),
+      "db".padStart(6),
+      "cpu ms".padStart(7),
+      "stmts".padStart(6),
+      "p95 ×".padStart(7),
+      "cpu ×".padStart(7),
+      "".padStart(5),
+    ];
+    console.log(head.join(" "));
+    let over = 0;
+    for (const step of steps) {
+      const rows = [firms.small, firms.large].map((firm) => {
+        const f = figures.get(key(step, firm)) as Figures;
+        const ms = [...f.ms].sort((a, b) => a - b);
+        const workers = f.workersMs / f.requests;
+        const db = f.dbMs / f.requests;
+        return {
+          firm,
+          p50: quantile(ms, 0.5),
+          p95: quantile(ms, 0.95),
+          workers,
+          db,
+          cpu: workers + db,
+          queries: f.queries,
+        };
+      });
+      const [small, large] = rows as [(typeof rows)[0], (typeof rows)[0]];
+      const p95Ratio = large.p95 / small.p95;
+      const cpuRatio = large.cpu / small.cpu;
+      const ok = p95Ratio <= LIMIT && cpuRatio <= LIMIT;
+      if (!ok) over++;
+      for (const row of rows) {
+        const last = row === large;
+        console.log(
+          [
+            (row === small ? step.name : "").padEnd(30),
+            row.firm.name.padStart(6),
+            row.p50.toFixed(1).padStart(8),
+            row.p95.toFixed(1).padStart(8),
+            row.workers.toFixed(1).padStart(8),
+            row.db.toFixed(1).padStart(6),
+            row.cpu.toFixed(1).padStart(7),
+            String(row.queries).padStart(6),
+            (last ? p95Ratio.toFixed(2) : "").padStart(7),
+            (last ? cpuRatio.toFixed(2) : "").padStart(7),
+            (last ? (ok ? "ok" : "OVER") : "").padStart(5),
+          ].join(" "),
+        );
+      }
     }
+    console.log(
+      `\ngoal: p95 and CPU per request at ${LARGE} cases within ${LIMIT}× of ${SMALL} cases — ${over === 0 ? "met" : `${over} step(s) over`}`,
+    );
   }
-  console.log(
-    `\ngoal: p95 and CPU per request at ${LARGE} cases within ${LIMIT}× of ${SMALL} cases — ${over === 0 ? "met" : `${over} step(s) over`}`,
-  );
 
-  if (process.env.BENCH_EXPLAIN) await explain(stack.db.url, firms);
+  if (process.env.BENCH_EXPLAIN) {
+    await explain(stack.db.url, firms, process.env.BENCH_EXPLAIN);
+    console.log(`plans written to ${process.env.BENCH_EXPLAIN}`);
+  }
 } finally {
   await stack.stop();
   stopStack = undefined;
@@ -338,7 +314,7 @@ process.exit(0);
  * The plan of every statement one loop runs, per firm, with actual rows and times: Postgres's
  * auto_explain logs each one the API's own connections run, so these are the API's statements.
  */
-async function explain(url: string, firms: Record<"small" | "large", Firm>) {
+async function explain(url: string, firms: Record<"small" | "large", Firm>, file: string) {
   if (DATABASE !== "postgres") {
     console.log("BENCH_EXPLAIN needs BENCH_DATABASE=postgres (auto_explain)");
     return;
@@ -352,19 +328,31 @@ async function explain(url: string, firms: Record<"small" | "large", Firm>) {
   try {
     const { rows } = await client.query<{ data_directory: string }>("show data_directory");
     const log = path.join(path.dirname(rows[0]?.data_directory ?? ""), "server.log");
+    // ALTER SYSTEM knows auto_explain's settings once the module is loaded here.
+    await client.query("load 'auto_explain'");
     await client.query("alter system set session_preload_libraries = 'auto_explain'");
     await client.query("alter system set auto_explain.log_min_duration = 0");
     await client.query("alter system set auto_explain.log_analyze = on");
     await setting("alter system set auto_explain.log_buffers = on");
+    // Sessions load it when they start: wait for the proxy's pooled connections (closed after 10 s
+    // idle) to be gone, so each statement of the loop runs on a connection that logs its plan.
+    for (let waited = 0; ; waited += 500) {
+      const { rows: others } = await client.query(
+        "select count(*)::int as n from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()",
+      );
+      if (others[0]?.n === 0) break;
+      if (waited > 60_000) throw new Error("the database's other connections stayed open");
+      await new Promise((r) => setTimeout(r, 500));
+    }
     for (const firm of [firms.small, firms.large]) {
       const from = readFileSync(log, "utf8").length;
-      for (const step of STEPS) {
+      for (const step of steps) {
         await step.run(firm);
         // Each request's connection closes after it answers; its plans are in the log by the next.
       }
       await new Promise((r) => setTimeout(r, 500));
       const text = readFileSync(log, "utf8").slice(from);
-      console.log(`\n===== plans, firm of ${firm.name} cases =====\n${text}`);
+      appendFileSync(file, `\n===== plans, firm of ${firm.name} cases =====\n${text}`);
     }
   } finally {
     await setting("alter system reset session_preload_libraries");

@@ -34,7 +34,8 @@ type WsProxyOptions = {
  * HTTP queries (POST /sql, see sql-over-http.ts), with the same latency each way.
  */
 export async function startWsProxy(options: WsProxyOptions = {}) {
-  const { port = 0, host = "127.0.0.1", latencyMs = 0 } = options;
+  const { port = 0, host = "127.0.0.1" } = options;
+  let latencyMs = options.latencyMs ?? 0;
   const stats: ProxyStats = { connections: 0, roundTrips: 0, httpRequests: 0 };
   const later = (send: () => void) => (latencyMs > 0 ? setTimeout(send, latencyMs) : send());
   const sql = sqlOverHttp();
@@ -42,6 +43,13 @@ export async function startWsProxy(options: WsProxyOptions = {}) {
     if (sql.handle(req, res, later)) {
       stats.httpRequests++;
       stats.roundTrips++;
+      return;
+    }
+    // PUT /latency?ms=20: bench:latency switches the distance between samples, so both distances
+    // are measured under the same load from the rest of the machine.
+    if (req.method === "PUT" && req.url?.startsWith("/latency?")) {
+      latencyMs = Number(new URL(req.url, "http://proxy").searchParams.get("ms")) || 0;
+      res.writeHead(204).end();
       return;
     }
     res.writeHead(404).end();
