@@ -42,7 +42,7 @@ import {
 export type ImportResult = {
   /** suggestions added (a replaced phrase is one suggestion: its deletion and its insertion) */
   suggestions: number;
-  /** comment threads and replies added */
+  /** comment threads opened, and replies added to threads */
   comments: number;
   replies: number;
   /** what the file has that the letter could not take, and where */
@@ -658,11 +658,12 @@ export async function importLetter(
       now,
     });
     if (result.suggestions + result.comments + result.replies > 0) {
-      const applied = await room.applyUpdate(Y.encodeStateAsUpdate(ydoc, since), { author: user.id, since });
+      const update = Y.encodeStateAsUpdate(ydoc, since);
+      ydoc.destroy();
+      const applied = await room.applyUpdate(update, { author: user.id, since });
       if (!applied.applied && applied.conflict) continue;
       if (!applied.applied) throw new AppError("CONFLICT", `The import was refused: ${applied.problem}`);
-    }
-    ydoc.destroy();
+    } else ydoc.destroy();
     await audit(db, scope, {
       action: "letter.import",
       entityType: "document",
