@@ -279,6 +279,22 @@ describe("firm members", () => {
     const listed = (await member.session.trpc.documents.list.query({})).items.map((d) => [d.id, d.role]);
     expect(listed).toEqual([[firmCase.id, "viewer"]]);
     expect((await outsider.session.trpc.documents.list.query({})).items).toEqual([]);
+    // Whom "@" offers in comments: on the firm's case every member, on the other its collaborators.
+    const offered = async (documentId: string) =>
+      (await admin.session.trpc.collaborators.mentionable.query({ documentId })).items.map((p) => p.id);
+    expect(await offered(firmCase.id)).toEqual([member.id]);
+    expect(await offered(privateCase.id)).toEqual([]);
+    // A mention on the firm's case reaches the member's bell though they are not on the case.
+    const handle = testDb();
+    try {
+      await handle.db
+        .insert(schema.notifications)
+        .values({ userId: member.id, documentId: firmCase.id, kind: "mention", dedupeKey: "mention:test" });
+    } finally {
+      await handle.close();
+    }
+    const told = await member.session.trpc.notifications.list.query({});
+    expect(told.items.map((n) => n.documentId)).toEqual([firmCase.id]);
 
     await admin.session.trpc.firm.update.mutate({ caseVisibility: "collaborators" });
     const laterCase = await admin.session.trpc.documents.create.mutate({ title: "Private again" });
