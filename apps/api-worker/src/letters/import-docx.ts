@@ -4,7 +4,7 @@
 // everything the letter cannot hold (images, text boxes, footnotes…), so that nothing is
 // silently dropped.
 
-import { AppError } from "@steno/shared";
+import { AppError, type WordImportUnmapped } from "@steno/shared";
 import { DOMParser, type Element, type Node, onErrorStopParsing } from "@xmldom/xmldom";
 import { unzipSync } from "fflate";
 
@@ -18,7 +18,7 @@ export const PARA = "\u2029";
 export const FORMAT = { bold: 1, italic: 2, underline: 4, strike: 8 } as const;
 
 /** Something in the file the import could not bring into the letter, and where it is. */
-export type Unmapped = { kind: string; near: string; message: string };
+export type Unmapped = WordImportUnmapped;
 
 export type WordBlock = {
   text: string;

@@ -19,6 +19,7 @@ import {
   letterRoom,
   type PmNode,
   suggestionId,
+  type WordImportResult,
 } from "@steno/shared";
 import { addThread, type CommentThread, readThreads, replyToThread } from "@steno/shared/review";
 import { absolutePositionToRelativePosition, initProseMirrorDoc, updateYFragment } from "@tiptap/y-tiptap";
@@ -39,15 +40,7 @@ import {
   type WordComment,
 } from "./import-docx.ts";
 
-export type ImportResult = {
-  /** suggestions added (a replaced phrase is one suggestion: its deletion and its insertion) */
-  suggestions: number;
-  /** comment threads opened, and replies added to threads */
-  comments: number;
-  replies: number;
-  /** what the file has that the letter could not take, and where */
-  unmapped: Unmapped[];
-};
+export type ImportResult = WordImportResult;
 
 /** Beyond this many words changed the file is not an edit of this letter. */
 const MAX_EDIT_LENGTH = 2_000;

@@ -18,6 +18,7 @@ import { Presence, SyncStatus } from "./room-status.tsx";
 import { SuggestionsPanel } from "./suggestions-panel.tsx";
 import { useLetterRoom } from "./use-letter-room.ts";
 import { VersionsDialog } from "./versions-dialog.tsx";
+import { useWordImport, WordImportButton, WordImportReport } from "./word-import.tsx";
 
 export default function LetterPane({
   document,
@@ -73,6 +74,7 @@ export default function LetterPane({
   const exportDocx = () => download("export.docx", `${document.title}.docx`);
   const exportPdf = () => download("export.pdf", `${document.title}.pdf`);
   const exportExhibits = () => download("exhibits.pdf", `${document.title} exhibits.pdf`);
+  const wordImport = useWordImport(documentId);
 
   return (
     <section className="pane pane-letter" aria-labelledby={headingId}>
@@ -102,6 +104,8 @@ export default function LetterPane({
           >
             Export .pdf
           </button>
+          {/* A partner's edits in Word come back as suggestions to accept or reject. */}
+          {editable && <WordImportButton wordImport={wordImport} />}
           {/* Every page the reviewed facts cite, one bookmark per file: what goes with the letter. */}
           <button type="button" className="button button-small" onClick={exportExhibits} disabled={exporting}>
             Exhibits .pdf
@@ -120,6 +124,7 @@ export default function LetterPane({
           </p>
         )}
         <ErrorMessage error={exportError} />
+        <WordImportReport wordImport={wordImport} />
         <PrepSection openItems={readiness.data?.open}>
           <ReadinessPanel
             documentId={documentId}
