@@ -68,9 +68,9 @@ function* newItems(doc: Y.Doc, transaction: Y.Transaction): Generator<Y.Item> {
   }
 }
 
-/** Why the items a transaction integrated break the letter's bounds, or null. */
-function newContentProblem(doc: Y.Doc, transaction: Y.Transaction): string | null {
-  for (const item of newItems(doc, transaction)) {
+/** Why items a transaction integrated break the letter's bounds, or null. */
+function newContentProblem(doc: Y.Doc, items: Y.Item[]): string | null {
+  for (const item of items) {
     const problem = itemProblem(doc, item);
     if (problem) return problem;
   }
@@ -81,9 +81,9 @@ function newContentProblem(doc: Y.Doc, transaction: Y.Transaction): string | nul
  * Why new comment content names someone else as its author, or null: a thread's `authorId` and
  * each new message's `authorId` (see @steno/shared/review) must be the sender's own user id.
  */
-function authorProblem(doc: Y.Doc, transaction: Y.Transaction, userId: string): string | null {
+function authorProblem(doc: Y.Doc, items: Y.Item[], userId: string): string | null {
   const comments = doc.share.get(COMMENTS_FIELD);
-  for (const item of newItems(doc, transaction)) {
+  for (const item of items) {
     if (!(item.content instanceof Y.ContentAny)) continue;
     const parent = item.parent as AnyType;
     if (!comments || rootOf(parent) !== comments) continue;
@@ -134,7 +134,7 @@ export function documentProblem(state: Uint8Array): string | null {
   const doc = new Y.Doc();
   let problem: string | null = null;
   doc.on("afterTransaction", (transaction: Y.Transaction) => {
-    problem ??= newContentProblem(doc, transaction);
+    problem ??= newContentProblem(doc, [...newItems(doc, transaction)]);
   });
   try {
     Y.applyUpdate(doc, state);
@@ -147,15 +147,32 @@ export function documentProblem(state: Uint8Array): string | null {
 export class LetterGuard {
   readonly #live: Y.Doc;
   #shadow: Y.Doc;
+  /** set while accept() applies to the live document an update the copy already has */
+  #accepting = false;
 
   /** Call once the live document is loaded; every later change to it reaches the copy too. */
   constructor(live: Y.Doc) {
     this.#live = live;
     this.#shadow = copyOf(live);
     live.on("update", (update: Uint8Array) => {
-      // Already there for an update that passed check() (applying it again changes nothing).
+      // An update that passed check() is there already: decoding it again (a transaction over
+      // every client the letter has seen) would change nothing and costs as much as the check.
+      if (this.#accepting) return;
       Y.applyUpdate(this.#shadow, update);
     });
+  }
+
+  /**
+   * Applies to the live document an update check() has just passed (nothing in between): the
+   * copy holds it already, so both stay the same, each having applied the same bytes once.
+   */
+  accept(update: Uint8Array, origin: unknown): void {
+    this.#accepting = true;
+    try {
+      Y.applyUpdate(this.#live, update, origin);
+    } finally {
+      this.#accepting = false;
+    }
   }
 
   /**
@@ -175,9 +192,11 @@ export class LetterGuard {
     const { only, author } = options;
     let problem: string | null = null;
     const inspect = (transaction: Y.Transaction) => {
-      problem ??= newContentProblem(shadow, transaction);
+      // Found once for both checks: finding them walks every client the letter has seen.
+      const items = [...newItems(shadow, transaction)];
+      problem ??= newContentProblem(shadow, items);
       if (only !== undefined) problem ??= outsideProblem(shadow, transaction, only);
-      if (author !== undefined) problem ??= authorProblem(shadow, transaction, author);
+      if (author !== undefined) problem ??= authorProblem(shadow, items, author);
     };
     const pendingBefore = hasPending(shadow);
     shadow.on("afterTransaction", inspect);

@@ -226,7 +226,7 @@ export class LetterRoom extends Server<Env> implements LetterRoomRpc {
       connection.close(ROOM_CLOSE.refused.code, ROOM_CLOSE.refused.reason);
       return;
     }
-    Y.applyUpdate(this.#doc, update, { connectionId: connection.id } satisfies FromConnection);
+    (this.#guard as LetterGuard).accept(update, { connectionId: connection.id } satisfies FromConnection);
   }
 
   #onAwareness(connection: Connection, update: Uint8Array): void {
