@@ -1,6 +1,6 @@
 // Review like a law firm (issue 16): an invited editor suggests a change and comments on the
-// letter; the owner sees both live, accepts the suggestion and resolves the comment, and the
-// editor sees that. A new case with no sources: the letter is all this test is about.
+// letter, @mentioning the owner; the owner sees both live, is told of the mention by the bell,
+// accepts the suggestion and resolves the comment, and the editor sees that. A new case with no sources: the letter is all this test is about.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "@playwright/test";
@@ -54,7 +54,12 @@ test("an editor suggests and comments; the owner accepts the suggestion and reso
     await other.keyboard.press("End");
     await other.keyboard.press("Shift+Home");
     await other.getByRole("button", { name: "Comment", exact: true }).click();
-    await other.getByLabel("New comment").fill("Cite the police report here.");
+    const comment = other.getByLabel("New comment");
+    await comment.fill("Cite the police report here. ");
+    // "@" and the start of a name offer the people on the case.
+    await comment.pressSequentially("@Oliv");
+    await other.getByRole("option", { name: `@${owner.name}` }).click();
+    await expect(comment).toHaveValue(`Cite the police report here. @${owner.name} `);
     await other.getByRole("button", { name: "Add comment" }).click();
 
     await other.getByRole("button", { name: "Suggest changes" }).click();
@@ -71,7 +76,21 @@ test("an editor suggests and comments; the owner accepts the suggestion and reso
     await expect(suggestion).toContainText("The police report agrees.");
     await expect(page.locator(".comment-thread")).toContainText("Cite the police report here.");
     await expect(page.locator(".comment-anchor").first()).toBeVisible();
+    await expect(page.locator(".comment-thread .mention.is-me")).toHaveText(`@${owner.name}`);
     await page.screenshot({ path: path.join(SHOTS, "review-01-owner-sees-suggestion-and-comment.png") });
+
+    // The room pushes the letter a few seconds after the comment; the bell checks when opened.
+    const bell = page.getByTestId("notifications-button");
+    const told = page.getByRole("button", { name: new RegExp(`${reviewer.name} mentioned you on ${title}`) });
+    await expect(async () => {
+      if ((await bell.getAttribute("aria-expanded")) === "true") await bell.click();
+      await bell.click();
+      await expect(told).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(SHOTS, "review-03-owner-told-of-mention.png") });
+    await told.click();
+    await expect(page).toHaveURL(/\?comment=/);
+    await expect(page.locator(".comment-thread.is-active")).toContainText("Cite the police report here");
 
     await suggestion.getByRole("button", { name: "Accept" }).click();
     await expect(letter.locator("ins")).toHaveCount(0);
