@@ -55,7 +55,11 @@ function withBindings(session: Session, bindings: Partial<Cloudflare.Env>) {
     url: API,
     send: async (request) => {
       const { default: worker } = await import("../src/index.ts");
-      return worker.fetch(request, { ...env, ...bindings }, createExecutionContext());
+      return worker.fetch(
+        request as Parameters<typeof worker.fetch>[0],
+        { ...env, ...bindings },
+        createExecutionContext(),
+      );
     },
     headers: { "cf-connecting-ip": session.ip },
   });

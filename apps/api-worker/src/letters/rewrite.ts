@@ -112,6 +112,8 @@ export async function rewriteLetter(
   const clientName = caseData.profile.clientName ?? document.clientName ?? "our client";
 
   const usage: AiUsage[] = [];
+  // Words a regenerated section prints from the template itself (a custom template may name a state).
+  const templateWords: string[] = [];
   let result: RewriteResult;
   try {
     if (input.instruction.kind === "regenerate") {
@@ -121,6 +123,7 @@ export async function rewriteLetter(
         firm,
         provider,
         usage,
+        templateWords,
       });
     } else {
       const rewritten = await provider.rewrite({
@@ -164,6 +167,7 @@ export async function rewriteLetter(
     ...Object.values(caseData.profile),
     ...caseData.chronology.providers.map((p) => p.provider),
     ...caseData.exhibits.map((e) => e.filename),
+    ...templateWords,
   ]);
   const names = unsupportedNames(letterText({ type: "doc", content: blocks }), vocabulary);
   if (names.length > 0) {
@@ -201,12 +205,14 @@ async function regenerateSection(
     firm,
     provider,
     usage,
+    templateWords,
   }: {
     heading: string;
     caseData: Awaited<ReturnType<typeof letterCaseData>>;
     firm: typeof schema.firms.$inferSelect;
     provider: AiProvider;
     usage: AiUsage[];
+    templateWords: string[];
   },
 ): Promise<RewriteResult> {
   const { db, document } = scope;
@@ -245,6 +251,7 @@ async function regenerateSection(
   }
   if (caseData.facts.length === 0)
     throw new AppError("BAD_REQUEST", "Approve at least one fact before regenerating a section");
+  templateWords.push(part.body);
   const params = (lastDraft?.params ?? {}) as Partial<GenerateParams>;
   const { content, draft } = await draftLetter(provider, {
     caseData,
