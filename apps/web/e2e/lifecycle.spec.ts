@@ -1,6 +1,7 @@
 // The demand's lifecycle in the browser (issue 17), from the development seed's demo case (the
-// global setup's stack runs `POST /dev/seed`): the attorney marks the letter sent and the case
-// list shows the response deadline and sorts by it.
+// global setup's stack runs `POST /dev/seed`): the attorney redrafts, compares their change with
+// the draft's version, marks the letter sent, and the case list shows the response deadline and
+// sorts by it.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "@playwright/test";
@@ -67,6 +68,31 @@ test("mark the letter sent; the case list shows the deadline and sorts by it", a
     await page.keyboard.press("Enter");
     await page.keyboard.type(`We look forward to your response. Ref ${run}.`);
     await expect(letter).toContainText(`Ref ${run}.`);
+
+    await test.step("the draft is a version of its own: preview it, and see the change in a redline", async () => {
+      await page.getByRole("button", { name: "Versions" }).click();
+      const versions = page.getByRole("dialog", { name: "Version history" });
+      const draft = versions.getByRole("listitem").filter({ hasText: /^Draft generated .+ UTC by / });
+      await draft
+        .first()
+        .getByRole("button", { name: /^Preview/ })
+        .click();
+      const preview = versions.locator(".version-preview");
+      await expect(preview).toContainText("Acme Logistics LLC");
+      await expect(preview).not.toContainText(`Ref ${run}`);
+      await versions.getByRole("button", { name: "Compare with current" }).click();
+      const redline = versions.getByTestId("redline");
+      await expect(redline.locator(".redline-doc ins")).toHaveText([
+        `We look forward to your response. Ref ${run}.`,
+      ]);
+      await expect(redline.locator(".redline-inserted")).toContainText("Added");
+      // The unchanged letter before the change is folded away.
+      await expect(redline.getByRole("button", { name: /unchanged paragraphs: show$/ })).toBeVisible();
+      await expect(redline.getByText(/^1 change since this version/)).toBeVisible();
+      await expect(versions.getByRole("button", { name: "Restore this version" })).toBeVisible();
+      await page.screenshot({ path: path.join(SHOTS, "versions-redline.png") });
+      await versions.getByRole("button", { name: "Close" }).click();
+    });
 
     await page.getByRole("tab", { name: "Sent & offers" }).click();
     const panel = page.getByRole("tabpanel", { name: "Sent & offers" });
