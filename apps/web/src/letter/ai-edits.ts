@@ -84,7 +84,7 @@ export function sectionTarget(state: EditorState): SectionTarget | Problem {
  */
 export function rewriteTransaction(state: EditorState, target: TextTarget, text: string): Transaction | null {
   let { from, to } = target;
-  if (state.doc.textBetween(from, to, "\n", "\n") !== target.text || to > state.doc.content.size) {
+  if (to > state.doc.content.size || state.doc.textBetween(from, to, "\n", "\n") !== target.text) {
     let found: number | null = null;
     state.doc.descendants((node, pos) => {
       if (found !== null) return false;
