@@ -361,10 +361,15 @@ try {
     `set up ${users.length} users, firms and cases (${FACTS_PER_CASE} facts each) in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`,
   );
   // The Workers' own workerd (the API, party and OCR Workers: only the API is busy here).
-  const { workers } = wranglerWorkerd(stack.apiUrl);
-  const cpu = () => ({ process: cpuMs(workers), threads: workers.map(threadCpuMs) });
+  // wrangler dev restarts that workerd when a watched source file changes: a step it happened in
+  // has no CPU figure (NaN), rather than a wrong one.
+  const cpu = () => {
+    const { workers } = wranglerWorkerd(stack.apiUrl);
+    return { workers: workers.join(), process: cpuMs(workers), threads: workers.map(threadCpuMs) };
+  };
   /** CPU per request between two samples: the process's, and its busiest thread's. */
   const perRequest = (a: ReturnType<typeof cpu>, b: ReturnType<typeof cpu>, requests: number) => {
+    if (a.workers !== b.workers) return { process: Number.NaN, thread: Number.NaN };
     let busiest = 0;
     b.threads.forEach((threads, i) => {
       for (const [tid, ms] of threads) busiest = Math.max(busiest, ms - (a.threads[i]?.get(tid) ?? 0));
@@ -391,11 +396,14 @@ try {
 — ${count} users, ${SECONDS} s —`);
     const { p95, errors } = report(samples, SECONDS);
     steps.push({ users: count, p95, errors, rps: samples.length / SECONDS, cpu: cost });
-    mixCpu = {
-      ms: mixCpu.ms + cost.process * samples.length,
-      threadMs: mixCpu.threadMs + cost.thread * samples.length,
-      requests: mixCpu.requests + samples.length,
-    };
+    if (Number.isNaN(cost.process))
+      console.log("(wrangler restarted the Workers during this step: no CPU figure)");
+    else
+      mixCpu = {
+        ms: mixCpu.ms + cost.process * samples.length,
+        threadMs: mixCpu.threadMs + cost.thread * samples.length,
+        requests: mixCpu.requests + samples.length,
+      };
     all = samples;
   }
   const isolate = await profiler?.stop(process.env.BENCH_PROFILE as string);

@@ -79,7 +79,13 @@ export function wranglerWorkerd(apiUrl: string): { proxy: number; workers: numbe
  */
 export function threadCpuMs(pid: number): Map<number, number> {
   const threads = new Map<number, number>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return threads; // the process ended (wrangler dev restarts workerd when a source file changes)
+  }
+  for (const tid of tids) {
     try {
       const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
       const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
