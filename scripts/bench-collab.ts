@@ -923,6 +923,10 @@ async function main(): Promise<void> {
 
   const results: Result[] = [];
   const record = (r: Result) => {
+    // A process of the run went away (its CPU time with it): wrangler dev restarted workerd.
+    if (r.cpuEditsMs < 0 || r.cpuTotalMs < 0)
+      r.error ??=
+        "workerd was restarted during the run (wrangler dev reloads when a Worker's source changes)";
     results.push(r);
     const time = r.latency
       ? `p50 ${fmt(r.latency.p50, 2)} ms, p95 ${fmt(r.latency.p95, 2)} ms, p99 ${fmt(r.latency.p99, 2)} ms`
@@ -978,8 +982,14 @@ async function main(): Promise<void> {
   printRatios(summary);
   printTargets(summary);
   console.log(`\nload average (1, 5, 15 min): ${loadBefore} at the start, ${loadAfter} at the end (2 cores)`);
+  let top: Awaited<ReturnType<NonNullable<typeof profile>["stop"]>> | undefined;
   if (profile && profileFile) {
-    const top = await profile.stop(profileFile);
+    top = await profile.stop(profileFile).catch((error: Error) => {
+      console.log(`\nno CPU profile: ${error.message}`);
+      return undefined;
+    });
+  }
+  if (top && profileFile) {
     console.log(
       `\nCPU profile of the room's isolate: ${profileFile}; busy ${top.busyMs.toFixed(0)} ms, by self time:`,
     );

@@ -104,15 +104,20 @@ export async function startCpuProfile(inspector: string, worker: string, interva
     ws.once("error", reject);
   });
   let id = 0;
-  const waiting = new Map<number, (result: unknown) => void>();
+  const waiting = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>();
   ws.on("message", (data) => {
     const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
-    if (message.id !== undefined) waiting.get(message.id)?.(message.result);
+    if (message.id !== undefined) waiting.get(message.id)?.resolve(message.result);
+  });
+  // wrangler dev starts workerd anew when a Worker's source changes: the isolate is gone.
+  ws.on("close", () => {
+    for (const { reject } of waiting.values()) reject(new Error("the inspected isolate went away"));
   });
   const send = (method: string, params: object = {}) =>
-    new Promise<unknown>((resolve) => {
+    new Promise<unknown>((resolve, reject) => {
+      if (ws.readyState !== WebSocket.OPEN) return reject(new Error("the inspected isolate went away"));
       id += 1;
-      waiting.set(id, resolve);
+      waiting.set(id, { resolve, reject });
       ws.send(JSON.stringify({ id, method, params }));
     });
   await send("Profiler.enable");
