@@ -142,7 +142,7 @@ try {
       );
       const c = seeded.counts;
       console.log(
-        `seeded the firm of ${cases}: ${c.cases} cases, ${c.sources} sources, ${c.facts} facts, ${c.sends} letters sent, ${c.offers} offers in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+        `seeded the firm of ${cases}: ${c.cases} cases, ${c.sources} sources, ${c.facts} facts, ${c.sends} letters sent, ${c.offers} offers, ${c.mentions} mentions in ${((performance.now() - started) / 1000).toFixed(1)} s`,
       );
       firms[key] = { name: String(cases), api: apis[key], cases: seeded.documentIds, n: 0, secondPage: "" };
     }

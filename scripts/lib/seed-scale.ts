@@ -204,8 +204,9 @@ async function insertAll<T>(db: Db, table: Parameters<Db["insert"]>[0], rows: T[
 }
 
 /**
- * Fills the firm with `shape.cases` cases owned by its attorney: sources, facts, and for about one
- * case in six a letter sent (and for half of those an insurer's offer). Returns the case ids, newest
+ * Fills the firm with `shape.cases` cases owned by its attorney: sources, facts, for about one
+ * case in six a letter sent (and for half of those an insurer's offer), and in one case in ten
+ * three @mentions of the attorney, one unread. Returns the case ids, newest
  * first as the case list orders them, and row counts.
  */
 export async function seedFirm(db: Db, firm: ScaleFirm, shape: ScaleShape, seed = 1) {
@@ -217,6 +218,7 @@ export async function seedFirm(db: Db, firm: ScaleFirm, shape: ScaleShape, seed 
   const facts: (typeof schema.facts.$inferInsert)[] = [];
   const sends: (typeof schema.letterSends.$inferInsert)[] = [];
   const offers: (typeof schema.offers.$inferInsert)[] = [];
+  const notifications: (typeof schema.notifications.$inferInsert)[] = [];
   const shares = Object.entries(CATEGORY_SHARE) as [FactCategoryName, number][];
   const shareTotal = shares.reduce((n, [, s]) => n + s, 0);
 
@@ -311,6 +313,28 @@ export async function seedFirm(db: Db, firm: ScaleFirm, shape: ScaleShape, seed 
       }
     }
 
+    // A colleague @mentioned the attorney in one case in ten (the case list counts the unread).
+    if (i % 10 === 7) {
+      for (let m = 0; m < 3; m++) {
+        const messageId = randomUUID();
+        notifications.push({
+          userId: firm.userId,
+          documentId,
+          kind: "mention",
+          payload: {
+            threadId: randomUUID(),
+            messageId,
+            authorName: "A colleague",
+            caseTitle: client,
+            excerpt: "Can you check the bills?",
+          },
+          dedupeKey: `mention:${documentId}:${messageId}`,
+          readAt: m === 0 ? null : new Date(createdMs + day).toISOString(),
+          createdAt: new Date(createdMs + m * 3_600_000).toISOString(),
+        });
+      }
+    }
+
     if (i % 6 === 3) {
       const sentMs = createdMs + r.int(10, 60) * day;
       sends.push({
@@ -345,6 +369,7 @@ export async function seedFirm(db: Db, firm: ScaleFirm, shape: ScaleShape, seed 
   await insertAll(db, schema.facts, facts, 1_000);
   await insertAll(db, schema.letterSends, sends, 500);
   await insertAll(db, schema.offers, offers, 500);
+  await insertAll(db, schema.notifications, notifications, 500);
   return {
     documentIds: documents.map((d) => d.id as string),
     counts: {
@@ -353,6 +378,7 @@ export async function seedFirm(db: Db, firm: ScaleFirm, shape: ScaleShape, seed 
       facts: facts.length,
       sends: sends.length,
       offers: offers.length,
+      mentions: notifications.length,
     },
   };
 }
