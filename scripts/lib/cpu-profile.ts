@@ -16,7 +16,7 @@ type CpuProfile = {
 };
 
 export type ProfileSummary = {
-  /** sampled time outside "(idle)" and "(program)" */
+  /** sampled time outside "(idle)" and "(program)" (samples × interval) */
   busyMs: number;
   /** functions by self time, largest first; share: of the busy time */
   functions: Array<{ name: string; selfMs: number; share: number }>;
@@ -27,19 +27,23 @@ function frameName({ functionName, url, lineNumber }: CpuProfile["nodes"][number
   return `${functionName || "(anonymous)"}${file ? ` ${file}:${lineNumber + 1}` : ""}`;
 }
 
-/** Self time per function (by name and place), from the samples and their time deltas. */
-export function summariseProfile(profile: CpuProfile): ProfileSummary {
+/**
+ * Self time per function (by name and place): samples × the sampling interval. Not from the
+ * samples' time deltas: workerd samples an isolate only while it runs, so the delta of the first
+ * sample after a pause holds the whole pause.
+ */
+export function summariseProfile(profile: CpuProfile, intervalUs: number): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
   let busy = 0;
-  profile.samples.forEach((id, i) => {
+  for (const id of profile.samples) {
     const node = byId.get(id);
-    if (!node) return;
-    const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    if (!node) continue;
+    const ms = intervalUs / 1000;
     const name = frameName(node.callFrame);
     if (name !== "(idle)" && name !== "(program)") busy += ms;
     self.set(name, (self.get(name) ?? 0) + ms);
-  });
+  }
   const functions = [...self]
     .filter(([name]) => name !== "(idle)")
     .map(([name, selfMs]) => ({ name, selfMs, share: busy > 0 ? selfMs / busy : 0 }))
@@ -128,7 +132,7 @@ export async function startCpuProfile(inspector: string, worker: string, interva
       const { profile } = (await send("Profiler.stop")) as { profile: CpuProfile };
       writeFileSync(file, JSON.stringify(profile));
       ws.close();
-      return summariseProfile(profile);
+      return summariseProfile(profile, intervalUs);
     },
   };
 }
