@@ -1,11 +1,14 @@
 // The demand's lifecycle in the browser (issue 17), from the development seed's demo case (the
 // global setup's stack runs `POST /dev/seed`): the attorney redrafts, compares their change with
-// the draft's version, marks the letter sent, and the case list shows the response deadline and
+// the draft's version, brings a partner's Word edit back as a suggestion and accepts it, marks the
+// letter sent (no suggestion pending), and the case list shows the response deadline and
 // sorts by it.
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "@playwright/test";
 import { DEMO_LOGIN } from "@steno/shared/demo";
+import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SHOTS = path.resolve(here, "../screenshots");
@@ -92,6 +95,31 @@ test("mark the letter sent; the case list shows the deadline and sorts by it", a
       await expect(versions.getByRole("button", { name: "Restore this version" })).toBeVisible();
       await page.screenshot({ path: path.join(SHOTS, "versions-redline.png") });
       await versions.getByRole("button", { name: "Close" }).click();
+    });
+
+    await test.step("a partner's edit in Word comes back as a suggestion, accepted before sending", async () => {
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("button", { name: "Export .docx" }).click(),
+      ]);
+      const files = unzipSync(new Uint8Array(readFileSync(await download.path())));
+      const xml = strFromU8(files["word/document.xml"] ?? new Uint8Array());
+      expect(xml).toContain("We look forward to your response.");
+      // Edited as LibreOffice saves it: the new words in place, no revision marks.
+      files["word/document.xml"] = strToU8(
+        xml.replace("We look forward to your response.", "We look forward to your prompt response."),
+      );
+      await page.getByLabel("Import a Word file edited outside Steno").setInputFiles({
+        name: "partner-edit.docx",
+        mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        buffer: Buffer.from(zipSync(files)),
+      });
+      await expect(page.getByTestId("word-import-report")).toContainText("From Word: 1 suggestion");
+      await expect(letter.locator("ins")).toHaveText(["prompt "]);
+      const suggestion = page.getByRole("listitem", { name: /^Suggestion by Word import \(/ });
+      await suggestion.getByRole("button", { name: "Accept" }).click();
+      await expect(letter.locator("ins")).toHaveCount(0);
+      await expect(letter).toContainText("We look forward to your prompt response.");
     });
 
     await page.getByRole("tab", { name: "Sent & offers" }).click();

@@ -17,6 +17,8 @@ import {
   buildLedger,
   formatUsd,
   idSchema,
+  type LetterRoomNamespace,
+  letterRoom,
   letterText,
   type PmNode,
   PROFILE_FIELD_NAMES,
@@ -424,6 +426,21 @@ export async function caseKnownValues(
     // A day's slack: the job's clock and the letter's date may sit either side of midnight UTC.
     writtenOn: draft ? new Date(Date.parse(draft.createdAt) - 86_400_000).toISOString().slice(0, 10) : null,
   });
+}
+
+/**
+ * Readiness against the letter as its room holds it now, which is what export and sending check;
+ * the copy in Postgres follows the room a few seconds later, and a panel read from it kept saying
+ * "[insured]" after a redraft had filled it in.
+ */
+export async function readinessNow(
+  scope: DocumentScope,
+  { templateId }: { templateId?: string },
+  rooms: LetterRoomNamespace,
+): Promise<Readiness> {
+  const live = await letterRoom(rooms, scope.document.id).snapshot();
+  const letter = live.empty || live.problem ? undefined : live.content;
+  return computeReadiness(scope.db, { document: scope.document, templateId, letter });
 }
 
 /** Refuses (409) while any item is open, naming each, so nothing unconfirmed reaches an insurer. */

@@ -14,7 +14,7 @@ import {
 import { documentProcedure, documentReadProcedure, router } from "../trpc/init.ts";
 import { requestGeneration } from "./generate-request.ts";
 import { claimBasisQuery, ledgerFacts, ledgerOf } from "./ledger.ts";
-import { computeReadiness, dismissReadinessItem } from "./readiness.ts";
+import { dismissReadinessItem, readinessNow } from "./readiness.ts";
 import { rewriteLetter } from "./rewrite.ts";
 import { issueRoomToken } from "./room-access.ts";
 import {
@@ -42,9 +42,7 @@ export const lettersRouter = router({
   readiness: documentProcedure("viewer")
     .input(readinessInput)
     .output(readinessSchema)
-    .query(({ ctx, input }) =>
-      computeReadiness(ctx.scope.db, { document: ctx.scope.document, templateId: input.templateId }),
-    ),
+    .query(({ ctx, input }) => readinessNow(ctx.scope, input, ctx.env.ROOMS)),
 
   dismissReadinessItem: documentProcedure("editor")
     .input(dismissReadinessItemInput)

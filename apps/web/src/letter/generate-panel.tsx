@@ -60,6 +60,8 @@ export function GeneratePanel({
     if (finished) {
       void queryClient.invalidateQueries({ queryKey: trpc.letters.versions.list.pathKey() });
       void queryClient.invalidateQueries({ queryKey: trpc.jobs.list.queryKey({ documentId }) });
+      // A new draft settles the items about the old one's words (a blank it printed).
+      void queryClient.invalidateQueries({ queryKey: trpc.letters.readiness.pathKey() });
     }
   }, [finished, queryClient, trpc, documentId]);
 

@@ -1,7 +1,7 @@
 import { blocksGenerating, presenceColor } from "@steno/shared";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Editor } from "@tiptap/react";
-import { useId, useMemo, useState } from "react";
+import { useEffect, useId, useMemo, useState } from "react";
 import { ErrorMessage, Loading } from "../components/ui.tsx";
 import { downloadFile } from "../lib/http.ts";
 import type { SessionData } from "../lib/session.ts";
@@ -44,6 +44,27 @@ export default function LetterPane({
   const exportReadiness = useQuery(trpc.letters.readiness.queryOptions({ documentId }));
   const exportBlocked = exportReadiness.data?.open ?? 0;
   const room = useLetterRoom(documentId, session.user.id);
+  // Items about the letter's own words (a blank it prints, a figure nothing vouches for) go away
+  // as the words change: look again once editing pauses.
+  const textItemsOpen = [readiness.data, exportReadiness.data].some((r) =>
+    r?.items.some((item) => !item.dismissed && !blocksGenerating(item)),
+  );
+  useEffect(() => {
+    if (!room || !textItemsOpen) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const lookAgain = () => {
+      clearTimeout(timer);
+      timer = setTimeout(
+        () => void queryClient.invalidateQueries({ queryKey: trpc.letters.readiness.pathKey() }),
+        1_500,
+      );
+    };
+    room.doc.on("update", lookAgain);
+    return () => {
+      clearTimeout(timer);
+      room.doc.off("update", lookAgain);
+    };
+  }, [room, textItemsOpen, queryClient, trpc]);
   const [editor, setEditor] = useState<Editor | null>(null);
   const [showVersions, setShowVersions] = useState(false);
   const [exportError, setExportError] = useState<unknown>(null);
