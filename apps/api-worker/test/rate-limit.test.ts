@@ -51,6 +51,18 @@ describe("the API's general rate limit", () => {
     // The attorney at that address still works: their budget is their own.
     await expect(session.trpc.documents.list.query({})).resolves.toBeDefined();
   });
+
+  it("far from the limit asks the client's limiter now and then, not on every request", async () => {
+    const { session, user } = await signUp("far");
+    for (let i = 0; i < 30; i += 1) expect((await session.fetch(`${API}/trpc/system.info`)).status).toBe(200);
+    const counted = await runInDurableObject(
+      limiter(`user:${user.id}`),
+      (_: RateLimiter, state) => state.storage.kv.get<{ current: number }>("w")?.current ?? 0,
+    );
+    // The calls it let through are counted when it next asks (the limit itself: the tests above).
+    expect(counted).toBeGreaterThan(0);
+    expect(counted).toBeLessThan(30);
+  });
 });
 
 describe("tRPC batches", () => {
