@@ -4,6 +4,7 @@
 // the test, one by one, as the queue would.
 import { env } from "cloudflare:workers";
 import { and, eq, schema } from "@steno/db";
+import { letterRoom } from "@steno/shared";
 import { describe, expect, it } from "vitest";
 import { makeLargeRecord } from "../../../scripts/fixtures/make-large-record.ts";
 import type { JobMessage } from "../src/jobs/service.ts";
@@ -419,9 +420,8 @@ describe("anthropic provider in the job pipeline", () => {
         "Rewritten by the attorney.",
       ),
     );
-    await rows((db) =>
-      db.update(schema.documents).set({ letterContent: rewritten }).where(eq(schema.documents.id, doc.id)),
-    );
+    // Through the room, as an editor's change arrives: readiness reads the room's live letter.
+    await letterRoom(env.ROOMS, doc.id).replaceContent(rewritten);
     expect((await draftItems()).map((i) => i.key)).not.toContain(`draft:${first!.key}`);
   });
 });
