@@ -110,6 +110,37 @@ describe("cases", () => {
     expect(fewQueries).toBeLessThanOrEqual(4);
   });
 
+  it("answers each read of the attorney's loop in one database round trip, approving a fact in two", async () => {
+    const { session } = await signUp("trips");
+    const { id: documentId } = await session.trpc.documents.create.mutate({ title: "Round trips" });
+    const fact = await session.trpc.facts.create.mutate({
+      documentId,
+      category: "billing",
+      text: "Emergency department visit",
+      amountCents: 125_000,
+    });
+    const trips: Record<string, number> = {};
+    await session.trpc.documents.list.query({});
+    trips.list = session.lastRoundTrips;
+    await session.trpc.documents.get.query({ documentId });
+    trips.get = session.lastRoundTrips;
+    await session.trpc.facts.list.query({ documentId });
+    trips.facts = session.lastRoundTrips;
+    expect((await session.trpc.letters.damages.query({ documentId })).claimBasis).toBe("billed");
+    trips.ledger = session.lastRoundTrips;
+    const approved = await session.trpc.facts.approve.mutate({ documentId, factId: fact.id });
+    trips.approve = session.lastRoundTrips;
+    expect(trips).toEqual({ list: 1, get: 1, facts: 1, ledger: 1, approve: 2 });
+    expect(approved).toMatchObject({ id: fact.id, status: "approved", reviewedBy: expect.any(String) });
+    expect(await auditActions(documentId)).toContain("fact.approve");
+    // A fact of another case is not found, and writes no audit entry.
+    const other = await session.trpc.documents.create.mutate({ title: "Other" });
+    await expect(
+      session.trpc.facts.approve.mutate({ documentId: other.id, factId: fact.id }),
+    ).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+    expect(await auditActions(other.id)).not.toContain("fact.approve");
+  });
+
   it("lets editors edit, but only the owner change the status, and audits it", async () => {
     const owner = await signUp("owner");
     const editor = await signUp("editor");

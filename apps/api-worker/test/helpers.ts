@@ -36,6 +36,12 @@ export class Session extends ApiClient<AppRouter> {
     const match = /db;dur=[\d.]+;desc="(\d+) queries"/.exec(this.lastHeaders.get("server-timing") ?? "");
     return match ? Number(match[1]) : Number.NaN;
   }
+
+  /** The database round trips the last request made (connections, statements, HTTP fetches). */
+  get lastRoundTrips(): number {
+    const match = /dbrt;desc="(\d+) round trips"/.exec(this.lastHeaders.get("server-timing") ?? "");
+    return match ? Number(match[1]) : Number.NaN;
+  }
 }
 
 export function randomIp(): string {
