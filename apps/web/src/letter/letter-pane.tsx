@@ -138,15 +138,18 @@ export default function LetterPane({
         </div>
       </header>
       <div className="pane-body">
-        {exportBlocked > 0 && (
-          <p className="muted export-blocked" id={exportNoteId}>
-            Export waits until the {exportBlocked} item{exportBlocked === 1 ? "" : "s"} below{" "}
-            {exportBlocked === 1 ? "is" : "are"} resolved or dismissed.
-          </p>
-        )}
         <ErrorMessage error={exportError} />
         <WordImportReport wordImport={wordImport} />
-        <PrepSection openItems={readiness.data?.open}>
+        <PrepSection
+          openItems={readiness.data?.open}
+          exportNote={
+            exportBlocked > 0 ? (
+              <span id={exportNoteId}>
+                export waits until {exportBlocked === 1 ? "it is" : "they are"} resolved or dismissed
+              </span>
+            ) : null
+          }
+        >
           <ReadinessPanel
             documentId={documentId}
             readiness={readiness.data}

@@ -3,9 +3,18 @@ import { type ReactNode, useState } from "react";
 /**
  * What comes before the letter (what blocks it, the draft, the damages) in one section that
  * folds to a line. On a laptop screen (under 900 px high) it starts folded so the editor has the
- * pane; the line still says how many items block the letter.
+ * pane; the line still says how many items block the letter, and why Export waits.
  */
-export function PrepSection({ openItems, children }: { openItems: number | undefined; children: ReactNode }) {
+export function PrepSection({
+  openItems,
+  exportNote,
+  children,
+}: {
+  openItems: number | undefined;
+  /** why Export is disabled, on the same line (the export buttons point to it) */
+  exportNote?: ReactNode;
+  children: ReactNode;
+}) {
   const [open, setOpen] = useState(() => window.matchMedia("(min-height: 900px)").matches);
   return (
     <details className="letter-prep" open={open} onToggle={(event) => setOpen(event.currentTarget.open)}>
@@ -16,6 +25,7 @@ export function PrepSection({ openItems, children }: { openItems: number | undef
             {openItems === 0 ? " · ready" : ` · ${openItems} item${openItems === 1 ? "" : "s"} to resolve`}
           </span>
         )}
+        {exportNote && <span className="muted"> · {exportNote}</span>}
       </summary>
       {children}
     </details>
