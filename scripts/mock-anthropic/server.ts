@@ -1020,7 +1020,7 @@ function narrativeAnswer(prompt: Prompt, invents = false): TextBlock[] {
 
 /**
  * A passage rewritten as the prompt's instruction says, by rules a test can predict: firmer drops
- * "It appears that" and turns "may have been" into "was", shorter keeps the first sentence,
+ * "We believe that" and turns "should" into "must", shorter keeps the first sentence,
  * anything else leads with "In short, ". `invents` (mock-invents-figures): it also states an
  * amount and a date that neither the passage nor any fact states.
  */
@@ -1030,8 +1030,8 @@ function rewriteAnswer(prompt: Prompt, invents = false): TextBlock[] {
   let text: string;
   if (asked === "firmer") {
     text = passage
-      .replace(/\bIt appears that (\w)/g, (_, ch: string) => ch.toUpperCase())
-      .replace(/\bmay have been\b/g, "was");
+      .replace(/\bWe believe that (\w)/g, (_, ch: string) => ch.toUpperCase())
+      .replace(/\bshould\b/g, "must");
   } else if (asked === "shorter") {
     text = /^.*?[.!?](?=\s|$)/s.exec(passage)?.[0] ?? passage;
   } else {

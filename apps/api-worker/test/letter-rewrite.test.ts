@@ -21,7 +21,8 @@ import {
   testDb,
 } from "./helpers.ts";
 
-const HEDGED = "It appears that the driver may have been speeding.";
+const HEDGED = "We believe that your insured should pay for this harm.";
+const FIRM = "Your insured must pay for this harm.";
 
 /** A case with a few reviewed facts and the parties the liability section names. */
 async function caseWithLiability() {
@@ -84,7 +85,7 @@ describe("letters.rewrite", () => {
         heading: "Liability",
         instruction: { kind: "preset", preset },
       });
-    expect(await ask(owner.session, "firmer")).toEqual({ kind: "text", text: "The driver was speeding." });
+    expect(await ask(owner.session, "firmer")).toEqual({ kind: "text", text: FIRM });
     // A figure the attorney wrote is theirs: a rewrite that keeps it is offered.
     expect(await ask(owner.session, "shorter", "She paid $9,999.00 for the brace (as she told us).")).toEqual(
       {
@@ -139,10 +140,7 @@ describe("letters.rewrite", () => {
       instruction: { kind: "preset" as const, preset: "firmer" as const },
     };
     const model = withBindings(owner.session, anthropic("claude-haiku-4-5"));
-    expect(await model.trpc.letters.rewrite.mutate(input)).toEqual({
-      kind: "text",
-      text: "The driver was speeding.",
-    });
+    expect(await model.trpc.letters.rewrite.mutate(input)).toEqual({ kind: "text", text: FIRM });
     const requests = (await (await fetch(`${env.ANTHROPIC_BASE_URL}/__requests`)).json()) as Array<{
       system?: string;
       messages?: Array<{ content: Array<{ type: string; text?: string; title?: string }> }>;

@@ -10,8 +10,8 @@ import { DEMO_LOGIN } from "@steno/shared/demo";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SHOTS = path.resolve(here, "../screenshots");
 const DEMO_CASE = "Rivera v. Acme Logistics — rear-end collision";
-const HEDGED = "It appears that the driver may have been speeding.";
-const FIRM = "The driver was speeding.";
+const HEDGED = "We believe that your insured should pay for this harm.";
+const FIRM = "Your insured must pay for this harm.";
 
 test("Rewrite with AI: a firmer paragraph and a regenerated section arrive as suggestions", async ({
   page,
@@ -46,7 +46,7 @@ test("Rewrite with AI: a firmer paragraph and a regenerated section arrive as su
     await ai.getByRole("button", { name: "Accept" }).click();
     await expect(ai).toHaveCount(0);
     await expect(paragraph).toContainText(FIRM);
-    await expect(paragraph).not.toContainText("It appears");
+    await expect(paragraph).not.toContainText("We believe");
   });
 
   await test.step("the section regenerated from the case: the added sentence goes once accepted", async () => {

@@ -3,13 +3,13 @@ import { describe, expect, it } from "vitest";
 import { rewriteLocally, sentencesOf, templateSection, unsupportedNames, vocabularyOf } from "./rewrite.ts";
 
 describe("the offline rewrite", () => {
-  it("firmer takes the hedges out and leaves what they qualified", () => {
-    expect(
-      rewriteLocally(
-        "It appears that the driver may have been speeding. We believe that your insured should pay.",
-        "firmer",
-      ),
-    ).toBe("The driver was speeding. Your insured must pay.");
+  it("firmer takes the firm's own hedges out and keeps what the records leave uncertain", () => {
+    expect(rewriteLocally("We believe that your insured should pay for this harm.", "firmer")).toBe(
+      "Your insured must pay for this harm.",
+    );
+    // A guess made firm would be printed as a fact.
+    const uncertain = "It appears that the driver may have been speeding; he allegedly ran the light.";
+    expect(rewriteLocally(uncertain, "firmer")).toBe(uncertain);
   });
 
   it("plainer puts legal wording in everyday words, keeping a sentence's capital", () => {

@@ -20,20 +20,14 @@ function applyRules(text: string, rules: Rule[]): string {
   return out;
 }
 
-// Hedges an attorney's letter does without; what they qualify stands as the records state it.
+// Firmer is the advocate's voice, not firmer facts: the firm's own hedges go ("we believe", "in
+// our opinion", a request where a demand is meant), but what the records leave uncertain ("may
+// have been speeding", "allegedly", "appears to") stays so. Turning it into "was speeding" would
+// print a guess as a fact, and no check of figures or names would catch it.
 const FIRMER: Rule[] = [
-  [/\bit (?:appears|seems) (?:that |as though |as if )?/gi, ""],
-  [/\b(?:appears|seems) to have been\b/gi, "was"],
-  [/\b(?:appears|seems) to be\b/gi, "is"],
-  [/\b(?:appears|seems) to have (\w+ed)\b/gi, "$1"],
-  [/\b(?:may|might|could) have been\b/gi, "was"],
-  [/\b(?:may|might|could) have (\w+ed)\b/gi, "$1"],
   [/\b(?:we|I) (?:believe|feel|think|submit) (?:that )?/gi, ""],
   [/\bin our (?:opinion|view),?\s*/gi, ""],
-  [
-    /\b(?:possibly|probably|perhaps|arguably|apparently|somewhat|fairly|rather|likely|allegedly|seemingly|relatively) /gi,
-    "",
-  ],
+  [/\b(?:somewhat|fairly|rather|relatively) /gi, ""],
   [/\bwe (?:would )?(?:ask|request) that\b/gi, "we demand that"],
   [/\bwe (?:would like to |would )?(?:ask for|request)\b/gi, "we demand"],
   [/\bshould\b/g, "must"],

@@ -21,7 +21,7 @@ The case's approved facts are given to you as a document, one fact per content b
 
 export const PRESET_INSTRUCTIONS: Record<RewritePreset, string> = {
   firmer:
-    "Make it firmer: state what the records establish in an advocate's voice, without hedging or qualifiers.",
+    "Make it firmer: state what the records establish in an advocate's voice, without the firm's own hedging (we believe, in our opinion, requests where a demand is meant). Keep uncertainty the passage or the records state (may have, appears, allegedly): firmness is in the voice, not in the facts.",
   shorter: "Make it shorter: say the same in fewer words.",
   plainer: "Make it plainer: everyday words and short sentences, no legal jargon.",
 };
