@@ -2,6 +2,7 @@
 // same drizzle-orm copy as the tables it queries.
 export * from "drizzle-orm";
 export * from "./client.ts";
+export * from "./errors.ts";
 export * from "./migrate.ts";
 export * from "./restore-letter.ts";
 export type { DraftFlag } from "./schema.ts";

@@ -2,6 +2,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { type NeonQueryFunction, neon, neonConfig } from "@neondatabase/serverless";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isUniqueViolation } from "../src/errors.ts";
 import { PgliteWireServer, readMigrations, startWsProxy } from "../src/local/index.ts";
 import { applyMigrations } from "../src/migrate.ts";
 
@@ -187,6 +188,11 @@ describe("Neon's HTTP queries through the proxy", () => {
     ]);
     // Postgres's error fields reach the driver, as Neon sends them (23505: unique violation).
     await expect(failing).rejects.toMatchObject({ code: "23505", constraint: "notes_pkey" });
+    const error = await failing.catch((e: unknown) => e);
+    expect(isUniqueViolation(error)).toBe(true);
+    // As drizzle wraps it, and another failure.
+    expect(isUniqueViolation(new Error("Failed query", { cause: error }))).toBe(true);
+    expect(isUniqueViolation(await sql.query("select 1/0").catch((e: unknown) => e))).toBe(false);
     expect(await sql.query("select count(*)::int as c from notes")).toEqual([{ c: 2 }]);
   });
 });

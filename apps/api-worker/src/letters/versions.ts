@@ -1,4 +1,4 @@
-import { and, type Db, desc, eq, schema, sql } from "@steno/db";
+import { and, type Db, desc, eq, isUniqueViolation, schema, sql } from "@steno/db";
 import {
   AppError,
   letterRoom,
@@ -201,7 +201,16 @@ export async function renameVersion(
     );
   if (taken && taken.id !== versionId)
     throw new AppError("CONFLICT", `A version named “${label}” already exists`);
-  await scope.db.update(schema.letterVersions).set({ label }).where(eq(schema.letterVersions.id, versionId));
+  // Two renames to one name at once both pass the check above; the unique index refuses one.
+  await scope.db
+    .update(schema.letterVersions)
+    .set({ label })
+    .where(eq(schema.letterVersions.id, versionId))
+    .catch((error: unknown) => {
+      if (isUniqueViolation(error))
+        throw new AppError("CONFLICT", `A version named “${label}” already exists`);
+      throw error;
+    });
   await audit(scope.db, scope, {
     action: "letter.version_rename",
     entityType: "letter_version",
