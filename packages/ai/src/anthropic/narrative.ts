@@ -46,6 +46,28 @@ export function factBlock(fact: DraftFact): string {
   return `[${fact.category}]${meta ? ` (${meta})` : ""} ${stripAmounts(fact.text).trim() || fact.category}`;
 }
 
+/**
+ * The approved facts as one document block, a fact per block, before the prompt: none when there
+ * are no facts. `citations` when the answer should point at them (the draft, not a rewrite).
+ */
+export function factsDocument(
+  facts: DraftFact[],
+  { citations }: { citations: boolean },
+): ContentBlockParam[] {
+  if (facts.length === 0) return [];
+  return [
+    {
+      type: "document",
+      source: {
+        type: "content",
+        content: facts.map((f): TextBlockParam => ({ type: "text", text: factBlock(f) })),
+      },
+      title: "Approved facts",
+      ...(citations ? { citations: { enabled: true } } : {}),
+    },
+  ];
+}
+
 /** The heading line the system prompt gives each section. */
 export const SECTION_HEADINGS: Record<keyof NarrativeSections, string> = {
   incident: "## Incident",
@@ -74,18 +96,7 @@ export function narrativeRequest(
   model: string,
   maxTokens: number,
 ): MessageCreateParamsNonStreaming {
-  const content: ContentBlockParam[] = [];
-  if (input.facts.length > 0) {
-    content.push({
-      type: "document",
-      source: {
-        type: "content",
-        content: input.facts.map((f): TextBlockParam => ({ type: "text", text: factBlock(f) })),
-      },
-      title: "Approved facts",
-      citations: { enabled: true },
-    });
-  }
+  const content: ContentBlockParam[] = factsDocument(input.facts, { citations: true });
   content.push({ type: "text", text: narrativePrompt(input) });
   return {
     model,

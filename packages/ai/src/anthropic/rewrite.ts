@@ -1,11 +1,10 @@
 import type {
   ContentBlockParam,
   MessageCreateParamsNonStreaming,
-  TextBlockParam,
 } from "@anthropic-ai/sdk/resources/messages";
 import type { RewritePreset } from "@steno/shared";
 import type { RewriteInput } from "../provider.ts";
-import { factBlock } from "./narrative.ts";
+import { factsDocument } from "./narrative.ts";
 
 // "Rewrite with AI": one passage of the letter rewritten as the attorney asked, from the case's
 // reviewed facts. The answer is checked (figures, dates, names) before the editor offers it.
@@ -49,17 +48,7 @@ export function rewriteRequest(
   model: string,
   maxTokens: number,
 ): MessageCreateParamsNonStreaming {
-  const content: ContentBlockParam[] = [];
-  if (input.facts.length > 0) {
-    content.push({
-      type: "document",
-      source: {
-        type: "content",
-        content: input.facts.map((f): TextBlockParam => ({ type: "text", text: factBlock(f) })),
-      },
-      title: "Approved facts",
-    });
-  }
+  const content: ContentBlockParam[] = factsDocument(input.facts, { citations: false });
   content.push({ type: "text", text: rewritePrompt(input) });
   return { model, max_tokens: maxTokens, system: REWRITE_SYSTEM, messages: [{ role: "user", content }] };
 }
