@@ -62,8 +62,24 @@ const KIND_LABELS: Record<string, string> = {
 
 const KEY_PREFIXES = ["profile", "conflict", "statement", "fact", "variable", "draft", "prose"] as const;
 
+/** The case's last finished draft job (its options: demand, response days), if any. */
+export function latestDraftJob(db: Db, documentId: string) {
+  return db
+    .select({ params: schema.jobs.params, createdAt: schema.jobs.createdAt })
+    .from(schema.jobs)
+    .where(
+      and(
+        eq(schema.jobs.documentId, documentId),
+        eq(schema.jobs.kind, "generate-letter"),
+        eq(schema.jobs.status, "succeeded"),
+      ),
+    )
+    .orderBy(desc(schema.jobs.createdAt))
+    .limit(1);
+}
+
 /** The template a draft would use: the one asked for, the case's, or the firm's latest. */
-async function templateFor(db: Db, document: CaseDocument, templateId?: string) {
+export async function templateFor(db: Db, document: CaseDocument, templateId?: string) {
   const id = templateId ?? document.templateId;
   const [template] = await db
     .select({ id: schema.templates.id, body: schema.templates.body, firmId: schema.templates.firmId })
@@ -395,18 +411,7 @@ export async function caseKnownValues(
       .where(
         and(eq(schema.facts.documentId, document.id), inArray(schema.facts.status, ["approved", "edited"])),
       ),
-    db
-      .select({ params: schema.jobs.params, createdAt: schema.jobs.createdAt })
-      .from(schema.jobs)
-      .where(
-        and(
-          eq(schema.jobs.documentId, document.id),
-          eq(schema.jobs.kind, "generate-letter"),
-          eq(schema.jobs.status, "succeeded"),
-        ),
-      )
-      .orderBy(desc(schema.jobs.createdAt))
-      .limit(1),
+    latestDraftJob(db, document.id),
   ]);
   const demand = (draft?.params as { demandAmountCents?: number } | null)?.demandAmountCents;
   const figures = [

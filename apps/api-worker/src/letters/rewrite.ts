@@ -1,5 +1,5 @@
 import { type AiProvider, type AiUsage, usageOf } from "@steno/ai";
-import { and, count, desc, eq, gt, isNull, schema, sql } from "@steno/db";
+import { and, count, eq, gt, schema, sql } from "@steno/db";
 import {
   checkProse,
   draftLetter,
@@ -26,7 +26,7 @@ import { audit } from "../lib/audit.ts";
 import type { DocumentScope } from "../lib/scope.ts";
 import { letterCaseData } from "./case-data.ts";
 import type { GenerateParams } from "./generate-request.ts";
-import { caseKnownValues } from "./readiness.ts";
+import { caseKnownValues, latestDraftJob, templateFor } from "./readiness.ts";
 
 // "Rewrite with AI" in the editor: a paragraph rewritten (firmer, shorter, plainer, or as the
 // attorney says) or one section regenerated from the case. Nothing here writes the letter: the
@@ -216,29 +216,9 @@ async function regenerateSection(
   },
 ): Promise<RewriteResult> {
   const { db, document } = scope;
-  const [[template], [lastDraft]] = await Promise.all([
-    db
-      .select({ body: schema.templates.body })
-      .from(schema.templates)
-      .where(
-        document.templateId
-          ? and(eq(schema.templates.id, document.templateId), eq(schema.templates.firmId, document.firmId))
-          : and(eq(schema.templates.firmId, document.firmId), isNull(schema.templates.archivedAt)),
-      )
-      .orderBy(desc(schema.templates.updatedAt))
-      .limit(1),
-    db
-      .select({ params: schema.jobs.params })
-      .from(schema.jobs)
-      .where(
-        and(
-          eq(schema.jobs.documentId, document.id),
-          eq(schema.jobs.kind, "generate-letter"),
-          eq(schema.jobs.status, "succeeded"),
-        ),
-      )
-      .orderBy(desc(schema.jobs.createdAt))
-      .limit(1),
+  const [template, [lastDraft]] = await Promise.all([
+    templateFor(db, document),
+    latestDraftJob(db, document.id),
   ]);
   if (!template) throw new AppError("BAD_REQUEST", "The firm has no template; create one first");
   const part = templateSection(template.body, wanted);
