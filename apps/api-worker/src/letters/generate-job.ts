@@ -1,7 +1,7 @@
 import type { AiProvider } from "@steno/ai";
 import { and, type Db, type DraftFlag, desc, eq, isNull, schema, sql } from "@steno/db";
 import { draftLetter } from "@steno/letter";
-import { letterRoom, PermanentJobError } from "@steno/shared";
+import { type LetterSnapshot, letterRoom, PermanentJobError } from "@steno/shared";
 import { recordUsage, reportUsage } from "../ai/usage.ts";
 import { sha256Hex } from "../auth/tokens.ts";
 import { updateJob } from "../jobs/service.ts";
@@ -84,38 +84,28 @@ export async function runGenerateLetter(
         .where(eq(schema.users.id, job.requestedBy))
     : [];
   const by = requester?.name ?? null;
-  const before = await room.snapshot();
-  if (!before.empty) {
-    const { label, at } = autoLabel("beforeGeneration", by);
-    await insertVersion(
+  // A version the app names: what happened, when, and for whom.
+  const keepVersion = (event: "beforeGeneration" | "draft", snapshot: LetterSnapshot) => {
+    const { label, at } = autoLabel(event, by);
+    return insertVersion(
       db,
       {
         documentId: document.id,
         label,
-        state: before.state,
-        content: before.content,
+        state: snapshot.state,
+        content: snapshot.content,
         authorId: job.requestedBy,
       },
       { at },
     );
-  }
+  };
+  const before = await room.snapshot();
+  if (!before.empty) await keepVersion("beforeGeneration", before);
   await updateJob(db, job.id, { phase: "writing the letter" });
   // The room is the letter's one writer: it answers once it has pushed the draft to Postgres.
   await room.replaceContent(content);
   // The draft as it landed is a version of its own, so a redline shows every change made to it.
-  const drafted = await room.snapshot();
-  const { label, at } = autoLabel("draft", by);
-  await insertVersion(
-    db,
-    {
-      documentId: document.id,
-      label,
-      state: drafted.state,
-      content: drafted.content,
-      authorId: job.requestedBy,
-    },
-    { at },
-  );
+  await keepVersion("draft", await room.snapshot());
   await db.transaction(async (tx) => {
     await tx
       .update(schema.documents)
