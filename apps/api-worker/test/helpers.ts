@@ -272,14 +272,17 @@ export async function generateLetter(
   );
 }
 
-/** The actions the audit log holds for a case, oldest first as stored. */
-export async function auditActions(documentId: string): Promise<string[]> {
+/** The actions the audit log holds for a case (or, `of: "entity"`, about one entity), as stored. */
+export async function auditActions(
+  id: string,
+  { of = "document" }: { of?: "document" | "entity" } = {},
+): Promise<string[]> {
   const handle = testDb();
   try {
     const rows = await handle.db
       .select({ action: schema.auditLog.action })
       .from(schema.auditLog)
-      .where(eq(schema.auditLog.documentId, documentId));
+      .where(eq(of === "document" ? schema.auditLog.documentId : schema.auditLog.entityId, id));
     return rows.map((r) => r.action);
   } finally {
     await handle.close();
