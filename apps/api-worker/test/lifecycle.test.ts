@@ -3,7 +3,7 @@
 // the trigger's own clock, never the wall clock), and the case keeps a log of offers.
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { schema } from "@steno/db";
+import { eq, schema } from "@steno/db";
 import { addDays } from "@steno/shared";
 import { describe, expect, it } from "vitest";
 import worker from "../src/index.ts";
@@ -276,5 +276,158 @@ describe("offers log", () => {
     expect(
       (await viewer.session.trpc.lifecycle.offers.list.query({ documentId: doc.id })).items,
     ).toHaveLength(1);
+  });
+});
+
+/** The deadline the case keeps for the list's order (documents.response_due_on). */
+async function storedDeadline(documentId: string) {
+  const handle = testDb();
+  try {
+    const [row] = await handle.db
+      .select({ due: schema.documents.responseDueOn })
+      .from(schema.documents)
+      .where(eq(schema.documents.id, documentId));
+    return row?.due;
+  } finally {
+    await handle.close();
+  }
+}
+
+describe("the deadline a case keeps for the list", () => {
+  it("follows a send, a moved deadline, an insurer offer and its deletion", async () => {
+    const { owner, doc } = await caseReadyToSend("Haddad v. Northline Bus");
+    expect(await storedDeadline(doc.id)).toBeNull();
+    const send = await owner.session.trpc.lifecycle.markSent.mutate({ documentId: doc.id, method: "email" });
+    expect(await storedDeadline(doc.id)).toBe(send.responseDueOn);
+
+    const moved = addDays(send.responseDueOn, 14);
+    await owner.session.trpc.lifecycle.setResponseDue.mutate({
+      documentId: doc.id,
+      sendId: send.id,
+      responseDueOn: moved,
+    });
+    expect(await storedDeadline(doc.id)).toBe(moved);
+
+    // Our own counter-offer answers nothing; the insurer's does, and changing it back undoes that.
+    const counter = await owner.session.trpc.lifecycle.offers.add.mutate({
+      documentId: doc.id,
+      madeOn: send.sentOn,
+      amountCents: 5_000_000,
+      party: "us",
+    });
+    expect(await storedDeadline(doc.id)).toBe(moved);
+    const offer = await owner.session.trpc.lifecycle.offers.add.mutate({
+      documentId: doc.id,
+      madeOn: send.sentOn,
+      amountCents: 1_000_000,
+      party: "insurer",
+    });
+    expect(await storedDeadline(doc.id)).toBeNull();
+    const byDeadline = async () =>
+      (await owner.session.trpc.documents.list.query({ sort: "deadline" })).items.map((c) => c.id);
+    const notSent = await owner.session.trpc.documents.create.mutate({ title: "Newer, not sent" });
+    // Answered, the case sorts with those awaiting nothing: newest first.
+    expect(await byDeadline()).toEqual([notSent.id, doc.id]);
+
+    await owner.session.trpc.lifecycle.offers.update.mutate({
+      documentId: doc.id,
+      offerId: offer.id,
+      madeOn: send.sentOn,
+      amountCents: 1_000_000,
+      party: "us",
+    });
+    expect(await storedDeadline(doc.id)).toBe(moved);
+    await owner.session.trpc.lifecycle.offers.update.mutate({
+      documentId: doc.id,
+      offerId: offer.id,
+      madeOn: send.sentOn,
+      amountCents: 1_000_000,
+      party: "insurer",
+    });
+    expect(await storedDeadline(doc.id)).toBeNull();
+
+    await owner.session.trpc.lifecycle.offers.delete.mutate({ documentId: doc.id, offerId: offer.id });
+    expect(await storedDeadline(doc.id)).toBe(moved);
+    expect(await byDeadline()).toEqual([doc.id, notSent.id]);
+    await owner.session.trpc.lifecycle.offers.delete.mutate({ documentId: doc.id, offerId: counter.id });
+    expect(await storedDeadline(doc.id)).toBe(moved);
+
+    // A case deleted with its send and offers goes without a trace.
+    await owner.session.trpc.documents.delete.mutate({ documentId: doc.id });
+    expect(await byDeadline()).toEqual([notSent.id]);
+  });
+
+  it("pages by deadline return every case once, in the list's order", async () => {
+    const { session, user } = await signUp("deadlines");
+    const created: { id: string }[] = [];
+    for (let i = 0; i < 9; i++) {
+      created.push(await session.trpc.documents.create.mutate({ title: `Case ${i}` }));
+    }
+    // Sends written straight to the table (the database keeps the case's deadline whoever writes):
+    // two cases due the same day, one answered by the insurer, one sent twice (the newer counts).
+    const due: Array<[number, string, string]> = [
+      [0, "2026-05-01", "2026-05-20"],
+      [1, "2026-05-01", "2026-05-10"],
+      [2, "2026-05-01", "2026-05-10"],
+      [3, "2026-05-01", "2026-06-01"],
+      [4, "2026-05-01", "2026-05-05"],
+      [5, "2026-04-01", "2026-04-20"],
+      [5, "2026-05-02", "2026-06-15"],
+    ];
+    const handle = testDb();
+    try {
+      for (const [n, sentOn, responseDueOn] of due) {
+        await handle.db.insert(schema.letterSends).values({
+          documentId: created[n]?.id as string,
+          sentOn,
+          method: "email",
+          recipient: "Claims",
+          format: "pdf",
+          filename: "demand.pdf",
+          r2Key: `documents/${created[n]?.id}/sent/${n}.pdf`,
+          sha256: "0".repeat(64),
+          sizeBytes: 1,
+          responseDueOn,
+          sentBy: user.id,
+        });
+      }
+      await handle.db.insert(schema.offers).values({
+        documentId: created[3]?.id as string,
+        madeOn: "2026-05-15",
+        amountCents: 100,
+        party: "insurer",
+        createdBy: user.id,
+      });
+    } finally {
+      await handle.close();
+    }
+    const c = (n: number) => created[n]?.id;
+    // Soonest first; on the same day, and among those awaiting nothing, the newest case first.
+    const expected = [c(4), c(2), c(1), c(0), c(5), c(8), c(7), c(6), c(3)];
+    const whole = await session.trpc.documents.list.query({ sort: "deadline" });
+    expect(whole.items.map((i) => i.id)).toEqual(expected);
+    expect(whole.items.find((i) => i.id === c(5))?.response?.responseDueOn).toBe("2026-06-15");
+
+    for (const limit of [1, 2, 4]) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { items: { id: string }[]; nextCursor: string | null } =
+          await session.trpc.documents.list.query({ sort: "deadline", limit, cursor });
+        seen.push(...page.items.map((i) => i.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(expected);
+    }
+
+    // The created order's cursor is not the deadline order's, nor a day that does not exist.
+    const createdPage = await session.trpc.documents.list.query({ limit: 2 });
+    expect(
+      await codeOf(session.trpc.documents.list.query({ sort: "deadline", cursor: createdPage.nextCursor })),
+    ).toBe("BAD_REQUEST");
+    const crafted = btoa(JSON.stringify(["deadline", "2026-02-30", new Date().toISOString(), c(0)]));
+    expect(await codeOf(session.trpc.documents.list.query({ sort: "deadline", cursor: crafted }))).toBe(
+      "BAD_REQUEST",
+    );
   });
 });

@@ -221,6 +221,12 @@ export const documents = pgTable(
     // "collaborators" or "firm" (every member of the case's firm may open it as a viewer); the
     // firm's setting when the case was opened.
     visibility: text("visibility").notNull().default("collaborators"),
+    // The deadline of the demand awaiting its response: the newest letter sent's, while no
+    // insurer offer has come since it was sent (null otherwise). The case list sorts by it, so it
+    // is kept on the case rather than worked out per case for every case of the firm. Triggers on
+    // letter_sends and offers keep it (the rule is SQL function awaiting_response_due, migration
+    // 0013): every write to either table updates it in its own statement, whoever writes.
+    responseDueOn: date("response_due_on", { mode: "string" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -228,6 +234,13 @@ export const documents = pgTable(
     index("documents_created_by_created_at_idx").on(t.createdBy, t.createdAt.desc()),
     index("documents_title_search_idx").using("gin", sql`to_tsvector('english', ${t.title})`),
     index("documents_firm_created_at_idx").on(t.firmId, t.createdAt.desc()),
+    // The case list by deadline, in its order (keyset pages).
+    index("documents_firm_response_due_idx").on(
+      t.firmId,
+      t.responseDueOn.asc().nullsLast(),
+      t.createdAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
   ],
 );
 

@@ -26,40 +26,49 @@ function isTimestamp(value: string): boolean {
   return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
+const invalid = () => new AppError("BAD_REQUEST", "Invalid cursor");
+
+/** The cursor's parts, as a client sent it back; anything not an array of ours is a 400. */
+function partsOf(value: string): unknown[] {
+  let parts: unknown;
+  try {
+    parts = JSON.parse(atob(value));
+  } catch {
+    throw invalid();
+  }
+  if (!Array.isArray(parts)) throw invalid();
+  return parts;
+}
+
+/** A (created_at, id) Postgres will compare without an error. */
+const isKey = (createdAt: unknown, id: unknown): createdAt is string =>
+  typeof createdAt === "string" && typeof id === "string" && isTimestamp(createdAt) && UUID.test(id);
+
 /** The cursor a client sent back; anything else (crafted, truncated, from elsewhere) is a 400. */
 export function decodeCursor(value: string | null | undefined): Cursor | null {
   if (!value) return null;
-  let parts: unknown;
-  try {
-    parts = JSON.parse(atob(value));
-  } catch {
-    throw new AppError("BAD_REQUEST", "Invalid cursor");
-  }
-  if (!Array.isArray(parts) || parts.length !== 2) throw new AppError("BAD_REQUEST", "Invalid cursor");
-  const [createdAt, id] = parts as unknown[];
-  if (typeof createdAt !== "string" || typeof id !== "string" || !isTimestamp(createdAt) || !UUID.test(id)) {
-    throw new AppError("BAD_REQUEST", "Invalid cursor");
-  }
-  return { createdAt, id };
+  const parts = partsOf(value);
+  const [createdAt, id] = parts;
+  if (parts.length !== 2 || !isKey(createdAt, id)) throw invalid();
+  return { createdAt, id: id as string };
 }
 
-/** A page's position in a computed order (the case list by deadline): rows to skip. */
-export function encodeOffsetCursor(offset: number): string {
-  return btoa(JSON.stringify(["offset", offset])).replace(/=+$/, "");
+/** Keyset cursor of the list by deadline: the (response deadline, created_at, id) of a page's last row. */
+export type DeadlineCursor = Cursor & { dueOn: string | null };
+
+export function encodeDeadlineCursor(cursor: DeadlineCursor): string {
+  return btoa(JSON.stringify(["deadline", cursor.dueOn, cursor.createdAt, cursor.id])).replace(/=+$/, "");
 }
 
-/** 0 without a cursor; anything but an offset cursor within 0..100,000 is a 400. */
-export function decodeOffsetCursor(value: string | null | undefined): number {
-  if (!value) return 0;
-  let parts: unknown;
-  try {
-    parts = JSON.parse(atob(value));
-  } catch {
-    throw new AppError("BAD_REQUEST", "Invalid cursor");
-  }
-  const offset = Array.isArray(parts) && parts[0] === "offset" ? parts[1] : null;
-  if (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0 || offset > 100_000) {
-    throw new AppError("BAD_REQUEST", "Invalid cursor");
-  }
-  return offset;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A deadline cursor, or null without one; anything else (a created-order cursor too) is a 400. */
+export function decodeDeadlineCursor(value: string | null | undefined): DeadlineCursor | null {
+  if (!value) return null;
+  const parts = partsOf(value);
+  const [kind, dueOn, createdAt, id] = parts;
+  const isDay =
+    dueOn === null || (typeof dueOn === "string" && DAY.test(dueOn) && isTimestamp(`${dueOn} 00:00:00`));
+  if (parts.length !== 4 || kind !== "deadline" || !isDay || !isKey(createdAt, id)) throw invalid();
+  return { dueOn, createdAt, id: id as string };
 }

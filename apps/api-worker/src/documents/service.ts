@@ -1,4 +1,4 @@
-import { and, asc, type Db, desc, eq, inArray, isNull, type SQL, schema, sql } from "@steno/db";
+import { and, asc, type Db, desc, eq, gt, isNull, or, type SQL, schema, sql } from "@steno/db";
 import {
   AppError,
   type CreateDocumentInput,
@@ -9,9 +9,16 @@ import {
 import { MENTION_KIND } from "../comments/service.ts";
 import { audit } from "../lib/audit.ts";
 import type { DocumentScope, UserScope } from "../lib/scope.ts";
-import { awaitingResponseDue, latestOfferSummary, responseSummary } from "../lifecycle/summary.ts";
+import { latestOfferSummary, responseSummary } from "../lifecycle/summary.ts";
 import { acceptedCollaboration, caseOpenTo, caseRole } from "./access.ts";
-import { decodeCursor, decodeOffsetCursor, encodeCursor, encodeOffsetCursor } from "./cursor.ts";
+import {
+  type Cursor,
+  type DeadlineCursor,
+  decodeCursor,
+  decodeDeadlineCursor,
+  encodeCursor,
+  encodeDeadlineCursor,
+} from "./cursor.ts";
 
 type FactCounts = Record<"pending" | "approved" | "rejected" | "edited", number>;
 type LifecycleSummary = {
@@ -67,6 +74,20 @@ type ListOptions = {
   sort?: "created" | "deadline";
 };
 
+/** Rows after a page's last row in the created order (newest first). */
+const createdBefore = (cursor: Cursor) =>
+  sql`(${schema.documents.createdAt}, ${schema.documents.id}) < (${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)`;
+
+/**
+ * Rows after a page's last row in the deadline order: the soonest deadline first, cases awaiting
+ * no response last, then newest first.
+ */
+function afterDeadline(cursor: DeadlineCursor) {
+  const due = schema.documents.responseDueOn;
+  if (cursor.dueOn === null) return and(isNull(due), createdBefore(cursor));
+  return or(gt(due, cursor.dueOn), isNull(due), and(eq(due, cursor.dueOn), createdBefore(cursor)));
+}
+
 /**
  * The case list's one statement: a page of the cases open to the user, with their counts. Not
  * yet run, so a read can send it in a batch; `user.firmId` may be a subquery (a read that has
@@ -77,12 +98,14 @@ export function listDocumentsQuery(
   user: { id: string; firmId: string | SQL },
   options: ListOptions,
 ) {
-  // By deadline the order is computed, so pages are counted (an offset) rather than keyed.
   const byDeadline = options.sort === "deadline";
+  // Keyset pages in either order: by deadline, the deadline the case keeps (response_due_on).
+  const deadlineCursor = byDeadline ? decodeDeadlineCursor(options.cursor) : null;
   const cursor = byDeadline ? null : decodeCursor(options.cursor);
   return db
     .select({
       ...documentFields,
+      responseDueOn: schema.documents.responseDueOn,
       role: caseRole,
       unreadMentions: sql<number>`(select count(*)::int from notifications n where n.user_id = ${user.id} and n.document_id = ${schema.documents.id} and n.kind = ${MENTION_KIND} and n.read_at is null)`,
       // Postgres works these out after the sort and limit, for the page's rows only.
@@ -94,17 +117,15 @@ export function listDocumentsQuery(
       and(
         caseOpenTo(user.firmId),
         options.status ? eq(schema.documents.status, options.status) : undefined,
-        cursor
-          ? sql`(${schema.documents.createdAt}, ${schema.documents.id}) < (${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)`
-          : undefined,
+        deadlineCursor ? afterDeadline(deadlineCursor) : undefined,
+        cursor ? createdBefore(cursor) : undefined,
       ),
     )
     .orderBy(
-      ...(byDeadline ? [sql`${awaitingResponseDue} asc nulls last`] : []),
+      ...(byDeadline ? [sql`${schema.documents.responseDueOn} asc nulls last`] : []),
       desc(schema.documents.createdAt),
       desc(schema.documents.id),
     )
-    .offset(byDeadline ? decodeOffsetCursor(options.cursor) : 0)
     .limit(options.limit + 1);
 }
 
@@ -112,13 +133,13 @@ export function listDocumentsQuery(
 export function documentsPage(rows: Awaited<ReturnType<typeof listDocumentsQuery>>, options: ListOptions) {
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);
-  const byDeadline = options.sort === "deadline";
   return {
-    items: page.map(withCounts),
+    // The deadline the case keeps is the list's key; what the list shows of it is `response`.
+    items: page.map(({ responseDueOn: _, ...row }) => withCounts(row)),
     nextCursor:
       rows.length > options.limit && last
-        ? byDeadline
-          ? encodeOffsetCursor(decodeOffsetCursor(options.cursor) + options.limit)
+        ? options.sort === "deadline"
+          ? encodeDeadlineCursor({ dueOn: last.responseDueOn, createdAt: last.createdAt, id: last.id })
           : encodeCursor({ createdAt: last.createdAt, id: last.id })
         : null,
   };
@@ -131,7 +152,7 @@ export function documentCountsQuery(db: Pick<Db, "select">, documentId: string) 
 
 /** The case as documents.get shows it: the scope's row, the caller's role and the counts. */
 export function documentView(scope: DocumentScope, [counts]: Array<CountColumns>) {
-  const { letterState: _state, ...document } = scope.document;
+  const { letterState: _state, responseDueOn: _due, ...document } = scope.document;
   return withCounts({
     ...document,
     role: scope.role,

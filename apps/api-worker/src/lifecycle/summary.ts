@@ -19,6 +19,3 @@ export const latestOfferSummary = sql<{
   amountCents: number;
   party: OfferParty;
 } | null>`(select json_build_object('madeOn', o.made_on, 'amountCents', o.amount_cents, 'party', o.party) from offers o where o.document_id = documents.id order by o.made_on desc, o.created_at desc limit 1)`;
-
-/** The deadline of a demand still awaiting its response (null otherwise): the case list's sort key. */
-export const awaitingResponseDue = sql`(select ls.response_due_on from letter_sends ls where ls.document_id = documents.id and not exists (select 1 from letter_sends newer where newer.document_id = ls.document_id and newer.created_at > ls.created_at) and not exists (select 1 from offers o where o.document_id = ls.document_id and o.party = 'insurer' and o.made_on >= ls.sent_on))`;
