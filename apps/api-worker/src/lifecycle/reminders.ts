@@ -22,21 +22,27 @@ export async function sweepDeadlineReminders(
 ) {
   const today = isoDay(now);
   const horizon = Math.max(...REMINDER_DAYS);
+  // The case keeps the deadline of the demand awaiting its response (documents.response_due_on,
+  // the rule in the database); the send it belongs to is the case's newest.
   const awaiting = await db
     .select({
       sendId: schema.letterSends.id,
-      documentId: schema.letterSends.documentId,
-      responseDueOn: schema.letterSends.responseDueOn,
+      documentId: schema.documents.id,
+      responseDueOn: sql<string>`${schema.documents.responseDueOn}`,
       title: schema.documents.title,
     })
-    .from(schema.letterSends)
-    .innerJoin(schema.documents, eq(schema.documents.id, schema.letterSends.documentId))
+    .from(schema.documents)
+    .innerJoin(
+      schema.letterSends,
+      eq(
+        schema.letterSends.id,
+        sql`(select ls.id from letter_sends ls where ls.document_id = ${schema.documents.id} order by ls.created_at desc, ls.id desc limit 1)`,
+      ),
+    )
     .where(
       and(
-        gte(schema.letterSends.responseDueOn, today),
-        lte(schema.letterSends.responseDueOn, addDays(today, horizon)),
-        sql`not exists (select 1 from letter_sends newer where newer.document_id = ${schema.letterSends.documentId} and newer.created_at > ${schema.letterSends.createdAt})`,
-        sql`not exists (select 1 from offers o where o.document_id = ${schema.letterSends.documentId} and o.party = 'insurer' and o.made_on >= ${schema.letterSends.sentOn})`,
+        gte(schema.documents.responseDueOn, today),
+        lte(schema.documents.responseDueOn, addDays(today, horizon)),
       ),
     );
   if (awaiting.length === 0) return { created: 0 };
