@@ -4,6 +4,7 @@ export * from "drizzle-orm";
 export * from "./client.ts";
 export * from "./errors.ts";
 export * from "./migrate.ts";
+export * from "./prepared.ts";
 export * from "./restore-letter.ts";
 export type { DraftFlag } from "./schema.ts";
 export * as schema from "./schema.ts";

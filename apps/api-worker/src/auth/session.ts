@@ -1,4 +1,4 @@
-import { and, type Db, eq, gt, isNull, schema, sql } from "@steno/db";
+import { and, eq, gt, type HttpDb, isNull, preparedRead, schema, sql } from "@steno/db";
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../env.ts";
@@ -49,24 +49,34 @@ export const sessionUserColumns = {
 /**
  * The token's session, still live: not revoked, not expired, and the token's user's, who is still
  * in their firm (removal revokes the sessions too; this holds even for one created meanwhile).
- * Used with users joined.
+ * Used with users joined, in statements prepared once (preparedRead): the token's session and
+ * user are the placeholders `sessionId` and `userId`, filled from its claims (claimValues).
  */
-export const liveSession = (claims: AccessClaims) =>
-  and(
-    eq(schema.sessions.id, claims.sessionId),
-    eq(schema.sessions.userId, claims.userId),
-    isNull(schema.sessions.revokedAt),
-    gt(schema.sessions.expiresAt, sql`now()`),
-    isNull(schema.users.removedAt),
-  );
+export const liveSession = and(
+  eq(schema.sessions.id, sql.placeholder("sessionId")),
+  eq(schema.sessions.userId, sql.placeholder("userId")),
+  isNull(schema.sessions.revokedAt),
+  gt(schema.sessions.expiresAt, sql`now()`),
+  isNull(schema.users.removedAt),
+);
 
-/** The statement behind loadSessionUser, not yet run: a read sends it in a batch with its own. */
-export function sessionUserQuery(db: Pick<Db, "select">, claims: AccessClaims) {
-  return db
+/** The values of liveSession's placeholders. */
+export const claimValues = (claims: AccessClaims) => ({
+  sessionId: claims.sessionId,
+  userId: claims.userId,
+});
+
+const sessionUserStatement = preparedRead((db) =>
+  db
     .select(sessionUserColumns)
     .from(schema.sessions)
     .innerJoin(schema.users, eq(schema.users.id, schema.sessions.userId))
-    .where(liveSession(claims));
+    .where(liveSession),
+);
+
+/** The statement behind loadSessionUser, not yet run: a read sends it in a batch with its own. */
+export function sessionUserQuery(db: HttpDb, claims: AccessClaims) {
+  return sessionUserStatement(db, claimValues(claims));
 }
 
 /** The rows of sessionUserQuery as the signed-in user, or null for a session no longer live. */
@@ -78,9 +88,6 @@ export function sessionUserOf(
   return row ? { ...row, sessionId: claims.sessionId } : null;
 }
 
-export async function loadSessionUser(
-  db: Pick<Db, "select">,
-  claims: AccessClaims,
-): Promise<SessionUser | null> {
+export async function loadSessionUser(db: HttpDb, claims: AccessClaims): Promise<SessionUser | null> {
   return sessionUserOf(await sessionUserQuery(db, claims), claims);
 }

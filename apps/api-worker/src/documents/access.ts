@@ -1,6 +1,6 @@
-import { and, type Db, eq, isNotNull, or, type SQL, schema, sql } from "@steno/db";
+import { and, type Db, eq, type HttpDb, isNotNull, or, preparedRead, type SQL, schema, sql } from "@steno/db";
 import { AppError, type CollaboratorRole, FIRM_VISIBLE_CASE_ROLE } from "@steno/shared";
-import { liveSession, type SessionUser, sessionUserColumns } from "../auth/session.ts";
+import { claimValues, liveSession, type SessionUser, sessionUserColumns } from "../auth/session.ts";
 import type { AccessClaims } from "../auth/tokens.ts";
 
 const RANK: Record<CollaboratorRole, number> = { viewer: 0, editor: 1, owner: 2 };
@@ -56,26 +56,33 @@ function checkRole(
   return row;
 }
 
-/**
- * The statement behind requireSessionDocumentRole, not yet run: a read sends it in one batch with
- * its own statements (trpc/init.ts `documentReadProcedure`), then judges its rows with
- * sessionDocumentAccess. Built on the database it will run on (a batch takes its own db's).
- */
-export function sessionDocumentQuery(db: Pick<Db, "select">, claims: AccessClaims, documentId: string) {
-  return db
+const sessionDocumentStatement = preparedRead((db) =>
+  db
     .select({ user: sessionUserColumns, document: schema.documents, role: caseRole })
     .from(schema.sessions)
     .innerJoin(schema.users, eq(schema.users.id, schema.sessions.userId))
     .leftJoin(
       schema.documentCollaborators,
       and(
-        eq(schema.documentCollaborators.documentId, documentId),
+        eq(schema.documentCollaborators.documentId, sql.placeholder("documentId")),
         eq(schema.documentCollaborators.userId, schema.users.id),
         eq(schema.documentCollaborators.inviteState, "accepted"),
       ),
     )
-    .leftJoin(schema.documents, and(eq(schema.documents.id, documentId), caseOpenTo(schema.users.firmId)))
-    .where(liveSession(claims));
+    .leftJoin(
+      schema.documents,
+      and(eq(schema.documents.id, sql.placeholder("documentId")), caseOpenTo(schema.users.firmId)),
+    )
+    .where(liveSession),
+);
+
+/**
+ * The statement behind requireSessionDocumentRole, not yet run: a read sends it in one batch with
+ * its own statements (trpc/init.ts `documentReadProcedure`), then judges its rows with
+ * sessionDocumentAccess. Its SQL is built once per isolate (preparedRead).
+ */
+export function sessionDocumentQuery(db: HttpDb, claims: AccessClaims, documentId: string) {
+  return sessionDocumentStatement(db, { ...claimValues(claims), documentId });
 }
 
 /** The rows of sessionDocumentQuery judged: UNAUTHORIZED, NOT_FOUND or FORBIDDEN, else the access. */
@@ -97,7 +104,7 @@ export function sessionDocumentAccess(
  * members only: to anyone else it stays NOT_FOUND unless they are on it.
  */
 export async function requireSessionDocumentRole(
-  db: Pick<Db, "select">,
+  db: HttpDb,
   claims: AccessClaims,
   documentId: string,
   min: CollaboratorRole,
