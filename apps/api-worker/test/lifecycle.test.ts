@@ -309,19 +309,15 @@ describe("the deadline a case keeps for the list", () => {
     expect(await storedDeadline(doc.id)).toBe(moved);
 
     // Our own counter-offer answers nothing; the insurer's does, and changing it back undoes that.
-    const counter = await owner.session.trpc.lifecycle.offers.add.mutate({
-      documentId: doc.id,
-      madeOn: send.sentOn,
-      amountCents: 5_000_000,
-      party: "us",
-    });
-    expect(await storedDeadline(doc.id)).toBe(moved);
-    const offer = await owner.session.trpc.lifecycle.offers.add.mutate({
+    const offerBy = (party: "us" | "insurer") => ({
       documentId: doc.id,
       madeOn: send.sentOn,
       amountCents: 1_000_000,
-      party: "insurer",
+      party,
     });
+    const counter = await owner.session.trpc.lifecycle.offers.add.mutate(offerBy("us"));
+    expect(await storedDeadline(doc.id)).toBe(moved);
+    const offer = await owner.session.trpc.lifecycle.offers.add.mutate(offerBy("insurer"));
     expect(await storedDeadline(doc.id)).toBeNull();
     const byDeadline = async () =>
       (await owner.session.trpc.documents.list.query({ sort: "deadline" })).items.map((c) => c.id);
@@ -329,21 +325,9 @@ describe("the deadline a case keeps for the list", () => {
     // Answered, the case sorts with those awaiting nothing: newest first.
     expect(await byDeadline()).toEqual([notSent.id, doc.id]);
 
-    await owner.session.trpc.lifecycle.offers.update.mutate({
-      documentId: doc.id,
-      offerId: offer.id,
-      madeOn: send.sentOn,
-      amountCents: 1_000_000,
-      party: "us",
-    });
+    await owner.session.trpc.lifecycle.offers.update.mutate({ ...offerBy("us"), offerId: offer.id });
     expect(await storedDeadline(doc.id)).toBe(moved);
-    await owner.session.trpc.lifecycle.offers.update.mutate({
-      documentId: doc.id,
-      offerId: offer.id,
-      madeOn: send.sentOn,
-      amountCents: 1_000_000,
-      party: "insurer",
-    });
+    await owner.session.trpc.lifecycle.offers.update.mutate({ ...offerBy("insurer"), offerId: offer.id });
     expect(await storedDeadline(doc.id)).toBeNull();
 
     await owner.session.trpc.lifecycle.offers.delete.mutate({ documentId: doc.id, offerId: offer.id });
