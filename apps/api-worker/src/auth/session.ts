@@ -1,4 +1,4 @@
-import { and, eq, gt, type HttpDb, isNull, preparedRead, schema, sql } from "@steno/db";
+import { and, eq, gt, type HttpDb, isNull, preparedStatement, schema, sql } from "@steno/db";
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../env.ts";
@@ -49,7 +49,7 @@ export const sessionUserColumns = {
 /**
  * The token's session, still live: not revoked, not expired, and the token's user's, who is still
  * in their firm (removal revokes the sessions too; this holds even for one created meanwhile).
- * Used with users joined, in statements prepared once (preparedRead): the token's session and
+ * Used with users joined, in statements prepared once (preparedStatement): the token's session and
  * user are the placeholders `sessionId` and `userId`, filled from its claims (claimValues).
  */
 export const liveSession = and(
@@ -66,7 +66,7 @@ export const claimValues = (claims: AccessClaims) => ({
   userId: claims.userId,
 });
 
-const sessionUserStatement = preparedRead((db) =>
+const sessionUserStatement = preparedStatement((db) =>
   db
     .select(sessionUserColumns)
     .from(schema.sessions)

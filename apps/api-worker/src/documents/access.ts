@@ -1,4 +1,15 @@
-import { and, type Db, eq, type HttpDb, isNotNull, or, preparedRead, type SQL, schema, sql } from "@steno/db";
+import {
+  and,
+  type Db,
+  eq,
+  type HttpDb,
+  isNotNull,
+  or,
+  preparedStatement,
+  type SQL,
+  schema,
+  sql,
+} from "@steno/db";
 import { AppError, type CollaboratorRole, FIRM_VISIBLE_CASE_ROLE } from "@steno/shared";
 import { claimValues, liveSession, type SessionUser, sessionUserColumns } from "../auth/session.ts";
 import type { AccessClaims } from "../auth/tokens.ts";
@@ -56,7 +67,7 @@ function checkRole(
   return row;
 }
 
-const sessionDocumentStatement = preparedRead((db) =>
+const sessionDocumentStatement = preparedStatement((db) =>
   db
     .select({ user: sessionUserColumns, document: schema.documents, role: caseRole })
     .from(schema.sessions)
@@ -79,7 +90,7 @@ const sessionDocumentStatement = preparedRead((db) =>
 /**
  * The statement behind requireSessionDocumentRole, not yet run: a read sends it in one batch with
  * its own statements (trpc/init.ts `documentReadProcedure`), then judges its rows with
- * sessionDocumentAccess. Its SQL is built once per isolate (preparedRead).
+ * sessionDocumentAccess. Its SQL is built once per isolate (preparedStatement).
  */
 export function sessionDocumentQuery(db: HttpDb, claims: AccessClaims, documentId: string) {
   return sessionDocumentStatement(db, { ...claimValues(claims), documentId });

@@ -1,4 +1,4 @@
-import { and, asc, type Db, eq, type HttpDb, inArray, schema, sql } from "@steno/db";
+import { and, asc, type Db, eq, type HttpDb, inArray, preparedStatement, schema, sql } from "@steno/db";
 import { AppError, type FactCategoryName, type FactStatus, type MoneyKind } from "@steno/shared";
 import { reserveAiJob } from "../jobs/ai-quota.ts";
 import { enqueue } from "../jobs/service.ts";
@@ -144,6 +144,44 @@ export async function updateFact(
   return viewOf(db, fact.id);
 }
 
+/** The fact `factId` of the case `documentId` (placeholders of decideFact's statements). */
+const factInCase = and(
+  eq(schema.facts.id, sql.placeholder("factId")),
+  eq(schema.facts.documentId, sql.placeholder("documentId")),
+);
+
+// decideFact's statements, built once per isolate (preparedStatement): every approval and
+// rejection of the review loop runs them, and only the values change.
+const decideStatements = {
+  update: preparedStatement((db) =>
+    db
+      .update(schema.facts)
+      .set({
+        status: sql`${sql.placeholder("status")}`,
+        reviewedBy: sql`${sql.placeholder("userId")}`,
+        reviewedAt: sql`now()`,
+        updatedAt: sql`now()`,
+      })
+      .where(factInCase),
+  ),
+  // As audit() writes it (lib/audit.ts), from the fact the update left in this case.
+  audit: preparedStatement((db) =>
+    db.execute(
+      sql`insert into ${schema.auditLog} (actor_id, action, entity_type, entity_id, document_id, ip)
+        select ${sql.placeholder("userId")}::uuid, ${sql.placeholder("action")}, 'fact',
+          ${schema.facts.id}::text, ${schema.facts.documentId}, ${sql.placeholder("ip")}::inet
+        from ${schema.facts} where ${factInCase}`,
+    ),
+  ),
+  read: preparedStatement((db) =>
+    db
+      .select(factView)
+      .from(schema.facts)
+      .leftJoin(schema.sources, eq(schema.sources.id, schema.facts.sourceId))
+      .where(factInCase),
+  ),
+};
+
 /**
  * Approves or rejects one fact in one round trip: the update, its audit entry and the fact as it
  * now reads go together in one transaction on Neon's HTTP path (no interactive transaction: the
@@ -155,25 +193,18 @@ export async function decideFact(
   { factId }: { factId: string },
   status: "approved" | "rejected",
 ) {
-  const { user } = scope;
-  const inCase = and(eq(schema.facts.id, factId), eq(schema.facts.documentId, scope.document.id));
+  const values = {
+    factId,
+    documentId: scope.document.id,
+    status,
+    userId: scope.user.id,
+    action: status === "approved" ? "fact.approve" : "fact.reject",
+    ip: scope.requestMeta.ip,
+  };
   const [, , [fact]] = await http.batch([
-    http
-      .update(schema.facts)
-      .set({ status, reviewedBy: user.id, reviewedAt: sql`now()`, updatedAt: sql`now()` })
-      .where(inCase),
-    // As audit() writes it (lib/audit.ts), from the fact the update left in this case.
-    http.execute(
-      sql`insert into ${schema.auditLog} (actor_id, action, entity_type, entity_id, document_id, ip)
-        select ${user.id}::uuid, ${status === "approved" ? "fact.approve" : "fact.reject"}, 'fact',
-          ${schema.facts.id}::text, ${schema.facts.documentId}, ${scope.requestMeta.ip}::inet
-        from ${schema.facts} where ${inCase}`,
-    ),
-    http
-      .select(factView)
-      .from(schema.facts)
-      .leftJoin(schema.sources, eq(schema.sources.id, schema.facts.sourceId))
-      .where(inCase),
+    decideStatements.update(http, values),
+    decideStatements.audit(http, values),
+    decideStatements.read(http, values),
   ]);
   if (!fact) throw new AppError("NOT_FOUND", "Fact not found");
   return fact;
