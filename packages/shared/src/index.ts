@@ -14,6 +14,7 @@ export * from "./letter/presence-color.ts";
 export * from "./letter/prosemirror.ts";
 export * from "./letter/room-rpc.ts";
 export * from "./letter/versions.ts";
+export * from "./letter/word-changes.ts";
 export * from "./letter/word-import.ts";
 export * from "./log.ts";
 export * from "./metrics/points.ts";

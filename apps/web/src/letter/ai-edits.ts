@@ -6,7 +6,7 @@
 // Only inline changes are built (a paragraph's words replaced, words deleted across paragraphs,
 // a paragraph split off the last one): prosemirror-suggest-changes marks an inserted whole block
 // with a node mark, which the letter's schema (a doc of blocks) does not allow.
-import type { PmNode } from "@steno/shared";
+import { type PmNode, wordChanges } from "@steno/shared";
 import { SUGGESTION_MARKS } from "@steno/shared/review";
 import { Fragment, type Node, Slice } from "@tiptap/pm/model";
 import type { EditorState, Transaction } from "@tiptap/pm/state";
@@ -80,7 +80,8 @@ export function sectionTarget(state: EditorState): SectionTarget | Problem {
 /**
  * The rewrite as a transaction on the letter as it is now: the words are found where they were,
  * or (after others' edits moved them) in the paragraph that still holds them; null when they are
- * gone or the words are unchanged.
+ * gone or the words are unchanged. Only the words that differ are replaced (wordChanges), as Word
+ * tracks an edit, unless too little stays for that to help.
  */
 export function rewriteTransaction(state: EditorState, target: TextTarget, text: string): Transaction | null {
   let { from, to } = target;
@@ -99,7 +100,16 @@ export function rewriteTransaction(state: EditorState, target: TextTarget, text:
   }
   if (text === target.text) return null;
   if (hasSuggestion(state.doc, from, to)) return null;
-  return state.tr.insertText(text, from, to);
+  // Within one paragraph a character of the text is a position of the document (a hard break is
+  // one of each), so the changes apply at `from` + their offsets; from the last, so the earlier
+  // offsets still hold.
+  const changes = wordChanges(target.text, text) ?? [{ from: 0, to: target.text.length, insert: text }];
+  const tr = state.tr;
+  for (const change of changes.toReversed()) {
+    if (change.insert) tr.insertText(change.insert, from + change.from, from + change.to);
+    else tr.delete(from + change.from, from + change.to);
+  }
+  return tr;
 }
 
 /**

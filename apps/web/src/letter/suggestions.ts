@@ -161,7 +161,14 @@ const ZERO_WIDTH = /\u200B/g;
 /** The open suggestions in a document, in reading order, one entry per suggestion id. */
 export function suggestionsIn(doc: Node): Suggestion[] {
   const byId = new Map<string, Suggestion>();
-  doc.descendants((node) => {
+  /** where each suggestion's last inserted and deleted text ended: a later part elsewhere gets " … " */
+  const ends = new Map<string, number>();
+  const append = (key: string, so: string, text: string, from: number, to: number) => {
+    const end = ends.get(key);
+    ends.set(key, to);
+    return so && end !== undefined && end !== from ? `${so} … ${text}` : so + text;
+  };
+  doc.descendants((node, pos) => {
     for (const mark of node.marks) {
       const kind = mark.type.name as SuggestionKind;
       if (kind !== "insertion" && kind !== "deletion" && kind !== "modification") continue;
@@ -173,8 +180,10 @@ export function suggestionsIn(doc: Node): Suggestion[] {
       }
       if (!entry.kinds.includes(kind)) entry.kinds.push(kind);
       const text = (node.isText ? (node.text ?? "") : node.textContent).replace(ZERO_WIDTH, "");
-      if (kind === "insertion") entry.inserted += node.isText ? text : `¶${text}`;
-      if (kind === "deletion") entry.deleted += node.isText ? text : `¶${text}`;
+      const part = node.isText ? text : `¶${text}`;
+      const end = pos + node.nodeSize;
+      if (kind === "insertion") entry.inserted = append(`${id} ins`, entry.inserted, part, pos, end);
+      if (kind === "deletion") entry.deleted = append(`${id} del`, entry.deleted, part, pos, end);
     }
     return true;
   });
