@@ -210,7 +210,13 @@ describe("Word import", () => {
       near: "squarely",
       message: "Word rejected a suggested insertion here: reject it in Steno",
     };
-    expect(await first.json()).toEqual({ suggestions: 2, comments: 1, replies: 1, unmapped: [rejected] });
+    expect(await first.json()).toEqual({
+      suggestions: 2,
+      comments: 1,
+      replies: 1,
+      resolved: 0,
+      unmapped: [rejected],
+    });
 
     const after = await suggestionsIn(owner.session, doc.id);
     expect(after.suggestions).toEqual([
@@ -240,10 +246,38 @@ describe("Word import", () => {
 
     // The same file again: nothing new, the letter untouched.
     const second = await importDocx(owner.session, doc.id, word);
-    expect(await second.json()).toEqual({ suggestions: 0, comments: 0, replies: 0, unmapped: [rejected] });
+    expect(await second.json()).toEqual({
+      suggestions: 0,
+      comments: 0,
+      replies: 0,
+      resolved: 0,
+      unmapped: [rejected],
+    });
     const again = await suggestionsIn(owner.session, doc.id);
     expect(again.json).toBe(after.json);
     expect(again.threads).toEqual(after.threads);
+
+    // The same file with the "delivery truck" comment resolved in Word: its thread is resolved
+    // here, by the one who imported it; the other thread stays open.
+    const resolvedInWord = zip(unzipSync(word), {
+      "word/commentsExtended.xml": (xml) =>
+        xml.replace(
+          "</w15:commentsEx>",
+          '<w15:commentEx w15:paraId="0C0FFEE0" w15:done="1"/></w15:commentsEx>',
+        ),
+      "word/comments.xml": (xml) =>
+        xml.replace(/(<w:comment w:id="77" [^>]*>)<w:p>/, '$1<w:p w14:paraId="0C0FFEE0">'),
+    });
+    const resolving = await importDocx(owner.session, doc.id, resolvedInWord);
+    expect(await resolving.json()).toMatchObject({ suggestions: 0, comments: 0, replies: 0, resolved: 1 });
+    const threads = (await suggestionsIn(owner.session, doc.id)).threads;
+    expect(threads.map((t) => [t.quote, t.resolved, t.resolvedBy])).toEqual([
+      ["red light", false, null],
+      ["delivery truck", true, "Word import (Test owner)"],
+    ]);
+    // Importing it again changes nothing.
+    const resolvedAgain = await importDocx(owner.session, doc.id, resolvedInWord);
+    expect(await resolvedAgain.json()).toMatchObject({ resolved: 0 });
 
     // LibreOffice, Track Changes off, on the next export (which carries the suggestions above as
     // tracked changes): a word replaced in place, a paragraph added, and a picture pasted.

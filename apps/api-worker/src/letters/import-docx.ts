@@ -40,6 +40,8 @@ export type WordComment = {
   paraId: string | null;
   /** the comment it answers (commentsExtended.xml), by Word comment id */
   parentId: string | null;
+  /** marked resolved in Word (commentsExtended.xml: done) */
+  done: boolean;
   start: BlockPoint | null;
   end: BlockPoint | null;
 };
@@ -332,8 +334,10 @@ function commentText(comment: Element): string {
 function readComments(files: Record<string, string>, body: BodyReader): WordComment[] {
   const xml = files["word/comments.xml"];
   if (!xml) return [];
-  // Replies (Word 2013 on): commentsExtended links a comment's last paragraph to its parent's.
+  // Replies and resolved comments (Word 2013 on): commentsExtended links a comment's last
+  // paragraph to its parent's, and marks it done.
   const parentOfPara = new Map<string, string>();
+  const doneParas = new Set<string>();
   const extended = files["word/commentsExtended.xml"];
   if (extended) {
     for (const ex of Array.from(
@@ -342,6 +346,7 @@ function readComments(files: Record<string, string>, body: BodyReader): WordComm
       const paraId = attr(ex, "paraId");
       const parent = attr(ex, "paraIdParent");
       if (paraId && parent) parentOfPara.set(paraId, parent);
+      if (paraId && attr(ex, "done") === "1") doneParas.add(paraId);
     }
   }
   const comments: WordComment[] = [];
@@ -353,13 +358,15 @@ function readComments(files: Record<string, string>, body: BodyReader): WordComm
     const start = body.starts.get(id) ?? null;
     const end = body.ends.get(id) ?? null;
     const reference = body.references.get(id) ?? null;
+    const paraId = last ? attr(last, "paraId") : null;
     comments.push({
       id,
       author: (attr(element, "author") ?? "").trim(),
       date: attr(element, "date") ?? "",
       body: commentText(element),
-      paraId: last ? attr(last, "paraId") : null,
+      paraId,
       parentId: null,
+      done: paraId !== null && doneParas.has(paraId),
       // A comment on a point (no range) sits on the character before its mark.
       start: start ?? (reference ? { ...reference, offset: Math.max(0, reference.offset - 1) } : null),
       end: end ?? reference,

@@ -21,7 +21,13 @@ import {
   suggestionId,
   type WordImportResult,
 } from "@steno/shared";
-import { addThread, type CommentThread, readThreads, replyToThread } from "@steno/shared/review";
+import {
+  addThread,
+  type CommentThread,
+  readThreads,
+  replyToThread,
+  setThreadResolved,
+} from "@steno/shared/review";
 import { absolutePositionToRelativePosition, initProseMirrorDoc, updateYFragment } from "@tiptap/y-tiptap";
 import { type ChangeObject, diffWordsWithSpace } from "diff";
 import { Fragment, type MarkSpec, type Node, type NodeSpec, Schema, Slice } from "prosemirror-model";
@@ -557,6 +563,9 @@ async function importInto(
   const wordIds = new Map<string, string>();
   let comments = 0;
   let replies = 0;
+  let resolved = 0;
+  // Word does not say who resolved a comment: the one importing the file did, through Word.
+  const resolver = { by: author, at: input.now };
   for (const comment of file.comments) {
     if (!comment.body) continue;
     const id = `word-${await hashOf(comment.author, comment.date, comment.body)}`;
@@ -573,7 +582,16 @@ async function importInto(
         continue;
       }
     }
-    if (threadWith(threads, comment, id)) continue;
+    const existing = threadWith(threads, comment, id);
+    if (existing) {
+      if (
+        comment.done &&
+        !existing.resolved &&
+        setThreadResolved(ydoc, existing.id, { resolved: true, ...resolver })
+      )
+        resolved += 1;
+      continue;
+    }
     const from = point(comment.start);
     const to = point(comment.end);
     // The first and last characters of the range that the letter shares with the file.
@@ -612,8 +630,9 @@ async function importInto(
       messageId: id,
     });
     comments += 1;
+    if (comment.done && setThreadResolved(ydoc, id, { resolved: true, ...resolver })) resolved += 1;
   }
-  return { suggestions: count, comments, replies, unmapped };
+  return { suggestions: count, comments, replies, resolved, unmapped };
 }
 
 /**
@@ -650,7 +669,7 @@ export async function importLetter(
       author: { id: user.id, name: `Word import (${user.name})` },
       now,
     });
-    if (result.suggestions + result.comments + result.replies > 0) {
+    if (result.suggestions + result.comments + result.replies + result.resolved > 0) {
       const update = Y.encodeStateAsUpdate(ydoc, since);
       ydoc.destroy();
       const applied = await room.applyUpdate(update, { author: user.id, since });
@@ -665,6 +684,7 @@ export async function importLetter(
         format: "docx",
         suggestions: result.suggestions,
         comments: result.comments + result.replies,
+        resolved: result.resolved,
         unmapped: result.unmapped.length,
       },
     });

@@ -63,20 +63,20 @@ export function WordImportButton({ wordImport }: { wordImport: WordImport }) {
   );
 }
 
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** What the import brought back, and everything it could not take (never dropped silently). */
 export function WordImportReport({ wordImport }: { wordImport: WordImport }) {
   const { result, error } = wordImport;
   if (error) return <ErrorMessage error={error} />;
   if (!result) return null;
-  const added = result.suggestions + result.comments + result.replies;
+  const added = result.suggestions + result.comments + result.replies + result.resolved;
   return (
     <div data-testid="word-import-report">
       <Notice tone={result.unmapped.length > 0 ? "warning" : "success"}>
         {added === 0
           ? "The Word file holds nothing new: no suggestion or comment was added."
-          : `From Word: ${plural(result.suggestions, "suggestion")}, ${plural(result.comments, "comment")}, ${plural(result.replies, "reply")}. Accept or reject the suggestions in the letter.`}
+          : `From Word: ${plural(result.suggestions, "suggestion")}, ${plural(result.comments, "comment")}, ${plural(result.replies, "reply", "replies")}${result.resolved ? `, ${plural(result.resolved, "thread")} resolved` : ""}. Accept or reject the suggestions in the letter.`}
         {result.unmapped.length > 0 && (
           <>
             <br />

@@ -9,6 +9,8 @@ export type WordImportResult = {
   /** comment threads opened, and replies added to threads */
   comments: number;
   replies: number;
+  /** threads resolved because the comment was resolved in Word */
+  resolved: number;
   /** what the file has that the letter could not take, and where */
   unmapped: WordImportUnmapped[];
 };
