@@ -7,7 +7,7 @@ import { LETTER_FIELD } from "@steno/shared";
 import { addThread, commentsOf, mentionToken, setThreadResolved } from "@steno/shared/review";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { addCollaborator, openLetter, riveraCase, signUp, testDb } from "./helpers.ts";
+import { addCollaborator, mailTo, openLetter, riveraCase, signUp, testDb } from "./helpers.ts";
 import { eventually } from "./pdf.ts";
 
 /** An editor opens the room, changes the letter's threads with `change`, and leaves (the room pushes). */
@@ -126,6 +126,20 @@ describe("comments pushed with the letter", () => {
           },
         ],
       ]);
+      // …and by email, with a link that opens the thread; the outsider gets none.
+      const mail = await eventually(
+        () => mailTo(owner.email),
+        (m) => m.some((x) => x.subject.includes("mentioned you")),
+      );
+      const mention = mail.filter((m) => m.subject.includes("mentioned you"));
+      expect(mention.map((m) => m.subject)).toEqual([
+        `${paralegal.user.name} mentioned you on Rivera v. Acme`,
+      ]);
+      expect(mention[0]?.text).toContain(`the ${word} fracture is missing`);
+      expect(mention[0]?.links).toEqual([
+        expect.stringMatching(new RegExp(`/cases/${doc.id}\\?comment=${kept.thread}$`)),
+      ]);
+      expect((await mailTo(outsider.email)).filter((m) => m.subject.includes("mentioned"))).toEqual([]);
       const outsiderRows = await handle.db
         .select()
         .from(schema.notifications)
@@ -146,6 +160,7 @@ describe("comments pushed with the letter", () => {
         .from(schema.notifications)
         .where(and(eq(schema.notifications.userId, owner.user.id), eq(schema.notifications.kind, "mention")));
       expect(mentionsOfOwner).toHaveLength(1);
+      expect((await mailTo(owner.email)).filter((m) => m.subject.includes("mentioned you"))).toHaveLength(1);
 
       // Read from the bell, the case row's marker goes.
       await owner.session.trpc.notifications.markRead.mutate({ all: true });

@@ -3,6 +3,8 @@
 // and anything else reading Postgres see them, and tells each person newly @mentioned.
 import { and, type Db, eq, inArray, isNull, notInArray, or, type SQL, schema, sql } from "@steno/db";
 import { MAX_COMMENT_CHARS, mentionsOf, mentionText, threadsOfState } from "@steno/shared/review";
+import { appOrigin, mentionEmail } from "../email/messages.ts";
+import type { EmailMessage } from "../email/transport.ts";
 import type { DocumentScope } from "../lib/scope.ts";
 
 export const MENTION_KIND = "mention";
@@ -88,7 +90,7 @@ export async function mentionablePeople({ db, document, user }: DocumentScope) {
 export async function syncComments(
   db: Queryable,
   input: { documentId: string; caseTitle: string; state: Uint8Array },
-): Promise<{ comments: number; notified: number }> {
+): Promise<{ comments: number; notified: number; mentioned: Mentioned[] }> {
   const { documentId } = input;
   const rows = commentRows(documentId, input.state);
   const table = schema.letterComments;
@@ -122,7 +124,7 @@ export async function syncComments(
   const mentions = added.flatMap((row) =>
     (row.mentions ?? []).filter((userId) => userId !== row.authorId).map((userId) => ({ row, userId })),
   );
-  if (mentions.length === 0) return { comments: rows.length, notified: 0 };
+  if (mentions.length === 0) return { comments: rows.length, notified: 0, mentioned: [] };
 
   const ids = [...new Set(mentions.flatMap(({ row, userId }) => [userId, row.authorId ?? userId]))];
   const names = new Map((await peopleOnCase(db, documentId, ids)).map((p) => [p.id, p.name]));
@@ -142,11 +144,50 @@ export async function syncComments(
       },
       dedupeKey: `${MENTION_KIND}:${documentId}:${row.messageId}`,
     }));
-  if (notifications.length === 0) return { comments: rows.length, notified: 0 };
+  if (notifications.length === 0) return { comments: rows.length, notified: 0, mentioned: [] };
   const created = await db
     .insert(schema.notifications)
     .values(notifications)
     .onConflictDoNothing({ target: [schema.notifications.userId, schema.notifications.dedupeKey] })
-    .returning({ id: schema.notifications.id });
-  return { comments: rows.length, notified: created.length };
+    .returning({ userId: schema.notifications.userId });
+  const told = new Set(created.map((c) => c.userId));
+  const mentioned = notifications
+    .filter((n) => told.has(n.userId))
+    .map(({ userId, documentId, payload }) => ({ userId, documentId, ...payload }));
+  return { comments: rows.length, notified: created.length, mentioned };
+}
+
+/** A notification of an @mention syncComments created: whom, and what the bell shows. */
+export type Mentioned = {
+  userId: string;
+  documentId: string;
+  threadId: string;
+  messageId: string;
+  authorName: string;
+  caseTitle: string;
+  excerpt: string;
+};
+
+/** The emails telling each newly mentioned person (the link opens the thread, as the bell does). */
+export async function mentionEmails(
+  db: Pick<Db, "select">,
+  env: Pick<Cloudflare.Env, "ALLOWED_ORIGINS">,
+  mentioned: Mentioned[],
+): Promise<EmailMessage[]> {
+  if (mentioned.length === 0) return [];
+  const people = await db
+    .select({ id: schema.users.id, email: schema.users.email })
+    .from(schema.users)
+    .where(
+      inArray(
+        schema.users.id,
+        mentioned.map((m) => m.userId),
+      ),
+    );
+  const emails = new Map(people.map((p) => [p.id, p.email]));
+  return mentioned.flatMap((mention) => {
+    const to = emails.get(mention.userId);
+    const link = `${appOrigin(env)}/cases/${mention.documentId}?comment=${encodeURIComponent(mention.threadId)}`;
+    return to ? [mentionEmail(to, mention, link)] : [];
+  });
 }

@@ -92,3 +92,23 @@ export function firmInvitationEmail(
     links: [options.link],
   };
 }
+
+/** Someone @mentioned `to` in a comment on a case they can open. */
+export function mentionEmail(
+  to: string,
+  mention: { authorName: string; caseTitle: string; excerpt: string },
+  link: string,
+): EmailMessage {
+  return {
+    to,
+    subject: `${mention.authorName} mentioned you on ${mention.caseTitle}`,
+    text: [
+      `${mention.authorName} mentioned you in a comment on the letter for "${mention.caseTitle}":`,
+      "",
+      `“${mention.excerpt}”`,
+      "",
+      `Open the comment: ${link}`,
+    ].join("\n"),
+    links: [link],
+  };
+}

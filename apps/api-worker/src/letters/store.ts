@@ -9,7 +9,8 @@ import {
   safeErrorMessage,
 } from "@steno/shared";
 import { z } from "zod";
-import { syncComments } from "../comments/service.ts";
+import { type Mentioned, mentionEmails, syncComments } from "../comments/service.ts";
+import { sendEmail } from "../email/transport.ts";
 import type { Env } from "../env.ts";
 
 const savedLetter = z.object({
@@ -23,20 +24,23 @@ const savedLetter = z.object({
  * notifications of new @mentions), in one transaction. A case deleted meanwhile is no error: the
  * room is cleared with it, and there is nothing left to write to.
  */
-export async function saveLetter(db: Db, letter: SavedLetter): Promise<{ saved: boolean }> {
+export async function saveLetter(
+  db: Db,
+  letter: SavedLetter,
+): Promise<{ saved: boolean; mentioned: Mentioned[] }> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(schema.documents)
       .set({ letterState: letter.state, letterContent: letter.content, letterUpdatedAt: sql`now()` })
       .where(eq(schema.documents.id, letter.documentId))
       .returning({ title: schema.documents.title });
-    if (!row) return { saved: false };
-    await syncComments(tx, {
+    if (!row) return { saved: false, mentioned: [] };
+    const { mentioned } = await syncComments(tx, {
       documentId: letter.documentId,
       caseTitle: row.title,
       state: letter.state,
     });
-    return { saved: true };
+    return { saved: true, mentioned };
   });
 }
 
@@ -50,7 +54,12 @@ export class LetterStore extends WorkerEntrypoint<Env> implements LetterStoreRpc
     const parsed = savedLetter.parse(letter) as SavedLetter;
     return this.#withDb(async (db) => {
       try {
-        return await saveLetter(db, parsed);
+        const { saved, mentioned } = await saveLetter(db, parsed);
+        // Sent after the commit; the room's push does not wait on them. One that fails is
+        // logged (sendEmail), and the bell still has the mention.
+        const emails = await mentionEmails(db, this.env, mentioned);
+        if (emails.length) this.ctx.waitUntil(Promise.all(emails.map((m) => sendEmail(this.env, m))));
+        return { saved };
       } catch (error) {
         log("error", "letter save failed", { documentId: parsed.documentId, ...errorFields(error) });
         // The error crosses to the party Worker, which logs it: drizzle's message would carry
