@@ -261,6 +261,8 @@ function RedlineView({ redline }: { redline: Redline }) {
             <ins>inserted</ins> and <del>deleted</del> text.
           </>
         )}
+        {redline.pending > 0 &&
+          ` ${redline.pending} open ${redline.pending === 1 ? "suggestion is" : "suggestions are"} read as not yet accepted: accept ${redline.pending === 1 ? "it" : "them"} to see ${redline.pending === 1 ? "it" : "them"} here.`}
       </p>
       <div className="letter-doc redline-doc">
         {rows.map((row) =>

@@ -61,6 +61,31 @@ describe("redline", () => {
   });
 });
 
+describe("redline with open suggestions", () => {
+  it("reads the letter as agreed: a suggested insertion is not yet a change, a suggested deletion still stands", () => {
+    const mark = (type: string, id: string) => ({ type, attrs: { id } });
+    const before = doc(paragraph("Please respond within thirty days."));
+    const after = doc({
+      type: "paragraph",
+      content: [
+        { type: "text", text: "Please respond within " },
+        { type: "text", text: "thirty", marks: [mark("deletion", "s1")] },
+        { type: "text", text: "twenty-one", marks: [mark("insertion", "s1")] },
+        { type: "text", text: " days" },
+        { type: "text", text: " at the latest", marks: [mark("insertion", "s2")] },
+        { type: "text", text: "." },
+      ],
+    });
+    expect(redline(before, after)).toMatchObject({ changes: 0, pending: 2 });
+    const accepted = doc(paragraph("Please respond within twenty-one days."));
+    const { blocks, pending } = redline(before, accepted);
+    expect(blocks.map(show)).toEqual([
+      "changed: Please respond within [del thirty][ins twenty-one] days.",
+    ]);
+    expect(pending).toBe(0);
+  });
+});
+
 describe("version labels", () => {
   it("say what, when (UTC) and who, and take the next free number when taken", () => {
     const at = new Date("2026-12-04T15:42:10Z");

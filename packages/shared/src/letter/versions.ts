@@ -5,6 +5,7 @@ import { z } from "zod";
 import { idSchema } from "../ids.ts";
 import { cleanText } from "../schemas/common.ts";
 import type { PmNode } from "./prosemirror.ts";
+import { SUGGESTION_MARKS } from "./suggestion-id.ts";
 
 /** Why a version was saved: its label opens with this. */
 export const VERSION_EVENTS = {
@@ -90,6 +91,8 @@ export const redlineSchema = z.object({
   blocks: z.array(redlineBlockSchema),
   /** blocks that are not `same` */
   changes: z.number().int(),
+  /** suggestions still open in the newer letter (read as not accepted: not among the changes) */
+  pending: z.number().int(),
 });
 export type Redline = z.infer<typeof redlineSchema>;
 
@@ -117,13 +120,34 @@ export function letterBlocks(root: PmNode | null | undefined): Block[] {
   return blocks;
 }
 
+/** The suggestions open in a letter: distinct ids of its suggestion marks. */
+export function openSuggestions(root: PmNode | null | undefined): number {
+  const ids = new Set<string>();
+  const stack: PmNode[] = root ? [root] : [];
+  while (stack.length > 0) {
+    const node = stack.pop() as PmNode;
+    for (const mark of node.marks ?? [])
+      if ((SUGGESTION_MARKS as readonly string[]).includes(mark.type)) ids.add(String(mark.attrs?.id ?? ""));
+    stack.push(...(node.content ?? []));
+  }
+  return ids.size;
+}
+
+/**
+ * A pending suggestion's inserted words are not yet the letter's: a block reads as agreed (its
+ * suggested deletions still there), so a comparison shows what was accepted, not proposals.
+ */
+const isSuggestedInsertion = (node: PmNode) => node.marks?.some((m) => m.type === "insertion") ?? false;
+
 function blockText(node: PmNode): string {
   const out: string[] = [];
   const stack: PmNode[] = [node];
   while (stack.length > 0) {
     const n = stack.pop() as PmNode;
-    if (n.type === "text") out.push(n.text ?? "");
-    else if (n.type === "hardBreak") out.push("\n");
+    if (n.type === "text") {
+      if (!isSuggestedInsertion(n)) out.push(n.text ?? "");
+      continue;
+    } else if (n.type === "hardBreak") out.push("\n");
     else if (n !== node && n.type === "paragraph" && out.length > 0) out.push(" ");
     const children = n.content ?? [];
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as PmNode);
@@ -290,7 +314,7 @@ export function redline(before: PmNode | null | undefined, after: PmNode | null 
     }
     emitRemovedUntil(item.removed.length);
   }
-  return { blocks, changes: blocks.filter((b) => b.kind !== "same").length };
+  return { blocks, changes: blocks.filter((b) => b.kind !== "same").length, pending: openSuggestions(after) };
 }
 
 // Unicode word boundaries keep an amount ("$4,200.00") or a date ("3/14/2026") one word.
