@@ -22,8 +22,10 @@ type HttpClient = {
 };
 
 // The statements are built on drizzle's mock database, which has no client: what is built once
-// per isolate must not hold a request's client (and its Server-Timing figures).
-const builder = drizzleHttp.mock();
+// per isolate must not hold a request's client (and its Server-Timing figures). Made on first
+// use, not on import: drizzle's neon-http sets the driver's global type parsers when made, which
+// a request's own HttpDb does at that point anyway.
+let builder: HttpDb | undefined;
 
 /**
  * A statement whose SQL is built once per isolate. drizzle builds a statement's SQL (columns, joins,
@@ -37,6 +39,7 @@ const builder = drizzleHttp.mock();
 export function preparedStatement<Q extends Statement, R = Awaited<Q>>(build: (db: HttpDb) => Q) {
   let built: Built | undefined;
   return (db: HttpDb, values: Record<string, unknown>): PreparedStatement<R> => {
+    builder ??= drizzleHttp.mock();
     built ??= (build(builder) as unknown as { _prepare(): Built })._prepare();
     const shape = built;
     const template = shape.getQuery();

@@ -1,10 +1,14 @@
 import { PGlite } from "@electric-sql/pglite";
 import { type NeonQueryFunction, neon, neonConfig } from "@neondatabase/serverless";
+import { sql as drizzleSql, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/neon-http";
+import { integer, pgTable, text } from "drizzle-orm/pg-core";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isUniqueViolation } from "../src/errors.ts";
 import { PgliteWireServer, readMigrations, startWsProxy } from "../src/local/index.ts";
 import { applyMigrations } from "../src/migrate.ts";
+import { preparedStatement } from "../src/prepared.ts";
 
 // The embedded database serves several Worker connections at once through one PGlite session.
 describe("PGlite wire server", () => {
@@ -194,5 +198,29 @@ describe("Neon's HTTP queries through the proxy", () => {
     expect(isUniqueViolation(new Error("Failed query", { cause: error }))).toBe(true);
     expect(isUniqueViolation(await sql.query("select 1/0").catch((e: unknown) => e))).toBe(false);
     expect(await sql.query("select count(*)::int as c from notes")).toEqual([{ c: 2 }]);
+  });
+
+  it("builds a prepared statement once and fills in each call's own values, awaited alone or in a batch", async () => {
+    const notes = pgTable("notes", { id: integer("id").primaryKey(), text: text("body").notNull() });
+    const http = drizzle({ client: sql });
+    let builds = 0;
+    const note = preparedStatement((db) => {
+      builds += 1;
+      return db
+        .select({ id: notes.id, text: notes.text })
+        .from(notes)
+        .where(eq(notes.id, drizzleSql.placeholder("id")));
+    });
+    await sql.query("insert into notes (id, body) values (10, 'ten'), (11, 'eleven')");
+    // Calls at once keep their own values: what is shared is only the statement's SQL.
+    const [ten, eleven] = await Promise.all([note(http, { id: 10 }), note(http, { id: 11 })]);
+    expect(ten).toEqual([{ id: 10, text: "ten" }]);
+    expect(eleven).toEqual([{ id: 11, text: "eleven" }]);
+    const before = proxy.stats();
+    const [again, none] = await http.batch([note(http, { id: 11 }), note(http, { id: 12 })]);
+    expect(again).toEqual([{ id: 11, text: "eleven" }]);
+    expect(none).toEqual([]);
+    expect(proxy.stats().httpRequests - before.httpRequests).toBe(1);
+    expect(builds).toBe(1);
   });
 });
