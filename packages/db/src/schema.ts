@@ -234,13 +234,9 @@ export const documents = pgTable(
     index("documents_created_by_created_at_idx").on(t.createdBy, t.createdAt.desc()),
     index("documents_title_search_idx").using("gin", sql`to_tsvector('english', ${t.title})`),
     index("documents_firm_created_at_idx").on(t.firmId, t.createdAt.desc()),
-    // The case list by deadline, in its order (keyset pages).
-    index("documents_firm_response_due_idx").on(
-      t.firmId,
-      t.responseDueOn.asc().nullsLast(),
-      t.createdAt.desc().nullsFirst(),
-      t.id.desc().nullsFirst(),
-    ),
+    // A firm's cases open to all its members: with the caller's own cases (by id), how the case
+    // list and search find the cases open to the caller (casesOpenTo), a bitmap of each.
+    index("documents_firm_visible_idx").on(t.firmId).where(sql`${t.visibility} = 'firm'`),
   ],
 );
 

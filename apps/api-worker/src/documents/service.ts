@@ -10,7 +10,7 @@ import { MENTION_KIND } from "../comments/service.ts";
 import { audit } from "../lib/audit.ts";
 import type { DocumentScope, UserScope } from "../lib/scope.ts";
 import { latestOfferSummary, responseSummary } from "../lifecycle/summary.ts";
-import { acceptedCollaboration, caseOpenTo, caseRole } from "./access.ts";
+import { caseRoleFor, casesOpenTo } from "./access.ts";
 import {
   type Cursor,
   type DeadlineCursor,
@@ -106,16 +106,15 @@ export function listDocumentsQuery(
     .select({
       ...documentFields,
       responseDueOn: schema.documents.responseDueOn,
-      role: caseRole,
-      unreadMentions: sql<number>`(select count(*)::int from notifications n where n.user_id = ${user.id} and n.document_id = ${schema.documents.id} and n.kind = ${MENTION_KIND} and n.read_at is null)`,
+      role: caseRoleFor(user.id),
+      unreadMentions: sql<number>`(select count(*)::int from notifications n where n.user_id = ${user.id} and n.document_id = documents.id and n.kind = ${MENTION_KIND} and n.read_at is null)`,
       // Postgres works these out after the sort and limit, for the page's rows only.
       ...countColumns,
     })
     .from(schema.documents)
-    .leftJoin(schema.documentCollaborators, acceptedCollaboration(user.id))
     .where(
       and(
-        caseOpenTo(user.firmId),
+        casesOpenTo(user),
         options.status ? eq(schema.documents.status, options.status) : undefined,
         deadlineCursor ? afterDeadline(deadlineCursor) : undefined,
         cursor ? createdBefore(cursor) : undefined,
@@ -276,11 +275,14 @@ async function clearRoom(rooms: DurableObjectNamespace, documentId: string) {
 export async function searchDocuments({ db, user }: UserScope, options: { query: string; limit: number }) {
   const query = sql`plainto_tsquery('english', ${options.query})`;
   // Titles that match, from their GIN index: matching each case open to the caller instead parsed
-  // every title of the firm per search (1,000 to_tsvector calls in a firm of 1,000 cases).
+  // every title of the firm per search (1,000 to_tsvector calls in a firm of 1,000 cases). Grouped
+  // so Postgres keeps it a subquery of its own: merged into the join, it probed each of the
+  // caller's cases by id and parsed its title again (it expects 10 rows from casesOpenTo's array).
   const matchingTitles = db
     .select({ documentId: sql<string>`${schema.documents.id}`.as("title_document_id") })
     .from(schema.documents)
     .where(sql`to_tsvector('english', ${schema.documents.title}) @@ ${query}`)
+    .groupBy(schema.documents.id)
     .as("matching_titles");
   const matchingFacts = db
     .select({ documentId: schema.facts.documentId, hits: sql<number>`count(*)::int`.as("hits") })
@@ -301,19 +303,18 @@ export async function searchDocuments({ db, user }: UserScope, options: { query:
   const rows = await db
     .select({
       ...documentFields,
-      role: caseRole,
+      role: caseRoleFor(user.id),
       titleMatch: sql<boolean>`${matchingTitles.documentId} is not null`,
       factHits: sql<number>`coalesce(${matchingFacts.hits}, 0)`,
       commentHits: sql<number>`coalesce(${matchingComments.hits}, 0)`,
     })
     .from(schema.documents)
-    .leftJoin(schema.documentCollaborators, acceptedCollaboration(user.id))
     .leftJoin(matchingTitles, eq(matchingTitles.documentId, schema.documents.id))
     .leftJoin(matchingFacts, eq(matchingFacts.documentId, schema.documents.id))
     .leftJoin(matchingComments, eq(matchingComments.documentId, schema.documents.id))
     .where(
       and(
-        caseOpenTo(user.firmId),
+        casesOpenTo(user),
         sql`(${matchingTitles.documentId} is not null or ${matchingFacts.documentId} is not null or ${matchingComments.documentId} is not null)`,
       ),
     )
