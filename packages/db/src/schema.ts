@@ -234,8 +234,8 @@ export const documents = pgTable(
     index("documents_created_by_created_at_idx").on(t.createdBy, t.createdAt.desc()),
     index("documents_title_search_idx").using("gin", sql`to_tsvector('english', ${t.title})`),
     index("documents_firm_created_at_idx").on(t.firmId, t.createdAt.desc()),
-    // A firm's cases open to all its members: with the caller's own cases (by id), how the case
-    // list and search find the cases open to the caller (casesOpenTo), a bitmap of each.
+    // A firm's cases open to all its members: with the caller's own cases (their collaborations),
+    // the set the case list and search find the cases open to the caller in (casesOpenTo).
     index("documents_firm_visible_idx").on(t.firmId).where(sql`${t.visibility} = 'firm'`),
   ],
 );
