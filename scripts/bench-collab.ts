@@ -34,9 +34,11 @@
 // --dev-tools (keep wrangler dev's local observability collector and Durable Object explorer
 // on; see main()) · --profile FILE (a CPU profile of the room's isolate over steno's runs, from
 // wrangler's inspector, and its top functions by self time) · --client-threads N (worker threads
-// for the burst runs' clients; default: the machine's cores)
+// for the burst runs' clients; default: the machine's cores) · --via-proxy (clients reach the
+// rooms through wrangler dev's proxy process, as a local browser does; by default they connect to
+// the runtime's own entry, as production has no such hop)
 import { execSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
@@ -436,7 +438,53 @@ function tokenAuthor(token: string): ReviewAuthor {
   return { id: payload.sub, name: payload.name ?? "Bench" };
 }
 
-async function stenoBackend(apiUrl: string): Promise<Backend> {
+/** Ports a process listens on (TCP, IPv4), from /proc: its sockets' inodes in /proc/net/tcp. */
+function listeningPorts(pid: number): number[] {
+  const inodes = new Set<string>();
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
+        if (inode) inodes.add(inode);
+      } catch {
+        // closed meanwhile
+      }
+    }
+  } catch {
+    return [];
+  }
+  return readFileSync("/proc/net/tcp", "utf8")
+    .split("\n")
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f[3] === "0A" && inodes.has(f[9] ?? ""))
+    .map((f) => Number.parseInt((f[1] ?? "").split(":")[1] ?? "", 16));
+}
+
+/**
+ * The runtime's own entry, behind wrangler dev's proxy: wrangler puts a second workerd in front
+ * of the Workers (so it can restart them on a change), a hop of a process and a socket per
+ * message that production, where the editor's socket reaches the Worker and its Durable Object
+ * at Cloudflare's edge, does not have. Found as the port of another workerd process than the
+ * proxy's that answers the API's /health; null when there is none (then the proxy is used).
+ */
+async function runtimeEntry(apiUrl: string): Promise<string | null> {
+  const proxyPort = Number(new URL(apiUrl).port);
+  for (const pid of workerdPids()) {
+    const ports = listeningPorts(pid);
+    if (ports.includes(proxyPort)) continue;
+    for (const port of ports) {
+      const health = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2_000) })
+        .then((r) => r.text())
+        .catch(() => "");
+      if (health.includes('"steno-api"')) return `http://127.0.0.1:${port}`;
+    }
+  }
+  return null;
+}
+
+async function stenoBackend(apiUrl: string, roomBase: string): Promise<Backend> {
   const api = await demoClient(apiUrl);
   if (!workerdPids().length) throw new Error("no workerd process found under wrangler");
   let made = 0;
@@ -451,7 +499,7 @@ async function stenoBackend(apiUrl: string): Promise<Backend> {
       for (let r = 0; r < rooms; r++) {
         const doc = await api.trpc.documents.create.mutate({ title: `Bench collab ${++made}` });
         const { token } = await api.trpc.letters.roomToken.mutate({ documentId: doc.id });
-        const url = `${apiUrl.replace(/^http/, "ws")}/parties/letter-room/${doc.id}?token=${encodeURIComponent(token)}`;
+        const url = `${roomBase.replace(/^http/, "ws")}/parties/letter-room/${doc.id}?token=${encodeURIComponent(token)}`;
         const author = tokenAuthor(token);
         out.push(
           Array.from({ length: perRoom }, () => ({
@@ -690,7 +738,14 @@ async function main(): Promise<void> {
     // One demo attorney drives the whole load: the per-client rate limit would measure itself.
     const stack = await startStack({ database: "pglite", quiet: true, vars: { RATE_LIMITS: "off" } });
     cleanups.push(stack.stop);
-    const steno = await stenoBackend(stack.apiUrl);
+    // --via-proxy: the rooms through wrangler dev's proxy, as the browser reaches them locally.
+    const entry = process.argv.includes("--via-proxy") ? null : await runtimeEntry(stack.apiUrl);
+    console.log(
+      entry
+        ? `rooms reached at the runtime's own entry (${entry}), not through wrangler dev's proxy`
+        : "rooms reached through wrangler dev's proxy",
+    );
+    const steno = await stenoBackend(stack.apiUrl, entry ?? stack.apiUrl);
     if (profileFile) {
       for (const pid of steno.pids()) inspector ??= await workerdInspector(pid);
       if (!inspector) throw new Error("--profile: workerd's inspector not found");
