@@ -588,6 +588,11 @@ export const notifications = pgTable(
   (t) => [
     index("notifications_user_idx").on(t.userId, t.createdAt.desc()),
     uniqueIndex("notifications_dedupe_idx").on(t.userId, t.dedupeKey),
+    // The case list's "@" marker counts a row's unread mentions for each case of the page: one
+    // lookup here, instead of a walk over all of the caller's notifications per row.
+    index("notifications_unread_mentions_idx")
+      .on(t.userId, t.documentId)
+      .where(sql`${t.kind} = 'mention' and ${t.readAt} is null`),
   ],
 );
 

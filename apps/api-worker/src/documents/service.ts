@@ -107,7 +107,9 @@ export function listDocumentsQuery(
       ...documentFields,
       responseDueOn: schema.documents.responseDueOn,
       role: caseRoleFor(user.id),
-      unreadMentions: sql<number>`(select count(*)::int from notifications n where n.user_id = ${user.id} and n.document_id = documents.id and n.kind = ${MENTION_KIND} and n.read_at is null)`,
+      // The kind is written into the text, not bound: Postgres uses the partial index
+      // notifications_unread_mentions_idx only when it can see its condition holds.
+      unreadMentions: sql<number>`(select count(*)::int from notifications n where n.user_id = ${user.id} and n.document_id = documents.id and n.kind = ${sql.raw(`'${MENTION_KIND}'`)} and n.read_at is null)`,
       // Postgres works these out after the sort and limit, for the page's rows only.
       ...countColumns,
     })

@@ -1,0 +1,1 @@
+CREATE INDEX "notifications_unread_mentions_idx" ON "notifications" USING btree ("user_id","document_id") WHERE "notifications"."kind" = 'mention' and "notifications"."read_at" is null;
