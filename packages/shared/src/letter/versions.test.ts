@@ -79,9 +79,7 @@ describe("redline with open suggestions", () => {
     expect(redline(before, after)).toMatchObject({ changes: 0, pending: 2 });
     const accepted = doc(paragraph("Please respond within twenty-one days."));
     const { blocks, pending } = redline(before, accepted);
-    expect(blocks.map(show)).toEqual([
-      "changed: Please respond within [del thirty][ins twenty-one] days.",
-    ]);
+    expect(blocks.map(show)).toEqual(["changed: Please respond within [del thirty][ins twenty-one] days."]);
     expect(pending).toBe(0);
   });
 });
