@@ -38,7 +38,7 @@
 // rooms through wrangler dev's proxy process, as a local browser does; by default they connect to
 // the runtime's own entry, as production has no such hop)
 import { execSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
@@ -65,7 +65,7 @@ import {
   withTimeout,
   writeLetter,
 } from "./lib/collab-client.ts";
-import { startCpuProfile, workerdInspector } from "./lib/cpu-profile.ts";
+import { listeningPorts, startCpuProfile, workerdInspector } from "./lib/cpu-profile.ts";
 import { firstJsonLine, onShutdown, run, stop, stopAll } from "./lib/processes.ts";
 import { startStack } from "./lib/stack.ts";
 
@@ -436,30 +436,6 @@ function tokenAuthor(token: string): ReviewAuthor {
     name?: string;
   };
   return { id: payload.sub, name: payload.name ?? "Bench" };
-}
-
-/** Ports a process listens on (TCP, IPv4), from /proc: its sockets' inodes in /proc/net/tcp. */
-function listeningPorts(pid: number): number[] {
-  const inodes = new Set<string>();
-  try {
-    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-      try {
-        const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
-        const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
-        if (inode) inodes.add(inode);
-      } catch {
-        // closed meanwhile
-      }
-    }
-  } catch {
-    return [];
-  }
-  return readFileSync("/proc/net/tcp", "utf8")
-    .split("\n")
-    .slice(1)
-    .map((line) => line.trim().split(/\s+/))
-    .filter((f) => f[3] === "0A" && inodes.has(f[9] ?? ""))
-    .map((f) => Number.parseInt((f[1] ?? "").split(":")[1] ?? "", 16));
 }
 
 /**

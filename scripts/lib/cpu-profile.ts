@@ -72,7 +72,7 @@ export async function workerdInspector(pid: number): Promise<string | undefined>
 }
 
 /** TCP ports the process listens on (its socket inodes, found in /proc/net/tcp). */
-function listeningPorts(pid: number): number[] {
+export function listeningPorts(pid: number): number[] {
   const inodes = new Set<string>();
   for (const fd of readdirSync(`/proc/${pid}/fd`)) {
     try {
