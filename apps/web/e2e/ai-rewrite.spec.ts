@@ -53,7 +53,9 @@ test("Rewrite with AI: a firmer paragraph and a regenerated section arrive as su
   await test.step("the section regenerated from the case: the added sentence goes once accepted", async () => {
     await rewrite("Regenerate section");
     await expect(ai).toBeVisible();
-    await expect(paragraph.locator("del")).toContainText(FIRM);
+    // Only the sentence the case does not give is struck; the case's own words stay untouched.
+    await expect(paragraph.locator("del")).toHaveText([FIRM]);
+    await expect(paragraph.locator("ins")).toHaveCount(0);
     await ai.getByRole("button", { name: "Accept" }).click();
     await expect(ai).toHaveCount(0);
     await expect(paragraph).not.toContainText(FIRM);

@@ -100,20 +100,32 @@ export function rewriteTransaction(state: EditorState, target: TextTarget, text:
   }
   if (text === target.text) return null;
   if (hasSuggestion(state.doc, from, to)) return null;
-  // Within one paragraph a character of the text is a position of the document (a hard break is
-  // one of each), so the changes apply at `from` + their offsets; from the last, so the earlier
-  // offsets still hold.
-  const changes = wordChanges(target.text, text) ?? [{ from: 0, to: target.text.length, insert: text }];
   const tr = state.tr;
-  for (const change of changes.toReversed()) {
-    if (change.insert) tr.insertText(change.insert, from + change.from, from + change.to);
-    else tr.delete(from + change.from, from + change.to);
-  }
+  replaceWords(tr, from, target.text, text);
   return tr;
 }
 
 /**
- * The section's paragraphs replaced by the regenerated ones: paragraph by paragraph in place, the
+ * Replaces the text `before` at `at` (within one paragraph) by `after`, changing only the words
+ * that differ (wordChanges), or the whole of it when too little stays. Within one paragraph a
+ * character of the text is a position of the document (a hard break is one of each), so the
+ * changes apply at `at` + their offsets; from the last, so the earlier offsets still hold.
+ */
+function replaceWords(tr: Transaction, at: number, before: string, after: string): void {
+  const changes = wordChanges(before, after) ?? [{ from: 0, to: before.length, insert: after }];
+  for (const change of changes.toReversed()) {
+    if (change.insert) tr.insertText(change.insert, at + change.from, at + change.to);
+    else tr.delete(at + change.from, at + change.to);
+  }
+}
+
+/** A paragraph of unmarked text only: its words can be replaced as text without losing anything. */
+const isPlainText = (node: Node) =>
+  node.content.content.every((child) => child.isText && child.marks.length === 0);
+
+/**
+ * The section's paragraphs replaced by the regenerated ones: paragraph by paragraph in place (only
+ * the words that differ when both are unmarked text), the
  * old section's extra paragraphs deleted, the new one's extra paragraphs split off its last.
  * Null when the heading is gone or its section holds a list or table (edited by hand).
  */
@@ -148,7 +160,9 @@ export function sectionTransaction(
     const before = old[i] as Block;
     const after = fresh[i] as Node;
     if (before.node.content.eq(after.content)) continue;
-    tr.replaceWith(contentStart(before), contentEnd(before), after.content);
+    if (isPlainText(before.node) && isPlainText(after))
+      replaceWords(tr, contentStart(before), before.node.textContent, after.textContent);
+    else tr.replaceWith(contentStart(before), contentEnd(before), after.content);
   }
   if (old.length > fresh.length) {
     // From the end of the last paragraph kept to the end of the section: joins them once accepted.
