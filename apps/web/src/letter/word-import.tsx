@@ -52,6 +52,8 @@ export function WordImportButton({ wordImport }: { wordImport: WordImport }) {
         type="file"
         accept={`${DOCX},.docx`}
         className="sr-only"
+        // The visible button opens it: no second, invisible tab stop.
+        tabIndex={-1}
         aria-label="Import a Word file edited outside Steno"
         onChange={(event) => {
           const file = event.target.files?.[0];

@@ -182,6 +182,8 @@ export function SourcesPane({ documentId, role, selectedSourceId, onSelectSource
               accept="application/pdf,.pdf"
               multiple
               className="sr-only"
+              // The visible button opens it: no second, invisible tab stop.
+              tabIndex={-1}
               aria-label="Add PDF sources"
               onChange={(event) => {
                 if (event.target.files?.length) addFiles(event.target.files);
