@@ -162,6 +162,27 @@ describe("comments pushed with the letter", () => {
       expect(mentionsOfOwner).toHaveLength(1);
       expect((await mailTo(owner.email)).filter((m) => m.subject.includes("mentioned you"))).toHaveLength(1);
 
+      // Turned off, a mention is no longer emailed (the bell still has it); a colleague who kept
+      // them on is emailed for the same message.
+      const associate = await signUp("associate");
+      await addCollaborator(owner.session, doc.id, associate, "editor");
+      await owner.session.trpc.firm.updateSigner.mutate({ mentionEmails: false });
+      expect((await owner.session.trpc.firm.signer.query()).mentionEmails).toBe(false);
+      await inRoom(paralegal.session, doc.id, (ydoc) => {
+        commentOnFirstWords(
+          ydoc,
+          author,
+          `${mentionToken(owner.user)} and ${mentionToken(associate.user)} see above`,
+        );
+      });
+      await eventually(
+        () => mailTo(associate.email),
+        (m) => m.some((x) => x.subject.includes("mentioned you")),
+      );
+      const ownerMentions = await owner.session.trpc.notifications.list.query({});
+      expect(ownerMentions.items.filter((n) => n.kind === "mention")).toHaveLength(2);
+      expect((await mailTo(owner.email)).filter((m) => m.subject.includes("mentioned you"))).toHaveLength(1);
+
       // Read from the bell, the case row's marker goes.
       await owner.session.trpc.notifications.markRead.mutate({ all: true });
       const relisted = await owner.session.trpc.documents.list.query({ limit: 10 });

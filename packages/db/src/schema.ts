@@ -97,6 +97,8 @@ export const users = pgTable(
     barNumber: text("bar_number"),
     phone: text("phone"),
     contactEmail: text("contact_email"),
+    /** whether an @mention in a comment is emailed too (the bell has it either way) */
+    mentionEmails: boolean("mention_emails").notNull().default(true),
     // The rest of the profile letters and mail use: a title under the name ("Senior Associate")
     // and the person's email signature.
     title: text("title"),

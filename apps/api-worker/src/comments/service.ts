@@ -168,7 +168,10 @@ export type Mentioned = {
   excerpt: string;
 };
 
-/** The emails telling each newly mentioned person (the link opens the thread, as the bell does). */
+/**
+ * The emails telling each newly mentioned person who has not turned them off (the link opens
+ * the thread, as the bell does).
+ */
 export async function mentionEmails(
   db: Pick<Db, "select">,
   env: Pick<Cloudflare.Env, "ALLOWED_ORIGINS">,
@@ -179,9 +182,12 @@ export async function mentionEmails(
     .select({ id: schema.users.id, email: schema.users.email })
     .from(schema.users)
     .where(
-      inArray(
-        schema.users.id,
-        mentioned.map((m) => m.userId),
+      and(
+        inArray(
+          schema.users.id,
+          mentioned.map((m) => m.userId),
+        ),
+        eq(schema.users.mentionEmails, true),
       ),
     );
   const emails = new Map(people.map((p) => [p.id, p.email]));

@@ -28,6 +28,7 @@ const signer = {
   barNumber: schema.users.barNumber,
   phone: schema.users.phone,
   contactEmail: schema.users.contactEmail,
+  mentionEmails: schema.users.mentionEmails,
 };
 
 /** The letterhead used by generation and export, and the firm's claim basis (billed or paid). */

@@ -154,6 +154,7 @@ export default function FirmSettingsPage({ session }: { session: SessionData }) 
       </form>
       <FirmMembers session={session} />
       <SignerForm />
+      <MentionEmailsSetting />
     </section>
   );
 }
@@ -260,5 +261,38 @@ function SignerForm() {
         </button>
       </div>
     </form>
+  );
+}
+
+/** Whether an @mention is emailed too: saved as soon as it is ticked (the bell has it either way). */
+function MentionEmailsSetting() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const signer = useQuery(trpc.firm.signer.queryOptions());
+  const update = useMutation(
+    trpc.firm.updateSigner.mutationOptions({
+      onSuccess: (saved) => queryClient.setQueryData(trpc.firm.signer.queryKey(), saved),
+    }),
+  );
+  if (!signer.data) return null;
+  return (
+    <section className="card settings-form" aria-label="Notifications">
+      <h2>Notifications</h2>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={
+            update.isPending
+              ? (update.variables?.mentionEmails ?? signer.data.mentionEmails)
+              : signer.data.mentionEmails
+          }
+          disabled={update.isPending}
+          onChange={(e) => update.mutate({ mentionEmails: e.target.checked })}
+        />{" "}
+        Email me when someone @mentions me in a comment
+      </label>
+      <p className="muted">The bell shows every mention either way.</p>
+      <ErrorMessage error={update.error} />
+    </section>
   );
 }

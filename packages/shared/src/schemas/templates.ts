@@ -69,4 +69,6 @@ export const signerUpdateInput = z.object({
   barNumber: cleanText(40).nullish(),
   phone: cleanText(40).nullish(),
   contactEmail: z.string().trim().max(254).pipe(z.email()).nullish(),
+  /** email an @mention of them too (the bell has it either way) */
+  mentionEmails: z.boolean().optional(),
 });
