@@ -16,6 +16,19 @@ test("an admin invites a colleague into the firm, changes their role and removes
   await expect(page.getByRole("heading", { name: "Cases" })).toBeVisible();
 
   await page.getByRole("link", { name: "Firm settings" }).click();
+  // Mention emails: turned off, saved as ticked (still off after a reload), then on again.
+  const mentionEmails = page
+    .getByRole("region", { name: "Notifications" })
+    .getByLabel("Email me when someone @mentions me in a comment");
+  await expect(mentionEmails).toBeChecked();
+  await mentionEmails.uncheck();
+  await expect(mentionEmails).toBeEnabled();
+  await page.reload();
+  await expect(mentionEmails).not.toBeChecked();
+  await mentionEmails.check();
+  await expect(mentionEmails).toBeEnabled();
+  await expect(mentionEmails).toBeChecked();
+
   const invite = page.getByRole("form", { name: "Invite a member" });
   const email = `paralegal-${Date.now().toString(36)}@harperlane.example`;
   await invite.getByLabel("Invite by email").fill(email);

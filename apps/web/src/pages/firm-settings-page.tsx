@@ -269,9 +269,12 @@ function MentionEmailsSetting() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const signer = useQuery(trpc.firm.signer.queryOptions());
+  // What was ticked, shown at once; back to the saved value if saving fails.
+  const [ticked, setTicked] = useState<boolean | null>(null);
   const update = useMutation(
     trpc.firm.updateSigner.mutationOptions({
       onSuccess: (saved) => queryClient.setQueryData(trpc.firm.signer.queryKey(), saved),
+      onSettled: () => setTicked(null),
     }),
   );
   if (!signer.data) return null;
@@ -281,13 +284,12 @@ function MentionEmailsSetting() {
       <label className="check">
         <input
           type="checkbox"
-          checked={
-            update.isPending
-              ? (update.variables?.mentionEmails ?? signer.data.mentionEmails)
-              : signer.data.mentionEmails
-          }
+          checked={ticked ?? signer.data.mentionEmails}
           disabled={update.isPending}
-          onChange={(e) => update.mutate({ mentionEmails: e.target.checked })}
+          onChange={(e) => {
+            setTicked(e.target.checked);
+            update.mutate({ mentionEmails: e.target.checked });
+          }}
         />{" "}
         Email me when someone @mentions me in a comment
       </label>
