@@ -15,7 +15,13 @@ import { documentProblem, LetterGuard } from "./letter-guard.ts";
 import { LetterPersistence } from "./persistence.ts";
 import { type Controlled, PresenceTable } from "./presence.ts";
 import { readLetter, writeProsemirrorJson } from "./prosemirror-yjs.ts";
-import type { ApplyUpdateResult, LetterRoomRpc, LetterSnapshot, RestoreResult } from "./room-api.ts";
+import type {
+  ApplyUpdateResult,
+  LetterNow,
+  LetterRoomRpc,
+  LetterSnapshot,
+  RestoreResult,
+} from "./room-api.ts";
 import type { RoomUser } from "./room-auth.ts";
 import {
   awarenessMessage,
@@ -293,15 +299,19 @@ export class LetterRoom extends Server<Env> implements LetterRoomRpc {
 
   /** RPC from the API Worker: the letter now, as a Y.Doc state and as ProseMirror JSON, with its open comments placed. */
   async snapshot(): Promise<LetterSnapshot> {
+    const now = await this.letter();
+    return {
+      ...now,
+      state: Y.encodeStateAsUpdate(this.#doc),
+      comments: now.problem ? [] : openComments(this.#doc),
+    };
+  }
+
+  /** RPC from the API Worker: the letter now as ProseMirror JSON only (readiness, a redline). */
+  async letter(): Promise<LetterNow> {
     const fragment = this.#doc.getXmlFragment(LETTER_FIELD);
     const { content, problem } = readLetter(fragment);
-    return {
-      state: Y.encodeStateAsUpdate(this.#doc),
-      content,
-      empty: fragment.length === 0,
-      problem,
-      comments: problem ? [] : openComments(this.#doc),
-    };
+    return { content, empty: fragment.length === 0, problem };
   }
 
   /**

@@ -3,6 +3,7 @@
 export type {
   AccessChange,
   ApplyUpdateResult,
+  LetterNow,
   LetterRoomRpc,
   LetterSnapshot,
   RestoreResult,

@@ -219,6 +219,8 @@ describe("letter room", () => {
     await evictDurableObject(stubOf(room), { webSockets: "close" });
     const { content } = await rpc(room).snapshot();
     expect(content.content?.[0]?.content?.[0]?.text?.length).toBe(long.length);
+    // The letter alone (readiness, a redline) is the snapshot's without its Y.Doc state.
+    expect(await rpc(room).letter()).toEqual({ content, empty: false, problem: null });
   });
 
   it("sends RPC changes to open editors and wipes the log and snapshot on clear", async () => {
@@ -239,6 +241,7 @@ describe("letter room", () => {
     await evictDurableObject(stubOf(room), { webSockets: "close" });
     const { empty, state } = await rpc(room).snapshot();
     expect(empty).toBe(true);
+    expect((await rpc(room).letter()).empty).toBe(true);
     expect(state.byteLength).toBeLessThan(4);
     a.close();
   });

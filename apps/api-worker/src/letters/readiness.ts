@@ -443,7 +443,7 @@ export async function readinessNow(
   { templateId }: { templateId?: string },
   rooms: LetterRoomNamespace,
 ): Promise<Readiness> {
-  const live = await letterRoom(rooms, scope.document.id).snapshot();
+  const live = await letterRoom(rooms, scope.document.id).letter();
   const letter = live.empty || live.problem ? undefined : live.content;
   return computeReadiness(scope.db, { document: scope.document, templateId, letter });
 }

@@ -48,7 +48,7 @@ export async function compareVersion(
   rooms: DurableObjectNamespace,
 ) {
   const { content, ...version } = await getVersion(scope, { versionId });
-  const current = await letterRoom(rooms, scope.document.id).snapshot();
+  const current = await letterRoom(rooms, scope.document.id).letter();
   if (current.problem) throw new AppError("CONFLICT", `This letter cannot be compared: ${current.problem}`);
   // An empty room has not loaded the letter: the stored one is current.
   const now = current.empty ? ((scope.document.letterContent as PmNode | null) ?? null) : current.content;

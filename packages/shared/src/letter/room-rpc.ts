@@ -22,6 +22,9 @@ export type LetterSnapshot = {
   comments?: LetterComment[];
 };
 
+/** What a reader of the letter's words needs (readiness, a redline): no Y.Doc state, no comments. */
+export type LetterNow = Pick<LetterSnapshot, "content" | "empty" | "problem">;
+
 /**
  * An open comment thread where it sits in the letter: `from`/`to` count the characters of the
  * letter's text nodes in reading order (as `content` lists them), so a reader of the JSON alone
@@ -49,6 +52,8 @@ export type ApplyUpdateResult = { applied: true } | { applied: false; conflict: 
  */
 export type LetterRoomRpc = {
   snapshot(): Promise<LetterSnapshot>;
+  /** The letter now as ProseMirror JSON only: snapshot() without encoding the Y.Doc or placing comments. */
+  letter(): Promise<LetterNow>;
   replaceContent(content: PmNode): Promise<void>;
   restore(state: Uint8Array): Promise<RestoreResult>;
   /**
