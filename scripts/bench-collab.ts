@@ -65,8 +65,9 @@ import {
   withTimeout,
   writeLetter,
 } from "./lib/collab-client.ts";
-import { listeningPorts, startCpuProfile, workerdInspector } from "./lib/cpu-profile.ts";
+import { startCpuProfile, workerdInspector } from "./lib/cpu-profile.ts";
 import { firstJsonLine, onShutdown, run, stop, stopAll } from "./lib/processes.ts";
+import { runtimeEntry } from "./lib/runtime-entry.ts";
 import { startStack } from "./lib/stack.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -438,28 +439,6 @@ function tokenAuthor(token: string): ReviewAuthor {
   return { id: payload.sub, name: payload.name ?? "Bench" };
 }
 
-/**
- * The runtime's own entry, behind wrangler dev's proxy: wrangler puts a second workerd in front
- * of the Workers (so it can restart them on a change), a hop of a process and a socket per
- * message that production, where the editor's socket reaches the Worker and its Durable Object
- * at Cloudflare's edge, does not have. Found as the port of another workerd process than the
- * proxy's that answers the API's /health; null when there is none (then the proxy is used).
- */
-async function runtimeEntry(apiUrl: string): Promise<string | null> {
-  const proxyPort = Number(new URL(apiUrl).port);
-  for (const pid of workerdPids()) {
-    const ports = listeningPorts(pid);
-    if (ports.includes(proxyPort)) continue;
-    for (const port of ports) {
-      const health = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2_000) })
-        .then((r) => r.text())
-        .catch(() => "");
-      if (health.includes('"steno-api"')) return `http://127.0.0.1:${port}`;
-    }
-  }
-  return null;
-}
-
 async function stenoBackend(apiUrl: string, roomBase: string): Promise<Backend> {
   const api = await demoClient(apiUrl);
   if (!workerdPids().length) throw new Error("no workerd process found under wrangler");
@@ -715,7 +694,7 @@ async function main(): Promise<void> {
     const stack = await startStack({ database: "pglite", quiet: true, vars: { RATE_LIMITS: "off" } });
     cleanups.push(stack.stop);
     // --via-proxy: the rooms through wrangler dev's proxy, as the browser reaches them locally.
-    const entry = process.argv.includes("--via-proxy") ? null : await runtimeEntry(stack.apiUrl);
+    const entry = process.argv.includes("--via-proxy") ? null : await runtimeEntry();
     console.log(
       entry
         ? `rooms reached at the runtime's own entry (${entry}), not through wrangler dev's proxy`

@@ -27,6 +27,7 @@ import WebSocket from "ws";
 import { type Api, apiClient } from "./lib/api.ts";
 import { cpuMs, threadCpuMs, wranglerWorkerd } from "./lib/proc-cpu.ts";
 import { onShutdown, stopAll } from "./lib/processes.ts";
+import { runtimeEntry } from "./lib/runtime-entry.ts";
 import { startStack } from "./lib/stack.ts";
 
 const USERS = Number(process.env.BENCH_USERS ?? 200);
@@ -445,22 +446,9 @@ steps (load average at the end ${load}):`);
 await stopAll();
 process.exit(0);
 
-/**
- * BENCH_DIRECT=1: the API Worker's own socket, past wrangler dev's proxy Worker (a second workerd
- * that holds requests while the code reloads; production has no such hop). wrangler does not print
- * the address, so it is the loopback port of the workerd that wrangler started with `entry=…:0`.
- */
+/** BENCH_DIRECT=1: the API Worker's own socket, past wrangler dev's proxy (lib/runtime-entry.ts). */
 async function workerSocket(): Promise<string> {
-  const listening = execSync("ss -ltnpH", { encoding: "utf8" });
-  for (const [, port, pid] of listening.matchAll(/127\.0\.0\.1:(\d+)\s.*?"workerd",pid=(\d+)/g)) {
-    const command = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-    if (!command.includes("entry=127.0.0.1:0")) continue;
-    const url = `http://127.0.0.1:${port}`;
-    const ok = await fetch(`${url}/api/ping`).then(
-      (res) => res.ok,
-      () => false,
-    );
-    if (ok) return url;
-  }
-  throw new Error("BENCH_DIRECT: found no socket of the Workers' workerd (needs Linux and `ss`)");
+  const url = await runtimeEntry();
+  if (!url) throw new Error("BENCH_DIRECT: found no socket of the Workers' workerd (needs Linux's /proc)");
+  return url;
 }
