@@ -38,7 +38,7 @@
 // rooms through wrangler dev's proxy process, as a local browser does; by default they connect to
 // the runtime's own entry, as production has no such hop)
 import { execSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
@@ -66,6 +66,7 @@ import {
   writeLetter,
 } from "./lib/collab-client.ts";
 import { startCpuProfile, workerdInspector } from "./lib/cpu-profile.ts";
+import { cpuMs, processes } from "./lib/proc-cpu.ts";
 import { firstJsonLine, onShutdown, run, stop, stopAll } from "./lib/processes.ts";
 import { runtimeEntry } from "./lib/runtime-entry.ts";
 import { startStack } from "./lib/stack.ts";
@@ -90,37 +91,9 @@ const PARTY_WORKER = "steno-party";
 // ---------------------------------------------------------------------------------------------
 // Server-side figures from /proc.
 
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execSync("getconf CLK_TCK", { encoding: "utf8" }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-function processTable(): Array<{ pid: number; ppid: number; comm: string }> {
-  const out: Array<{ pid: number; ppid: number; comm: string }> = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const close = stat.lastIndexOf(")");
-      const fields = stat.slice(close + 2).split(" ");
-      out.push({
-        pid: Number(entry),
-        ppid: Number(fields[1]),
-        comm: stat.slice(stat.indexOf("(") + 1, close),
-      });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
 /** workerd processes started (through wrangler) by this process. */
 function workerdPids(): number[] {
-  const table = processTable();
+  const table = processes();
   const mine = new Set([process.pid]);
   let grew = true;
   while (grew) {
@@ -133,20 +106,6 @@ function workerdPids(): number[] {
     }
   }
   return table.filter((p) => mine.has(p.pid) && p.comm.startsWith("workerd")).map((p) => p.pid);
-}
-
-function cpuMs(pids: number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]); // utime + stime
-    } catch {
-      // gone
-    }
-  }
-  return (ticks * 1000) / CLOCK_TICKS;
 }
 
 function rssMb(pids: number[]): number {
