@@ -19,12 +19,12 @@
 //   BENCH_FLOOR_SECONDS=15 (then the same users against the bare route: the stack's floor; 0 skips)
 //   BENCH_DIRECT=1 (past wrangler dev's proxy Worker, straight to the Workers' own workerd)
 import { execSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createDb, schema } from "@steno/db";
 import { findPostgresBin } from "@steno/db/local";
 import { TRPCClientError } from "@trpc/client";
-import WebSocket from "ws";
 import { type Api, apiClient } from "./lib/api.ts";
+import { startCpuProfile } from "./lib/cpu-profile.ts";
 import { cpuMs, threadCpuMs, wranglerWorkerd } from "./lib/proc-cpu.ts";
 import { onShutdown, stopAll } from "./lib/processes.ts";
 import { runtimeEntry } from "./lib/runtime-entry.ts";
@@ -288,61 +288,6 @@ async function measureFloor(api: string, users: number): Promise<number> {
   return ms.length;
 }
 
-type CpuProfile = {
-  nodes: Array<{ id: number; callFrame: { functionName: string } }>;
-  samples: number[];
-  startTime: number;
-  endTime: number;
-};
-
-/**
- * BENCH_PROFILE=file.cpuprofile: a CPU profile of the API Worker's isolate during the run, through
- * wrangler's inspector (open it in Chrome DevTools → Performance, or speedscope).
- */
-async function startProfiler(inspectorPort: number) {
-  const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as Array<{
-    webSocketDebuggerUrl: string;
-  }>;
-  const url = targets[0]?.webSocketDebuggerUrl;
-  if (!url) throw new Error("no inspector target");
-  const ws = new WebSocket(url);
-  await new Promise((resolve, reject) => {
-    ws.once("open", resolve);
-    ws.once("error", reject);
-  });
-  let id = 0;
-  const waiting = new Map<number, (result: unknown) => void>();
-  ws.on("message", (data) => {
-    const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
-    if (message.id !== undefined) waiting.get(message.id)?.(message.result);
-  });
-  const send = (method: string, params: object = {}) =>
-    new Promise<unknown>((resolve) => {
-      id += 1;
-      waiting.set(id, resolve);
-      ws.send(JSON.stringify({ id, method, params }));
-    });
-  await send("Profiler.enable");
-  await send("Profiler.setSamplingInterval", { interval: 500 });
-  await send("Profiler.start");
-  return {
-    stop: async (file: string) => {
-      const { profile } = (await send("Profiler.stop")) as { profile: CpuProfile };
-      writeFileSync(file, JSON.stringify(profile));
-      ws.close();
-      console.log(`CPU profile of the API Worker written to ${file}`);
-      // The isolate runs on one thread: how much of the run it was busy is its headroom. Samples
-      // outside "(idle)" also catch workerd's own event-loop work, so this is an upper bound that
-      // only means something when the thread is saturated (at low load it counts the waiting too).
-      const idleIds = new Set(
-        profile.nodes.filter((n) => n.callFrame.functionName === "(idle)").map((n) => n.id),
-      );
-      const busy = profile.samples.filter((id) => !idleIds.has(id)).length / profile.samples.length;
-      return { busy, ms: (profile.endTime - profile.startTime) / 1000 };
-    },
-  };
-}
-
 console.log(
   `bench:load — ${STEPS.join(", ")} users × ${SECONDS} s each, think time ${THINK_MS} ms ± 50 %, real Postgres`,
 );
@@ -377,7 +322,11 @@ try {
     });
     return { process: (b.process - a.process) / requests, thread: busiest / requests };
   };
-  const profiler = process.env.BENCH_PROFILE ? await startProfiler(stack.inspectorPort) : undefined;
+  // BENCH_PROFILE=file.cpuprofile: the API Worker's isolate through wrangler's inspector.
+  const profiler = process.env.BENCH_PROFILE
+    ? await startCpuProfile(`127.0.0.1:${stack.inspectorPort}`, null, 500)
+    : undefined;
+  let profiled = 0;
   const steps: Array<{
     users: number;
     p95: number;
@@ -406,12 +355,20 @@ try {
         requests: mixCpu.requests + samples.length,
       };
     all = samples;
+    profiled += samples.length;
   }
   const isolate = await profiler?.stop(process.env.BENCH_PROFILE as string);
-  if (isolate)
+  if (isolate) {
+    // Samples outside "(idle)" and "(program)", times the interval: the isolate's JavaScript (and
+    // GC) per request over every step, with the profiler's own overhead.
     console.log(
-      `API isolate busy ≤ ${(isolate.busy * 100).toFixed(0)} % of the last step: ${((isolate.busy * isolate.ms) / all.length).toFixed(1)} ms of its thread per request at most (profiler on)`,
+      `CPU profile of the API Worker written to ${process.env.BENCH_PROFILE}: its isolate busy ${(isolate.busyMs / profiled).toFixed(2)} ms per request (profiler on); top functions:`,
     );
+    for (const f of isolate.functions.slice(0, 12))
+      console.log(
+        `  ${f.selfMs.toFixed(0).padStart(7)} ms  ${(f.share * 100).toFixed(1).padStart(5)} %  ${f.name}`,
+      );
+  }
   let floorCpu: { process: number; thread: number } | undefined;
   if (FLOOR_SECONDS > 0) {
     const before = cpu();

@@ -92,15 +92,16 @@ export function listeningPorts(pid: number): number[] {
 }
 
 /**
- * Starts sampling the isolate of the Worker named `worker`, at `inspector` (host:port).
- * `stop(file)` writes the profile and returns its summary.
+ * Starts sampling the isolate of the Worker named `worker`, at `inspector` (host:port); with
+ * `worker` null, the inspector's first target (wrangler's own inspector shows only the first
+ * Worker). `stop(file)` writes the profile and returns its summary.
  */
-export async function startCpuProfile(inspector: string, worker: string, intervalUs = 200) {
+export async function startCpuProfile(inspector: string, worker: string | null, intervalUs = 200) {
   const targets = (await (await fetch(`http://${inspector}/json`)).json()) as Array<{
     id: string;
     webSocketDebuggerUrl: string;
   }>;
-  const target = targets.find((t) => t.id === `core:user:${worker}`);
+  const target = worker === null ? targets[0] : targets.find((t) => t.id === `core:user:${worker}`);
   if (!target) throw new Error(`no inspector target for ${worker}: ${targets.map((t) => t.id).join(", ")}`);
   const ws = new WebSocket(target.webSocketDebuggerUrl);
   await new Promise((resolve, reject) => {
