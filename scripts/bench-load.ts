@@ -335,7 +335,6 @@ try {
     cpu: { process: number; thread: number };
   }> = [];
   let mixCpu = { ms: 0, threadMs: 0, requests: 0 };
-  let all: Sample[] = [];
   for (const count of STEPS) {
     const samples: Sample[] = [];
     const until = Date.now() + SECONDS * 1000;
@@ -354,7 +353,6 @@ try {
         threadMs: mixCpu.threadMs + cost.thread * samples.length,
         requests: mixCpu.requests + samples.length,
       };
-    all = samples;
     profiled += samples.length;
   }
   const isolate = await profiler?.stop(process.env.BENCH_PROFILE as string);
