@@ -12,6 +12,7 @@ import {
 } from "@steno/shared";
 import { confirmedProfile } from "../case-profile/service.ts";
 import { type ExportFile, exportLetter } from "../letters/export.ts";
+import { latestDraftJob } from "../letters/readiness.ts";
 import { insertVersion } from "../letters/versions.ts";
 import { audit } from "../lib/audit.ts";
 import { toHex } from "../lib/hex.ts";
@@ -51,18 +52,7 @@ async function sendsOf(db: Db, documentId: string): Promise<LetterSend[]> {
  * for ("respond within N days"), else the firm's default.
  */
 export async function responseDaysOf(db: Db, documentId: string): Promise<number> {
-  const [job] = await db
-    .select({ params: schema.jobs.params })
-    .from(schema.jobs)
-    .where(
-      and(
-        eq(schema.jobs.documentId, documentId),
-        eq(schema.jobs.kind, "generate-letter"),
-        eq(schema.jobs.status, "succeeded"),
-      ),
-    )
-    .orderBy(desc(schema.jobs.createdAt))
-    .limit(1);
+  const [job] = await latestDraftJob(db, documentId);
   const days = job?.params?.responseDays;
   return typeof days === "number" && Number.isInteger(days) && days > 0 ? days : DEFAULT_RESPONSE_DAYS;
 }
