@@ -53,20 +53,31 @@ export class LetterStore extends WorkerEntrypoint<Env> implements LetterStoreRpc
   async save(letter: SavedLetter): Promise<{ saved: boolean }> {
     const parsed = savedLetter.parse(letter) as SavedLetter;
     return this.#withDb(async (db) => {
+      let result: Awaited<ReturnType<typeof saveLetter>>;
       try {
-        const { saved, mentioned } = await saveLetter(db, parsed);
-        // Sent after the commit; the room's push does not wait on them. One that fails is
-        // logged (sendEmail), and the bell still has the mention.
-        const emails = await mentionEmails(db, this.env, mentioned);
-        if (emails.length) this.ctx.waitUntil(Promise.all(emails.map((m) => sendEmail(this.env, m))));
-        return { saved };
+        result = await saveLetter(db, parsed);
       } catch (error) {
         log("error", "letter save failed", { documentId: parsed.documentId, ...errorFields(error) });
         // The error crosses to the party Worker, which logs it: drizzle's message would carry
         // the letter itself (the statement's parameters).
         throw new Error(`letter save failed: ${safeErrorMessage(error)}`);
       }
+      await this.#emailMentions(db, parsed.documentId, result.mentioned);
+      return { saved: result.saved };
     });
+  }
+
+  /**
+   * After the commit: the letter is saved whatever happens here (a failure is logged, and the bell
+   * has the mention). The room's push does not wait for the messages to go.
+   */
+  async #emailMentions(db: Db, documentId: string, mentioned: Mentioned[]): Promise<void> {
+    try {
+      const emails = await mentionEmails(db, this.env, mentioned);
+      if (emails.length) this.ctx.waitUntil(Promise.all(emails.map((m) => sendEmail(this.env, m))));
+    } catch (error) {
+      log("error", "mention emails not sent", { documentId, ...errorFields(error) });
+    }
   }
 
   /** For the party Worker's /health: the path a push takes, down to the database. */
